@@ -1,0 +1,42 @@
+/**
+ * The constraints every allocation respects, whatever policy made it: only
+ * skills a pool has (so bots only on steps bots can do), whole non-negative
+ * units, no more units than the pool has, and each queue's max units. The
+ * engine and the live allocator pass every policy's answer through here, so a
+ * user policy cannot break them either. Shift calendars and switch-over delays
+ * are kept by the runtimes (a unit off duty or switching is not available).
+ */
+import type { Snapshot } from './policy.js';
+
+export function enforceConstraints(assign: number[][], snapshot: Snapshot): number[][] {
+  const Q = snapshot.queues.length;
+  const out = snapshot.pools.map((pool) => {
+    const row = new Array(Q).fill(0);
+    const given = assign[pool.index] ?? [];
+    let left = pool.size;
+    // visit queues in index order: deterministic trimming when over the pool size
+    for (let q = 0; q < Q; q++) {
+      if (!pool.skills.includes(q)) continue;
+      const n = Math.max(0, Math.floor(Number(given[q]) || 0));
+      row[q] = Math.min(n, left);
+      left -= row[q];
+    }
+    return row;
+  });
+  for (let q = 0; q < Q; q++) {
+    const max = snapshot.queues[q].limits.max;
+    let total = out.reduce((s, row) => s + row[q], 0);
+    // trim from the last pool first
+    for (let p = out.length - 1; p >= 0 && total > max; p--) {
+      const cut = Math.min(out[p][q], total - max);
+      out[p][q] -= cut;
+      total -= cut;
+    }
+  }
+  return out;
+}
+
+/** Units the allocation leaves flexible in each pool. */
+export function flexibleUnits(assign: number[][], snapshot: Snapshot): number[] {
+  return snapshot.pools.map((pool) => pool.size - (assign[pool.index] ?? []).reduce((a, b) => a + b, 0));
+}

@@ -1,0 +1,102 @@
+/**
+ * The policy interface. A policy is a pure function from a snapshot of the
+ * operation to an allocation: how many units of each pool serve each work
+ * queue until the next decision epoch (the rest of a pool is "flexible" and
+ * serves whichever of its skills' queues needs it), plus the dispatch
+ * discipline inside queues. The `sim` engine and the live allocator call the
+ * same policies with the same snapshots.
+ */
+import type { PoolKind, QueueLimits } from '../model/scenario.js';
+
+export type Dispatch = 'fifo' | 'edf' | 'priority';
+
+export interface QueueView {
+  index: number;
+  /** the skill this queue is for */
+  skill: string;
+  /** tasks waiting */
+  waiting: number;
+  /** seconds the oldest waiting task has waited (0 if none) */
+  oldestWait: number;
+  /** smallest SLA slack (due date minus now, seconds) among waiting tasks; Infinity if none */
+  minSlack: number;
+  /** waiting tasks whose case is already past its due date */
+  breached: number;
+  /** arrivals per second over the last epoch */
+  arrivalRate: number;
+  /** arrivals counted in each past epoch, oldest first (up to two weeks) */
+  arrivalsHistory: number[];
+  /** mean service seconds of this queue's tasks for people and for bots (by arrivals-weighted step mix) */
+  meanServiceHuman: number;
+  meanServiceBot: number;
+  /** pools that have this skill */
+  pools: number[];
+  limits: QueueLimits;
+}
+
+export interface PoolView {
+  index: number;
+  id: string;
+  kind: PoolKind;
+  size: number;
+  /** units on duty and not down right now */
+  available: number;
+  busy: number;
+  /** queue indices this pool can serve */
+  skills: number[];
+  costPerHour: number;
+  failureRate: number;
+  switchOver: number;
+  /** units assigned to each queue now (by queue index); the rest are flexible */
+  assigned: number[];
+  /** busy units on each queue now */
+  busyOn: number[];
+}
+
+export interface Snapshot {
+  /** simulated seconds since the scenario start */
+  time: number;
+  /** decision epoch number, from 0 */
+  epoch: number;
+  /** seconds until the next periodic epoch */
+  epochLength: number;
+  /** why this epoch happens: 'start', 'periodic', or a disruption label with 'begins'/'ends' */
+  trigger: string;
+  queues: QueueView[];
+  pools: PoolView[];
+  /** labels of disruptions active now */
+  activeDisruptions: string[];
+}
+
+export interface Allocation {
+  /** assign[pool][queue] = units of that pool dedicated to that queue; the rest are flexible */
+  assign: number[][];
+  /** one line of why, for the decision log */
+  reason: string;
+}
+
+export interface Policy {
+  readonly name: string;
+  readonly dispatch: Dispatch;
+  decide(snapshot: Snapshot): Allocation;
+}
+
+/** Builds a policy from its scenario parameters; throws a PolicyError on bad parameters. */
+export type PolicyFactory = (params: Record<string, unknown>, context: PolicyContext) => Policy;
+
+/** What a policy may know of the scenario beyond the snapshot. */
+export interface PolicyContext {
+  queues: string[];
+  pools: { id: string; kind: PoolKind; skills: number[] }[];
+}
+
+/** Bad policy parameters; names the parameter and what is expected. */
+export class PolicyError extends Error {
+  override name = 'PolicyError';
+  readonly retriable = false;
+}
+
+/** Everything flexible: every unit serves any of its skills (a work-conserving pool). */
+export function flexibleAllocation(pools: number, queues: number): number[][] {
+  return Array.from({ length: pools }, () => new Array(queues).fill(0));
+}

@@ -1,0 +1,9 @@
+/** How figures are printed in tables: durations as 4.2h, shares as 93.1%, money with two decimals; ± the ci95 when there are several replications. */
+import type { Estimate } from '../simulator/summarize.js';
+import { formatDuration } from '../model/units.js';
+
+const pm = (e: Estimate, show: (x: number) => string) => (e.ci95 > 0 ? `${show(e.mean)} ±${show(e.ci95)}` : show(e.mean));
+export const fmtDuration = (e: Estimate) => pm(e, formatDuration);
+export const fmtShare = (e: Estimate) => pm(e, (x) => `${(x * 100).toFixed(1)}%`);
+export const fmtMoney = (e: Estimate) => pm(e, (x) => x.toFixed(2));
+export const fmtCount = (e: Estimate) => pm(e, (x) => (Number.isInteger(x) ? String(x) : x.toFixed(1)));

@@ -1,0 +1,8 @@
+/** Resilience per disruption, from the time series of each replication (see simulator/resilience.ts). */
+import type { Scenario } from '../model/scenario.js';
+import type { ReplicationFigures } from '../simulator/run-stats.js';
+import { resilienceOf } from '../simulator/resilience.js';
+
+export function computeResilience(scenario: Scenario, reps: ReplicationFigures[]) {
+  return resilienceOf(scenario, reps);
+}

@@ -1,0 +1,50 @@
+// Lint keeps the rooms honest: the pure rooms (model/, simulator/, allocation/)
+// import no I/O, no clock and no global randomness; workflows/ imports no Node builtins.
+import tseslint from 'typescript-eslint';
+
+const ioModules = [
+  'fs', 'fs/promises', 'node:fs', 'node:fs/promises', 'path', 'node:path', 'net', 'node:net',
+  'http', 'node:http', 'child_process', 'node:child_process', 'worker_threads', 'node:worker_threads',
+  'os', 'node:os', 'process', 'node:process',
+  'kafkajs', 'prom-client', 'pino',
+];
+const pureRestrictions = {
+  'no-restricted-imports': ['error', {
+    paths: ioModules.map((name) => ({ name, message: 'pure rooms (model/, simulator/, allocation/) import no I/O' })),
+    patterns: [{ group: ['@temporalio/*'], message: 'pure rooms import no Temporal SDK' }],
+  }],
+  'no-restricted-globals': ['error',
+    { name: 'process', message: 'library code never reads process.*; take it as a parameter' },
+    { name: 'setTimeout', message: 'pure rooms have no wall clock' },
+    { name: 'setInterval', message: 'pure rooms have no wall clock' }],
+  'no-restricted-properties': ['error',
+    { object: 'Math', property: 'random', message: 'use a named, seeded stream from simulator/random' },
+    { object: 'Date', property: 'now', message: 'pure rooms take time from the simulated clock' }],
+  'no-restricted-syntax': ['error',
+    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pure rooms take time from the simulated clock' }],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.infra/**', 'bench/peers/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  { files: ['model/**/*.ts', 'simulator/**/*.ts', 'allocation/**/*.ts'], rules: pureRestrictions },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'os', 'net', 'http', 'child_process', 'worker_threads', 'crypto'], message: 'workflows are deterministic: no Node builtins' },
+          { group: ['kafkajs', 'prom-client', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'workflows only orchestrate; I/O lives in activities' },
+        ],
+      }],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the keyed streams' }],
+    },
+  },
+);

@@ -1,0 +1,283 @@
+/**
+ * From a parsed scenario to the compiled `Scenario` the runtimes use:
+ * schema check, cross-reference checks (every step, pool and process named
+ * exists; branch probabilities sum to 1; every skill has a pool), then units
+ * resolved to seconds and names to indices. Every problem is reported with
+ * its file, line, field path and what is expected; nothing runs on a bad file.
+ */
+import type { Distribution } from './distribution.js';
+import type { Demand, Disruption, Next, Pool, Process, Scenario, ShiftWindow, Step } from './scenario.js';
+import { ScenarioError, formatPath, type ScenarioIssue } from './scenario-error.js';
+import type { ScenarioSource } from './scenario-source.js';
+import { schemaIssues } from './validate-schema.js';
+import { DAY, HOUR, parseDuration, parseRate, parseTimeOfDay } from './units.js';
+import { validateDistribution } from '../simulator/distributions.js';
+import { parseArrivalsCsv } from './arrivals-csv.js';
+
+export interface CompileOptions {
+  /** reads a file named in the scenario (a replay CSV), relative to the scenario file */
+  readCompanion?: (relativePath: string) => string;
+  /** policy names the caller can run; an unknown name is an error at `policy` */
+  knownPolicies?: readonly string[];
+}
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+export const DEFAULT_START = '2026-01-05';
+
+export function compileScenario(source: ScenarioSource, options: CompileOptions = {}): Scenario {
+  const schema = schemaIssues(source);
+  if (schema.length) throw new ScenarioError(schema);
+  const raw = source.raw as Record<string, any>;
+  const issues: ScenarioIssue[] = [];
+  const fail = (path: (string | number)[], message: string) =>
+    issues.push({ file: source.file, line: source.locate(path), path: formatPath(path), message });
+
+  const seconds = (value: string | number) => parseDuration(value);
+
+  // Skills: in order of first mention by a pool, then by a step.
+  const skills: string[] = [];
+  const skillIndex = (name: string) => {
+    let i = skills.indexOf(name);
+    if (i < 0) { i = skills.length; skills.push(name); }
+    return i;
+  };
+
+  // Pools
+  const pools: Pool[] = Object.entries(raw.pools as Record<string, any>).map(([id, p], index) => {
+    const shifts: ShiftWindow[] | null = p.shifts ? p.shifts.map((s: any, k: number) => {
+      const from = parseTimeOfDay(s.from);
+      const to = parseTimeOfDay(s.to);
+      if (from === to) fail(['pools', id, 'shifts', k, 'to'], "expected 'to' to differ from 'from' (a shift that ends past midnight has to < from)");
+      return { days: s.days.map((d: string) => DAYS.indexOf(d)), from, to };
+    }) : null;
+    return {
+      id, index, kind: p.kind, size: p.size,
+      skills: (p.skills as string[]).map(skillIndex),
+      costPerHour: p.costPerHour ?? 0,
+      shifts,
+      switchOver: p.switchOver !== undefined ? seconds(p.switchOver) : 0,
+      failureRate: p.failureRate ?? 0,
+      absences: (p.absences ?? []).map((a: any) => ({ start: seconds(a.start), end: seconds(a.start) + seconds(a.duration), units: a.units })),
+    };
+  });
+  const poolIndex = new Map(pools.map((p) => [p.id, p.index]));
+
+  // Processes and steps
+  const processes: Process[] = Object.entries(raw.processes as Record<string, any>).map(([pid, p], index) => {
+    const stepIds = Object.keys(p.steps);
+    const stepIdx = (name: string) => stepIds.indexOf(name);
+    const stepPath = (sid: string, ...rest: (string | number)[]) => ['processes', pid, 'steps', sid, ...rest];
+    const known = `one of: ${stepIds.join(', ')}`;
+    if (stepIds.includes('end')) fail(['processes', pid, 'steps', 'end'], "'end' is reserved: it means the case is done");
+    const start = stepIdx(p.start);
+    if (start < 0) fail(['processes', pid, 'start'], `unknown step '${p.start}' (expected ${known})`);
+
+    const steps: Step[] = stepIds.map((sid, sIndex) => {
+      const s = p.steps[sid];
+      const dist = (field: string): Distribution | null => {
+        const d = s[field];
+        if (!d) return null;
+        const compiled = compileDistribution(d);
+        const problem = validateDistribution(compiled);
+        if (problem) fail(stepPath(sid, field), problem);
+        return compiled;
+      };
+      const base = dist('duration');
+      const human = dist('humanDuration') ?? base;
+      const bot = dist('botDuration') ?? base;
+      if (!human || !bot) {
+        fail(stepPath(sid), "missing field 'duration' (or both 'humanDuration' and 'botDuration')");
+      }
+      let next: Next = { kind: 'end' };
+      const target = (name: string, path: (string | number)[], allowEnd: boolean): number => {
+        if (allowEnd && name === 'end') return -1;
+        const i = stepIdx(name);
+        if (i < 0) fail(path, `unknown step '${name}' (expected ${known}${allowEnd ? ', or end' : ''})`);
+        return i;
+      };
+      if (typeof s.next === 'string') {
+        const t = target(s.next, stepPath(sid, 'next'), true);
+        next = t < 0 ? { kind: 'end' } : { kind: 'step', step: t };
+      } else if (s.next?.branch) {
+        const to: number[] = [];
+        const cumulative: number[] = [];
+        let sum = 0;
+        s.next.branch.forEach((b: any, k: number) => {
+          to.push(target(b.to, stepPath(sid, 'next', 'branch', k, 'to'), true));
+          sum += b.p;
+          cumulative.push(sum);
+        });
+        if (Math.abs(sum - 1) > 1e-9) fail(stepPath(sid, 'next', 'branch'), `expected probabilities that sum to 1, got ${round(sum)}`);
+        cumulative[cumulative.length - 1] = 1;
+        next = { kind: 'branch', to, cumulative };
+      } else if (s.next?.parallel) {
+        const branches = s.next.parallel.map((b: string, k: number) => target(b, stepPath(sid, 'next', 'parallel', k), false));
+        const join = target(s.next.join, stepPath(sid, 'next', 'join'), false);
+        next = { kind: 'parallel', branches, join };
+      }
+      let onBotFailure = -1;
+      if (s.onBotFailure !== undefined) onBotFailure = target(s.onBotFailure, stepPath(sid, 'onBotFailure'), false);
+      return {
+        id: sid, index: sIndex, key: `${pid}/${sid}`, skill: skillIndex(s.skill),
+        humanDuration: human ?? { kind: 'constant', value: 0 },
+        botDuration: bot ?? { kind: 'constant', value: 0 },
+        onBotFailure, next,
+      };
+    });
+    return {
+      id: pid, index, sla: seconds(p.sla), costOfDelayPerHour: p.costOfDelayPerHour ?? 1,
+      start: Math.max(start, 0), steps,
+    };
+  });
+  const processIndex = new Map(processes.map((p) => [p.id, p.index]));
+
+  // Every skill must be served by some pool; a bot-failure target by a person.
+  for (const proc of processes) {
+    for (const step of proc.steps) {
+      if (!pools.some((pool) => pool.skills.includes(step.skill))) {
+        fail(['processes', proc.id, 'steps', step.id, 'skill'], `no pool has skill '${skills[step.skill]}' (expected a skill listed by a pool: ${distinct(pools.flatMap((p) => p.skills)).map((i) => skills[i]).join(', ')})`);
+      }
+      if (step.onBotFailure >= 0) {
+        const target = proc.steps[step.onBotFailure];
+        if (!pools.some((pool) => pool.kind === 'human' && pool.skills.includes(target.skill))) {
+          fail(['processes', proc.id, 'steps', step.id, 'onBotFailure'], `step '${target.id}' needs skill '${skills[target.skill]}', which no human pool has (expected a step people can do)`);
+        }
+      }
+    }
+    checkReachableJoins(proc, (path, m) => fail(['processes', proc.id, ...path], m));
+  }
+
+  // Demand
+  const demand: Demand[] = [];
+  for (const [pid, d] of Object.entries(raw.demand as Record<string, any>)) {
+    const process = processIndex.get(pid);
+    if (process === undefined) {
+      fail(['demand', pid], `unknown process '${pid}' (expected one of: ${[...processIndex.keys()].join(', ')})`);
+      continue;
+    }
+    if (d.replay !== undefined) {
+      if (!options.readCompanion) { fail(['demand', pid, 'replay'], 'replay files can only be read from a scenario file'); continue; }
+      let text: string;
+      try { text = options.readCompanion(d.replay); } catch (err) {
+        fail(['demand', pid, 'replay'], `cannot read '${d.replay}': ${(err as Error).message}`);
+        continue;
+      }
+      const parsed = parseArrivalsCsv(text, d.replay, raw.start ?? DEFAULT_START);
+      if ('issues' in parsed) { issues.push(...parsed.issues); continue; }
+      demand.push({ kind: 'replay', process, times: parsed.times, source: d.replay });
+    } else {
+      const hourOfDay: number[] = d.hourOfDay ?? new Array(24).fill(1);
+      const dayOfWeek: number[] = d.dayOfWeek ?? new Array(7).fill(1);
+      if (hourOfDay.every((x) => x === 0)) fail(['demand', pid, 'hourOfDay'], 'expected at least one hour with a multiplier above 0');
+      if (dayOfWeek.every((x) => x === 0)) fail(['demand', pid, 'dayOfWeek'], 'expected at least one day with a multiplier above 0');
+      demand.push({
+        kind: 'poisson', process, rate: parseRate(d.rate), hourOfDay, dayOfWeek,
+        surges: (d.surges ?? []).map((s: any) => ({ start: seconds(s.start), end: seconds(s.start) + seconds(s.duration), factor: s.factor })),
+      });
+    }
+  }
+
+  // Disruptions
+  const disruptions: Disruption[] = (raw.disruptions ?? []).map((d: any, index: number): Disruption => {
+    let pool = -1;
+    let process = -1;
+    if (d.pool !== undefined) {
+      pool = poolIndex.get(d.pool) ?? -1;
+      if (pool < 0) fail(['disruptions', index, 'pool'], `unknown pool '${d.pool}' (expected one of: ${[...poolIndex.keys()].join(', ')})`);
+      else if (d.kind === 'absence' && pools[pool].kind !== 'human') fail(['disruptions', index, 'pool'], `'${d.pool}' is a bot pool (expected a human pool: an absence is of people; use an outage for bots)`);
+    }
+    if (d.process !== undefined) {
+      process = processIndex.get(d.process) ?? -1;
+      if (process < 0) fail(['disruptions', index, 'process'], `unknown process '${d.process}' (expected one of: ${[...processIndex.keys()].join(', ')})`);
+    }
+    const start = seconds(d.start);
+    const end = start + seconds(d.duration);
+    const target = d.pool ?? d.process ?? 'all';
+    return {
+      index, kind: d.kind, label: `${d.kind} ${target} @${formatDays(start)}`, start, end, pool, process,
+      units: d.units ?? (d.kind === 'outage' ? Infinity : 0), factor: d.factor ?? 1,
+    };
+  });
+
+  // Queues
+  const queueLimits = skills.map(() => ({ min: 0, max: Infinity }));
+  for (const [skill, limits] of Object.entries((raw.queues ?? {}) as Record<string, any>)) {
+    const i = skills.indexOf(skill);
+    if (i < 0) { fail(['queues', skill], `unknown queue '${skill}' (expected a skill: ${skills.join(', ')})`); continue; }
+    queueLimits[i] = { min: limits.min ?? 0, max: limits.max ?? Infinity };
+    if (queueLimits[i].min > queueLimits[i].max) fail(['queues', skill], 'expected min <= max');
+  }
+
+  // Run settings
+  const horizon = seconds(raw.horizon);
+  const warmup = raw.warmup !== undefined ? seconds(raw.warmup) : 0;
+  if (horizon <= 0) fail(['horizon'], 'expected a duration above 0');
+  if (warmup >= horizon) fail(['warmup'], `expected a warm-up shorter than the horizon (${raw.horizon})`);
+  const sampleEvery = raw.sampleEvery !== undefined ? seconds(raw.sampleEvery) : HOUR;
+  if (sampleEvery <= 0) fail(['sampleEvery'], 'expected a duration above 0');
+  const start = raw.start ?? DEFAULT_START;
+  if (new Date(`${start}T00:00:00Z`).getUTCDay() !== 1) fail(['start'], `expected a Monday, got ${start}`);
+
+  const policyRaw = raw.policy ?? 'static';
+  const policy = typeof policyRaw === 'string'
+    ? { name: policyRaw, module: null, params: {} }
+    : { name: policyRaw.name ?? 'module', module: policyRaw.module ?? null, params: policyRaw.params ?? {} };
+  if (!policy.module && options.knownPolicies && !options.knownPolicies.includes(policy.name)) {
+    fail(typeof policyRaw === 'string' ? ['policy'] : ['policy', 'name'], `unknown policy '${policy.name}' (expected one of: ${options.knownPolicies.join(', ')}, or { module: ./my-policy.js })`);
+  }
+
+  if (issues.length) throw new ScenarioError(issues.sort((a, b) => a.line - b.line));
+  return {
+    name: raw.name, description: raw.description ?? '', file: source.file,
+    seed: raw.seed ?? 1, start, horizon, warmup, sampleEvery,
+    rebalanceEvery: raw.rebalanceEvery !== undefined ? seconds(raw.rebalanceEvery) : HOUR,
+    policy, skills, queueLimits, pools, processes, demand, disruptions,
+  };
+}
+
+export function compileDistribution(d: any): Distribution {
+  const t = (v: string | number) => parseDuration(v);
+  switch (d.dist) {
+    case 'constant': return { kind: 'constant', value: t(d.value) };
+    case 'exponential': return { kind: 'exponential', mean: t(d.mean) };
+    case 'lognormal': return { kind: 'lognormal', mean: t(d.mean), sd: t(d.sd) };
+    case 'gamma': return { kind: 'gamma', mean: t(d.mean), sd: t(d.sd) };
+    case 'triangular': return { kind: 'triangular', min: t(d.min), mode: t(d.mode), max: t(d.max) };
+    case 'uniform': return { kind: 'uniform', min: t(d.min), max: t(d.max) };
+    default: return d.weights
+      ? { kind: 'empirical', values: d.values.map(t), weights: d.weights }
+      : { kind: 'empirical', values: d.values.map(t) };
+  }
+}
+
+/** Every branch of a parallel split must be able to reach its join, or the case would wait forever. */
+function checkReachableJoins(proc: Process, fail: (path: (string | number)[], message: string) => void) {
+  for (const step of proc.steps) {
+    if (step.next.kind !== 'parallel') continue;
+    const { branches, join } = step.next;
+    if (join < 0) continue;
+    branches.forEach((b, k) => {
+      if (b < 0) return;
+      const seen = new Set<number>();
+      const stack = [b];
+      let reaches = false;
+      while (stack.length) {
+        const s = stack.pop()!;
+        if (s === join) { reaches = true; break; }
+        if (seen.has(s)) continue;
+        seen.add(s);
+        const n = proc.steps[s].next;
+        if (n.kind === 'step') stack.push(n.step);
+        else if (n.kind === 'branch') stack.push(...n.to.filter((x) => x >= 0));
+        else if (n.kind === 'parallel') stack.push(n.join);
+      }
+      if (!reaches) fail(['steps', step.id, 'next', 'parallel', k], `branch '${proc.steps[b].id}' never reaches the join step '${proc.steps[join].id}' (expected every branch to lead to it)`);
+    });
+  }
+}
+
+function distinct(xs: number[]): number[] { return [...new Set(xs)]; }
+function round(x: number): number { return Math.round(x * 1e6) / 1e6; }
+function formatDays(s: number): string {
+  return s % DAY === 0 ? `${s / DAY}d` : s % HOUR === 0 ? `${s / HOUR}h` : `${s}s`;
+}

@@ -1,0 +1,221 @@
+/**
+ * The published JSON Schema of a scenario file (docs/scenario.schema.json is
+ * generated from this object by `npm run build:schema`, and a test keeps the two equal).
+ * `x-expected` is our own annotation: the phrase an error message uses for
+ * "what is expected" where the schema keyword alone would say too little.
+ */
+import { DURATION_PATTERN, RATE_PATTERN, TIME_OF_DAY_PATTERN } from './units.js';
+
+const id = '^[A-Za-z][A-Za-z0-9_.-]*$';
+const duration = {
+  anyOf: [{ type: 'string', pattern: DURATION_PATTERN }, { type: 'number', minimum: 0 }],
+  'x-expected': 'a duration like 90s, 20m, 4h, 2d or 1w (a bare number is seconds)',
+  description: 'A duration: 90s, 20m, 4h, 2d, 1w; a bare number is seconds.',
+};
+const positiveDuration = duration;
+const rate = {
+  type: 'string', pattern: RATE_PATTERN,
+  'x-expected': 'a rate like 8/h, 200/d or 3/m',
+  description: 'Arrivals per unit of time: 8/h, 200/d, 3/m.',
+};
+const probability = { type: 'number', minimum: 0, maximum: 1, 'x-expected': 'a probability between 0 and 1' };
+const multiplier = { type: 'number', minimum: 0 };
+const window = {
+  start: { ...duration, description: 'When it starts, counted from the start of the scenario.' },
+  duration: { ...positiveDuration, description: 'How long it lasts.' },
+};
+
+const distribution = {
+  type: 'object',
+  description: 'A duration distribution. Times are durations (20m) or seconds.',
+  required: ['dist'],
+  properties: { dist: { enum: ['constant', 'exponential', 'lognormal', 'gamma', 'triangular', 'uniform', 'empirical'] } },
+  discriminator: { propertyName: 'dist' },
+  oneOf: [
+    { properties: { dist: { const: 'constant' }, value: duration }, required: ['dist', 'value'], additionalProperties: false },
+    { properties: { dist: { const: 'exponential' }, mean: duration }, required: ['dist', 'mean'], additionalProperties: false },
+    { properties: { dist: { const: 'lognormal' }, mean: duration, sd: duration }, required: ['dist', 'mean', 'sd'], additionalProperties: false },
+    { properties: { dist: { const: 'gamma' }, mean: duration, sd: duration }, required: ['dist', 'mean', 'sd'], additionalProperties: false },
+    { properties: { dist: { const: 'triangular' }, min: duration, mode: duration, max: duration }, required: ['dist', 'min', 'mode', 'max'], additionalProperties: false },
+    { properties: { dist: { const: 'uniform' }, min: duration, max: duration }, required: ['dist', 'min', 'max'], additionalProperties: false },
+    {
+      properties: {
+        dist: { const: 'empirical' },
+        values: { type: 'array', minItems: 1, items: duration },
+        weights: { type: 'array', minItems: 1, items: { type: 'number', minimum: 0 } },
+      },
+      required: ['dist', 'values'], additionalProperties: false,
+    },
+  ],
+};
+
+const next = {
+  description: 'Where a case goes after this step: a step id, a probabilistic branch, or a parallel split with its join. Absent: the case is done.',
+  'x-expected': 'a step id, { branch: [{ to, p }, ...] } or { parallel: [step, ...], join: step }',
+  anyOf: [
+    { type: 'string', pattern: id },
+    {
+      type: 'object', additionalProperties: false, required: ['branch'],
+      properties: {
+        branch: {
+          type: 'array', minItems: 1,
+          items: {
+            type: 'object', additionalProperties: false, required: ['to', 'p'],
+            properties: { to: { type: 'string', pattern: id, description: 'a step id, or "end"' }, p: probability },
+          },
+        },
+      },
+    },
+    {
+      type: 'object', additionalProperties: false, required: ['parallel', 'join'],
+      properties: {
+        parallel: { type: 'array', minItems: 2, items: { type: 'string', pattern: id } },
+        join: { type: 'string', pattern: id, description: 'the step every branch leads to; it starts when all branches have arrived' },
+      },
+    },
+  ],
+};
+
+const step = {
+  type: 'object', additionalProperties: false, required: ['skill'],
+  properties: {
+    skill: { type: 'string', pattern: id, description: 'Skill a unit needs to do this step; one work queue per skill.' },
+    duration: { ...distribution, description: 'Time the step takes, for humans and bots alike unless overridden.' },
+    humanDuration: { ...distribution, description: 'Time the step takes a person (overrides duration).' },
+    botDuration: { ...distribution, description: 'Time the step takes a bot (overrides duration).' },
+    onBotFailure: { type: 'string', pattern: id, description: 'Step a case goes to when a bot fails this step (an exception for a person).' },
+    next,
+  },
+};
+
+const shift = {
+  type: 'object', additionalProperties: false, required: ['days', 'from', 'to'],
+  properties: {
+    days: { type: 'array', minItems: 1, items: { enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] } },
+    from: { type: 'string', pattern: TIME_OF_DAY_PATTERN, 'x-expected': 'a time of day like 08:00' },
+    to: { type: 'string', pattern: TIME_OF_DAY_PATTERN, 'x-expected': 'a time of day like 17:30' },
+  },
+};
+
+const pool = {
+  type: 'object', required: ['kind', 'size', 'skills'],
+  discriminator: { propertyName: 'kind' },
+  oneOf: [
+    {
+      additionalProperties: false,
+      properties: {
+        kind: { const: 'human' },
+        size: { type: 'integer', minimum: 0, description: 'Headcount.' },
+        skills: { type: 'array', minItems: 1, items: { type: 'string', pattern: id } },
+        costPerHour: { type: 'number', minimum: 0, description: 'Paid per person per hour on duty.' },
+        shifts: { type: 'array', items: shift, description: 'Weekly calendar; absent means always on duty.' },
+        switchOver: { ...duration, description: 'Time a person needs to change queue.' },
+        absences: {
+          type: 'array',
+          items: {
+            type: 'object', additionalProperties: false, required: ['start', 'duration', 'units'],
+            properties: { ...window, units: { type: 'integer', minimum: 1 } },
+          },
+        },
+      },
+    },
+    {
+      additionalProperties: false,
+      properties: {
+        kind: { const: 'bot' },
+        size: { type: 'integer', minimum: 0, description: 'Instances or licences.' },
+        skills: { type: 'array', minItems: 1, items: { type: 'string', pattern: id } },
+        costPerHour: { type: 'number', minimum: 0, description: 'Per instance per hour.' },
+        failureRate: { ...probability, description: 'Probability that a task fails and goes to a person.' },
+        shifts: { type: 'array', items: shift },
+      },
+    },
+  ],
+};
+
+const demand = {
+  type: 'object',
+  'x-expected': '{ rate: 8/h, ... } or { replay: arrivals.csv }',
+  anyOf: [
+    {
+      additionalProperties: false, required: ['rate'],
+      properties: {
+        rate: rate,
+        hourOfDay: { type: 'array', minItems: 24, maxItems: 24, items: multiplier, description: '24 multipliers of the rate, hour 0 first.' },
+        dayOfWeek: { type: 'array', minItems: 7, maxItems: 7, items: multiplier, description: '7 multipliers, Monday first.' },
+        surges: {
+          type: 'array',
+          items: { type: 'object', additionalProperties: false, required: ['start', 'duration', 'factor'], properties: { ...window, factor: multiplier } },
+        },
+      },
+    },
+    {
+      additionalProperties: false, required: ['replay'],
+      properties: { replay: { type: 'string', minLength: 1, description: 'CSV of arrival times (first column: seconds from start, a duration, or an ISO timestamp), relative to the scenario file.' } },
+    },
+  ],
+};
+
+const disruption = {
+  type: 'object', required: ['kind', 'start', 'duration'],
+  discriminator: { propertyName: 'kind' },
+  oneOf: [
+    { additionalProperties: false, required: ['pool'], properties: { kind: { const: 'outage' }, ...window, pool: { type: 'string' }, units: { type: 'integer', minimum: 1, description: 'Units down; absent = the whole pool.' } } },
+    { additionalProperties: false, required: ['pool', 'units'], properties: { kind: { const: 'absence' }, ...window, pool: { type: 'string' }, units: { type: 'integer', minimum: 1 } } },
+    { additionalProperties: false, required: ['factor'], properties: { kind: { const: 'surge' }, ...window, process: { type: 'string', description: 'Absent = every process.' }, factor: multiplier } },
+    { additionalProperties: false, required: ['pool', 'factor'], properties: { kind: { const: 'slowdown' }, ...window, pool: { type: 'string' }, factor: { type: 'number', exclusiveMinimum: 0 } } },
+  ],
+};
+
+const policy = {
+  description: 'The allocation policy: a built-in name, or { name, params }, or { module: ./my-policy.js, params }.',
+  'x-expected': 'a policy name (static, reactive, sla-slack, cmu, forecast-staffing, bot-first) or { name, params } or { module, params }',
+  anyOf: [
+    { type: 'string', pattern: id },
+    { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', pattern: id }, params: { type: 'object' } } },
+    { type: 'object', additionalProperties: false, required: ['module'], properties: { module: { type: 'string', minLength: 1 }, params: { type: 'object' } } },
+  ],
+};
+
+export const scenarioSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://autoshift.dev/scenario.schema.json',
+  title: 'autoshift scenario',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'horizon', 'pools', 'processes', 'demand'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Seed of every random stream (default 1).' },
+    start: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Calendar date of simulated time 0, a Monday (default 2026-01-05).', 'x-expected': 'a date like 2026-01-05 (a Monday)' },
+    horizon: { ...duration, description: 'Simulated time of one replication.' },
+    warmup: { ...duration, description: 'Initial time excluded from all results (default 0).' },
+    sampleEvery: { ...duration, description: 'Interval of the time series (default 1h).' },
+    rebalanceEvery: { ...duration, description: 'Interval between decision epochs of the policy (default 1h; 0 = only at start and at disruption edges).' },
+    policy,
+    queues: {
+      type: 'object', description: 'Limits on units per work queue, by skill.',
+      additionalProperties: {
+        type: 'object', additionalProperties: false,
+        properties: { min: { type: 'integer', minimum: 0 }, max: { type: 'integer', minimum: 0 } },
+      },
+    },
+    pools: { type: 'object', minProperties: 1, propertyNames: { pattern: id }, additionalProperties: pool },
+    processes: {
+      type: 'object', minProperties: 1, propertyNames: { pattern: id },
+      additionalProperties: {
+        type: 'object', additionalProperties: false, required: ['sla', 'start', 'steps'],
+        properties: {
+          sla: { ...duration, description: 'Promised time from arrival to completion.' },
+          costOfDelayPerHour: { type: 'number', minimum: 0, description: 'Cost of an hour of delay of one case (used by the cmu policy; default 1).' },
+          start: { type: 'string', pattern: id, description: 'First step.' },
+          steps: { type: 'object', minProperties: 1, propertyNames: { pattern: id }, additionalProperties: step },
+        },
+      },
+    },
+    demand: { type: 'object', minProperties: 1, additionalProperties: demand },
+    disruptions: { type: 'array', items: disruption },
+  },
+} as const;

@@ -1,0 +1,134 @@
+/**
+ * The compiled scenario: what the engine, the policies and the live runtime
+ * work with after `compileScenario()` has validated a YAML file. Every time is
+ * in seconds from the scenario's start (a Monday 00:00 in the scenario's
+ * calendar), every rate per second, every reference an index.
+ */
+import type { Distribution } from './distribution.js';
+
+export type PoolKind = 'human' | 'bot';
+
+/** A weekly shift window: the pool is on duty from `from` to `to` (seconds since midnight) on `days` (0 = Monday). */
+export interface ShiftWindow {
+  days: number[];
+  from: number;
+  to: number;
+}
+
+export interface Pool {
+  id: string;
+  index: number;
+  kind: PoolKind;
+  /** headcount (human) or instances/licences (bot) */
+  size: number;
+  /** indices into `Scenario.skills` */
+  skills: number[];
+  costPerHour: number;
+  /** weekly calendar; null = always on duty */
+  shifts: ShiftWindow[] | null;
+  /** seconds a person needs to change queue */
+  switchOver: number;
+  /** probability that a task done by this pool fails (bots) */
+  failureRate: number;
+  /** planned absences (humans): units away from start to end */
+  absences: { start: number; end: number; units: number }[];
+}
+
+export type Next =
+  | { kind: 'end' }
+  | { kind: 'step'; step: number }
+  | { kind: 'branch'; to: number[]; cumulative: number[] }
+  | { kind: 'parallel'; branches: number[]; join: number };
+
+export interface Step {
+  id: string;
+  index: number;
+  /** "process/step", the key used in results */
+  key: string;
+  skill: number;
+  humanDuration: Distribution;
+  botDuration: Distribution;
+  /** human step a failed bot attempt sends the case to; -1 = retry at the same step */
+  onBotFailure: number;
+  next: Next;
+}
+
+export interface Process {
+  id: string;
+  index: number;
+  /** seconds from arrival to completion promised to the customer */
+  sla: number;
+  /** cost of one hour of delay of one case (cμ rule) */
+  costOfDelayPerHour: number;
+  start: number;
+  steps: Step[];
+}
+
+export type Demand =
+  | {
+      kind: 'poisson';
+      process: number;
+      /** mean arrivals per second before profiles and surges */
+      rate: number;
+      /** 24 multipliers, hour 0 first */
+      hourOfDay: number[];
+      /** 7 multipliers, Monday first */
+      dayOfWeek: number[];
+      surges: { start: number; end: number; factor: number }[];
+    }
+  | { kind: 'replay'; process: number; times: number[]; source: string };
+
+export type DisruptionKind = 'outage' | 'absence' | 'surge' | 'slowdown';
+
+export interface Disruption {
+  index: number;
+  kind: DisruptionKind;
+  /** a readable name for tables: `outage ocr-bot @30d` */
+  label: string;
+  start: number;
+  end: number;
+  /** pool hit by an outage, absence or slowdown; -1 if none */
+  pool: number;
+  /** process hit by a surge; -1 = every process */
+  process: number;
+  /** units away (absence) or down (outage; Infinity = the whole pool) */
+  units: number;
+  /** demand multiplier (surge) or duration multiplier (slowdown) */
+  factor: number;
+}
+
+export interface PolicySpec {
+  name: string;
+  /** path of a user policy module, resolved against the scenario file */
+  module: string | null;
+  params: Record<string, unknown>;
+}
+
+export interface QueueLimits {
+  min: number;
+  max: number;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** file the scenario was read from ('' if built in code) */
+  file: string;
+  seed: number;
+  /** ISO timestamp of simulated time 0 (a Monday 00:00) */
+  start: string;
+  horizon: number;
+  warmup: number;
+  sampleEvery: number;
+  /** seconds between decision epochs; 0 = only at start and at disruption edges */
+  rebalanceEvery: number;
+  policy: PolicySpec;
+  /** skill names: one work queue per skill */
+  skills: string[];
+  /** min/max units per queue, by skill index (defaults 0 and Infinity) */
+  queueLimits: QueueLimits[];
+  pools: Pool[];
+  processes: Process[];
+  demand: Demand[];
+  disruptions: Disruption[];
+}

@@ -1,0 +1,110 @@
+/**
+ * Resilience of the operation to each disruption, from the sampled time series:
+ * how deep performance falls and how fast it recovers (the resilience triangle
+ * of Bruneau et al., 2003).
+ *
+ * - baseline: mean backlog and SLA attainment over the week before the disruption
+ *   (after warm-up; the whole run outside the disruption if there is no such week);
+ * - recovered: the first sample after the disruption ends from which backlog is
+ *   within max(10%, 1 task) of baseline and SLA attainment within 5 points of it,
+ *   for three samples in a row;
+ * - time to recover: from the start of the disruption to recovery (to the horizon if never);
+ * - loss area: the integral of lost SLA attainment (baseline minus actual, when
+ *   positive) from the start to recovery, in hours;
+ * - worst backlog: the largest backlog from the start to recovery;
+ * - SLA attainment inside the window: cases completed during the disruption that met their SLA;
+ * - extra cost: cost of work done from the start to recovery, minus the baseline rate over the same time.
+ */
+import type { Scenario } from '../model/scenario.js';
+import type { ReplicationFigures, TimeSeries } from './run-stats.js';
+import { estimate, type Estimate } from './summarize.js';
+import { WEEK } from '../model/units.js';
+
+export interface ResilienceFigures {
+  disruption: string;
+  kind: string;
+  start: number;
+  end: number;
+  recovered: Estimate;
+  timeToRecoverSeconds: Estimate;
+  lossAreaHours: Estimate;
+  worstBacklog: Estimate;
+  slaInWindow: Estimate;
+  extraCost: Estimate;
+  baselineBacklog: Estimate;
+  baselineSla: Estimate;
+}
+
+interface One { recovered: number; ttr: number; loss: number; worst: number; slaIn: number; extra: number; baseBacklog: number; baseSla: number }
+
+const BACKLOG_BAND = 0.1;
+const SLA_BAND = 0.05;
+const STEADY = 3;
+
+export function resilienceOf(scenario: Scenario, reps: ReplicationFigures[]): ResilienceFigures[] {
+  return scenario.disruptions.map((d) => {
+    const ones = reps.map((r) => measure(r.timeseries, d.start, d.end, scenario));
+    const e = (f: (o: One) => number) => estimate(ones.map(f));
+    return {
+      disruption: d.label, kind: d.kind, start: d.start, end: d.end,
+      recovered: e((o) => o.recovered), timeToRecoverSeconds: e((o) => o.ttr), lossAreaHours: e((o) => o.loss),
+      worstBacklog: e((o) => o.worst), slaInWindow: e((o) => o.slaIn), extraCost: e((o) => o.extra),
+      baselineBacklog: e((o) => o.baseBacklog), baselineSla: e((o) => o.baseSla),
+    };
+  });
+}
+
+function measure(ts: TimeSeries, start: number, end: number, scenario: Scenario): One {
+  const dt = scenario.sampleEvery;
+  const n = ts.time.length;
+  // sample k covers (time[k] - dt, time[k]]
+  let idx = ts.time.map((_, k) => k).filter((k) => ts.time[k] <= start && ts.time[k] - dt >= start - WEEK);
+  if (idx.length === 0) idx = ts.time.map((_, k) => k).filter((k) => ts.time[k] <= start || ts.time[k] - dt >= end + WEEK / 7);
+  if (idx.length === 0) idx = ts.time.map((_, k) => k);
+  const baseBacklog = mean(idx.map((k) => ts.backlogTotal[k]));
+  const baseSla = weightedSla(ts, idx);
+  const baseWork = mean(idx.map((k) => ts.workCost[k]));
+
+  const startK = ts.time.findIndex((t) => t > start);
+  if (startK < 0) return { recovered: 0, ttr: 0, loss: 0, worst: 0, slaIn: 0, extra: 0, baseBacklog, baseSla };
+  const within = (k: number) => ts.backlogTotal[k] <= Math.max(baseBacklog * (1 + BACKLOG_BAND), baseBacklog + 1)
+    && (ts.slaAttainment[k] === null || ts.slaAttainment[k]! >= baseSla - SLA_BAND);
+  let recoverK = -1;
+  for (let k = startK; k < n; k++) {
+    if (ts.time[k] <= end) continue;
+    let ok = true;
+    for (let j = k; j < Math.min(n, k + STEADY); j++) if (!within(j)) { ok = false; break; }
+    if (ok) { recoverK = k; break; }
+  }
+  const stopK = recoverK >= 0 ? recoverK : n - 1;
+  let worst = 0, loss = 0, work = 0;
+  for (let k = startK; k <= stopK; k++) {
+    worst = Math.max(worst, ts.backlogTotal[k]);
+    const sla = ts.slaAttainment[k];
+    if (sla !== null) loss += Math.max(0, baseSla - sla) * (dt / 3600);
+    work += ts.workCost[k];
+  }
+  const inWindow = ts.time.map((_, k) => k).filter((k) => ts.time[k] > start && ts.time[k] - dt < end);
+  const recoveredAt = recoverK >= 0 ? ts.time[recoverK] - dt : ts.time[n - 1];
+  return {
+    recovered: recoverK >= 0 ? 1 : 0,
+    ttr: Math.max(0, recoveredAt - start),
+    loss, worst,
+    slaIn: weightedSla(ts, inWindow),
+    extra: work - baseWork * (stopK - startK + 1),
+    baseBacklog, baseSla,
+  };
+}
+
+function mean(xs: number[]): number { return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0; }
+
+function weightedSla(ts: TimeSeries, idx: number[]): number {
+  let met = 0, done = 0;
+  for (const k of idx) {
+    const s = ts.slaAttainment[k];
+    if (s === null) continue;
+    met += s * ts.completed[k];
+    done += ts.completed[k];
+  }
+  return done ? met / done : 1;
+}

@@ -1,0 +1,86 @@
+/**
+ * Across replications: every figure becomes `{ mean, ci95 }`, ci95 being the
+ * half-width of the 95% confidence interval of the mean (Student's t; 0 for one
+ * replication). This is the result contract of docs/results.schema.json.
+ */
+import type { Scenario } from '../model/scenario.js';
+import type { ReplicationFigures, TimeSeries } from './run-stats.js';
+
+export interface Estimate { mean: number; ci95: number }
+
+export interface ResultDocument {
+  scenario: string;
+  file: string;
+  policy: string;
+  seed: number;
+  replications: number;
+  simulatedSeconds: number;
+  events: number;
+  processes: Record<string, Record<keyof ReplicationFigures['processes'][string], Estimate>>;
+  steps: Record<string, Record<keyof ReplicationFigures['steps'][string], Estimate>>;
+  pools: Record<string, Record<keyof ReplicationFigures['pools'][string], Estimate>>;
+  totals: Record<keyof ReplicationFigures['totals'], Estimate>;
+  resilience?: unknown;
+  timeseries?: TimeSeries & { replication: number };
+}
+
+const T975 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+  2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/** Two-sided 97.5% quantile of Student's t with df degrees of freedom. */
+export function tQuantile975(df: number): number {
+  if (df < 1) return NaN;
+  if (df < T975.length) return T975[df];
+  return 1.959964 + 2.37 / df; // good to 3 decimals beyond 30
+}
+
+export function estimate(xs: readonly number[]): Estimate {
+  const n = xs.length;
+  if (n === 0) return { mean: 0, ci95: 0 };
+  let mean = 0;
+  for (const x of xs) mean += x;
+  mean /= n;
+  if (n === 1) return { mean: clean(mean), ci95: 0 };
+  let ss = 0;
+  for (const x of xs) ss += (x - mean) ** 2;
+  const sd = Math.sqrt(ss / (n - 1));
+  return { mean: clean(mean), ci95: clean((tQuantile975(n - 1) * sd) / Math.sqrt(n)) };
+}
+
+/** Rounds to 9 significant digits: the same doubles print the same on every machine, and noise digits go. */
+function clean(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  return Number(x.toPrecision(9));
+}
+
+function estimateRecords<K extends string>(rows: Record<K, number>[]): Record<K, Estimate> {
+  const out = {} as Record<K, Estimate>;
+  for (const key of Object.keys(rows[0]) as K[]) out[key] = estimate(rows.map((r) => r[key]));
+  return out;
+}
+
+function byKey<T>(reps: ReplicationFigures[], pick: (r: ReplicationFigures) => Record<string, T>) {
+  return Object.keys(pick(reps[0]));
+}
+
+export function summarize(scenario: Scenario, policyName: string, reps: ReplicationFigures[], withTimeseries = false): ResultDocument {
+  const processes: ResultDocument['processes'] = {};
+  for (const id of byKey(reps, (r) => r.processes)) processes[id] = estimateRecords(reps.map((r) => r.processes[id]));
+  const steps: ResultDocument['steps'] = {};
+  for (const id of byKey(reps, (r) => r.steps)) steps[id] = estimateRecords(reps.map((r) => r.steps[id]));
+  const pools: ResultDocument['pools'] = {};
+  for (const id of byKey(reps, (r) => r.pools)) pools[id] = estimateRecords(reps.map((r) => r.pools[id]));
+  const doc: ResultDocument = {
+    scenario: scenario.name,
+    file: scenario.file,
+    policy: policyName,
+    seed: scenario.seed,
+    replications: reps.length,
+    simulatedSeconds: reps[0].simulatedSeconds,
+    events: reps.reduce((n, r) => n + r.events, 0),
+    processes, steps, pools,
+    totals: estimateRecords(reps.map((r) => r.totals)),
+  };
+  if (withTimeseries) doc.timeseries = { replication: 0, ...reps[0].timeseries };
+  return doc;
+}
