@@ -47,7 +47,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const e = err as Error;
     if (USER_ERRORS.has(e.name)) {
-      process.stderr.write(`autoshift ${name}: ${e.message.split('\n').join('\n  ')}\n`.replace(/: (?=[^\n]*\n  )/, ':\n  '));
+      const lines = e.message.split('\n');
+      process.stderr.write(lines.length === 1
+        ? `autoshift ${name}: ${lines[0]}\n`
+        : `autoshift ${name}: ${lines.length} problems:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
       return 2;
     }
     process.stderr.write(`autoshift ${name}: internal error (a bug; please report it with the command and scenario)\n${e.stack ?? e.message}\n`);

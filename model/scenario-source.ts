@@ -33,8 +33,8 @@ export function parseScenarioText(text: string, file: string): ScenarioSource {
     for (const seg of path) {
       const child = childOf(node, seg);
       if (!child) return lastLine;
-      node = child;
-      lastLine = lineOf(child as Node) || lastLine;
+      node = child.node;
+      lastLine = lineOf(child.at) || lastLine;
     }
     if (key !== undefined && isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
@@ -45,12 +45,16 @@ export function parseScenarioText(text: string, file: string): ScenarioSource {
   return { file, raw, locate };
 }
 
-function childOf(node: unknown, seg: string | number): unknown {
+function childOf(node: unknown, seg: string | number): { node: unknown; at: Node | null } | null {
   if (isMap(node)) {
     const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-    return pair?.value ?? null;
+    // the line of the key: where a reader looks, even when the value is a block below it
+    return pair ? { node: pair.value, at: (pair.key as Node) ?? (pair.value as Node) } : null;
   }
-  if (isSeq(node) && typeof seg === 'number') return node.items[seg] ?? null;
+  if (isSeq(node) && typeof seg === 'number') {
+    const item = node.items[seg];
+    return item ? { node: item, at: item as Node } : null;
+  }
   return null;
 }
 
