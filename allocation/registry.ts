@@ -6,10 +6,20 @@
 import type { PolicyContext, PolicyFactory, Policy } from './policy.js';
 import { PolicyError } from './policy.js';
 import { staticPolicy } from './static-policy.js';
+import { reactivePolicy } from './reactive-policy.js';
+import { slaSlackPolicy } from './sla-slack-policy.js';
+import { cmuPolicy } from './cmu-policy.js';
+import { forecastStaffingPolicy } from './forecast-staffing-policy.js';
+import { botFirstPolicy } from './bot-first-policy.js';
 import type { Scenario } from '../model/scenario.js';
 
 export const builtinPolicies: Record<string, PolicyFactory> = {
   static: staticPolicy,
+  reactive: reactivePolicy,
+  'sla-slack': slaSlackPolicy,
+  cmu: cmuPolicy,
+  'forecast-staffing': forecastStaffingPolicy,
+  'bot-first': botFirstPolicy,
 };
 
 export function policyNames(): string[] { return Object.keys(builtinPolicies); }

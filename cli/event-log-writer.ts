@@ -21,7 +21,7 @@ export class EventLogWriter {
 
   write = (r: TaskRecord): void => {
     const rep = this.replication;
-    const caseId = rep > 0 ? `r${rep}-${r.caseId}` : r.caseId;
+    const caseId = rep > 0 ? `r${rep + 1}-${r.caseId}` : r.caseId;
     this.buffer += `${caseId},${r.process},${r.activity},${r.resource},${r.pool},${this.iso(r.enqueue)},${this.iso(r.start)},${this.iso(r.end)},${r.outcome},${rep + 1}\n`;
     if (this.buffer.length > 262_144) this.flush();
   };

@@ -5,11 +5,15 @@
  */
 import { runCommand, runHelp } from './run-command.js';
 import { validateCommand, validateHelp } from './validate-command.js';
+import { compareCommand, compareHelp } from './compare-command.js';
+import { sweepCommand, sweepHelp } from './sweep-command.js';
 import { UsageError } from './args.js';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string; summary: string }> = {
   run: { run: runCommand, help: runHelp, summary: 'what-if run of a scenario on the embedded sim runtime' },
   validate: { run: validateCommand, help: validateHelp, summary: 'check a scenario file' },
+  compare: { run: compareCommand, help: compareHelp, summary: 'compare allocation policies on the same seeds (paired, common random numbers)' },
+  sweep: { run: sweepCommand, help: sweepHelp, summary: 'what-if grid over scenario fields (e.g. staffing levels), cheapest cell meeting the SLA' },
 };
 
 export function registerCommand(name: string, run: (argv: string[]) => Promise<number>, help: string, summary: string): void {

@@ -174,10 +174,12 @@ export interface Arm {
 /** How arm `a` stands against arm `b`: which one is better, on which metric, by how much. */
 export interface Verdict {
   winner: 'a' | 'b' | 'tied';
-  /** the metric that decided (the last one looked at when tied) */
+  /** the metric that decided (the last one when tied) */
   metric: string;
   /** paired difference a - b on that metric */
   difference: Estimate;
+  /** paired difference a - b on every metric compared */
+  differences: Record<string, Estimate>;
 }
 
 /**
@@ -185,16 +187,17 @@ export interface Verdict {
  * interval excludes 0 decides; if every interval contains 0, they are tied.
  */
 export function verdict(a: Arm, b: Arm, metrics: readonly Pick<Metric, 'key' | 'better'>[]): Verdict {
-  let last: Verdict = { winner: 'tied', metric: metrics[0]?.key ?? '', difference: { mean: 0, ci95: 0 } };
+  const differences: Record<string, Estimate> = {};
+  for (const m of metrics) differences[m.key] = pairedDifference(a.values[m.key], b.values[m.key]);
   for (const m of metrics) {
-    const d = pairedDifference(a.values[m.key], b.values[m.key]);
+    const d = differences[m.key];
     if (!containsZero(d)) {
       const aBetter = m.better === 'higher' ? d.mean > 0 : d.mean < 0;
-      return { winner: aBetter ? 'a' : 'b', metric: m.key, difference: d };
+      return { winner: aBetter ? 'a' : 'b', metric: m.key, difference: d, differences };
     }
-    last = { winner: 'tied', metric: m.key, difference: d };
   }
-  return last;
+  const last = metrics[metrics.length - 1]?.key ?? '';
+  return { winner: 'tied', metric: last, difference: differences[last] ?? { mean: 0, ci95: 0 }, differences };
 }
 
 export interface RankEntry {

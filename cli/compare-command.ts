@@ -1,0 +1,281 @@
+/**
+ * `autoshift compare <scenario> --policies a,b,c`: runs several allocation
+ * policies on the same scenario and the same seeds (common random numbers),
+ * and reports their KPIs, the paired difference of each against the first,
+ * and a ranking. The statistics are in simulator/compare.ts.
+ *
+ * Also home of `runArms` (several scenario/policy arms, R replications each,
+ * run side by side on worker threads), which `autoshift sweep` shares.
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs, intFlag, UsageError } from './args.js';
+import { loadScenario } from './load-scenario.js';
+import { runReplications } from './replications.js';
+import { resolvePolicy } from './policy-loader.js';
+import { ProgressBar } from './progress-bar.js';
+import { table } from './table.js';
+import { fmtCount, fmtDuration, fmtMoney, fmtShare } from './format.js';
+import { computeResilience } from './resilience-hook.js';
+import { formatDuration } from '../model/units.js';
+import type { Scenario } from '../model/scenario.js';
+import { attributeError } from '../model/sweep-grid.js';
+import { estimate, summarize, type Estimate, type ResultDocument } from '../simulator/summarize.js';
+import type { ReplicationFigures } from '../simulator/run-stats.js';
+import {
+  KPI_METRICS, differenceOf, metricByName, rankArms, type Arm, type Metric, type PairedDifference, type RankEntry,
+} from '../simulator/compare.js';
+
+export const compareHelp = `Usage: autoshift compare <scenario.yaml> --policies a,b[,c...] [options]
+
+Runs each allocation policy on the same scenario with the same seeds:
+replication r of every policy sees the same arrivals and the same task
+durations (common random numbers). Prints, per policy, the KPIs with their
+95% confidence half-widths; the PAIRED difference of each policy against the
+first (difference per replication, then mean ± 95% half-width, with the
+unpaired half-width in brackets for contrast); and a ranking by SLA
+attainment, then cost per case, in which two policies are "tied" when the
+paired interval of their difference contains 0 on both.
+
+KPIs (all processes together): SLA met (share of completed cases within
+their SLA), cycle (mean cycle time), cost/case (rostered cost per completed
+case), worst backlog (most tasks waiting at a sample after warm-up),
+utilisation (busy over available hours, all pools), total cost.
+
+Options:
+  --policies a,b,...  policies to compare, by name (module:./file.js for a policy module);
+                      the first is the baseline of the differences
+  --replications R    replications per policy, R >= 2 (default 10)
+  --set PATH=VALUE    override a scenario field for every policy, e.g. --set horizon=30d (repeatable)
+  --metric NAME       rank by this metric first, then by cost per case (default slaAttainment):
+                      ${KPI_METRICS.map((m) => m.key).join(', ')},
+                      or a figure path: processes.<id>.cycleP95Seconds, pools.<id>.utilization, totals.cost, ...
+  --json              print exactly one JSON document on stdout:
+                      { scenario, seed, replications, policies: { name: result }, kpis,
+                        differences: { name: { metric: { mean, ci95, unpairedCi95 } } }, ranking }
+  --threads N         worker threads (default: number of cores)
+
+Example:
+  autoshift compare scenarios/invoice-office.yaml --policies static,reactive --replications 20
+`;
+
+export async function compareCommand(argv: string[]): Promise<number> {
+  const { positionals, flags } = parseArgs(argv, {
+    policies: { value: true }, replications: { value: true }, set: { value: true, repeat: true },
+    json: {}, threads: { value: true }, metric: { value: true }, help: {},
+  });
+  if (flags.help) { process.stdout.write(compareHelp); return 0; }
+  if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift compare <scenario.yaml> --policies a,b');
+  if (typeof flags.policies !== 'string') throw new UsageError('--policies: expected a list of policies, like --policies static,reactive');
+  const policies = flags.policies.split(',').map((s) => s.trim());
+  if (policies.some((p) => p === '')) throw new UsageError(`--policies: expected names separated by commas, got ${JSON.stringify(flags.policies)}`);
+  if (policies.length < 2) throw new UsageError(`--policies: expected at least two policies to compare, got ${JSON.stringify(flags.policies)}`);
+  const replications = intFlag(flags, 'replications', 10, 2);
+  const threads = flags.threads !== undefined ? intFlag(flags, 'threads', 1, 1) : undefined;
+  const overrides = (flags.set as string[] | undefined) ?? [];
+
+  const scenario = loadScenarioWith(positionals[0], overrides);
+  for (const p of policies) await resolvePolicy(scenario, p); // a bad name fails here, before anything runs
+  const keys = armKeys(policies);
+  let primary: Metric;
+  try {
+    primary = metricByName(typeof flags.metric === 'string' ? flags.metric : 'slaAttainment', {
+      processes: scenario.processes.map((p) => p.id), steps: scenario.processes.flatMap((p) => p.steps.map((s) => s.key)),
+      pools: scenario.pools.map((p) => p.id),
+    });
+  } catch (err) {
+    throw new UsageError(`--metric: ${(err as Error).message}`);
+  }
+  const secondary = KPI_METRICS.find((m) => m.key === (primary.key === 'costPerCase' ? 'slaAttainment' : 'costPerCase'))!;
+  const metrics = KPI_METRICS.some((m) => m.key === primary.key) ? [...KPI_METRICS] : [...KPI_METRICS, primary];
+
+  const bar = new ProgressBar(`${scenario.name}: ${policies.length} policies × ${replications}`);
+  const arms = await runArms({
+    arms: policies.map((policyName) => ({ scenario, policyName })),
+    replications, threads, onProgress: bar.update,
+    reduce: (reps, i) => {
+      const doc = summarize(scenario, policies[i], reps);
+      doc.resilience = computeResilience(scenario, reps);
+      const values: Record<string, number[]> = {};
+      for (const m of metrics) values[m.key] = reps.map((r) => m.of(r));
+      return { doc, values };
+    },
+  });
+  bar.done();
+
+  const result = compareResult(scenario, replications, keys, arms, metrics, [primary, secondary]);
+  if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else process.stdout.write(renderCompare(result, metrics, [primary, secondary]) + '\n');
+  return 0;
+}
+
+export interface CompareResult {
+  scenario: string;
+  file: string;
+  seed: number;
+  replications: number;
+  baseline: string;
+  rankedBy: string[];
+  policies: Record<string, ResultDocument>;
+  kpis: Record<string, Record<string, Estimate>>;
+  differences: Record<string, Record<string, PairedDifference>>;
+  ranking: RankEntry[];
+}
+
+function compareResult(scenario: Scenario, replications: number, keys: string[], arms: { doc: ResultDocument; values: Record<string, number[]> }[],
+  metrics: Metric[], rankBy: Metric[]): CompareResult {
+  const policies: CompareResult['policies'] = {};
+  const kpis: CompareResult['kpis'] = {};
+  const differences: CompareResult['differences'] = {};
+  keys.forEach((key, i) => {
+    policies[key] = arms[i].doc;
+    kpis[key] = Object.fromEntries(metrics.map((m) => [m.key, estimate(arms[i].values[m.key])]));
+    if (i > 0) differences[key] = Object.fromEntries(metrics.map((m) => [m.key, differenceOf(arms[i].values[m.key], arms[0].values[m.key])]));
+  });
+  const ranked: Arm[] = keys.map((name, i) => ({ name, values: arms[i].values }));
+  return {
+    scenario: scenario.name, file: scenario.file, seed: scenario.seed, replications, baseline: keys[0],
+    rankedBy: rankBy.map((m) => m.key), policies, kpis, differences, ranking: rankArms(ranked, rankBy),
+  };
+}
+
+export function renderCompare(r: CompareResult, metrics: Metric[], rankBy: Metric[]): string {
+  const keys = Object.keys(r.policies);
+  const first = r.policies[keys[0]];
+  const lines: string[] = [];
+  lines.push(`${r.scenario} — ${keys.length} policies, ${r.replications} replications each on the same seeds (common random numbers), seed ${r.seed}, ${formatDuration(first.simulatedSeconds)} observed`);
+  lines.push('(figures are means ± 95% confidence half-widths across replications)');
+  lines.push('');
+  lines.push(table(['policy', ...metrics.map((m) => m.label)], keys.map((k) => [k, ...metrics.map((m) => show(m, r.kpis[k][m.key]))])));
+  lines.push('');
+  lines.push(`Paired differences against ${keys[0]} (policy − ${keys[0]} per replication, then mean ±95%; [unpaired ±95%] for contrast)`);
+  lines.push(table(['policy', ...metrics.map((m) => `Δ ${m.label}`)],
+    keys.slice(1).map((k) => [k, ...metrics.map((m) => showDifference(m, r.differences[k][m.key]))])));
+  lines.push(narrowness(r, metrics));
+  lines.push('');
+  lines.push(`Ranking by ${rankBy.map((m) => m.label).join(', then ')} (tied when the paired 95% interval contains 0):`);
+  const byKey = new Map(metrics.map((m) => [m.key, m]));
+  const width = Math.max(...keys.map((k) => k.length));
+  for (const e of r.ranking) {
+    const v = e.versusNext;
+    let note = '';
+    if (v) {
+      const m = byKey.get(v.metric)!;
+      const d = showDifference(m, v.difference, false);
+      if (v.winner === 'tied') note = `tied with ${v.other} (Δ ${rankBy.map((x) => `${x.label} ${showDifference(x, v.differences[x.key], false)}`).join(', ')})`;
+      else if (v.winner === 'a') note = `better than ${v.other} on ${m.label} (Δ ${d})`;
+      else note = `worse than ${v.other} on ${m.label} (Δ ${d}), ranked above on wins against the others`;
+    }
+    lines.push(`  ${String(e.rank).padStart(2)}. ${e.name.padEnd(width)}  ${note}`.trimEnd());
+  }
+  return lines.join('\n');
+}
+
+/** How much narrower the paired intervals are than the unpaired ones, over every metric and policy. */
+function narrowness(r: CompareResult, metrics: Metric[]): string {
+  const ratios: number[] = [];
+  let identical = true;
+  for (const d of Object.values(r.differences)) {
+    for (const m of metrics) {
+      const x = d[m.key];
+      if (x.mean !== 0 || x.ci95 !== 0) identical = false;
+      if (x.ci95 > 0 && x.unpairedCi95 > 0) ratios.push(x.unpairedCi95 / x.ci95);
+    }
+  }
+  if (identical) return 'Every policy matched the baseline exactly in every replication: paired differences are 0 ±0, while unpaired intervals would not show it.';
+  if (!ratios.length) return '';
+  const geo = Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length);
+  return `Paired intervals are ${geo.toFixed(1)}× narrower than unpaired ones (geometric mean over the ${ratios.length} differences with both).`;
+}
+
+export function show(m: Pick<Metric, 'kind'>, e: Estimate): string {
+  switch (m.kind) {
+    case 'share': return fmtShare(e);
+    case 'duration': return fmtDuration(e);
+    case 'money': return fmtMoney(e);
+    default: return fmtCount(e);
+  }
+}
+
+function magnitude(kind: Metric['kind'], x: number): string {
+  const a = Math.abs(x);
+  switch (kind) {
+    case 'share': return `${(a * 100).toFixed(1)}pp`;
+    case 'duration': return formatDuration(a);
+    case 'money': return a.toFixed(2);
+    default: return Number.isInteger(a) ? String(a) : a.toFixed(1);
+  }
+}
+
+function showDifference(m: Pick<Metric, 'kind'>, d: Estimate & { unpairedCi95?: number }, unpaired = true): string {
+  const sign = d.mean > 0 ? '+' : d.mean < 0 ? '−' : '';
+  const mean = `${sign}${magnitude(m.kind, d.mean)}`;
+  const ci = ` ±${magnitude(m.kind, d.ci95)}`;
+  const u = unpaired && d.unpairedCi95 !== undefined ? ` [±${magnitude(m.kind, d.unpairedCi95)}]` : '';
+  return `${mean}${ci}${u}`;
+}
+
+/** Unique keys for the arms: a policy named twice becomes `static`, `static#2`. */
+export function armKeys(names: readonly string[]): string[] {
+  const count = new Map<string, number>();
+  return names.map((n) => {
+    const c = (count.get(n) ?? 0) + 1;
+    count.set(n, c);
+    return c === 1 ? n : `${n}#${c}`;
+  });
+}
+
+/** loadScenario, with validation errors attributed to the `--set` that caused them. */
+export function loadScenarioWith(file: string, overrides: string[], context?: string): Scenario {
+  try {
+    return loadScenario(file, overrides);
+  } catch (err) {
+    throw attributeError(err, overrides, context);
+  }
+}
+
+export interface ArmsOptions<T> {
+  arms: { scenario: Scenario; policyName?: string }[];
+  replications: number;
+  /** worker threads in all (default: cores) */
+  threads?: number;
+  /** overall fraction done, over every replication of every arm */
+  onProgress?: (fraction: number) => void;
+  /** turns an arm's figures (replication order) into what is kept, so the figures can go */
+  reduce: (reps: ReplicationFigures[], arm: number) => T;
+}
+
+/**
+ * Runs every arm with R replications (replication r of every arm has the same
+ * seed). Arms run side by side, each on min(R, threads) worker threads, as
+ * many at once as the threads allow; results come back in arm order.
+ */
+export async function runArms<T>(options: ArmsOptions<T>): Promise<T[]> {
+  const { arms, replications } = options;
+  const threads = Math.max(1, options.threads ?? availableParallelism());
+  const perArm = Math.min(replications, threads);
+  const together = Math.max(1, Math.floor(threads / perArm));
+  const progress = new Array(arms.length).fill(0);
+  const report = () => options.onProgress?.(progress.reduce((a, b) => a + b, 0) / arms.length);
+  const out: T[] = new Array(arms.length);
+  let next = 0;
+  let failed = false;
+  const lane = async (): Promise<void> => {
+    while (!failed && next < arms.length) {
+      const i = next++;
+      try {
+        const reps = await runReplications({
+          scenario: arms[i].scenario, policyName: arms[i].policyName, replications, threads: perArm,
+          onProgress: (f) => { progress[i] = f; report(); },
+        });
+        out[i] = options.reduce(reps, i);
+        progress[i] = 1;
+        report();
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(together, arms.length) }, lane));
+  return out;
+}
