@@ -250,7 +250,7 @@ export function compileDistribution(d: any): Distribution {
   }
 }
 
-/** Every branch of a parallel split must be able to reach its join, or the case would wait forever. */
+/** Every branch of a parallel split must be able to reach its join (or end, which counts as arriving there), or the case would wait forever. */
 function checkReachableJoins(proc: Process, fail: (path: (string | number)[], message: string) => void) {
   for (const step of proc.steps) {
     if (step.next.kind !== 'parallel') continue;
@@ -267,8 +267,10 @@ function checkReachableJoins(proc: Process, fail: (path: (string | number)[], me
         if (seen.has(s)) continue;
         seen.add(s);
         const n = proc.steps[s].next;
+        // a branch that ends (no next, or `to: end`) counts as arriving at the join
+        if (n.kind === 'end' || (n.kind === 'branch' && n.to.includes(-1))) { reaches = true; break; }
         if (n.kind === 'step') stack.push(n.step);
-        else if (n.kind === 'branch') stack.push(...n.to.filter((x) => x >= 0));
+        else if (n.kind === 'branch') stack.push(...n.to);
         else if (n.kind === 'parallel') stack.push(n.join);
       }
       if (!reaches) fail(['steps', step.id, 'next', 'parallel', k], `branch '${proc.steps[b].id}' never reaches the join step '${proc.steps[join].id}' (expected every branch to lead to it)`);
