@@ -156,14 +156,14 @@ export function renderCompare(r: CompareResult, metrics: Metric[], rankBy: Metri
   const byKey = new Map(metrics.map((m) => [m.key, m]));
   const width = Math.max(...keys.map((k) => k.length));
   for (const e of r.ranking) {
-    const v = e.versusNext;
-    let note = '';
+    const v = e.against;
+    let note = !v && e.tiedWith.length ? `tied with ${e.tiedWith.join(', ')}` : '';
     if (v) {
       const m = byKey.get(v.metric)!;
-      const d = showDifference(m, v.difference, false);
-      if (v.winner === 'tied') note = `tied with ${v.other} (Δ ${rankBy.map((x) => `${x.label} ${showDifference(x, v.differences[x.key], false)}`).join(', ')})`;
-      else if (v.winner === 'a') note = `better than ${v.other} on ${m.label} (Δ ${d})`;
-      else note = `worse than ${v.other} on ${m.label} (Δ ${d}), ranked above on wins against the others`;
+      if (v.winner === 'tied') note = `tied with ${e.tiedWith.join(', ')} (against ${v.other}: ${rankBy.map((x) => `Δ ${x.label} ${showDifference(x, v.differences[x.key], false)}`).join(', ')})`;
+      else if (v.winner === 'other') note = `behind ${v.other} on ${m.label} (Δ ${showDifference(m, v.difference, false)})`;
+      else note = `better than ${v.other} on ${m.label} (Δ ${showDifference(m, v.difference, false)}), but with fewer wins over the others`;
+      if (v.winner !== 'tied' && e.tiedWith.length) note += `; tied with ${e.tiedWith.join(', ')}`;
     }
     lines.push(`  ${String(e.rank).padStart(2)}. ${e.name.padEnd(width)}  ${note}`.trimEnd());
   }
@@ -196,22 +196,35 @@ export function show(m: Pick<Metric, 'kind'>, e: Estimate): string {
   }
 }
 
-function magnitude(kind: Metric['kind'], x: number): string {
+/**
+ * A difference in the metric's unit, with enough decimals that its interval
+ * shows two significant digits (a paired interval is often far narrower than
+ * the figures themselves): shares in percentage points, money, counts, durations.
+ */
+function magnitude(kind: Metric['kind'], x: number, decimals: number): string {
   const a = Math.abs(x);
   switch (kind) {
-    case 'share': return `${(a * 100).toFixed(1)}pp`;
+    case 'share': return `${(a * 100).toFixed(decimals)}pp`;
     case 'duration': return formatDuration(a);
-    case 'money': return a.toFixed(2);
-    default: return Number.isInteger(a) ? String(a) : a.toFixed(1);
+    default: return a.toFixed(decimals);
   }
 }
 
+function decimalsFor(kind: Metric['kind'], d: Estimate): number {
+  const scale = kind === 'share' ? 100 : 1;
+  const least = kind === 'money' ? 2 : kind === 'count' && Number.isInteger(d.mean) && Number.isInteger(d.ci95) ? 0 : 1;
+  const ci = d.ci95 * scale;
+  if (!(ci > 0)) return least;
+  return Math.min(6, Math.max(least, Math.ceil(-Math.log10(ci)) + 1));
+}
+
 function showDifference(m: Pick<Metric, 'kind'>, d: Estimate & { unpairedCi95?: number }, unpaired = true): string {
-  const sign = d.mean > 0 ? '+' : d.mean < 0 ? '−' : '';
-  const mean = `${sign}${magnitude(m.kind, d.mean)}`;
-  const ci = ` ±${magnitude(m.kind, d.ci95)}`;
-  const u = unpaired && d.unpairedCi95 !== undefined ? ` [±${magnitude(m.kind, d.unpairedCi95)}]` : '';
-  return `${mean}${ci}${u}`;
+  const k = decimalsFor(m.kind, d);
+  const mean = magnitude(m.kind, d.mean, k);
+  const zero = mean === magnitude(m.kind, 0, k);
+  const sign = zero ? '' : d.mean > 0 ? '+' : '−';
+  const u = unpaired && d.unpairedCi95 !== undefined ? ` [±${magnitude(m.kind, d.unpairedCi95, k)}]` : '';
+  return `${sign}${mean} ±${magnitude(m.kind, d.ci95, k)}${u}`;
 }
 
 /** Unique keys for the arms: a policy named twice becomes `static`, `static#2`. */

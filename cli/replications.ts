@@ -44,7 +44,7 @@ export async function runReplications(options: ReplicationsOptions): Promise<Rep
       for (let i = 0; i < threads; i++) {
         const worker = new Worker(new URL('./replication-thread.js', import.meta.url), { workerData: setup });
         running++;
-        const feed = () => worker.postMessage(nextJob < R ? jobs[nextJob++] : null);
+        const feed = () => worker.postMessage(!failed && nextJob < R ? jobs[nextJob++] : null);
         worker.on('message', (m: any) => {
           if (m.type === 'progress') { progress[m.replication] = m.fraction; report(); }
           else if (m.type === 'done') { results[m.replication] = m.figures; progress[m.replication] = 1; report(); feed(); }

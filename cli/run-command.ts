@@ -94,6 +94,6 @@ export function renderSummary(doc: ResultDocument): string {
       res.map((r) => [r.disruption, fmtDuration(r.timeToRecoverSeconds), fmtShare(r.slaInWindow), fmtCount(r.worstBacklog)])));
   }
   lines.push('');
-  lines.push(`total cost ${fmtMoney(doc.totals.cost)}, cost per completed case ${fmtMoney(doc.totals.costPerCase)}, SLA met ${fmtShare(doc.totals.slaAttainment)}`);
+  lines.push(`all pools: cost ${fmtMoney(doc.totals.cost)} (rostered hours, idle time included), ${fmtMoney(doc.totals.costPerCase)} per completed case; SLA met ${fmtShare(doc.totals.slaAttainment)}`);
   return lines.join('\n');
 }

@@ -86,6 +86,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
 
   const grid = parseSweepGrid((flags.set as string[] | undefined) ?? []);
   if (grid.axes.length === 0) throw new UsageError('expected at least one axis: --set PATH=a..b or --set PATH=x,y,z');
+  if (policyName !== undefined && grid.axes.some((a) => a.path === 'policy')) throw new UsageError('--policy and an axis over policy: expected one or the other');
   // Every cell is compiled (and its policy built) before anything runs: a bad cell fails fast, naming its --set.
   const scenarios: Scenario[] = [];
   for (const cell of grid.cells) {
@@ -142,15 +143,14 @@ export function renderSweep(r: SweepResult, grid: SweepGrid): string {
   if (r.fixed.length) lines.push(`fixed: ${r.fixed.join(', ')}`);
   if (r.replications > 1) lines.push('(figures are means ± 95% confidence half-widths across replications)');
   lines.push('');
-  const mark = `◀ cheapest with SLA met ≥ ${(r.target * 100).toFixed(1)}%`;
-  const headers = [...grid.axes.map((a) => a.path), 'SLA met', 'cycle', 'cost/case', 'total cost', ...pools.map((p) => `util ${p}`), ''];
+  const headers = [...grid.axes.map((a) => a.path), 'SLA met', 'cycle', 'cost/case', 'total cost', ...pools.map((p) => `util ${p}`), `meets ${(r.target * 100).toFixed(1)}%`];
   const rows = r.cells.map((c, i) => {
     const k = c.result.kpis;
     return [
       ...grid.axes.map((a) => String(c.values[a.path])),
       fmtShare(k.slaAttainment), fmtDuration(k.cycleMeanSeconds), fmtMoney(k.costPerCase), fmtMoney(k.totalCost),
       ...pools.map((p) => fmtShare(c.result.pools[p].utilization)),
-      i === r.cheapest ? mark : '',
+      i === r.cheapest ? 'yes ◀ cheapest' : k.slaAttainment.mean >= r.target ? 'yes' : '',
     ];
   });
   const align = headers.map((_, i) => (i === headers.length - 1 ? 'l' : 'r') as 'l' | 'r');

@@ -201,32 +201,39 @@ export function verdict(a: Arm, b: Arm, metrics: readonly Pick<Metric, 'key' | '
 }
 
 export interface RankEntry {
-  /** 1 is best; arms that are tied with the arm above share its rank */
+  /** 1 is best; arms tied with each other share a rank, and the next rank skips (1, 1, 3) */
   rank: number;
   name: string;
-  /** tied with the arm ranked just above (same rank) */
+  /** shares its rank with the arm(s) above it */
   tied: boolean;
+  /** the other arms of the same rank: this arm is tied with each of them */
+  tiedWith: string[];
   /** significant wins minus losses against every other arm */
   score: number;
-  /** against the next arm down: who won, on which metric, by how much (absent for the last) */
-  versusNext?: Verdict & { other: string };
+  /**
+   * For every arm but the first: this arm against the one it is ranked by —
+   * the first of its rank when tied; otherwise the first arm above it that is
+   * significantly better, or the arm just above it when none is (it then lost
+   * on wins over the other arms). Differences are this arm minus the other.
+   */
+  against?: { other: string; winner: 'this' | 'other' | 'tied'; metric: string; difference: Estimate; differences: Record<string, Estimate> };
 }
 
 /**
  * Ranks arms by their pairwise verdicts (Copeland: significant wins minus
- * losses), then by the means of the metrics in order, then by input order; an
- * arm whose verdict against the arm just above it is "tied" shares that arm's rank.
- * The ranking does not depend on the order of the arms except among exact ties.
+ * losses), then by the means of the metrics in order, then by input order.
+ * An arm shares the rank of the arms just above it when it is tied with every
+ * one of them; so arms of one rank are pairwise tied, and an arm significantly
+ * worse than some arm never shares its rank. The ranking does not depend on the
+ * order the arms are given except among exact ties.
  */
 export function rankArms(arms: readonly Arm[], metrics: readonly Pick<Metric, 'key' | 'better'>[]): RankEntry[] {
   const n = arms.length;
+  const verdicts: Verdict[][] = arms.map(() => new Array<Verdict>(n));
   const score = new Array(n).fill(0);
   for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const v = verdict(arms[i], arms[j], metrics);
-      if (v.winner === 'a') { score[i]++; score[j]--; }
-      else if (v.winner === 'b') { score[j]++; score[i]--; }
-    }
+    for (let j = 0; j < n; j++) if (i !== j) verdicts[i][j] = verdict(arms[i], arms[j], metrics);
+    for (let j = 0; j < n; j++) if (i !== j) score[i] += verdicts[i][j].winner === 'a' ? 1 : verdicts[i][j].winner === 'b' ? -1 : 0;
   }
   const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
   const order = arms.map((_, i) => i).sort((i, j) => {
@@ -237,14 +244,29 @@ export function rankArms(arms: readonly Arm[], metrics: readonly Pick<Metric, 'k
     }
     return i - j;
   });
+  const against = (i: number, j: number): NonNullable<RankEntry['against']> => {
+    const v = verdicts[i][j];
+    return { other: arms[j].name, winner: v.winner === 'a' ? 'this' : v.winner === 'b' ? 'other' : 'tied', metric: v.metric, difference: v.difference, differences: v.differences };
+  };
   const out: RankEntry[] = [];
+  let group: number[] = [];
   order.forEach((i, k) => {
-    const prev = out[k - 1];
-    const tied = prev !== undefined && prev.versusNext!.winner === 'tied';
-    const entry: RankEntry = { rank: tied ? prev.rank : k + 1, name: arms[i].name, tied, score: score[i] };
-    if (k + 1 < n) entry.versusNext = { ...verdict(arms[i], arms[order[k + 1]], metrics), other: arms[order[k + 1]].name };
+    const entry: RankEntry = { rank: k + 1, name: arms[i].name, tied: false, tiedWith: [], score: score[i] };
+    if (k > 0) {
+      if (group.every((g) => verdicts[i][g].winner === 'tied')) {
+        entry.rank = out[k - 1].rank;
+        entry.tied = true;
+        entry.against = against(i, group[0]);
+      } else {
+        const better = order.slice(0, k).find((j) => verdicts[i][j].winner === 'b');
+        entry.against = against(i, better ?? order[k - 1]);
+        group = [];
+      }
+    }
+    group.push(i);
     out.push(entry);
   });
+  for (const e of out) e.tiedWith = out.filter((o) => o !== e && o.rank === e.rank).map((o) => o.name);
   return out;
 }
 

@@ -163,10 +163,10 @@ export class RunStats {
     this.wip.flush(now);
     const window = Math.max(1e-9, now - this.windowStart);
     const processes: ReplicationFigures['processes'] = {};
-    let completedAll = 0, costCases = 0, metAll = 0;
+    let completedAll = 0, metAll = 0;
     s.processes.forEach((p, i) => {
       const c = this.completed[i];
-      completedAll += c; metAll += this.slaMet[i]; costCases += this.costSum[i];
+      completedAll += c; metAll += this.slaMet[i];
       processes[p.id] = {
         arrived: this.arrived[i], completed: c,
         waitMeanSeconds: c ? this.waitSum[i] / c : 0,
@@ -204,7 +204,6 @@ export class RunStats {
       },
       timeseries: this.series,
     };
-    void costCases;
   }
 }
 

@@ -40,7 +40,7 @@ describe('autoshift compare', () => {
       expect(diffs[metric]).toMatchObject({ mean: 0, ci95: 0 });
     }
     expect(diffs.slaAttainment.unpairedCi95).toBeGreaterThan(0);
-    expect(doc.ranking.map((e: any) => [e.rank, e.name, e.tied])).toEqual([[1, 'static', false], [1, 'static#2', true]]);
+    expect(doc.ranking.map((e: any) => [e.rank, e.name, e.tied, e.tiedWith])).toEqual([[1, 'static', false, ['static#2']], [1, 'static#2', true, ['static']]]);
   });
 
   it('prints the KPI table, the paired differences and the ranking', () => {
@@ -49,6 +49,18 @@ describe('autoshift compare', () => {
     expect(r.stdout).toMatch(/^policy\s+SLA met\s+cycle\s+cost\/case\s+worst backlog\s+utilisation/m);
     expect(r.stdout).toContain('Paired differences against static');
     expect(r.stdout).toMatch(/tied with static#2/);
+  });
+
+  it('--metric adds a figure path to the differences and ranks by it first', () => {
+    const r = autoshift(['compare', 'test/fixtures/mmc.yaml', '--policies', 'static,reactive', '--replications', '2', '--metric', 'processes.job.cycleP95Seconds', '--json', ...SHORT]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.rankedBy).toEqual(['processes.job.cycleP95Seconds', 'costPerCase']);
+    expect(Object.keys(doc.differences.reactive)).toContain('processes.job.cycleP95Seconds');
+    expect(doc.ranking.map((e: any) => e.name).sort()).toEqual(['reactive', 'static']);
+    const bad = autoshift(['compare', 'test/fixtures/mmc.yaml', '--policies', 'static,reactive', '--metric', 'speed']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--metric: unknown metric 'speed'");
   });
 
   it('a bad --set exits 2 and names the field', () => {
@@ -85,7 +97,9 @@ describe('autoshift sweep', () => {
     expect(r.code).toBe(0);
     const rows = r.stdout.split('\n').filter((l) => /^\s+[456]\s/.test(l));
     expect(rows).toHaveLength(3);
-    expect(rows.filter((l) => l.includes('cheapest'))).toEqual([expect.stringMatching(/^\s+5\s/)]);
+    expect(rows.filter((l) => l.includes('cheapest'))).toEqual([expect.stringMatching(/^\s+5\s.*yes ◀ cheapest$/)]);
+    expect(rows[2]).toMatch(/\syes$/);
+    expect(r.stdout).toContain('Cheapest cell meeting SLA attainment ≥ 90.0%: pools.agents.size=5');
   });
 
   it('a bad range exits 2 with the expected form', () => {

@@ -57,12 +57,11 @@ describe('paired differences', () => {
     expect(Math.abs(d.mean)).toBeLessThan(d.unpairedCi95); // unpaired: could not tell
   });
 
-  it('are no narrower than unpaired when the arms are independent (no free lunch)', () => {
-    const R = 12;
-    const a = Array.from({ length: R }, (_, r) => 10 + noise(r));
-    const b = Array.from({ length: R }, (_, r) => 10 + noise(R - 1 - r + 5)); // unrelated ordering
+  it('are wider than unpaired when replications are negatively correlated (pairing is no free lunch)', () => {
+    const a = Array.from({ length: 10 }, (_, r) => 10 + noise(r));
+    const b = a.map((x) => 20 - x);
     const d = differenceOf(a, b);
-    expect(d.ci95).toBeGreaterThan(d.unpairedCi95 * 0.5);
+    expect(d.ci95).toBeGreaterThan(d.unpairedCi95);
   });
 
   it('unpaired interval is Welch: equal variances and sizes give t(2n-2)·sqrt(2s²/n)', () => {
@@ -88,7 +87,7 @@ function figures(over: { sla: number; cost: number; completed: number[]; cycle: 
   const total = over.completed.reduce((s, x) => s + x, 0);
   return {
     seed: 1, events: 0, simulatedSeconds: 86_400, processes, steps: {}, pools,
-    totals: { completed: total, cost: over.cost, slaAttainment: over.sla, costPerCase: over.cost / total },
+    totals: { completed: total, cost: over.cost, slaAttainment: over.sla, costPerCase: total ? over.cost / total : 0 },
     timeseries: {
       time: over.backlog.map((_, k) => k), backlog: {}, backlogTotal: over.backlog, wip: {}, utilization: {},
       slaAttainment: [], completed: [], arrived: [], cost: [], workCost: [],
@@ -140,37 +139,52 @@ describe('ranking', () => {
   const rankBy = [{ key: 'sla', better: 'higher' as const }, { key: 'cost', better: 'lower' as const }];
   const R = 8;
   const common = Array.from({ length: R }, (_, r) => 0.03 * noise(r));
-  const arm = (name: string, sla: number, cost: number, wobble = 0): Arm => ({
+  const arm = (name: string, sla: number, cost: number, wobble = 0, phase = 0): Arm => ({
     name,
     values: {
-      sla: common.map((c, r) => sla + c + wobble * noise(r + 17)),
-      cost: common.map((c, r) => cost + 100 * c + wobble * noise(r + 29)),
+      sla: common.map((c, r) => sla + c + wobble * noise(r + 17 + phase)),
+      cost: common.map((c, r) => cost + 100 * c + wobble * noise(r + 29 + phase)),
     },
   });
 
   it('orders by SLA attainment first', () => {
     const ranking = rankArms([arm('low', 0.8, 10), arm('high', 0.9, 12), arm('mid', 0.85, 8)], rankBy);
     expect(ranking.map((e) => [e.rank, e.name, e.tied])).toEqual([[1, 'high', false], [2, 'mid', false], [3, 'low', false]]);
-    expect(ranking[0].versusNext).toMatchObject({ winner: 'a', metric: 'sla', other: 'mid' });
-    expect(ranking[2].versusNext).toBeUndefined();
+    expect(ranking[0].against).toBeUndefined();
+    expect(ranking[1].against).toMatchObject({ other: 'high', winner: 'other', metric: 'sla' });
+    expect(ranking[1].against!.difference.mean).toBeCloseTo(-0.05, 9);
+    expect(ranking[2].against).toMatchObject({ other: 'high', winner: 'other', metric: 'sla' });
   });
 
   it('breaks an SLA tie on cost per case', () => {
     const ranking = rankArms([arm('dear', 0.9, 12), arm('cheap', 0.9, 10)], rankBy);
     expect(ranking.map((e) => e.name)).toEqual(['cheap', 'dear']);
-    expect(ranking[0].versusNext).toMatchObject({ winner: 'a', metric: 'cost' });
-    expect(ranking[1].rank).toBe(2);
+    expect(ranking[1]).toMatchObject({ rank: 2, tied: false, against: { other: 'cheap', winner: 'other', metric: 'cost' } });
   });
 
   it('calls arms tied when every paired interval contains 0, and they share a rank', () => {
     const ranking = rankArms([arm('a', 0.9, 10), arm('a2', 0.9, 10), arm('worse', 0.7, 10)], rankBy);
-    expect(ranking.map((e) => [e.rank, e.name, e.tied])).toEqual([[1, 'a', false], [1, 'a2', true], [3, 'worse', false]]);
-    expect(ranking[0].versusNext!.winner).toBe('tied');
-    expect(ranking[0].versusNext!.differences).toEqual({ sla: { mean: 0, ci95: 0 }, cost: { mean: 0, ci95: 0 } });
+    expect(ranking.map((e) => [e.rank, e.name, e.tied, e.tiedWith])).toEqual([[1, 'a', false, ['a2']], [1, 'a2', true, ['a']], [3, 'worse', false, []]]);
+    expect(ranking[1].against).toMatchObject({ other: 'a', winner: 'tied' });
+    expect(ranking[1].against!.differences).toEqual({ sla: { mean: 0, ci95: 0 }, cost: { mean: 0, ci95: 0 } });
+  });
+
+  it('shares a rank only among arms tied with each other: ties do not chain past a significant difference', () => {
+    // best beats worst on SLA; middle is within the noise of both
+    const R2 = 10;
+    const best = { name: 'best', values: { sla: Array.from({ length: R2 }, (_, r) => 0.9 + 0.001 * noise(r)), cost: new Array(R2).fill(10) } };
+    const worst = { name: 'worst', values: { sla: best.values.sla.map((x) => x - 0.01), cost: new Array(R2).fill(10) } };
+    const middle = { name: 'middle', values: { sla: best.values.sla.map((x, r) => x - 0.005 + 0.02 * noise(r + 7)), cost: new Array(R2).fill(10) } };
+    expect(verdict(middle, best, rankBy).winner).toBe('tied');
+    expect(verdict(middle, worst, rankBy).winner).toBe('tied');
+    const ranking = rankArms([worst, middle, best], rankBy);
+    expect(ranking.map((e) => [e.rank, e.name])).toEqual([[1, 'best'], [1, 'middle'], [3, 'worst']]);
+    expect(ranking[2].against).toMatchObject({ other: 'best', winner: 'other', metric: 'sla' });
+    expect(ranking[2].tiedWith).toEqual([]);
   });
 
   it('a small difference drowned in arm-specific noise is a tie', () => {
-    const v = verdict(arm('x', 0.9, 10, 0.05), arm('y', 0.901, 10, 0.05), rankBy);
+    const v = verdict(arm('x', 0.9, 10, 0.05), arm('y', 0.901, 10, 0.05, 5), rankBy);
     expect(v.winner).toBe('tied');
   });
 
