@@ -61,14 +61,17 @@ function describeRule(rule: NumberRule): string {
   return parts.length ? `${what} ${parts.join(' and ')}` : `a finite ${rule.integer ? 'integer' : 'number'}`;
 }
 
-function checkNumber(name: string, value: number, rule: NumberRule, got: unknown): number {
-  const ok = Number.isFinite(value)
+function satisfies(value: number, rule: NumberRule): boolean {
+  return Number.isFinite(value)
     && (!rule.integer || Number.isInteger(value))
     && (rule.above === undefined || value > rule.above)
     && (rule.atLeast === undefined || value >= rule.atLeast)
     && (rule.below === undefined || value < rule.below)
     && (rule.atMost === undefined || value <= rule.atMost);
-  if (!ok) bad(name, describeRule(rule), got);
+}
+
+function checkNumber(name: string, value: number, rule: NumberRule, got: unknown): number {
+  if (!satisfies(value, rule)) bad(name, describeRule(rule), got);
   return value;
 }
 
@@ -87,15 +90,11 @@ export function numberParam(params: Record<string, unknown>, name: string, rule:
 export function durationParam(params: Record<string, unknown>, name: string, rule: NumberRule): number {
   const value = params[name];
   if (value === undefined) return rule.default;
-  const expected = `a duration (seconds, or a string like "2h") ${describeRule(rule).replace(/^a number /, '')}`;
-  if (typeof value !== 'number' && typeof value !== 'string') bad(name, expected, value);
-  const seconds = parseDuration(value as string | number);
-  if (Number.isNaN(seconds)) bad(name, expected, value);
-  try {
-    return checkNumber(name, seconds, rule, value);
-  } catch {
-    return bad(name, expected, value);
-  }
+  const bounds = describeRule(rule).replace(/^a (finite )?number ?/, '');
+  const expected = `a duration (seconds, or a string like "2h")${bounds ? ` ${bounds}` : ''}`;
+  const seconds = typeof value === 'number' || typeof value === 'string' ? parseDuration(value) : NaN;
+  if (!satisfies(seconds, rule)) bad(name, expected, value);
+  return seconds;
 }
 
 /** A boolean parameter (absent → its default). */

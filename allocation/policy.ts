@@ -22,13 +22,17 @@ export interface QueueView {
   minSlack: number;
   /** waiting tasks whose case is already past its due date */
   breached: number;
-  /** arrivals per second over the last epoch */
+  /** arrivals per second over the last full periodic epoch */
   arrivalRate: number;
-  /** arrivals counted in each past epoch, oldest first (up to two weeks) */
+  /** arrivals counted in each past periodic epoch, oldest first (up to two weeks of epochs) */
   arrivalsHistory: number[];
-  /** mean service seconds of this queue's tasks for people and for bots (by arrivals-weighted step mix) */
+  /** arrivals so far in the current epoch */
+  arrivalsThisEpoch?: number;
+  /** mean service seconds of this queue's tasks for people and for bots (plain mean over the steps needing this skill) */
   meanServiceHuman: number;
   meanServiceBot: number;
+  /** cost of an hour of delay of this queue's work (mean over its steps' processes) */
+  costOfDelayPerHour?: number;
   /** pools that have this skill */
   pools: number[];
   limits: QueueLimits;
@@ -58,7 +62,7 @@ export interface Snapshot {
   time: number;
   /** decision epoch number, from 0 */
   epoch: number;
-  /** seconds until the next periodic epoch */
+  /** seconds between periodic epochs (the scenario's rebalanceEvery; 0 if none) */
   epochLength: number;
   /** why this epoch happens: 'start', 'periodic', or a disruption label with 'begins'/'ends' */
   trigger: string;
@@ -73,6 +77,12 @@ export interface Allocation {
   assign: number[][];
   /** one line of why, for the decision log */
   reason: string;
+  /**
+   * false (default): a dedicated unit serves its queue first and, when that is
+   * empty, helps with any of its skills (work-conserving, like primary and
+   * secondary skills in workforce management). true: it serves only its queue.
+   */
+  strict?: boolean;
 }
 
 export interface Policy {

@@ -2,8 +2,10 @@
  * `reactive`: capacity in proportion to backlog, the Kubernetes Horizontal Pod
  * Autoscaler rule (and KEDA's queue-length scaler) applied to work queues.
  *
- * For each queue, with `current` = units now dedicated to it (summed over
- * pools, from the snapshot) and a target backlog per unit:
+ * For each queue, with `current` = the units the policy last asked for (as
+ * HPA compares with the replicas it last set, not the pods that are ready;
+ * on the first epoch, the units the snapshot shows dedicated) and a target
+ * backlog per unit:
  *
  *     ratio   = waiting / (targetPerUnit · current)
  *     desired = ceil(waiting / targetPerUnit)      (= ceil(current · ratio), HPA's formula)
@@ -19,8 +21,10 @@
  * least cross-trained people); units no queue needs stay flexible and serve
  * any of their skills.
  *
- * Memory: the cool-down needs the time of each queue's last change, which no
- * snapshot holds, so the policy keeps it in its closure. It is a deterministic
+ * Memory: the cool-down needs the time of each queue's last change, and
+ * `current` the last target, which no snapshot holds (a target the pools
+ * cannot reach would otherwise count as a new change every epoch and keep
+ * restarting the cool-down), so the policy keeps both in its closure. It is a deterministic
  * function of the sequence of snapshots: a snapshot at the same time as the
  * previous one is decided from the state before that one (so deciding the
  * same snapshot twice gives the same answer), and a snapshot earlier than the
@@ -66,19 +70,28 @@ export function compileReactiveOptions(params: Record<string, unknown>): Compile
   };
 }
 
-/** What the policy remembers between epochs: when it last changed each queue. */
+/** Per queue: the time of the last change and the last target (null before the first decision). */
+export interface ReactiveState {
+  lastChange: number[];
+  lastTarget: number[] | null;
+}
+
+/** What the policy remembers between epochs. */
 interface Memory {
   /** time of the snapshot last decided (-Infinity before the first) */
   time: number;
-  /** last change per queue as it stood before the snapshot at `time` */
-  before: number[];
+  /** the state as it stood before the snapshot at `time` … */
+  before: ReactiveState;
   /** … and after it */
-  after: number[];
+  after: ReactiveState;
 }
 
-/** Target dedicated units per queue, and whether each changed (pure given the memory). */
-export function reactiveTargets(snapshot: Snapshot, o: CompiledReactiveOptions, lastChange: readonly number[]): { target: number[]; changed: boolean[]; held: boolean[] } {
-  const current = snapshot.queues.map((q) => snapshot.pools.reduce((s, p) => s + (p.assigned[q.index] ?? 0), 0));
+/** Target dedicated units per queue, and whether each changed (pure given the state). */
+export function reactiveTargets(snapshot: Snapshot, o: CompiledReactiveOptions, state: ReactiveState): { target: number[]; changed: boolean[]; held: boolean[] } {
+  const { lastChange, lastTarget } = state;
+  const current = lastTarget
+    ? lastTarget.slice()
+    : snapshot.queues.map((q) => snapshot.pools.reduce((s, p) => s + (p.assigned[q.index] ?? 0), 0));
   const target: number[] = [];
   const changed: boolean[] = [];
   const held: boolean[] = [];
@@ -110,22 +123,27 @@ export function reactiveTargets(snapshot: Snapshot, o: CompiledReactiveOptions, 
 
 export const reactivePolicy: PolicyFactory = (params) => {
   const o = compileReactiveOptions(params);
-  const memory: Memory = { time: -Infinity, before: [], after: [] };
+  const fresh = (Q: number): ReactiveState => ({ lastChange: new Array<number>(Q).fill(-Infinity), lastTarget: null });
+  const memory: Memory = { time: -Infinity, before: fresh(0), after: fresh(0) };
   return {
     name: 'reactive',
     dispatch: 'fifo',
     decide(snapshot) {
       const Q = snapshot.queues.length;
-      if (snapshot.time < memory.time || memory.after.length !== Q) {
+      if (snapshot.time < memory.time || memory.after.lastChange.length !== Q) {
+        // a new run (time went back) or another scenario: forget everything
         memory.time = -Infinity;
-        memory.after = new Array<number>(Q).fill(-Infinity);
+        memory.after = fresh(Q);
       }
       if (snapshot.time > memory.time) {
-        memory.before = memory.after.slice();
+        memory.before = memory.after;
         memory.time = snapshot.time;
       }
       const { target, changed, held } = reactiveTargets(snapshot, o, memory.before);
-      memory.after = memory.before.map((t, q) => (changed[q] ? snapshot.time : t));
+      memory.after = {
+        lastChange: memory.before.lastChange.map((t, q) => (changed[q] ? snapshot.time : t)),
+        lastTarget: target.slice(),
+      };
 
       const assign = emptyAssign(snapshot);
       const free = snapshot.pools.map(availableUnits);

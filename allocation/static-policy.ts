@@ -5,13 +5,16 @@
  *
  * params: `shares: { <pool>: { <queue>: fraction } }` — fractions of the pool
  * dedicated to each queue (rounded to units, largest remainder first);
- * `dispatch: fifo | edf` (default fifo).
+ * `dispatch: fifo | edf` (default fifo); `strict: true` to keep dedicated
+ * units on their queue even when it is empty (default false: they help elsewhere).
  */
 import { PolicyError, flexibleAllocation, type Dispatch, type PolicyFactory, type PoolView } from './policy.js';
 
 export const staticPolicy: PolicyFactory = (params, context) => {
   const shares = (params.shares ?? {}) as Record<string, Record<string, number>>;
   const dispatch = (params.dispatch ?? 'fifo') as Dispatch;
+  const strict = params.strict === true;
+  if (params.strict !== undefined && typeof params.strict !== 'boolean') throw new PolicyError(`policy.params.strict: expected true or false, got ${String(params.strict)}`);
   if (!['fifo', 'edf'].includes(dispatch)) throw new PolicyError(`policy.params.dispatch: expected fifo or edf, got ${String(dispatch)}`);
   for (const [poolId, byQueue] of Object.entries(shares)) {
     const pool = context.pools.find((p) => p.id === poolId);
@@ -34,7 +37,7 @@ export const staticPolicy: PolicyFactory = (params, context) => {
         const byQueue = shares[pool.id];
         if (byQueue) assign[pool.index] = splitShares(pool, byQueue, context.queues);
       }
-      return { assign, reason: Object.keys(shares).length ? 'fixed shares' : 'all units flexible' };
+      return { assign, strict, reason: Object.keys(shares).length ? `fixed shares${strict ? ' (strict)' : ''}` : 'all units flexible' };
     },
   };
 };

@@ -8,10 +8,17 @@ import { validateCommand, validateHelp } from './validate-command.js';
 import { compareCommand, compareHelp } from './compare-command.js';
 import { sweepCommand, sweepHelp } from './sweep-command.js';
 import { UsageError } from './args.js';
+import { liveCommand, liveHelp } from './live-command.js';
+import { allocatorCommand, intakeCommand, producerCommand, serviceHelp, workerCommand } from './service-commands.js';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string; summary: string }> = {
   run: { run: runCommand, help: runHelp, summary: 'what-if run of a scenario on the embedded sim runtime' },
   validate: { run: validateCommand, help: validateHelp, summary: 'check a scenario file' },
+  live: { run: liveCommand, help: liveHelp, summary: 'run a scenario on the live runtime (Kafka + Temporal)' },
+  worker: { run: workerCommand, help: serviceHelp.worker, summary: 'live runtime: the Temporal worker of case workflows' },
+  allocator: { run: allocatorCommand, help: serviceHelp.allocator, summary: 'live runtime: the allocator (grants units by policy)' },
+  intake: { run: intakeCommand, help: serviceHelp.intake, summary: 'live runtime: starts a case workflow per demand event' },
+  producer: { run: producerCommand, help: serviceHelp.producer, summary: 'live runtime: publishes the seeded demand to Kafka' },
   compare: { run: compareCommand, help: compareHelp, summary: 'compare allocation policies on the same seeds (paired, common random numbers)' },
   sweep: { run: sweepCommand, help: sweepHelp, summary: 'what-if grid over scenario fields (e.g. staffing levels), cheapest cell meeting the SLA' },
 };

@@ -119,7 +119,10 @@ export class Engine {
   readonly arrivalsThisEpoch: Int32Array; // per queue
   readonly arrivalsHistory: number[][]; // per queue
   readonly meanService: { human: number[]; bot: number[] };
-  private lastEpochTime = 0;
+  readonly costOfDelay: number[];
+  private readonly historyCap: number;
+  /** dedicated units serve only their queue (the last allocation said so) */
+  private strict = false;
 
   constructor(private readonly options: EngineOptions) {
     const { scenario, policy, seed } = options;
@@ -184,6 +187,11 @@ export class Engine {
       human: scenario.skills.map((_, q) => meanOver(q, (s) => distributionMean(s.humanDuration))),
       bot: scenario.skills.map((_, q) => meanOver(q, (s) => distributionMean(s.botDuration))),
     };
+    this.costOfDelay = scenario.skills.map((_, q) => {
+      const xs = scenario.processes.flatMap((p) => p.steps.filter((s) => s.skill === q).map(() => p.costOfDelayPerHour));
+      return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+    });
+    this.historyCap = scenario.rebalanceEvery > 0 ? Math.min(4032, Math.ceil((2 * 604_800) / scenario.rebalanceEvery)) : 0;
   }
 
   /** Schedules the first events. Call once before `runUntil`. */
@@ -281,6 +289,11 @@ export class Engine {
       const p = pools[i];
       let set = this.idle[p * Q1 + q];
       if (set.length === 0) set = this.idle[p * Q1 + Q1 - 1];
+      if (set.length === 0 && !this.strict) {
+        // units dedicated elsewhere help when their own queue is empty (they are idle, so it is)
+        const skills = this.scenario.pools[p].skills;
+        for (let k = 0; k < skills.length && set.length === 0; k++) set = this.idle[p * Q1 + skills[k]];
+      }
       if (set.length > 0) {
         const u = set[set.length - 1];
         this.removeIdle(u);
@@ -403,9 +416,9 @@ export class Engine {
     const Q = this.scenario.skills.length;
     const q = this.unitQueue[u];
     let best = -1;
-    if (q >= 0) {
-      if (this.queues[q].size > 0) best = q;
-    } else {
+    if (q >= 0 && this.queues[q].size > 0) {
+      best = q;
+    } else if (q < 0 || !this.strict) {
       let bk = Infinity, bs = Infinity;
       const skills = this.scenario.pools[p].skills;
       for (let i = 0; i < skills.length; i++) {
@@ -527,18 +540,18 @@ export class Engine {
 
   private decide(trigger: string, periodic: boolean): void {
     const s = this.scenario;
-    const length = this.now - this.lastEpochTime;
-    for (let q = 0; q < s.skills.length; q++) {
-      const hist = this.arrivalsHistory[q];
-      if (periodic && this.epoch > 0) {
+    if (periodic && this.epoch > 0) {
+      for (let q = 0; q < s.skills.length; q++) {
+        const hist = this.arrivalsHistory[q];
         hist.push(this.arrivalsThisEpoch[q]);
-        if (hist.length > 672) hist.shift();
+        if (hist.length > this.historyCap) hist.shift();
       }
+      this.arrivalsThisEpoch.fill(0);
     }
-    const snapshot: Snapshot = buildSnapshot(this, trigger, periodic && this.epoch > 0 ? length : 0);
-    if (periodic) { this.arrivalsThisEpoch.fill(0); this.lastEpochTime = this.now; }
+    const snapshot: Snapshot = buildSnapshot(this, trigger, s.rebalanceEvery);
     const decision = this.policy.decide(snapshot);
     const assign = enforceConstraints(decision.assign, snapshot);
+    this.strict = decision.strict === true;
     this.apply(assign);
     if (this.options.onDecision) {
       this.options.onDecision({
@@ -578,9 +591,16 @@ export class Engine {
       }
       // fill deficits from flexible units: idle first, then off, then busy
       for (let q = 0; q < Q; q++) {
-        for (const state of [IDLE, OFF, SWITCHING, BUSY]) {
+        // on-duty units first: idle, then busy on this queue already, then other busy, switching, off duty
+        for (let pass = 0; pass < 5; pass++) {
           for (let u = first; u < first + pool.size && have[q] < want[q]; u++) {
-            if (target(u) !== -1 || this.unitState[u] !== state) continue;
+            if (target(u) !== -1) continue;
+            const st = this.unitState[u];
+            const ok = pass === 0 ? st === IDLE
+              : pass === 1 ? st === BUSY && this.unitTask[u]!.step.skill === q
+                : pass === 2 ? st === BUSY
+                  : pass === 3 ? st === SWITCHING : st === OFF;
+            if (!ok) continue;
             have[q]++;
             this.reassign(u, q);
           }

@@ -12,7 +12,8 @@
  * - loss area: the integral of lost SLA attainment (baseline minus actual, when
  *   positive) from the start to recovery, in hours;
  * - worst backlog: the largest backlog from the start to recovery;
- * - SLA attainment inside the window: cases completed during the disruption that met their SLA;
+ * - SLA attainment inside the window: of the cases completed from the start of the
+ *   disruption until recovery (at least until its end), the share that met their SLA;
  * - extra cost: cost of work done from the start to recovery, minus the baseline rate over the same time.
  */
 import type { Scenario } from '../model/scenario.js';
@@ -84,7 +85,9 @@ function measure(ts: TimeSeries, start: number, end: number, scenario: Scenario)
     if (sla !== null) loss += Math.max(0, baseSla - sla) * (dt / 3600);
     work += ts.workCost[k];
   }
-  const inWindow = ts.time.map((_, k) => k).filter((k) => ts.time[k] > start && ts.time[k] - dt < end);
+  // the disruption's effect on cases outlasts it (work queued during an outage completes after it):
+  // attainment is taken over the cases completed from its start to recovery
+  const inWindow = ts.time.map((_, k) => k).filter((k) => k >= startK && (k <= stopK || ts.time[k] - dt < end));
   const recoveredAt = recoverK >= 0 ? ts.time[recoverK] - dt : ts.time[n - 1];
   return {
     recovered: recoverK >= 0 ? 1 : 0,

@@ -35,7 +35,9 @@ export function buildSnapshot(engine: Engine, trigger: string, epochLength: numb
       index: q, skill, waiting: engine.queues[q].size, oldestWait: now - oldest, minSlack, breached,
       arrivalRate: epochLength > 0 && hist.length ? hist[hist.length - 1] / epochLength : 0,
       arrivalsHistory: hist.slice(),
+      arrivalsThisEpoch: engine.arrivalsThisEpoch[q],
       meanServiceHuman: engine.meanService.human[q], meanServiceBot: engine.meanService.bot[q],
+      costOfDelayPerHour: engine.costOfDelay[q],
       pools: s.pools.filter((p) => p.skills.includes(q)).map((p) => p.index),
       limits: s.queueLimits[q],
     };

@@ -1,0 +1,85 @@
+/**
+ * `autoshift live <scenario> --speed N`: the live runtime in one process
+ * (producer, intake, Temporal worker, allocator, collector) against local
+ * infra (`--infra` starts it) or the servers of KAFKA_BROKERS and
+ * TEMPORAL_ADDRESS. With `--json`, prints the same result document as
+ * `autoshift run --json` (with `"runtime": "live"`) when the horizon ends.
+ */
+import { parseArgs, intFlag, UsageError } from './args.js';
+import { loadScenario } from './load-scenario.js';
+import { resolvePolicy } from './policy-loader.js';
+import { renderSummary } from './run-command.js';
+import { parseDuration } from '../model/units.js';
+import { startLiveRun } from '../workers/live-run.js';
+import { rootLogger, runIdOf, serversFromEnv, speedOf, startLocalInfra, untilSignal } from './live-env.js';
+
+export const liveHelp = `Usage: autoshift live <scenario.yaml> --speed N [options]
+
+Runs the scenario on the live runtime: the seeded demand goes through Kafka,
+every case is a Temporal workflow, the allocator grants units with the
+scenario's policy. Servers: KAFKA_BROKERS (default 127.0.0.1:9092) and
+TEMPORAL_ADDRESS (default 127.0.0.1:7233), or --infra to start local ones.
+
+Options:
+  --speed N           simulated seconds per wall second (3600 = one hour per second; default 3600)
+  --horizon D         simulated time to run, e.g. 12h (default: the scenario's horizon)
+  --seed N            seed of every random stream (default: the scenario's seed)
+  --set PATH=VALUE    override a scenario field (repeatable)
+  --json              print the result document (docs/results.schema.json) on stdout at the horizon
+  --infra             start local Kafka and Temporal first (bash infra/up.sh kafka temporal)
+  --run-id ID         topics, task queue and workflow ids of this run (default: a fresh id)
+  --drain             after the horizon, wait for the cases in flight to finish (at most 60 s)
+  --metrics-port P    serve Prometheus metrics on 127.0.0.1:P/metrics (default 9464; 0 = none)
+  --quiet             no progress line on stderr
+
+Ctrl-C stops the producer, drains the services and prints what was measured.
+`;
+
+export async function liveCommand(argv: string[]): Promise<number> {
+  const { positionals, flags } = parseArgs(argv, {
+    speed: { value: true }, horizon: { value: true }, seed: { value: true }, set: { value: true, repeat: true },
+    json: {}, infra: {}, 'run-id': { value: true }, drain: {}, 'metrics-port': { value: true }, quiet: {}, help: {},
+  });
+  if (flags.help) { process.stdout.write(liveHelp); return 0; }
+  if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift live <scenario.yaml> --speed N');
+  const overrides = [...((flags.set as string[]) ?? [])];
+  if (flags.seed !== undefined) overrides.push(`seed=${intFlag(flags, 'seed', 0)}`);
+  if (flags.horizon !== undefined) {
+    if (Number.isNaN(parseDuration(String(flags.horizon)))) throw new UsageError(`--horizon: expected a duration like 12h, got ${JSON.stringify(flags.horizon)}`);
+    overrides.push(`horizon=${flags.horizon}`);
+  }
+  const scenario = loadScenario(positionals[0], overrides);
+  const policy = await resolvePolicy(scenario);
+  const speed = speedOf(flags.speed, 3600);
+  const runId = runIdOf(flags['run-id']);
+  const metricsPort = intFlag(flags, 'metrics-port', 9464);
+  if (flags.infra) startLocalInfra();
+  const logger = rootLogger('warn');
+  const servers = serversFromEnv();
+  const run = await startLiveRun({
+    scenario, policy, ...servers, runId, speed, logger, metricsPort: metricsPort === 0 ? null : metricsPort,
+  });
+  const tty = process.stderr.isTTY;
+  const progress = flags.quiet ? null : setInterval(() => {
+    process.stderr.write(tty ? `\r${run.summaryLine()}\x1b[K` : `${run.summaryLine()}\n`);
+  }, tty ? 500 : 5000);
+  const interrupted = await Promise.race([run.horizonReached.then(() => false), untilSignal().then(() => true)]);
+  if (!interrupted && flags.drain && run.collector && run.produced) {
+    await run.produced;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && run.collector.tally.cases.size < run.collector.tally.demand.size) await new Promise((r) => setTimeout(r, 200));
+  }
+  if (progress) clearInterval(progress);
+  if (!flags.quiet) process.stderr.write(`${tty ? '\r' : ''}${run.summaryLine()}${tty ? '\x1b[K' : ''}\n${interrupted ? 'interrupted: draining…\n' : ''}`);
+  const until = interrupted ? Math.min(scenario.horizon, Math.max(0, ((Date.now() - run.clock.startWallMs) * speed) / 1000)) : scenario.horizon;
+  await run.stop();
+  const tally = run.collector!.tally;
+  const doc = tally.document(policy.name, until, {
+    runId, speed, interrupted, observedUntil: until,
+    started: run.intake?.started ?? 0, duplicates: run.intake?.duplicates ?? 0, deadLettered: run.intake?.deadLettered ?? 0,
+    grants: run.allocator?.granted ?? 0,
+  });
+  if (flags.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  else process.stdout.write(renderSummary(doc) + '\n');
+  return interrupted ? 130 : 0;
+}

@@ -1,0 +1,72 @@
+/**
+ * What the live commands share: the servers from the environment
+ * (`KAFKA_BROKERS`, `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `LOG_LEVEL`),
+ * one pino root logger per process (on stderr), local infra started through
+ * `infra/up.sh`, and a wait for SIGINT/SIGTERM. Composition roots only: the
+ * libraries in workers/ take all of this as parameters.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { pino, type Logger } from 'pino';
+import { UsageError } from './args.js';
+
+export interface Servers {
+  brokers: string[];
+  temporalAddress: string;
+  namespace: string;
+}
+
+export function serversFromEnv(env: NodeJS.ProcessEnv = process.env): Servers {
+  return {
+    brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+  };
+}
+
+/** The process's root logger: JSON lines on stderr, level from LOG_LEVEL. */
+export function rootLogger(defaultLevel: string, env: NodeJS.ProcessEnv = process.env): Logger {
+  return pino({ level: env.LOG_LEVEL ?? defaultLevel, base: { pid: process.pid } }, pino.destination(2));
+}
+
+/** Starts local Kafka and Temporal with the project's scripts (idempotent). */
+export function startLocalInfra(parts: string[] = ['kafka', 'temporal']): void {
+  // dist/cli/ → the checkout's root; cli/ when run from source
+  const script = ['../../infra/up.sh', '../infra/up.sh'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(p));
+  if (!script) throw new UsageError("--infra: infra/up.sh not found (expected the project's infra scripts next to dist/)");
+  const r = spawnSync('bash', [script, ...parts], { stdio: ['ignore', 2, 2] });
+  if (r.status !== 0) throw new UsageError(`--infra: bash infra/up.sh ${parts.join(' ')} failed with exit code ${r.status}`);
+}
+
+/** A run id from a flag, or a fresh one: letters, digits, dot, dash, underscore. */
+export function runIdOf(flag: unknown, fresh = true): string {
+  if (flag === undefined) {
+    if (!fresh) throw new UsageError('--run-id is required (the same id for every service of one run)');
+    return `r${Date.now().toString(36)}`;
+  }
+  const id = String(flag);
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(id)) throw new UsageError(`--run-id: expected letters, digits, '.', '_' or '-', got ${JSON.stringify(id)}`);
+  return id;
+}
+
+export function speedOf(flag: unknown, fallback: number): number {
+  if (flag === undefined) return fallback;
+  const n = Number(flag);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--speed: expected simulated seconds per wall second above 0, got ${JSON.stringify(flag)}`);
+  return n;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let seen = false;
+    const on = (sig: NodeJS.Signals) => {
+      if (seen) process.exit(130);
+      seen = true;
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * One service of the live runtime per process, for several machines:
+ * `autoshift worker | allocator | intake | producer`. Every service of one run
+ * takes the same `--run-id`; servers come from KAFKA_BROKERS and
+ * TEMPORAL_ADDRESS. Each runs until SIGINT/SIGTERM (the producer until it
+ * has published up to the horizon) and then stops cleanly.
+ */
+import { parseArgs, intFlag, UsageError } from './args.js';
+import { loadScenario } from './load-scenario.js';
+import { resolvePolicy } from './policy-loader.js';
+import { parseDuration } from '../model/units.js';
+import { startLiveRun, type ServiceName } from '../workers/live-run.js';
+import { rootLogger, runIdOf, serversFromEnv, speedOf, untilSignal } from './live-env.js';
+
+const common = `  --run-id ID         the run (topics autoshift.<ID>.*, task queue autoshift-<ID>); required
+  --set PATH=VALUE    override a scenario field (repeatable)
+  --horizon D         simulated time of the run (default: the scenario's)
+  --metrics-port P    serve /metrics on 127.0.0.1:P (default: none)
+Servers: KAFKA_BROKERS (default 127.0.0.1:9092), TEMPORAL_ADDRESS (default 127.0.0.1:7233).
+`;
+
+export const serviceHelp: Record<ServiceName, string> = {
+  worker: `Usage: autoshift worker <scenario.yaml> --run-id ID [options]
+
+The Temporal worker of the case workflows and their activities.
+Options:
+${common}`,
+  allocator: `Usage: autoshift allocator <scenario.yaml> --run-id ID [options]
+
+The allocator: replays the run's grants and task events, then grants units
+with the scenario's policy (one active instance per run).
+Options:
+${common}`,
+  intake: `Usage: autoshift intake <scenario.yaml> --run-id ID [options]
+
+Starts one case workflow per demand event (consumer group autoshift.<ID>.intake).
+Options:
+${common}`,
+  producer: `Usage: autoshift producer <scenario.yaml> --run-id ID --speed N [options]
+
+Publishes the scenario's seeded demand and disruptions at scaled wall-clock time.
+Options:
+  --speed N           simulated seconds per wall second (default 3600)
+  --start-ms T        Unix ms of simulated time 0 (default: now + 1.5 s)
+${common}`,
+  collector: '',
+};
+
+async function runService(name: ServiceName, argv: string[]): Promise<number> {
+  const { positionals, flags } = parseArgs(argv, {
+    'run-id': { value: true }, set: { value: true, repeat: true }, horizon: { value: true }, 'metrics-port': { value: true },
+    speed: { value: true }, 'start-ms': { value: true }, help: {},
+  });
+  if (flags.help) { process.stdout.write(serviceHelp[name]); return 0; }
+  if (positionals.length !== 1) throw new UsageError(`expected one scenario file: autoshift ${name} <scenario.yaml> --run-id ID`);
+  const overrides = [...((flags.set as string[]) ?? [])];
+  if (flags.horizon !== undefined) {
+    if (Number.isNaN(parseDuration(String(flags.horizon)))) throw new UsageError(`--horizon: expected a duration like 12h, got ${JSON.stringify(flags.horizon)}`);
+    overrides.push(`horizon=${flags.horizon}`);
+  }
+  const scenario = loadScenario(positionals[0], overrides);
+  const policy = await resolvePolicy(scenario);
+  const runId = runIdOf(flags['run-id'], false);
+  const speed = speedOf(flags.speed, 3600);
+  const metricsPort = flags['metrics-port'] !== undefined ? intFlag(flags, 'metrics-port', 0) : null;
+  const logger = rootLogger('info').child({ service: name, runId });
+  const startMs = flags['start-ms'] !== undefined ? Number(flags['start-ms']) : undefined;
+  if (startMs !== undefined && !Number.isFinite(startMs)) throw new UsageError(`--start-ms: expected Unix milliseconds, got ${JSON.stringify(flags['start-ms'])}`);
+  const run = await startLiveRun({
+    scenario, policy, ...serversFromEnv(), runId, speed, logger, services: [name], metricsPort,
+    // only the producer sets the clock; the allocator learns it from the first event
+    clock: name === 'producer' ? { startWallMs: startMs ?? Date.now() + 1500, speed } : name === 'allocator' ? null : { startWallMs: 0, speed },
+  });
+  logger.info({ taskQueue: run.taskQueue }, `${name} running`);
+  if (name === 'producer') {
+    const result = await Promise.race([run.produced!, untilSignal().then(() => null)]);
+    logger.info({ result }, 'producer finished');
+  } else {
+    await untilSignal();
+  }
+  await run.stop();
+  return 0;
+}
+
+export const workerCommand = (argv: string[]) => runService('worker', argv);
+export const allocatorCommand = (argv: string[]) => runService('allocator', argv);
+export const intakeCommand = (argv: string[]) => runService('intake', argv);
+export const producerCommand = (argv: string[]) => runService('producer', argv);
