@@ -88,6 +88,12 @@ export interface Allocation {
 export interface Policy {
   readonly name: string;
   readonly dispatch: Dispatch;
+  /**
+   * false: the policy's answer depends on nothing that changes between
+   * periodic epochs, so the runtimes call it only at the start and at
+   * disruption edges (saves work in long runs). Default true.
+   */
+  readonly periodic?: boolean;
   decide(snapshot: Snapshot): Allocation;
 }
 

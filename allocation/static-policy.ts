@@ -31,6 +31,7 @@ export const staticPolicy: PolicyFactory = (params, context) => {
   return {
     name: 'static',
     dispatch,
+    periodic: false,
     decide(snapshot) {
       const assign = flexibleAllocation(snapshot.pools.length, snapshot.queues.length);
       for (const pool of snapshot.pools) {

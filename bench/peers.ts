@@ -13,6 +13,8 @@ export interface PeerResult {
   cases: number;
   /** wall seconds of env.run() only */
   seconds: number;
+  /** CPU seconds of the Python process during env.run() */
+  cpuSeconds: number;
   casesPerSecond: number;
   meanWait: number;
   tasks?: number;

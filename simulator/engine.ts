@@ -58,7 +58,8 @@ export interface CaseState {
   tasks: number;
   botTasks: number;
   open: number;
-  visits: Uint16Array;
+  /** visits per step, only for processes whose graph can revisit a step (null otherwise: every visit is the first) */
+  visits: Uint16Array | null;
   counted: boolean;
 }
 
@@ -90,6 +91,10 @@ export class Engine {
   private readonly failures: KeyedStream;
   readonly queues: TaskQueue<Task>[];
   private taskSeq = 0;
+  /** finished tasks, reused: a long run allocates no task objects once warm */
+  private readonly freeTasks: Task[] = [];
+  /** per process: can a case visit a step twice (a loop, or a bot retry at the same step)? */
+  private readonly mayRevisit: boolean[];
   private readonly priorityKey: number[][];
 
   // units
@@ -143,6 +148,8 @@ export class Engine {
       const mean = Math.max(1e-9, distributionMean(s.humanDuration));
       return -(p.costOfDelayPerHour / mean);
     }));
+
+    this.mayRevisit = scenario.processes.map((p) => hasCycle(p.steps));
 
     const total = scenario.pools.reduce((n, p) => n + p.size, 0);
     this.unitPool = new Int32Array(total);
@@ -259,7 +266,7 @@ export class Engine {
     const kase: CaseState = {
       process: a.process, no, arrival: this.now, deadline: this.now + proc.sla,
       wait: 0, cost: 0, tasks: 0, botTasks: 0, open: 1,
-      visits: new Uint16Array(proc.steps.length), counted: this.now >= this.scenario.warmup,
+      visits: this.mayRevisit[a.process] ? new Uint16Array(proc.steps.length) : null, counted: this.now >= this.scenario.warmup,
     };
     if (kase.counted) this.stats.arrived[a.process]++;
     this.stats.wipChange(a.process, 1, this.now);
@@ -275,12 +282,18 @@ export class Engine {
       frame = frame.parent;
     }
     const step = this.scenario.processes[kase.process].steps[stepIndex];
-    const visit = kase.visits[stepIndex]++;
+    const visit = kase.visits ? kase.visits[stepIndex]++ : 0;
     const q = step.skill;
     const key = this.policy.dispatch === 'fifo' ? this.now
       : this.policy.dispatch === 'edf' ? kase.deadline
         : this.priorityKey[kase.process][stepIndex];
-    const task: Task = { key, seq: this.taskSeq++, kase, step, visit, frame, enqueued: this.now, start: 0, failed: false };
+    let task = this.freeTasks.pop();
+    if (task) {
+      task.key = key; task.seq = this.taskSeq++; task.kase = kase; task.step = step; task.visit = visit;
+      task.frame = frame; task.enqueued = this.now; task.start = 0; task.failed = false;
+    } else {
+      task = { key, seq: this.taskSeq++, kase, step, visit, frame, enqueued: this.now, start: 0, failed: false };
+    }
     this.arrivalsThisEpoch[q]++;
     // a free unit takes it at once, bots first
     const pools = this.poolsForQueue[q];
@@ -362,6 +375,7 @@ export class Engine {
     this.unitState[u] = IDLE;
     this.afterWork(u);
     this.advance(task);
+    this.freeTasks.push(task);
   }
 
   private advance(task: Task): void {
@@ -562,7 +576,7 @@ export class Engine {
       });
     }
     this.epoch++;
-    if (periodic && s.rebalanceEvery > 0) {
+    if (periodic && s.rebalanceEvery > 0 && this.policy.periodic !== false) {
       const next = this.now + s.rebalanceEvery;
       if (next <= s.horizon) this.cal.schedule(next, EPOCH, 0);
     }
@@ -645,3 +659,25 @@ export class Engine {
 }
 
 export const UnitState = { IDLE, BUSY, OFF, SWITCHING } as const;
+
+/** Whether a step graph can lead a case to the same step twice: a cycle, or a bot retry in place. */
+export function hasCycle(steps: Step[]): boolean {
+  const edges = steps.map((s) => {
+    const out: number[] = [s.onBotFailure >= 0 ? s.onBotFailure : s.index];
+    const n = s.next;
+    if (n.kind === 'step') out.push(n.step);
+    else if (n.kind === 'branch') out.push(...n.to.filter((t) => t >= 0));
+    else if (n.kind === 'parallel') out.push(...n.branches, n.join);
+    return out;
+  });
+  const state = new Uint8Array(steps.length); // 0 new, 1 on the path, 2 done
+  const visit = (i: number): boolean => {
+    if (state[i] === 1) return true;
+    if (state[i] === 2) return false;
+    state[i] = 1;
+    for (const j of edges[i]) if (visit(j)) return true;
+    state[i] = 2;
+    return false;
+  };
+  return steps.some((_, i) => visit(i));
+}
