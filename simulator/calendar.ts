@@ -9,7 +9,8 @@ export class EventCalendar<P> {
   private seqOf: Float64Array;
   private kindOf: Int32Array;
   private argOf: Int32Array;
-  private payload: (P | null)[];
+  /** created on the first non-null payload: the engine needs none, and skipping them is measurably faster */
+  private payload: (P | null)[] | null = null;
   private heap: Int32Array;
   private free: Int32Array;
   private freeTop = 0;
@@ -21,7 +22,6 @@ export class EventCalendar<P> {
     this.seqOf = new Float64Array(capacity);
     this.kindOf = new Int32Array(capacity);
     this.argOf = new Int32Array(capacity);
-    this.payload = new Array(capacity).fill(null);
     this.heap = new Int32Array(capacity);
     this.free = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
@@ -40,7 +40,7 @@ export class EventCalendar<P> {
     this.seqOf[slot] = this.seq++;
     this.kindOf[slot] = kind;
     this.argOf[slot] = arg;
-    this.payload[slot] = payload;
+    if (payload !== null || this.payload) (this.payload ??= new Array(this.time.length).fill(null))[slot] = payload;
     // sift up
     const heap = this.heap;
     let i = this.n++;
@@ -67,8 +67,7 @@ export class EventCalendar<P> {
     this.lastTime = this.time[top];
     this.lastKind = this.kindOf[top];
     this.lastArg = this.argOf[top];
-    this.lastPayload = this.payload[top];
-    this.payload[top] = null;
+    if (this.payload) { this.lastPayload = this.payload[top]; this.payload[top] = null; }
     this.free[this.freeTop++] = top;
     const last = heap[--this.n];
     if (this.n > 0) {
@@ -108,6 +107,6 @@ export class EventCalendar<P> {
     free.set(this.free.subarray(0, this.freeTop));
     for (let i = old; i < cap; i++) free[this.freeTop++] = cap - 1 - (i - old);
     this.free = free;
-    for (let i = old; i < cap; i++) this.payload.push(null);
+    if (this.payload) for (let i = old; i < cap; i++) this.payload.push(null);
   }
 }
