@@ -11,7 +11,7 @@ import { resolvePolicy } from './policy-loader.js';
 import { renderSummary } from './run-command.js';
 import { parseDuration } from '../model/units.js';
 import { startLiveRun } from '../workers/live-run.js';
-import { rootLogger, runIdOf, serversFromEnv, speedOf, startLocalInfra, untilSignal } from './live-env.js';
+import { connecting, rootLogger, runIdOf, serversFromEnv, speedOf, startLocalInfra, untilSignal } from './live-env.js';
 
 export const liveHelp = `Usage: autoshift live <scenario.yaml> --speed N [options]
 
@@ -56,9 +56,9 @@ export async function liveCommand(argv: string[]): Promise<number> {
   if (flags.infra) startLocalInfra();
   const logger = rootLogger('warn');
   const servers = serversFromEnv();
-  const run = await startLiveRun({
+  const run = await connecting(servers, () => startLiveRun({
     scenario, policy, ...servers, runId, speed, logger, metricsPort: metricsPort === 0 ? null : metricsPort,
-  });
+  }));
   const tty = process.stderr.isTTY;
   const progress = flags.quiet ? null : setInterval(() => {
     process.stderr.write(tty ? `\r${run.summaryLine()}\x1b[K` : `${run.summaryLine()}\n`);

@@ -35,7 +35,9 @@ export function startLocalInfra(parts: string[] = ['kafka', 'temporal']): void {
   // dist/cli/ → the checkout's root; cli/ when run from source
   const script = ['../../infra/up.sh', '../infra/up.sh'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(p));
   if (!script) throw new UsageError("--infra: infra/up.sh not found (expected the project's infra scripts next to dist/)");
-  const r = spawnSync('bash', [script, ...parts], { stdio: ['ignore', 2, 2] });
+  // a dev server's timers fire up to 1 s late by default; the live runtime's work is timers (docs/live.md)
+  const env = { ...process.env, AUTOSHIFT_TEMPORAL_EXTRA_ARGS: process.env.AUTOSHIFT_TEMPORAL_EXTRA_ARGS ?? '--dynamic-config-value history.timerProcessorMaxTimeShift="10ms"' };
+  const r = spawnSync('bash', [script, ...parts], { stdio: ['ignore', 2, 2], env });
   if (r.status !== 0) throw new UsageError(`--infra: bash infra/up.sh ${parts.join(' ')} failed with exit code ${r.status}`);
 }
 
@@ -55,6 +57,20 @@ export function speedOf(flag: unknown, fallback: number): number {
   const n = Number(flag);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--speed: expected simulated seconds per wall second above 0, got ${JSON.stringify(flag)}`);
   return n;
+}
+
+const CONNECTION_ERRORS = new Set(['ServiceError', 'TransportError', 'KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSNonRetriableError', 'KafkaJSBrokerNotFound']);
+
+/** Runs `start`; a server that cannot be reached becomes a user-facing error (exit code 2, no stack trace). */
+export async function connecting<T>(servers: Servers, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    const e = err as Error;
+    if (!CONNECTION_ERRORS.has(e.name)) throw err;
+    throw new UsageError(`cannot reach the servers (Kafka ${servers.brokers.join(',')}, Temporal ${servers.temporalAddress}): ${e.message}; `
+      + 'start them with --infra or `bash infra/up.sh kafka temporal`, or set KAFKA_BROKERS and TEMPORAL_ADDRESS');
+  }
 }
 
 /** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */

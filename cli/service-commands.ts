@@ -10,7 +10,7 @@ import { loadScenario } from './load-scenario.js';
 import { resolvePolicy } from './policy-loader.js';
 import { parseDuration } from '../model/units.js';
 import { startLiveRun, type ServiceName } from '../workers/live-run.js';
-import { rootLogger, runIdOf, serversFromEnv, speedOf, untilSignal } from './live-env.js';
+import { connecting, rootLogger, runIdOf, serversFromEnv, speedOf, untilSignal } from './live-env.js';
 
 const common = `  --run-id ID         the run (topics autoshift.<ID>.*, task queue autoshift-<ID>); required
   --set PATH=VALUE    override a scenario field (repeatable)
@@ -28,7 +28,10 @@ ${common}`,
   allocator: `Usage: autoshift allocator <scenario.yaml> --run-id ID [options]
 
 The allocator: replays the run's grants and task events, then grants units
-with the scenario's policy (one active instance per run).
+with the scenario's policy; its /metrics also carries the run's outcomes
+(cases completed, cycle times, SLA breaches). Start it on two machines for a hot standby: one
+holds the lease and grants, the other takes over within seconds if it dies
+(and fences it if it was only paused; docs/live.md).
 Options:
 ${common}`,
   intake: `Usage: autoshift intake <scenario.yaml> --run-id ID [options]
@@ -66,11 +69,13 @@ async function runService(name: ServiceName, argv: string[]): Promise<number> {
   const logger = rootLogger('info').child({ service: name, runId });
   const startMs = flags['start-ms'] !== undefined ? Number(flags['start-ms']) : undefined;
   if (startMs !== undefined && !Number.isFinite(startMs)) throw new UsageError(`--start-ms: expected Unix milliseconds, got ${JSON.stringify(flags['start-ms'])}`);
-  const run = await startLiveRun({
-    scenario, policy, ...serversFromEnv(), runId, speed, logger, services: [name], metricsPort,
+  const servers = serversFromEnv();
+  const run = await connecting(servers, () => startLiveRun({
+    // the allocator also follows the run's outcomes, so its /metrics carries them (cases, cycle times, SLA)
+    scenario, policy, ...servers, runId, speed, logger, services: name === 'allocator' ? ['allocator', 'collector'] : [name], metricsPort, lease: name === 'allocator',
     // only the producer sets the clock; the allocator learns it from the first event
     clock: name === 'producer' ? { startWallMs: startMs ?? Date.now() + 1500, speed } : name === 'allocator' ? null : { startWallMs: 0, speed },
-  });
+  }));
   logger.info({ taskQueue: run.taskQueue }, `${name} running`);
   if (name === 'producer') {
     const result = await Promise.race([run.produced!, untilSignal().then(() => null)]);

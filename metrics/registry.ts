@@ -1,0 +1,80 @@
+/**
+ * Every Prometheus metric of the live runtime, defined in this one module on
+ * one injected `Registry` (never prom-client's global one). Names are
+ * `autoshift_` + snake_case + base unit; counters end in `_total`; labels are
+ * few and bounded (process, pool, queue, outcome: names from the scenario).
+ * Times in `_seconds` are wall seconds unless the name says `simulated`.
+ * The dashboards are checked against `METRIC_NAMES`.
+ *
+ * ```ts
+ * const registry = new Registry();
+ * const metrics = createMetrics(registry);
+ * metrics.grants.inc({ pool: 'clerks' });
+ * const server = await serveMetrics(registry, 9464);
+ * ```
+ */
+import { createServer, type Server } from 'node:http';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const simBuckets = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800];
+
+export function createMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    // producer
+    demandPublished: new Counter({ name: 'autoshift_demand_published_total', help: 'Demand events published to Kafka', labelNames: ['process'], registers }),
+    disruptionsPublished: new Counter({ name: 'autoshift_disruption_events_published_total', help: 'Disruption edges published to Kafka', registers }),
+    // intake
+    casesStarted: new Counter({ name: 'autoshift_cases_started_total', help: 'Case workflows started by intake', labelNames: ['process'], registers }),
+    duplicateDeliveries: new Counter({ name: 'autoshift_duplicate_deliveries_total', help: 'Demand events delivered again whose workflow already existed (counted as success)', registers }),
+    deadLetters: new Counter({ name: 'autoshift_dead_letters_total', help: 'Messages sent to the dead-letter topic', labelNames: ['topic'], registers }),
+    workflowStart: new Histogram({ name: 'autoshift_workflow_start_seconds', help: 'Wall time of one Temporal workflow start', buckets: latencyBuckets, registers }),
+    // activities
+    eventsPublished: new Counter({ name: 'autoshift_events_published_total', help: 'Task and case events published by activities', labelNames: ['type'], registers }),
+    // allocator
+    grants: new Counter({ name: 'autoshift_grants_total', help: 'Units granted to tasks', labelNames: ['pool'], registers }),
+    grantLatency: new Histogram({ name: 'autoshift_grant_latency_seconds', help: 'Wall time from a task request to its grant signal, for tasks granted at once (a unit was free)', buckets: latencyBuckets, registers }),
+    grantRecord: new Histogram({ name: 'autoshift_grant_record_seconds', help: 'Wall time to write a batch of grants to Kafka', buckets: latencyBuckets, registers }),
+    signal: new Histogram({ name: 'autoshift_grant_signal_seconds', help: 'Wall time of one grant signal to Temporal', buckets: latencyBuckets, registers }),
+    queueWaiting: new Gauge({ name: 'autoshift_queue_waiting_tasks', help: 'Tasks waiting in each work queue', labelNames: ['queue'], registers }),
+    poolBusy: new Gauge({ name: 'autoshift_pool_busy_units', help: 'Units working on a task', labelNames: ['pool'], registers }),
+    poolAvailable: new Gauge({ name: 'autoshift_pool_available_units', help: 'Units on duty and not down', labelNames: ['pool'], registers }),
+    epochs: new Counter({ name: 'autoshift_policy_epochs_total', help: 'Decision epochs of the allocation policy', labelNames: ['trigger'], registers }),
+    simulatedTime: new Gauge({ name: 'autoshift_simulated_time_seconds', help: 'Simulated seconds since the scenario start, as the allocator sees it', registers }),
+    // outcomes (collector)
+    casesCompleted: new Counter({ name: 'autoshift_cases_completed_total', help: 'Cases completed', labelNames: ['process'], registers }),
+    slaBreaches: new Counter({ name: 'autoshift_sla_breaches_total', help: 'Cases past their SLA due date', labelNames: ['process'], registers }),
+    cycle: new Histogram({ name: 'autoshift_case_cycle_simulated_seconds', help: 'Cycle time of completed cases, simulated seconds', labelNames: ['process'], buckets: simBuckets, registers }),
+    tasksDone: new Counter({ name: 'autoshift_tasks_done_total', help: 'Tasks finished', labelNames: ['pool', 'outcome'], registers }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Every metric name defined above (dashboards and tests check against it). */
+export const METRIC_NAMES = [
+  'autoshift_demand_published_total', 'autoshift_disruption_events_published_total', 'autoshift_cases_started_total',
+  'autoshift_duplicate_deliveries_total', 'autoshift_dead_letters_total', 'autoshift_workflow_start_seconds',
+  'autoshift_events_published_total', 'autoshift_grants_total', 'autoshift_grant_latency_seconds', 'autoshift_grant_record_seconds',
+  'autoshift_grant_signal_seconds', 'autoshift_queue_waiting_tasks', 'autoshift_pool_busy_units', 'autoshift_pool_available_units',
+  'autoshift_policy_epochs_total', 'autoshift_simulated_time_seconds', 'autoshift_cases_completed_total', 'autoshift_sla_breaches_total',
+  'autoshift_case_cycle_simulated_seconds', 'autoshift_tasks_done_total',
+] as const;
+
+/** Serves `GET /metrics` of the registry on 127.0.0.1:port (0 = any free port). */
+export async function serveMetrics(registry: Registry, port: number, host = '127.0.0.1'): Promise<Server & { port: number }> {
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') { res.writeHead(404).end('not found\n'); return; }
+    registry.metrics().then(
+      (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
+      (err: Error) => res.writeHead(500).end(`${err.message}\n`),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address();
+  return Object.assign(server, { port: typeof addr === 'object' && addr ? addr.port : port });
+}

@@ -1,0 +1,68 @@
+/**
+ * The continue-as-new path of the case workflow, on the real servers: with a
+ * tiny history limit every case continues as new between tasks, carrying its
+ * state as plain JSON (visits, wait, cost, counts), and still ends exactly as
+ * it would in one run: the same tasks, the same keyed durations, one
+ * completion per case.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPolicy } from '../../allocation/registry.js';
+import { KeyedStream, Stream, taskKey } from '../../simulator/random.js';
+import { sample } from '../../simulator/distributions.js';
+import type { Scenario } from '../../model/scenario.js';
+import { startLiveRun, type LiveRun } from '../../workers/live-run.js';
+import { installTemporalRuntime } from '../../workers/temporal-worker.js';
+import { topicNames, type CaseCompletedEvent, type TaskFinishedEvent } from '../../workers/topics.js';
+import type { CaseResult } from '../../workflows/case-workflow.js';
+import { exclusiveLiveTests, BROKERS, TEMPORAL, infraUp, newRunId, readTopic, smallScenario, testLogger, waitFor } from './live-helpers.js';
+
+describe('case workflow continue-as-new (real Kafka + Temporal)', () => {
+  const logger = testLogger();
+  let scenario: Scenario;
+  let run: LiveRun;
+  let runId: string;
+  let release: (() => void) | undefined;
+
+  beforeAll(async () => {
+    release = await exclusiveLiveTests();
+    infraUp();
+    installTemporalRuntime(logger);
+    scenario = smallScenario(['horizon=30m']);
+    runId = newRunId('can');
+    run = await startLiveRun({
+      scenario, policy: createPolicy(scenario), brokers: BROKERS, temporalAddress: TEMPORAL, runId, speed: 180, logger,
+      maxHistory: 20, startDelayMs: 1000,
+    });
+    await run.produced;
+    const tally = run.collector!.tally;
+    await waitFor(() => tally.demand.size > 0 && tally.cases.size >= tally.demand.size, 120_000, 'every case to complete');
+  }, 900_000);
+
+  afterAll(async () => { await run?.stop(); release?.(); }, 60_000);
+
+  it('continues long cases as new and finishes them exactly once, with the same draws', async () => {
+    const t = topicNames(runId);
+    const completed = (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed');
+    const finished = new Map((await readTopic<TaskFinishedEvent>(run.kafka, t.tasks)).events
+      .filter((e) => e.type === 'task.done' || e.type === 'task.failed').map((e) => [e.taskId, e]));
+    const ids = [...run.collector!.tally.demand.keys()];
+    expect(new Set(completed.map((c) => c.caseId)).size).toBe(ids.length);
+    let continued = 0;
+    for (const id of ids) {
+      const result = await run.client.workflow.getHandle<() => Promise<CaseResult>>(id).result();
+      if (result.runs > 1) continued++;
+      const tasks = [...finished.values()].filter((f) => f.caseId === id);
+      expect(tasks.length, id).toBe(result.tasks);
+      // visits carried across runs: every task id is distinct, and the first visit of each step is 0
+      expect(new Set(tasks.map((f) => `${f.step}/${f.visit}`)).size).toBe(tasks.length);
+    }
+    expect(continued).toBeGreaterThan(ids.length / 2);
+    const durations = new KeyedStream(scenario.seed, Stream.durations);
+    for (const f of finished.values()) {
+      const step = scenario.processes[f.processIndex].steps[f.step];
+      const caseNo = Number(f.caseId.slice(f.caseId.lastIndexOf('.') + 1));
+      expect(f.service).toBe(sample(f.kind === 'bot' ? step.botDuration : step.humanDuration, durations.open(f.processIndex, caseNo, taskKey(f.step, f.visit))));
+    }
+    console.log(`continue-as-new: ${continued} of ${ids.length} cases ran in more than one workflow run`);
+  }, 120_000);
+});

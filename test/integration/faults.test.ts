@@ -1,0 +1,224 @@
+/**
+ * Fault tests of the live runtime on the real servers. Each uses its own run
+ * id (topics, task queue, workflow ids) and the small scenario cut to its
+ * first simulated hour (~80 cases) at speed 180 (20 s of demand):
+ *   - kill -9 the Temporal worker (a child process) mid-run, start another:
+ *     no case lost or duplicated;
+ *   - restart the Kafka broker mid-stream (infra/restart-kafka.sh): no demand
+ *     event lost;
+ *   - kill -9 the allocator (a child process) and start another: no unit
+ *     granted twice, no case left waiting;
+ *   - two allocators (active + standby), the active paused (SIGSTOP): the
+ *     standby takes over, the old one is fenced when it wakes (SIGCONT);
+ *   - poison messages on the demand topic: they land in the dead-letter topic
+ *     and every valid case still completes.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createPolicy } from '../../allocation/registry.js';
+import { simulateReplication } from '../../simulator/simulate.js';
+import type { Scenario } from '../../model/scenario.js';
+import { startLiveRun, type LiveRun, type ServiceName } from '../../workers/live-run.js';
+import { demandTimeline } from '../../workers/producer.js';
+import { installTemporalRuntime } from '../../workers/temporal-worker.js';
+import {
+  topicNames, type CaseCompletedEvent, type DeadLetterEvent, type DemandEvent, type GrantEvent, type TaskFinishedEvent,
+} from '../../workers/topics.js';
+import { ROOT } from '../helpers/cli.js';
+import { exclusiveLiveTests, BROKERS, FIXTURE, TEMPORAL, infraUp, listWorkflows, newRunId, readTopic, smallScenario, spawnCli, testLogger, waitFor } from './live-helpers.js';
+
+const SPEED = 180;
+const HORIZON = '1h';
+const logger = testLogger();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let scenario: Scenario;
+let expectedIds: string[];
+const running: LiveRun[] = [];
+const children: ChildProcess[] = [];
+
+function expectedDemand(runId: string): string[] {
+  const clock = { startWallMs: 0, speed: SPEED };
+  return [...demandTimeline(scenario, runId, clock)].filter((e) => e.demand).map((e) => e.demand!.id);
+}
+
+async function start(runId: string, services: ServiceName[], clock?: { startWallMs: number; speed: number }): Promise<LiveRun> {
+  const run = await startLiveRun({
+    scenario, policy: createPolicy(scenario), brokers: BROKERS, temporalAddress: TEMPORAL, runId, speed: SPEED, logger, services,
+    clock, startDelayMs: 4000,
+  });
+  running.push(run);
+  return run;
+}
+
+function child(service: 'worker' | 'allocator', runId: string): ChildProcess & { output: { text: string } } {
+  const c = spawnCli([service, FIXTURE, '--run-id', runId, '--set', `horizon=${HORIZON}`], `${service}-${runId}`);
+  children.push(c);
+  return c;
+}
+
+function kill9(c: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (c.exitCode !== null || c.signalCode !== null) { resolve(); return; }
+    c.once('exit', () => resolve());
+    c.kill('SIGKILL');
+  });
+}
+
+/** Every expected case is one completed workflow and one case.completed event; returns the run's events. */
+async function expectAllCompleted(run: LiveRun, runId: string, timeoutMs = 120_000) {
+  const t = topicNames(runId);
+  await waitFor(async () => {
+    const done = (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed');
+    return new Set(done.map((d) => d.caseId)).size >= expectedIds.length;
+  }, timeoutMs, 'every case to complete', 2000);
+  const processes = new Set(scenario.processes.map((p) => p.id));
+  const demand = (await readTopic<DemandEvent>(run.kafka, t.demand)).events.filter((e) => e.type === 'demand' && processes.has(e.process));
+  const completed = (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed');
+  expect([...new Set(demand.map((d) => d.id))].sort()).toEqual([...expectedIds].sort());
+  expect([...new Set(completed.map((c) => c.caseId))].sort()).toEqual([...expectedIds].sort());
+  let listed: { id: string; status: string }[] = [];
+  await waitFor(async () => { listed = await listWorkflows(run.client, `${runId}.`); return listed.length >= expectedIds.length; }, 30_000, 'visibility');
+  expect(listed.map((w) => w.id).sort()).toEqual([...expectedIds].sort());
+  expect(listed.filter((w) => w.status !== 'COMPLETED')).toEqual([]);
+  return { demand, completed };
+}
+
+/** No task granted twice; per unit, in grant order, each grant's task finished before the unit's next grant. */
+async function expectNoDoubleGrant(run: LiveRun, runId: string): Promise<{ grants: number; instances: number }> {
+  const t = topicNames(runId);
+  const grants = (await readTopic<GrantEvent>(run.kafka, t.grants)).events;
+  const finished = new Map((await readTopic<TaskFinishedEvent>(run.kafka, t.tasks)).events
+    .filter((e) => e.type === 'task.done' || e.type === 'task.failed').map((e) => [e.taskId, e]));
+  expect(new Set(grants.map((g) => g.taskId)).size).toBe(grants.length);
+  const byUnit = new Map<string, GrantEvent[]>();
+  for (const g of grants) (byUnit.get(g.unit) ?? byUnit.set(g.unit, []).get(g.unit)!).push(g);
+  let overlaps = 0;
+  for (const list of byUnit.values()) {
+    for (let i = 0; i + 1 < list.length; i++) {
+      const done = finished.get(list[i].taskId);
+      if (!done || done.end > list[i + 1].at + 1e-6) overlaps++;
+    }
+  }
+  expect(overlaps).toBe(0);
+  return { grants: grants.length, instances: new Set(grants.map((g) => g.grantId.slice(0, g.grantId.lastIndexOf('-')))).size };
+}
+
+describe('live runtime faults (real Kafka + Temporal)', () => {
+  let release: (() => void) | undefined;
+  beforeAll(async () => {
+    release = await exclusiveLiveTests();
+    infraUp();
+    installTemporalRuntime(logger);
+    scenario = smallScenario([`horizon=${HORIZON}`]);
+    const sim = simulateReplication({ scenario, policy: createPolicy(scenario), replication: 0 });
+    const arrived = Object.values(sim.processes).reduce((n, p) => n + p.arrived, 0);
+    expectedIds = expectedDemand('x');
+    expect(expectedIds.length).toBe(arrived);
+  }, 900_000);
+
+  afterAll(() => release?.());
+
+  afterEach(async () => {
+    for (const c of children.splice(0)) await kill9(c);
+    for (const r of running.splice(0)) await r.stop().catch(() => undefined);
+  }, 60_000);
+
+  it('kill -9 of the Temporal worker loses and duplicates no case', async () => {
+    const runId = newRunId('kill-worker');
+    expectedIds = expectedDemand(runId);
+    const worker = child('worker', runId);
+    const run = await start(runId, ['intake', 'allocator', 'collector', 'producer']);
+    await waitFor(() => run.collector!.tally.tasks.size >= 20, 60_000, 'some tasks done');
+    await kill9(worker);
+    const killedAt = run.collector!.tally.cases.size;
+    await sleep(2000);
+    child('worker', runId);
+    await run.produced;
+    await expectAllCompleted(run, runId);
+    console.log(`worker killed after ${killedAt} of ${expectedIds.length} cases; all ${expectedIds.length} completed once`);
+  }, 240_000);
+
+  it('a Kafka broker restart mid-stream loses no demand event', async () => {
+    const runId = newRunId('kafka-restart');
+    expectedIds = expectedDemand(runId);
+    const run = await start(runId, ['worker', 'intake', 'allocator', 'collector', 'producer']);
+    await waitFor(() => run.collector!.tally.demand.size >= 15, 60_000, 'some demand published');
+    const before = run.collector!.tally.demand.size;
+    const r = spawnSync('bash', [join(ROOT, 'infra', 'restart-kafka.sh')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+    expect(r.status).toBe(0);
+    await run.produced;
+    await expectAllCompleted(run, runId, 180_000);
+    console.log(`broker restarted after ${before} demand events; all ${expectedIds.length} arrived and completed`);
+  }, 360_000);
+
+  it('kill -9 of the allocator grants no unit twice and leaves no case waiting', async () => {
+    const runId = newRunId('kill-alloc');
+    expectedIds = expectedDemand(runId);
+    const allocator = child('allocator', runId);
+    const run = await start(runId, ['worker', 'intake', 'collector', 'producer']);
+    await waitFor(() => run.collector!.tally.tasks.size >= 30, 60_000, 'some tasks done');
+    await kill9(allocator);
+    await sleep(1500);
+    child('allocator', runId);
+    await run.produced;
+    await expectAllCompleted(run, runId);
+    const { grants, instances } = await expectNoDoubleGrant(run, runId);
+    expect(instances).toBe(2); // both allocator incarnations granted
+    console.log(`allocator killed and restarted: ${grants} grants by ${instances} incarnations, no overlap`);
+  }, 240_000);
+
+  it('a standby allocator takes over from a paused one, which is then fenced', async () => {
+    const runId = newRunId('standby');
+    expectedIds = expectedDemand(runId);
+    const a = child('allocator', runId);
+    const b = child('allocator', runId);
+    // active now: its last lease message says it holds the lease
+    const isActive = (c: typeof a) => c.output.text.lastIndexOf('holds the lease') > c.output.text.lastIndexOf('gave up the lease');
+    const run = await start(runId, ['worker', 'intake', 'collector', 'producer']);
+    await waitFor(() => run.collector!.tally.tasks.size >= 30 && (isActive(a) || isActive(b)), 60_000, 'an active allocator and some tasks done');
+    const [active, standby] = isActive(a) ? [a, b] : [b, a];
+    active.kill('SIGSTOP');
+    const paused = Date.now();
+    await waitFor(() => isActive(standby), 60_000, 'the standby to take over');
+    const takeover = (Date.now() - paused) / 1000;
+    const woke = active.output.text.length;
+    active.kill('SIGCONT');
+    await waitFor(() => /fenced|gave up the lease/.test(active.output.text.slice(woke)), 60_000, 'the old active to stand down');
+    await run.produced;
+    await expectAllCompleted(run, runId);
+    const { grants, instances } = await expectNoDoubleGrant(run, runId);
+    expect(instances).toBe(2);
+    console.log(`standby took over ${takeover.toFixed(1)} s after the active was paused; the old one stood down (${/fenced/.test(active.output.text.slice(woke)) ? 'fenced' : 'lost the lease'}); ${grants} grants, no overlap`);
+  }, 240_000);
+
+  it('a poison message lands in the dead-letter topic and the pipeline goes on', async () => {
+    const runId = newRunId('poison');
+    expectedIds = expectedDemand(runId);
+    const run = await start(runId, ['worker', 'intake', 'allocator', 'collector', 'producer']);
+    await waitFor(() => run.collector!.tally.demand.size >= 5, 60_000, 'some demand published');
+    const t = topicNames(runId);
+    const producer = run.kafka.producer();
+    await producer.connect();
+    const poison = [
+      { key: 'invoice', value: 'this is not json {' },
+      { key: 'invoice', value: JSON.stringify({ v: 2, type: 'demand', id: 'x' }) },
+      { key: 'invoice', value: JSON.stringify({ v: 1, type: 'demand', id: `${runId}.nope.1`, runId, process: 'nope', caseNo: 1, at: 10, seed: 7, clock: run.clock }) },
+      { key: 'invoice', value: null },
+    ];
+    await producer.send({ topic: t.demand, messages: poison });
+    await producer.disconnect();
+    await run.produced;
+    await expectAllCompleted(run, runId);
+    await waitFor(() => run.intake!.deadLettered >= poison.length, 30_000, 'dead letters');
+    const dead = (await readTopic<DeadLetterEvent>(run.kafka, t.deadLetters)).events;
+    expect(dead.length).toBe(poison.length);
+    const reasons = dead.map((d) => d.reason);
+    expect(reasons).toContain('empty message');
+    expect(reasons).toContain('unsupported version v=2 (expected 1)');
+    expect(reasons).toContain("process: unknown process 'nope' (expected one of: invoice, ticket)");
+    expect(reasons.some((r) => r.startsWith('not JSON'))).toBe(true);
+    console.log(`dead letters: ${dead.map((d) => d.reason).join(' | ')}`);
+  }, 240_000);
+});

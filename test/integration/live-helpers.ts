@@ -1,0 +1,153 @@
+/**
+ * Helpers of the live integration tests: local infra through the project's
+ * own scripts, a fresh run id per test, reading a whole topic, listing a run's
+ * workflows through Temporal visibility. Real servers only: nothing is mocked.
+ */
+import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { Kafka } from 'kafkajs';
+import type { Client } from '@temporalio/client';
+import { ROOT, CLI } from '../helpers/cli.js';
+import { loadScenario } from '../../cli/load-scenario.js';
+import { parseEvent, type AnyEvent } from '../../workers/topics.js';
+
+export const FIXTURE = join(ROOT, 'test', 'fixtures', 'live-small.yaml');
+export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+export const TEMPORAL = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+/**
+ * Timers of a dev server fire up to 1 s late by default (history.timerProcessorMaxTimeShift), which at
+ * speed 180 is 3 simulated minutes per task: the live runtime starts Temporal with 10 ms (if it starts it).
+ */
+export const TEMPORAL_ARGS = process.env.AUTOSHIFT_TEMPORAL_EXTRA_ARGS ?? '--dynamic-config-value history.timerProcessorMaxTimeShift="10ms"';
+
+/** Starts Kafka and Temporal with infra/up.sh (idempotent); needs the compiled tree for the workflow bundle. */
+export function infraUp(): void {
+  if (!existsSync(join(ROOT, 'dist', 'workflows', 'index.js'))) {
+    const b = spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('npx tsc -p . failed');
+  }
+  const env = { ...process.env, AUTOSHIFT_TEMPORAL_EXTRA_ARGS: TEMPORAL_ARGS };
+  const r = spawnSync('bash', [join(ROOT, 'infra', 'up.sh'), 'kafka', 'temporal'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 540_000, env });
+  if (r.status !== 0) throw new Error(`bash infra/up.sh kafka temporal exited with ${r.status}`);
+  // a Temporal started earlier without the timer setting (by hand, or by another suite): restart it with it
+  const pidFile = join(process.env.AUTOSHIFT_INFRA_HOME ?? join(ROOT, '.infra'), 'run', 'temporal.pid');
+  if (TEMPORAL_ARGS && existsSync(pidFile)) {
+    const pid = readFileSync(pidFile, 'utf8').trim();
+    let cmdline = '';
+    try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { /* not running: up.sh would have failed */ }
+    if (cmdline && !cmdline.includes('timerProcessorMaxTimeShift')) {
+      process.stderr.write('live tests: restarting Temporal with history.timerProcessorMaxTimeShift=10ms (its timers fire up to 1 s late without it)\n');
+      const rr = spawnSync('bash', [join(ROOT, 'infra', 'restart.sh'), 'temporal'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000, env });
+      if (rr.status !== 0) throw new Error(`bash infra/restart.sh temporal exited with ${rr.status}`);
+    }
+  }
+}
+
+/**
+ * One live test file at a time on this machine (vitest runs files in parallel): they share the servers,
+ * the fault tests restart the broker, and the KPI test measures timing. Returns the release function.
+ */
+export async function exclusiveLiveTests(timeoutMs = 840_000): Promise<() => void> {
+  const file = join(tmpdir(), 'autoshift-live-tests.lock');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch {
+      let holder = NaN;
+      try { holder = Number(readFileSync(file, 'utf8')); } catch { continue; }
+      let alive = false;
+      try { process.kill(holder, 0); alive = true; } catch { alive = false; }
+      if (!alive || !holder) { rmSync(file, { force: true }); continue; }
+      if (Date.now() > deadline) throw new Error(`another live test (pid ${holder}) held ${file} for too long`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+export function newRunId(name: string): string {
+  return `t-${name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+}
+
+export function testLogger(): Logger {
+  return pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+}
+
+export function smallScenario(overrides: string[] = []) {
+  return loadScenario(FIXTURE, overrides);
+}
+
+/** Every message of a topic from the beginning to its current end, parsed. */
+export async function readTopic<T extends AnyEvent = AnyEvent>(kafka: Kafka, topic: string): Promise<{ events: T[]; raw: { value: string; partition: number; offset: string }[] }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const ends = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+  const left = new Set(offsets.filter((o) => BigInt(o.high) > 0n).map((o) => o.partition));
+  const raw: { value: string; partition: number; offset: string }[] = [];
+  if (left.size === 0) return { events: [], raw };
+  const consumer = kafka.consumer({ groupId: `reader-${Date.now()}-${Math.random()}`, maxWaitTimeInMs: 50 });
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => { done = resolve; });
+  // by position, not by the last message: the grants topic is transactional and ends in commit markers
+  const reached = (partition: number, lastOffset: string) => {
+    if (BigInt(lastOffset) + 1n >= ends.get(partition)!) left.delete(partition);
+    if (left.size === 0) done();
+  };
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.partition, payload.lastOffset));
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) {
+        if (BigInt(message.offset) < ends.get(batch.partition)!) raw.push({ value: message.value?.toString('utf8') ?? '', partition: batch.partition, offset: message.offset });
+      }
+      reached(batch.partition, batch.lastOffset());
+    },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([finished, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`reading ${topic} timed out`)), 30_000); })]);
+  clearTimeout(timer);
+  await consumer.disconnect();
+  const events: T[] = [];
+  for (const r of raw) { try { events.push(parseEvent<T>(r.value)); } catch { /* not an event: the caller looks at raw */ } }
+  return { events, raw };
+}
+
+/** The workflows whose id starts with `prefix`, with their status (Temporal visibility). */
+export async function listWorkflows(client: Client, prefix: string): Promise<{ id: string; status: string; runId: string }[]> {
+  const out: { id: string; status: string; runId: string }[] = [];
+  for await (const w of client.workflow.list({ query: `WorkflowId STARTS_WITH "${prefix}"` })) {
+    out.push({ id: w.workflowId, status: w.status.name, runId: w.runId });
+  }
+  return out;
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 250): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** `node dist/cli/main.js <args>` as a child process (for kill -9); its stderr is kept in `output.text`. */
+export function spawnCli(args: string[], logName: string): ChildProcess & { output: { text: string } } {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, KAFKA_BROKERS: BROKERS.join(','), TEMPORAL_ADDRESS: TEMPORAL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+  });
+  const output = { text: '' };
+  child.stderr!.on('data', (d: Buffer) => {
+    output.text += d.toString('utf8');
+    if (process.env.LIVE_TEST_VERBOSE) process.stderr.write(`[${logName}] ${d}`);
+  });
+  return Object.assign(child, { output });
+}

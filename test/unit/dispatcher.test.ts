@@ -1,0 +1,186 @@
+/**
+ * The allocator's Dispatcher makes the engine's decisions. Driven with zero
+ * latency by a small discrete-event loop that walks cases the way the case
+ * workflow does (same keyed draws), it reproduces the `sim` engine's figures
+ * exactly: so any difference in a live run is timing, not logic. Also: its
+ * restore from a replayed log never grants a busy unit again.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Scenario } from '../../model/scenario.js';
+import { createPolicy, policyNames } from '../../allocation/registry.js';
+import type { Policy } from '../../allocation/policy.js';
+import { simulateReplication } from '../../simulator/simulate.js';
+import { KeyedStream, Stream, taskKey, replicationSeed } from '../../simulator/random.js';
+import { sample } from '../../simulator/distributions.js';
+import { Dispatcher, type IssuedGrant } from '../../workers/dispatcher.js';
+import { demandTimeline } from '../../workers/producer.js';
+import type { GrantEvent, TaskRequestedEvent } from '../../workers/topics.js';
+import { loadScenario } from '../../cli/load-scenario.js';
+import { ROOT } from '../helpers/cli.js';
+
+interface Frame { join: number; remaining: number; parent: Frame | null }
+interface Kase { process: number; no: number; arrival: number; visits: number[]; open: number; wait: number; id: string }
+interface Pending { kase: Kase; step: number; visit: number; frame: Frame | null; enqueue: number }
+
+/** Zero-latency live runtime: the dispatcher plus case walks, in simulated time. */
+function zeroLatency(scenario: Scenario, policy: Policy) {
+  const d = new Dispatcher(scenario, policy, 'z');
+  const seed = replicationSeed(scenario.seed, 0);
+  const durations = new KeyedStream(seed, Stream.durations), branches = new KeyedStream(seed, Stream.branches), failures = new KeyedStream(seed, Stream.failures);
+  const clock = { startWallMs: 0, speed: 1 };
+  // events: [time, seq, fn]
+  const events: [number, number, () => void][] = [];
+  let seq = 0;
+  const at = (t: number, fn: () => void) => { events.push([t, seq++, fn]); };
+  const pending = new Map<string, Pending>();
+  const cycles: number[][] = scenario.processes.map(() => []);
+  const waits: number[][] = scenario.processes.map(() => []);
+  let now = 0;
+
+  const request = (kase: Kase, step: number, frame: Frame | null) => {
+    if (frame && step === frame.join) {
+      if (--frame.remaining > 0) { kase.open--; return; }
+      frame = frame.parent;
+    }
+    const proc = scenario.processes[kase.process];
+    const visit = kase.visits[step]++;
+    const taskId = `${kase.id}/${step}/${visit}`;
+    pending.set(taskId, { kase, step, visit, frame, enqueue: now });
+    const req: TaskRequestedEvent = {
+      v: 1, type: 'task.requested', taskId, caseId: kase.id, process: proc.id, processIndex: kase.process, step, visit,
+      skill: proc.steps[step].skill, at: now, deadline: kase.arrival + proc.sla, clock,
+    };
+    d.request(req, now);
+    drain();
+  };
+  const leave = (kase: Kase, frame: Frame | null) => {
+    if (frame) { request(kase, frame.join, frame); return; }
+    if (--kase.open === 0 && kase.arrival >= scenario.warmup) { cycles[kase.process].push(now - kase.arrival); waits[kase.process].push(kase.wait); }
+  };
+  const onGrant = (g: IssuedGrant) => {
+    const p = pending.get(g.grant.taskId)!;
+    const { kase, step, visit } = p;
+    const s = scenario.processes[kase.process].steps[step];
+    const pool = scenario.pools.find((x) => x.id === g.grant.pool)!;
+    const key = taskKey(step, visit);
+    const service = sample(pool.kind === 'bot' ? s.botDuration : s.humanDuration, durations.open(kase.process, kase.no, key)) * g.grant.slowdown;
+    const failed = pool.kind === 'bot' && pool.failureRate > 0 && failures.open(kase.process, kase.no, key).next() < pool.failureRate;
+    // the grant's own time: grants issued while the dispatcher advanced its own events (a shift starts) are later than `now`
+    kase.wait += g.grant.at - p.enqueue;
+    at(g.grant.at + service, () => {
+      d.finish(g.grant.taskId, g.grant.unit, now);
+      drain();
+      if (failed) { request(kase, s.onBotFailure >= 0 ? s.onBotFailure : step, p.frame); return; }
+      const next = s.next;
+      if (next.kind === 'end') leave(kase, p.frame);
+      else if (next.kind === 'step') request(kase, next.step, p.frame);
+      else if (next.kind === 'branch') {
+        const x = branches.open(kase.process, kase.no, key).next();
+        let i = 0;
+        while (x >= next.cumulative[i] && i < next.to.length - 1) i++;
+        if (next.to[i] < 0) leave(kase, p.frame); else request(kase, next.to[i], p.frame);
+      } else {
+        const child: Frame = { join: next.join, remaining: next.branches.length, parent: p.frame };
+        kase.open += next.branches.length - 1;
+        for (const b of next.branches) request(kase, b, child);
+      }
+    });
+  };
+  const drain = () => { for (const g of d.takeGrants()) onGrant(g); };
+
+  for (const e of demandTimeline(scenario, 'z', clock)) {
+    if (e.demand) {
+      const ev = e.demand;
+      const p = scenario.processes.find((x) => x.id === ev.process)!;
+      at(ev.at, () => request({ process: p.index, no: ev.caseNo, arrival: ev.at, visits: p.steps.map(() => 0), open: 1, wait: 0, id: ev.id }, p.start, null));
+    } else {
+      const ev = e.disruption!;
+      at(ev.at, () => { d.disruption(ev.index, ev.type === 'disruption.begins', now); drain(); });
+    }
+  }
+  d.start(0);
+  drain();
+  for (;;) {
+    events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const external = events.length ? events[0][0] : Infinity;
+    const internal = d.nextDue();
+    if (Math.min(external, internal) > scenario.horizon) break;
+    if (internal <= external) {
+      // the dispatcher's own event (epoch, shift edge, switch-over) first, as the engine's calendar orders them
+      now = internal;
+      d.advanceTo(internal);
+      drain();
+      continue;
+    }
+    const [t, , fn] = events.shift()!;
+    now = t;
+    fn();
+  }
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  return Object.fromEntries(scenario.processes.map((p, i) => [p.id, { completed: cycles[i].length, cycle: mean(cycles[i]), wait: mean(waits[i]) }]));
+}
+
+describe('Dispatcher', () => {
+  for (const [name, file, overrides] of [
+    ['live-small (bot failures, branch, parallel split, outage)', join(ROOT, 'test', 'fixtures', 'live-small.yaml'), []],
+    ['invoice-office, 8 weeks (shifts, an absence, an outage)', join(ROOT, 'scenarios', 'invoice-office.yaml'), ['horizon=56d', 'warmup=0']],
+  ] as const) {
+    it(`with zero latency, reproduces sim exactly: ${name}`, () => {
+      const scenario = loadScenario(file, [...overrides]);
+      const sim = simulateReplication({ scenario, policy: createPolicy(scenario), replication: 0 });
+      const live = zeroLatency(scenario, createPolicy(scenario));
+      for (const p of scenario.processes) {
+        expect(live[p.id].completed, `${p.id} completed`).toBe(sim.processes[p.id].completed);
+        expect(live[p.id].cycle, `${p.id} cycle`).toBeCloseTo(sim.processes[p.id].cycleMeanSeconds, 6);
+        expect(live[p.id].wait, `${p.id} wait`).toBeCloseTo(sim.processes[p.id].waitMeanSeconds, 6);
+      }
+    });
+  }
+
+  // every registered policy: epochs that move people between queues pay the switch-over
+  for (const name of policyNames()) {
+    it(`with zero latency, reproduces sim exactly under policy ${name} (invoice-office, 4 weeks)`, () => {
+      const scenario = loadScenario(join(ROOT, 'scenarios', 'invoice-office.yaml'), ['horizon=28d', 'warmup=0']);
+      const sim = simulateReplication({ scenario, policy: createPolicy(scenario, name), replication: 0 });
+      const live = zeroLatency(scenario, createPolicy(scenario, name));
+      for (const p of scenario.processes) {
+        expect(live[p.id].completed, `${p.id} completed`).toBe(sim.processes[p.id].completed);
+        expect(live[p.id].cycle, `${p.id} cycle`).toBeCloseTo(sim.processes[p.id].cycleMeanSeconds, 6);
+        expect(live[p.id].wait, `${p.id} wait`).toBeCloseTo(sim.processes[p.id].waitMeanSeconds, 6);
+      }
+    });
+  }
+
+  it('restores from a replayed log without granting a busy unit again', () => {
+    const scenario = loadScenario(join(ROOT, 'test', 'fixtures', 'live-small.yaml'));
+    const clock = { startWallMs: 0, speed: 1 };
+    const req = (n: number, skill = 2): TaskRequestedEvent => ({
+      v: 1, type: 'task.requested', taskId: `c${n}/0/0`, caseId: `c${n}`, process: 'ticket', processIndex: 1, step: 0, visit: 0, skill, at: n, deadline: 3600, clock,
+    });
+    // agents (skill 'support') has 9 units: 12 requests, 9 granted before the crash, 1 of those finished
+    const first = new Dispatcher(scenario, createPolicy(scenario), 'a1');
+    first.start(0);
+    const support = scenario.skills.indexOf('support');
+    const requests = Array.from({ length: 12 }, (_, i) => req(i, support));
+    for (const r of requests) first.request(r, r.at);
+    const grants: GrantEvent[] = first.takeGrants().map((g) => g.grant);
+    expect(grants.length).toBe(9);
+    const finished = new Set([grants[0].taskId]);
+    // the new incarnation replays and goes on
+    const second = new Dispatcher(scenario, createPolicy(scenario), 'a2');
+    const open = second.restore(requests, grants, finished, 20);
+    second.start(20);
+    expect(open.length).toBe(8);
+    const regranted = second.takeGrants().map((g) => g.grant);
+    // exactly the unit freed by the finished task takes the first waiting request
+    expect(regranted.map((g) => [g.taskId, g.unit])).toEqual([['c9/0/0', grants[0].unit]]);
+    // duplicates of old requests are ignored; finishing an old grant frees its unit for the next waiting task
+    second.request(requests[3], 21);
+    expect(second.takeGrants()).toEqual([]);
+    expect(second.finish(grants[1].taskId, grants[1].unit, 22)).toBe(true);
+    expect(second.takeGrants().map((g) => [g.grant.taskId, g.grant.unit])).toEqual([['c10/0/0', grants[1].unit]]);
+    // a duplicate finish changes nothing
+    expect(second.finish(grants[1].taskId, grants[1].unit, 23)).toBe(false);
+  });
+});

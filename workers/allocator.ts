@@ -1,0 +1,275 @@
+/**
+ * The allocator service: the only dispatcher of the live runtime. It consumes
+ * task events and disruption edges from Kafka, keeps queues and units in a
+ * `Dispatcher` (the engine's decisions, the scenario's policy from
+ * `allocation/`), and for every grant: (1) records it on the grants topic,
+ * (2) only then signals the case workflow. On start it replays the tasks and
+ * grants topics from the beginning, rebuilds which units are busy and which
+ * tasks wait, and signals the open grants again (a workflow ignores a grant it
+ * already has). So a restarted allocator never grants a unit twice and leaves
+ * no case waiting. One instance is active at a time (docs/live.md: standby).
+ *
+ * ```ts
+ * const alloc = await startAllocator({ scenario, policy, kafka, client, runId, logger });
+ * await alloc.ready;   // replay done
+ * await alloc.stop();
+ * ```
+ */
+import type { Kafka, Consumer } from 'kafkajs';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Scenario } from '../model/scenario.js';
+import type { Policy } from '../allocation/policy.js';
+import type { Metrics } from '../metrics/registry.js';
+import { Dispatcher, type IssuedGrant } from './dispatcher.js';
+import { ReliableProducer, TransactionalLog, ensureTopics, replayAndFollow } from './kafka.js';
+import {
+  EventType, encodeEvent, parseEvent, simNow, topicNames, wallAt,
+  type AnyEvent, type Clock, type DeadLetterEvent, type GrantEvent, type TaskRequestedEvent,
+} from './topics.js';
+
+export interface AllocatorOptions {
+  scenario: Scenario;
+  policy: Policy;
+  kafka: Kafka;
+  client: Client;
+  runId: string;
+  logger: Logger;
+  metrics?: Metrics;
+  /** the run's clock; absent = learned from the first event that carries it */
+  clock?: Clock;
+  /** prefix of grant ids, unique per allocator incarnation (default: a time-based id) */
+  instance?: string;
+  /** wall ms between two advances of the allocator's own timed events (default 20) */
+  tickMs?: number;
+  /** wall time source (default Date.now); tests inject one */
+  now?: () => number;
+  /**
+   * write grants in Kafka transactions with this transactional id (the run's
+   * allocator id): a newer allocator fences this one, which then stops and
+   * calls `onFenced` (standby takeover, docs/live.md). Absent: plain idempotent writes.
+   */
+  transactionalId?: string;
+  onFenced?: (err: Error) => void;
+}
+
+export interface AllocatorService {
+  readonly dispatcher: Dispatcher;
+  /** resolves once the replay is done and the allocator grants */
+  readonly ready: Promise<void>;
+  /** grants issued by this incarnation */
+  readonly granted: number;
+  /** wall ms from request to signal, for tasks granted as they arrived */
+  readonly immediateLatenciesMs: number[];
+  /** a newer allocator took over the grant log: this one stopped granting */
+  readonly fenced: boolean;
+  stop(): Promise<void>;
+}
+
+export async function startAllocator(options: AllocatorOptions): Promise<AllocatorService> {
+  const { scenario, policy, kafka, client, runId, metrics } = options;
+  const log = options.logger.child({ component: 'allocator' });
+  const wallNow = options.now ?? Date.now;
+  const topics = topicNames(runId);
+  const instance = options.instance ?? `a${Date.now().toString(36)}p${process.pid}`;
+  // trigger labels stay few: start, restart, periodic, disruption
+  const dispatcher = new Dispatcher(scenario, policy, instance, (note) => metrics?.epochs.inc({
+    trigger: note.trigger.endsWith(' begins') || note.trigger.endsWith(' ends') ? 'disruption' : note.trigger,
+  }));
+  await ensureTopics(kafka, runId);
+  const producer = new ReliableProducer(kafka, log);
+  await producer.connect();
+  // fence older writers of the grant log before reading it: nothing they write after this is committed
+  const grantLog = options.transactionalId ? new TransactionalLog(kafka, options.transactionalId, log) : null;
+  if (grantLog) await grantLog.connect();
+  let fenced = false;
+
+  let clock: Clock | undefined = options.clock;
+  let live = false;
+  let stopped = false;
+  let granted = 0;
+  const latencies: number[] = [];
+  const inflight = new Set<Promise<void>>();
+  // replay state
+  const requests: TaskRequestedEvent[] = [];
+  const grants: GrantEvent[] = [];
+  const finished = new Set<string>();
+  const disruptionState = new Map<number, boolean>();
+  const buffered: AnyEvent[] = [];
+
+  let chain: Promise<void> = Promise.resolve();
+  const serial = (fn: () => Promise<void> | void): Promise<void> => {
+    const next = chain.then(fn);
+    chain = next.catch((err) => log.error({ err }, 'allocator step failed'));
+    return next;
+  };
+  const sim = () => (clock ? simNow(clock, wallNow()) : 0);
+
+  const signal = (g: GrantEvent, requestAt?: number, immediate = false) => {
+    const t0 = wallNow();
+    const p = (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.workflow.getHandle(g.caseId).signal('grant', g);
+          break;
+        } catch (err) {
+          const name = (err as Error).name;
+          if (name === 'WorkflowNotFoundError' || stopped) { log.warn({ err: (err as Error).message, taskId: g.taskId }, 'grant not delivered'); return; }
+          log.warn({ err: (err as Error).message, taskId: g.taskId, attempt }, 'signal failed; retrying');
+          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
+        }
+      }
+      const t1 = wallNow();
+      metrics?.signal.observe((t1 - t0) / 1000);
+      if (immediate && clock && requestAt !== undefined) {
+        const ms = t1 - wallAt(clock, requestAt);
+        latencies.push(ms);
+        metrics?.grantLatency.observe(ms / 1000);
+      }
+    })();
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  };
+
+  /** Records the dispatcher's new grants on Kafka, then signals them. */
+  const flush = async () => {
+    const issued: IssuedGrant[] = dispatcher.takeGrants();
+    if (issued.length === 0) return;
+    const t0 = wallNow();
+    const messages = issued.map((i) => ({ key: i.grant.unit, value: encodeEvent(i.grant) }));
+    if (grantLog) {
+      try {
+        await grantLog.append(topics.grants, messages);
+      } catch (err) {
+        if ((err as Error).name !== 'FencedError' || fenced) throw err;
+        fenced = true;
+        stopped = true;
+        log.error({ err: (err as Error).message, instance }, 'fenced: another allocator took over; this one stops granting');
+        clearInterval(timer);
+        options.onFenced?.(err as Error);
+        return;
+      }
+    } else {
+      await producer.send(topics.grants, messages);
+    }
+    metrics?.grantRecord.observe((wallNow() - t0) / 1000);
+    for (const i of issued) {
+      granted++;
+      metrics?.grants.inc({ pool: i.grant.pool });
+      signal(i.grant, i.request.at, i.immediate);
+    }
+  };
+
+  const apply = (ev: AnyEvent) => {
+    const now = sim();
+    switch (ev.type) {
+      case EventType.taskRequested: dispatcher.request(ev, now); break;
+      case EventType.taskDone:
+      case EventType.taskFailed: dispatcher.finish(ev.taskId, ev.unit, now); break;
+      case EventType.disruptionBegins:
+      case EventType.disruptionEnds: dispatcher.disruption(ev.index, ev.type === EventType.disruptionBegins, now); break;
+      default: break;
+    }
+  };
+
+  const deadLetter = async (topic: string, partition: number, offset: string, raw: Buffer | null, reason: string) => {
+    const ev: DeadLetterEvent = {
+      v: 1, type: 'dead-letter', source: { topic, partition, offset }, reason,
+      raw: raw ? raw.toString('utf8').slice(0, 10_000) : '', key: null, at: sim(),
+    };
+    await producer.send(topics.deadLetters, [{ value: encodeEvent(ev) }]);
+    metrics?.deadLetters.inc({ topic });
+  };
+
+  const goLive = async () => {
+    const now = sim();
+    const open = dispatcher.restore(requests, grants, finished, now);
+    log.info({ requests: requests.length, grants: grants.length, finished: finished.size, open: open.length, instance }, 'replay done');
+    for (const g of open) signal(g);
+    dispatcher.start(now);
+    for (const [index, active] of disruptionState) if (active) dispatcher.disruption(index, true, now);
+    await flush();
+    live = true;
+    for (const ev of buffered.splice(0)) apply(ev);
+    await flush();
+  };
+
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  let caughtUp = false;
+
+  const onEvent = async (topic: string, partition: number, offset: string, raw: Buffer | null, replayed: boolean) => {
+    if (fenced) return;
+    let ev: AnyEvent;
+    try {
+      ev = parseEvent(raw);
+    } catch (err) {
+      if (!replayed) await deadLetter(topic, partition, offset, raw, (err as Error).message);
+      return;
+    }
+    if (!clock && 'clock' in ev && ev.clock) clock = ev.clock;
+    if (replayed && !live) {
+      if (ev.type === EventType.taskRequested) requests.push(ev);
+      else if (ev.type === EventType.grant) grants.push(ev);
+      else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) finished.add(ev.taskId);
+      else if (ev.type === EventType.disruptionBegins || ev.type === EventType.disruptionEnds) disruptionState.set(ev.index, ev.type === EventType.disruptionBegins);
+      return;
+    }
+    if (ev.type === EventType.grant) return; // our own log, read back
+    if (!live || !clock) { buffered.push(ev); return; }
+    apply(ev);
+    await flush();
+  };
+
+  const { consumer, caughtUp: replayDone } = await replayAndFollow({
+    kafka, logger: log, groupId: `autoshift.${runId}.allocator.${instance}`,
+    topics: [topics.grants, topics.tasks, topics.disruptions],
+    onMessage: (topic, partition, m, replayed) => serial(() => onEvent(topic, partition, m.offset, m.value, replayed)),
+  });
+  void replayDone.then(() => { caughtUp = true; });
+
+  const tryStart = () => serial(async () => {
+    if (live || !caughtUp || !clock) return;
+    await goLive();
+    markReady();
+  });
+
+  const timer: NodeJS.Timeout = setInterval(() => {
+    if (fenced) return;
+    if (!live) { void tryStart(); return; }
+    void serial(async () => {
+      dispatcher.advanceTo(sim());
+      await flush();
+      if (metrics) {
+        const c = dispatcher.counts();
+        metrics.simulatedTime.set(dispatcher.now);
+        scenario.skills.forEach((s, q) => metrics.queueWaiting.set({ queue: s }, c.waiting[q]));
+        scenario.pools.forEach((p, i) => { metrics.poolBusy.set({ pool: p.id }, c.busy[i]); metrics.poolAvailable.set({ pool: p.id }, c.available[i]); });
+      }
+    });
+  }, options.tickMs ?? 20);
+
+  return {
+    dispatcher,
+    ready,
+    get granted() { return granted; },
+    get fenced() { return fenced; },
+    immediateLatenciesMs: latencies,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      producer.halt();
+      grantLog?.halt();
+      await stopConsumer(consumer);
+      await chain;
+      await Promise.allSettled([...inflight]);
+      await producer.stop();
+      await grantLog?.stop();
+      log.info({ granted }, 'allocator stopped');
+    },
+  };
+}
+
+async function stopConsumer(consumer: Consumer): Promise<void> {
+  await consumer.disconnect().catch(() => undefined);
+}

@@ -1,0 +1,210 @@
+/**
+ * The live result: reads the run's demand, task and case events from Kafka
+ * (duplicates dropped by id) and turns them into the same result document as
+ * `autoshift run --json` (simulator/summarize.ts), with `runtime: "live"`.
+ *
+ * Figures follow the `sim` definitions: cases that arrived after the warm-up;
+ * completed = done by the horizon; wait = time between a task's request and
+ * its grant, summed per case; service = the drawn duration; pool busy hours =
+ * service of tasks started after the warm-up; available and rostered hours
+ * from the scenario's calendars, absences and disruptions (as the engine
+ * counts them), so utilisation and cost mean the same in both runtimes.
+ */
+import type { Kafka, Consumer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Scenario } from '../model/scenario.js';
+import type { Metrics } from '../metrics/registry.js';
+import type { ReplicationFigures } from '../simulator/run-stats.js';
+import { summarize, type ResultDocument } from '../simulator/summarize.js';
+import { QuantileSketch } from '../simulator/quantile-sketch.js';
+import { ShiftCalendar } from '../simulator/shift-calendar.js';
+import { replicationSeed } from '../simulator/random.js';
+import { EventType, parseEvent, topicNames, type AnyEvent, type CaseCompletedEvent, type TaskFinishedEvent } from './topics.js';
+
+export interface CollectorOptions {
+  scenario: Scenario;
+  kafka: Kafka;
+  runId: string;
+  logger: Logger;
+  metrics?: Metrics;
+  /** unique consumer group suffix (default: time-based) */
+  instance?: string;
+}
+
+export class LiveTally {
+  readonly demand = new Map<string, number>(); // demand id → arrival
+  readonly arrivedBy: Map<string, number>[];
+  readonly cases = new Map<string, CaseCompletedEvent>();
+  readonly tasks = new Map<string, TaskFinishedEvent>();
+  readonly requested = new Set<string>();
+  breaches = 0;
+  events = 0;
+  /** largest simulated time seen in any event */
+  latest = 0;
+
+  constructor(readonly scenario: Scenario) {
+    this.arrivedBy = scenario.processes.map(() => new Map());
+  }
+
+  add(ev: AnyEvent): void {
+    this.events++;
+    switch (ev.type) {
+      case EventType.demand: {
+        this.demand.set(ev.id, ev.at);
+        const p = this.scenario.processes.find((x) => x.id === ev.process);
+        if (p) this.arrivedBy[p.index].set(ev.id, ev.at);
+        this.latest = Math.max(this.latest, ev.at);
+        break;
+      }
+      case EventType.taskRequested: this.requested.add(ev.taskId); break;
+      case EventType.taskDone:
+      case EventType.taskFailed: this.tasks.set(ev.taskId, ev); this.latest = Math.max(this.latest, ev.end); break;
+      case EventType.caseCompleted: this.cases.set(ev.caseId, ev); this.latest = Math.max(this.latest, ev.end); break;
+      case EventType.slaBreached: this.breaches++; break;
+      default: break;
+    }
+  }
+
+  /** The figures of the run up to simulated time `until` (default: the horizon). */
+  figures(until = this.scenario.horizon): ReplicationFigures {
+    const s = this.scenario;
+    const warm = s.warmup;
+    const window = Math.max(1e-9, until - warm);
+    const P = s.processes.length;
+    const z = () => new Array(P).fill(0);
+    const completed = z(), waitSum = z(), cycleSum = z(), met = z(), costSum = z(), tasks = z(), botTasks = z(), wipArea = z();
+    const sketches = s.processes.map(() => new QuantileSketch());
+    for (const c of this.cases.values()) {
+      if (!c.counted || c.end > until) continue;
+      const i = c.processIndex;
+      const cycle = c.end - c.arrival;
+      completed[i]++; waitSum[i] += c.wait; cycleSum[i] += cycle; costSum[i] += c.cost;
+      tasks[i] += c.tasks; botTasks[i] += c.botTasks; sketches[i].add(cycle);
+      if (c.slaMet) met[i]++;
+    }
+    s.processes.forEach((p, i) => {
+      for (const [id, at] of this.arrivedBy[i]) {
+        const c = this.cases.get(id);
+        const end = Math.min(until, c ? c.end : until);
+        const from = Math.max(warm, at);
+        if (end > from) wipArea[i] += end - from;
+      }
+    });
+    const processes: ReplicationFigures['processes'] = {};
+    let completedAll = 0, metAll = 0;
+    s.processes.forEach((p, i) => {
+      const c = completed[i];
+      completedAll += c; metAll += met[i];
+      let arrived = 0;
+      for (const at of this.arrivedBy[i].values()) if (at >= warm && at <= until) arrived++;
+      processes[p.id] = {
+        arrived, completed: c,
+        waitMeanSeconds: c ? waitSum[i] / c : 0, cycleMeanSeconds: c ? cycleSum[i] / c : 0,
+        cycleP95Seconds: sketches[i].quantile(0.95), slaAttainment: c ? met[i] / c : 0,
+        costPerCase: c ? costSum[i] / c : 0, automationShare: tasks[i] ? botTasks[i] / tasks[i] : 0,
+        wipMean: wipArea[i] / window, throughputPerHour: (c / window) * 3600,
+      };
+    });
+    const steps: ReplicationFigures['steps'] = {};
+    const stepAgg = new Map<string, { n: number; wait: number; service: number }>();
+    for (const p of s.processes) for (const st of p.steps) stepAgg.set(st.key, { n: 0, wait: 0, service: 0 });
+    const busy = s.pools.map(() => 0);
+    for (const t of this.tasks.values()) {
+      if (t.end > until) continue;
+      const proc = s.processes[t.processIndex];
+      if (t.counted) {
+        const a = stepAgg.get(proc.steps[t.step].key)!;
+        a.n++; a.wait += t.start - t.enqueue; a.service += t.service;
+      }
+      const pool = s.pools.find((x) => x.id === t.pool);
+      if (pool && t.start >= warm) busy[pool.index] += t.service;
+    }
+    for (const [key, a] of stepAgg) steps[key] = { completed: a.n, waitMeanSeconds: a.n ? a.wait / a.n : 0, serviceMeanSeconds: a.n ? a.service / a.n : 0 };
+    const pools: ReplicationFigures['pools'] = {};
+    let poolCost = 0;
+    s.pools.forEach((pool, i) => {
+      const { available, rostered } = capacityHours(s, i, warm, until);
+      const cost = (rostered / 3600) * pool.costPerHour;
+      poolCost += cost;
+      pools[pool.id] = { utilization: available > 0 ? busy[i] / available : 0, cost, busyHours: busy[i] / 3600, availableHours: available / 3600 };
+    });
+    return {
+      seed: replicationSeed(s.seed, 0), events: this.events, simulatedSeconds: window,
+      processes, steps, pools,
+      totals: { completed: completedAll, cost: poolCost, slaAttainment: completedAll ? metAll / completedAll : 0, costPerCase: completedAll ? poolCost / completedAll : 0 },
+      timeseries: { time: [], backlog: {}, backlogTotal: [], wip: {}, utilization: {}, slaAttainment: [], completed: [], arrived: [], cost: [], workCost: [] },
+    };
+  }
+
+  document(policyName: string, until = this.scenario.horizon, live: Record<string, unknown> = {}): ResultDocument & { runtime: 'live'; live: Record<string, unknown> } {
+    const doc = summarize(this.scenario, policyName, [this.figures(until)]);
+    return { ...doc, runtime: 'live', live };
+  }
+}
+
+/**
+ * Unit-seconds available (on duty, not absent, not down) and rostered (on
+ * duty) of pool p in [from, to), from its shift calendar, absences and the
+ * scenario's outage/absence disruptions.
+ */
+export function capacityHours(s: Scenario, p: number, from: number, to: number): { available: number; rostered: number } {
+  const pool = s.pools[p];
+  const cal = new ShiftCalendar(pool.shifts);
+  const edges = new Set<number>([from, to]);
+  for (const a of pool.absences) { edges.add(a.start); edges.add(a.end); }
+  for (const d of s.disruptions) if (d.pool === p) { edges.add(d.start); edges.add(d.end); }
+  for (let t = from; t < to;) { const n = cal.nextChange(t); if (!(n < to)) break; edges.add(n); t = n; }
+  const ts = [...edges].filter((t) => t >= from && t <= to).sort((a, b) => a - b);
+  let available = 0, rostered = 0;
+  for (let k = 0; k + 1 < ts.length; k++) {
+    const a = ts[k], b = ts[k + 1];
+    if (!cal.onDuty(a)) continue;
+    let away = 0;
+    for (const x of pool.absences) if (a >= x.start && a < x.end) away += x.units;
+    for (const d of s.disruptions) if (d.pool === p && (d.kind === 'absence' || d.kind === 'outage') && a >= d.start && a < d.end) away += d.units;
+    rostered += pool.size * (b - a);
+    available += Math.max(0, pool.size - away) * (b - a);
+  }
+  return { available, rostered };
+}
+
+export interface CollectorService {
+  readonly tally: LiveTally;
+  stop(): Promise<void>;
+}
+
+/** Follows the run's demand, tasks and cases topics into a LiveTally (and the outcome metrics). */
+export async function startCollector(options: CollectorOptions): Promise<CollectorService> {
+  const { scenario, kafka, runId, metrics } = options;
+  const log = options.logger.child({ component: 'collector' });
+  const topics = topicNames(runId);
+  const tally = new LiveTally(scenario);
+  const consumer: Consumer = kafka.consumer({
+    groupId: `autoshift.${runId}.collector.${options.instance ?? Date.now().toString(36)}`, maxWaitTimeInMs: 50, sessionTimeout: 15_000, heartbeatInterval: 1000,
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => log.error({ err: payload.error?.message, restart: payload.restart }, 'collector consumer crashed'));
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics.demand, topics.tasks, topics.cases], fromBeginning: true });
+  await consumer.run({
+    autoCommit: true,
+    eachMessage: async ({ message }) => {
+      let ev: AnyEvent;
+      try { ev = parseEvent(message.value); } catch { return; } // intake dead-letters bad demand
+      const fresh = ev.type === EventType.caseCompleted ? !tally.cases.has(ev.caseId)
+        : ev.type === EventType.taskDone || ev.type === EventType.taskFailed ? !tally.tasks.has(ev.taskId) : true;
+      tally.add(ev);
+      if (metrics && fresh) {
+        if (ev.type === EventType.caseCompleted) { metrics.casesCompleted.inc({ process: ev.process }); metrics.cycle.observe({ process: ev.process }, ev.end - ev.arrival); }
+        else if (ev.type === EventType.slaBreached) metrics.slaBreaches.inc({ process: ev.process });
+        else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) metrics.tasksDone.inc({ pool: ev.pool, outcome: ev.type === EventType.taskDone ? 'done' : 'failed' });
+      }
+    },
+  });
+  return {
+    tally,
+    async stop() {
+      await consumer.disconnect().catch(() => undefined);
+      log.info({ events: tally.events, cases: tally.cases.size }, 'collector stopped');
+    },
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Intake: a Kafka consumer group that starts one case workflow per demand
+ * event, with the event id as workflow id. Kafka delivers at least once and
+ * Temporal rejects a second start of the same id (`REJECT_DUPLICATE`, even
+ * after the case closed), which counts as success: each case exists exactly
+ * once. Offsets are committed only after the starts of a batch succeeded. A
+ * message that cannot be parsed or validated goes to the dead-letter topic
+ * with its reason, and intake goes on.
+ *
+ * ```ts
+ * const intake = await startIntake({ scenario, kafka, client, runId, taskQueue, logger });
+ * await intake.stop();
+ * ```
+ */
+import type { Kafka } from 'kafkajs';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Logger } from 'pino';
+import type { Scenario } from '../model/scenario.js';
+import type { Metrics } from '../metrics/registry.js';
+import type { CaseInput, CasePool } from '../workflows/case-workflow.js';
+import { ReliableProducer, ensureTopics } from './kafka.js';
+import { encodeEvent, parseDemandEvent, InvalidEventError, topicNames, type DeadLetterEvent, type DemandEvent } from './topics.js';
+
+export interface IntakeOptions {
+  scenario: Scenario;
+  kafka: Kafka;
+  client: Client;
+  runId: string;
+  taskQueue: string;
+  logger: Logger;
+  metrics?: Metrics;
+  /** workflow starts in flight per batch (default 32) */
+  concurrency?: number;
+  /** passed to each case (see CaseInput) */
+  reportStarted?: boolean;
+  maxHistory?: number;
+}
+
+export interface IntakeService {
+  /** workflows started, and deliveries whose workflow existed already */
+  readonly started: number;
+  readonly duplicates: number;
+  readonly deadLettered: number;
+  /** wall ms of each successful start (for the benchmark) */
+  readonly startMs: number[];
+  stop(): Promise<void>;
+}
+
+/** The workflow input of a demand event; throws InvalidEventError if it does not fit the scenario. */
+export function caseInputOf(ev: DemandEvent, scenario: Scenario, runId: string, extra: Pick<CaseInput, 'reportStarted' | 'maxHistory'> = {}): CaseInput {
+  if (ev.runId !== runId) throw new InvalidEventError(`runId: expected '${runId}', got '${ev.runId}'`);
+  const proc = scenario.processes.find((p) => p.id === ev.process);
+  if (!proc) throw new InvalidEventError(`process: unknown process '${ev.process}' (expected one of: ${scenario.processes.map((p) => p.id).join(', ')})`);
+  const pools: CasePool[] = scenario.pools.map((p) => ({ id: p.id, kind: p.kind, costPerHour: p.costPerHour, failureRate: p.failureRate }));
+  return {
+    v: 1, caseId: ev.id, runId, processIndex: proc.index, process: proc, pools, caseNo: ev.caseNo, arrival: ev.at,
+    seed: ev.seed, clock: ev.clock, counted: ev.at >= scenario.warmup, ...extra,
+  };
+}
+
+export async function startIntake(options: IntakeOptions): Promise<IntakeService> {
+  const { scenario, kafka, client, runId, taskQueue, metrics } = options;
+  const log = options.logger.child({ component: 'intake' });
+  const topics = topicNames(runId);
+  await ensureTopics(kafka, runId);
+  const dlq = new ReliableProducer(kafka, log);
+  await dlq.connect();
+  const stats = { started: 0, duplicates: 0, deadLettered: 0 };
+  const startMs: number[] = [];
+  const concurrency = options.concurrency ?? 32;
+
+  const handle = async (m: { offset: string; key: Buffer | null; value: Buffer | null }, partition: number) => {
+    let input: CaseInput;
+    try {
+      input = caseInputOf(parseDemandEvent(m.value), scenario, runId, { reportStarted: options.reportStarted, maxHistory: options.maxHistory });
+    } catch (err) {
+      if ((err as Error).name !== 'InvalidEventError') throw err;
+      const ev: DeadLetterEvent = {
+        v: 1, type: 'dead-letter', source: { topic: topics.demand, partition, offset: m.offset },
+        reason: (err as Error).message, raw: m.value ? m.value.toString('utf8').slice(0, 10_000) : '',
+        key: m.key ? m.key.toString('utf8') : null, at: Date.now(),
+      };
+      await dlq.send(topics.deadLetters, [{ key: ev.key, value: encodeEvent(ev) }]);
+      stats.deadLettered++;
+      metrics?.deadLetters.inc({ topic: 'demand' });
+      log.warn({ offset: m.offset, partition, reason: ev.reason }, 'dead-lettered a demand message');
+      return;
+    }
+    const t0 = Date.now();
+    try {
+      await client.workflow.start('caseWorkflow', {
+        taskQueue, workflowId: input.caseId, args: [input],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+      stats.started++;
+      startMs.push(Date.now() - t0);
+      metrics?.casesStarted.inc({ process: input.process.id });
+      metrics?.workflowStart.observe((Date.now() - t0) / 1000);
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError || (err as Error).name === 'WorkflowExecutionAlreadyStartedError') {
+        stats.duplicates++;
+        metrics?.duplicateDeliveries.inc();
+        return;
+      }
+      throw err;
+    }
+  };
+
+  const consumer = kafka.consumer({ groupId: `autoshift.${runId}.intake`, sessionTimeout: 15_000, heartbeatInterval: 1000, maxWaitTimeInMs: 50 });
+  consumer.on(consumer.events.CRASH, ({ payload }) => log.error({ err: payload.error?.message, restart: payload.restart }, 'intake consumer crashed'));
+  await consumer.connect();
+  await consumer.subscribe({ topic: topics.demand, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 3,
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+      const msgs = batch.messages;
+      for (let i = 0; i < msgs.length && isRunning() && !isStale(); i += concurrency) {
+        const chunk = msgs.slice(i, i + concurrency);
+        // a failed start throws: the batch is delivered again from the last commit, and starts again (duplicates are fine)
+        await Promise.all(chunk.map((m) => handle(m, batch.partition)));
+        const last = chunk[chunk.length - 1].offset;
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+        resolveOffset(last);
+        await heartbeat();
+      }
+    },
+  });
+
+  return {
+    get started() { return stats.started; },
+    get duplicates() { return stats.duplicates; },
+    get deadLettered() { return stats.deadLettered; },
+    startMs,
+    async stop() {
+      await consumer.disconnect().catch(() => undefined);
+      await dlq.stop();
+      log.info(stats, 'intake stopped');
+    },
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * Kafka plumbing shared by the services: the client (kafkajs logging through
+ * pino), topic creation, an idempotent producer whose `send` keeps trying
+ * through a broker restart, and a reader that consumes topics from the
+ * beginning up to their current end (the allocator's replay).
+ */
+import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer, type Message } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Topics, topicNames, type TopicId } from './topics.js';
+
+export interface KafkaOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+}
+
+export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka {
+  const log = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId,
+    brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 10_000,
+    retry: { initialRetryTime: 200, maxRetryTime: 3000, retries: 12 },
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ level, log: entry }) => {
+      const { message, ...extra } = entry;
+      if (level <= logLevel.ERROR) log.error(extra, message);
+      else if (level === logLevel.WARN) log.warn(extra, message);
+      else log.debug(extra, message);
+    },
+  });
+}
+
+/** Creates the run's topics that do not exist yet (idempotent). */
+export async function ensureTopics(kafka: Kafka, runId: string, only?: TopicId[]): Promise<void> {
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  try {
+    const names = topicNames(runId);
+    const existing = new Set(await admin.listTopics());
+    const ids = (only ?? (Object.keys(Topics) as TopicId[])).filter((id) => !existing.has(names[id]));
+    if (ids.length) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: ids.map((id) => ({ topic: names[id], numPartitions: Topics[id].partitions, replicationFactor: 1 })),
+      }).catch((err: Error & { type?: string }) => {
+        if (err.type !== 'TOPIC_ALREADY_EXISTS' && !/already exists/i.test(err.message)) throw err;
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * An idempotent producer whose `send` retries until it succeeds or `stop()`:
+ * a broker restart delays events but loses none. Keys keep order per key.
+ */
+export class ReliableProducer {
+  readonly producer: Producer;
+  private stopped = false;
+  private connected: Promise<void> | null = null;
+
+  constructor(kafka: Kafka, private readonly logger: Logger) {
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  connect(): Promise<void> {
+    this.connected ??= this.producer.connect();
+    return this.connected;
+  }
+
+  async send(topic: string, messages: Message[]): Promise<void> {
+    await this.connect();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.producer.send({ topic, messages, acks: -1 });
+        return;
+      } catch (err) {
+        if (this.stopped) throw err;
+        const wait = Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
+        this.logger.warn({ err: (err as Error).message, topic, attempt, wait }, 'send failed; retrying');
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  /** Stops retrying: a send in progress fails at its next error. */
+  halt(): void {
+    this.stopped = true;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.connected) await this.producer.disconnect().catch(() => undefined);
+  }
+}
+
+/** Another writer with the same transactional id took over: this one must stop writing. */
+export class FencedError extends Error {
+  override name = 'FencedError';
+  readonly retriable = false;
+}
+
+function isFenced(err: unknown): boolean {
+  for (let e = err as { type?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.type === 'INVALID_PRODUCER_EPOCH' || e.type === 'PRODUCER_FENCED' || e.type === 'TRANSACTION_COORDINATOR_FENCED') return true;
+  }
+  return false;
+}
+
+/**
+ * An append-only log written in Kafka transactions with a fixed transactional
+ * id: connecting fences every older producer of the same id (its next write
+ * fails with FencedError), which is how a new allocator shuts out an old one
+ * that is still alive. Readers of the log use read_committed (kafkajs's
+ * default), so an aborted write is never seen. Other failures are retried.
+ */
+export class TransactionalLog {
+  readonly producer: Producer;
+  private stopped = false;
+
+  constructor(kafka: Kafka, transactionalId: string, private readonly logger: Logger) {
+    this.producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: 30_000 });
+  }
+
+  /**
+   * Connects and fences older writers of the same transactional id. kafkajs
+   * registers the transactional id only at the first transaction, so an empty
+   * one is opened and aborted here: after this returns, an older writer can
+   * commit nothing more, and a reader that starts now sees all it committed.
+   */
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    const tx = await this.producer.transaction();
+    await tx.abort();
+  }
+
+  async append(topic: string, messages: Message[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      let tx: Awaited<ReturnType<Producer['transaction']>> | null = null;
+      try {
+        tx = await this.producer.transaction();
+        await tx.send({ topic, messages, acks: -1 });
+        await tx.commit();
+        return;
+      } catch (err) {
+        if (tx) await tx.abort().catch(() => undefined);
+        if (isFenced(err)) throw new FencedError(`fenced: another writer took over the log (${(err as Error).message})`, { cause: err });
+        if (this.stopped) throw err;
+        const wait = Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
+        this.logger.warn({ err: (err as Error).message, topic, attempt, wait }, 'transactional write failed; retrying');
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  /** Stops retrying: a write in progress fails at its next error. */
+  halt(): void {
+    this.stopped = true;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.producer.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Sends from many concurrent callers (activities) in shared produce requests:
+ * while one request is in flight (the idempotent producer allows one), new
+ * messages gather and leave together in the next. One attempt per call: a
+ * failure rejects every caller of that request (Temporal retries activities).
+ */
+export class BatchingSender {
+  private pending: { topic: string; message: Message; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private flushing = false;
+
+  constructor(private readonly producer: ReliableProducer, private readonly maxBatch = 500) {}
+
+  send(topic: string, message: Message): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ topic, message, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      await this.producer.connect();
+      while (this.pending.length) {
+        const batch = this.pending.splice(0, this.maxBatch);
+        const byTopic = new Map<string, Message[]>();
+        for (const p of batch) (byTopic.get(p.topic) ?? byTopic.set(p.topic, []).get(p.topic)!).push(p.message);
+        try {
+          await this.producer.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          for (const p of batch) p.resolve();
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } catch (err) {
+      for (const p of this.pending.splice(0)) p.reject(err);
+    } finally {
+      this.flushing = false;
+    }
+  }
+}
+
+/**
+ * Consumes `topics` from the beginning with a throw-away group. `onMessage` is
+ * called in order per partition; `caughtUp` resolves once every partition has
+ * reached the end it had when `start` was called (the replay is complete).
+ * The consumer goes on delivering new messages after that.
+ */
+export async function replayAndFollow(options: {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  /** `replayed`: the message was already on the topic when the replay began */
+  onMessage: (topic: string, partition: number, message: KafkaMessage, replayed: boolean) => Promise<void> | void;
+}): Promise<{ consumer: Consumer; caughtUp: Promise<void> }> {
+  const { kafka, topics, onMessage } = options;
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<string, bigint>();
+  try {
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${p.partition}`, BigInt(p.high));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([k]) => k));
+  let markCaughtUp!: () => void;
+  const caughtUp = new Promise<void>((resolve) => { markCaughtUp = resolve; });
+  if (pending.size === 0) markCaughtUp();
+  const consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 50 });
+  // the position, not the last message: transactional topics end in commit markers that no handler sees
+  const reached = (topic: string, partition: number, lastOffset: string) => {
+    const key = `${topic}/${partition}`;
+    if (pending.has(key) && BigInt(lastOffset) + 1n >= ends.get(key)!) {
+      pending.delete(key);
+      if (pending.size === 0) markCaughtUp();
+    }
+  };
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.topic, payload.partition, payload.lastOffset));
+  consumer.on(consumer.events.CRASH, ({ payload }) => options.logger.error({ err: payload.error?.message, restart: payload.restart }, 'replay consumer crashed'));
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    // commits let a crashed-and-restarted consumer go on where it was; a new incarnation uses a new group
+    autoCommit: true,
+    autoCommitInterval: 1000,
+    eachBatch: async ({ batch, heartbeat }) => {
+      const end = ends.get(`${batch.topic}/${batch.partition}`) ?? 0n;
+      for (const m of batch.messages) await onMessage(batch.topic, batch.partition, m, BigInt(m.offset) < end);
+      reached(batch.topic, batch.partition, batch.lastOffset());
+      await heartbeat();
+    },
+  });
+  return { consumer, caughtUp };
+}

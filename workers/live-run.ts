@@ -1,0 +1,179 @@
+/**
+ * Wires the live runtime's services (Temporal worker, intake, allocator,
+ * collector, producer) against given servers. `autoshift live` runs them
+ * all in one process; each `start*` is also usable alone (several machines).
+ * Everything comes in through `LiveRunOptions`: nothing here reads the
+ * environment.
+ *
+ * ```ts
+ * const run = await startLiveRun({ scenario, policy, brokers: ['127.0.0.1:9092'], temporalAddress: '127.0.0.1:7233', runId, speed: 3600, logger });
+ * await run.horizonReached;
+ * const doc = run.collector!.tally.document(policy.name);
+ * await run.stop();
+ * ```
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import type { Scenario } from '../model/scenario.js';
+import type { Policy } from '../allocation/policy.js';
+import { createMetrics, serveMetrics, type Metrics } from '../metrics/registry.js';
+import { createActivities } from './activities.js';
+import { startAllocator, type AllocatorService } from './allocator.js';
+import { startAllocatorLease, type AllocatorLease } from './allocator-lease.js';
+import { startCollector, type CollectorService } from './collector.js';
+import { startIntake, type IntakeService } from './intake.js';
+import { ReliableProducer, createKafka, ensureTopics } from './kafka.js';
+import { runProducer, type ProducerResult } from './producer.js';
+import { createCaseWorker, installTemporalRuntime } from './temporal-worker.js';
+import { topicNames, wallAt, type Clock } from './topics.js';
+
+export type ServiceName = 'worker' | 'intake' | 'allocator' | 'collector' | 'producer';
+
+export interface LiveRunOptions {
+  scenario: Scenario;
+  policy: Policy;
+  brokers: string[];
+  temporalAddress: string;
+  /** @default 'default' */
+  namespace?: string;
+  runId: string;
+  /** simulated seconds per wall second */
+  speed: number;
+  logger: Logger;
+  /** services to run here @default all five */
+  services?: ServiceName[];
+  /** the run's clock; absent = simulated time 0 is `startDelayMs` after setup; null = the allocator learns it from the first event */
+  clock?: Clock | null;
+  /** @default 1500 */
+  startDelayMs?: number;
+  /** port of /metrics; null = none @default null */
+  metricsPort?: number | null;
+  registry?: Registry;
+  /** task queue @default `autoshift-<runId>` */
+  taskQueue?: string;
+  reportStarted?: boolean;
+  maxHistory?: number;
+  /** allocator instance id (grant id prefix) */
+  instance?: string;
+  /** run the allocator under the lease (one active, others standby; grants fenced by transaction) @default false */
+  lease?: boolean;
+}
+
+export interface LiveRun {
+  readonly clock: Clock;
+  readonly kafka: Kafka;
+  readonly client: Client;
+  readonly metrics: Metrics;
+  readonly taskQueue: string;
+  readonly worker?: Worker;
+  readonly intake?: IntakeService;
+  readonly allocator?: AllocatorService;
+  /** with `lease`: the allocator's lease (its `service` while active) */
+  readonly lease?: AllocatorLease;
+  readonly collector?: CollectorService;
+  /** resolves with the producer's counts once it published everything up to the horizon */
+  readonly produced?: Promise<ProducerResult>;
+  /** resolves when the wall clock reaches the simulated horizon */
+  readonly horizonReached: Promise<void>;
+  /** one line of progress for stderr */
+  summaryLine(): string;
+  /** stops every service, draining what is in flight */
+  stop(): Promise<void>;
+}
+
+export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
+  const { scenario, policy, runId, logger } = options;
+  const services = new Set(options.services ?? ['worker', 'intake', 'allocator', 'collector', 'producer']);
+  const registry = options.registry ?? new Registry();
+  const metrics = createMetrics(registry);
+  const taskQueue = options.taskQueue ?? `autoshift-${runId}`;
+  const namespace = options.namespace ?? 'default';
+  const kafka = createKafka({ brokers: options.brokers, clientId: `autoshift-${runId}`, logger });
+  await ensureTopics(kafka, runId);
+  const connection = await Connection.connect({ address: options.temporalAddress });
+  const client = new Client({ connection, namespace });
+  const stops: Partial<Record<ServiceName | 'metrics', () => Promise<void>>> = {};
+  const server = options.metricsPort != null ? await serveMetrics(registry, options.metricsPort) : null;
+  if (server) stops.metrics = () => new Promise<void>((r) => server.close(() => r()));
+
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  if (services.has('worker')) {
+    installTemporalRuntime(logger);
+    const native = await NativeConnection.connect({ address: options.temporalAddress });
+    const producer = new ReliableProducer(kafka, logger.child({ component: 'activities' }));
+    await producer.connect();
+    worker = await createCaseWorker({
+      connection: native, namespace, taskQueue,
+      activities: createActivities({ producer, topics: topicNames(runId), logger, metrics }),
+    });
+    workerRun = worker.run();
+    stops.worker = async () => {
+      worker!.shutdown();
+      await workerRun!.catch((err) => logger.error({ err }, 'worker stopped with an error'));
+      await producer.stop();
+      await native.close();
+    };
+  }
+  const intake = services.has('intake')
+    ? await startIntake({ scenario, kafka, client, runId, taskQueue, logger, metrics, reportStarted: options.reportStarted, maxHistory: options.maxHistory })
+    : undefined;
+  if (intake) stops.intake = () => intake.stop();
+  const collector = services.has('collector') ? await startCollector({ scenario, kafka, runId, logger, metrics }) : undefined;
+  if (collector) stops.collector = () => collector.stop();
+
+  const learn = options.clock === null;
+  const clock: Clock = options.clock ?? { startWallMs: Date.now() + (options.startDelayMs ?? 1500), speed: options.speed };
+  const allocatorOptions = { scenario, policy, kafka, client, runId, logger, metrics, clock: learn ? undefined : clock, instance: options.instance };
+  const lease = services.has('allocator') && options.lease ? await startAllocatorLease(allocatorOptions) : undefined;
+  if (lease) stops.allocator = () => lease.stop();
+  const allocator = services.has('allocator') && !options.lease ? await startAllocator(allocatorOptions) : undefined;
+  if (allocator) {
+    if (!learn) await allocator.ready;
+    stops.allocator = () => allocator.stop();
+  }
+  const abort = new AbortController();
+  const produced = services.has('producer')
+    ? runProducer({ scenario, kafka, runId, clock, logger, metrics }, abort.signal)
+    : undefined;
+  let horizonTimer: NodeJS.Timeout | undefined;
+  const horizonReached = new Promise<void>((resolve) => {
+    horizonTimer = setTimeout(resolve, Math.max(0, wallAt(clock, scenario.horizon) - Date.now()));
+  });
+  const wallStart = Date.now();
+
+  return {
+    clock, kafka, client, metrics, taskQueue, worker, intake, allocator, lease, collector, produced, horizonReached,
+    summaryLine() {
+      const t = ((Date.now() - clock.startWallMs) * clock.speed) / 1000;
+      const parts = [`t=${fmtHours(Math.max(0, t))}/${fmtHours(scenario.horizon)}`];
+      if (collector) {
+        const tl = collector.tally;
+        parts.push(`arrived ${tl.demand.size}`, `completed ${tl.cases.size}`, `tasks ${tl.tasks.size}`);
+      }
+      if (intake) parts.push(`started ${intake.started}`);
+      if (allocator) {
+        const c = allocator.dispatcher.counts();
+        parts.push(`waiting ${c.waiting.reduce((a, b) => a + b, 0)}`,
+          scenario.pools.map((p, i) => `${p.id} ${c.busy[i]}/${c.available[i]}`).join(' '), `grants ${allocator.granted}`);
+      }
+      parts.push(`wall ${((Date.now() - wallStart) / 1000).toFixed(0)}s`);
+      return parts.join('  ');
+    },
+    async stop() {
+      abort.abort();
+      clearTimeout(horizonTimer);
+      if (produced) await produced.catch((err) => logger.error({ err }, 'producer failed'));
+      // intake first (no new cases), then the allocator, the worker, the collector
+      for (const name of ['intake', 'allocator', 'worker', 'collector', 'metrics'] as const) await stops[name]?.();
+      await connection.close();
+    },
+  };
+}
+
+function fmtHours(s: number): string {
+  return s >= 172_800 ? `${(s / 86_400).toFixed(1)}d` : `${(s / 3600).toFixed(1)}h`;
+}

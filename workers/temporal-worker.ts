@@ -1,0 +1,78 @@
+/**
+ * The Temporal worker of the case workflows and their activities. The
+ * workflow code is bundled once per process from the compiled
+ * `dist/workflows/index.js` (present after `npm ci`, whose `prepare` runs tsc)
+ * and reused by every worker of the process.
+ *
+ * ```ts
+ * installTemporalRuntime(logger);
+ * const connection = await NativeConnection.connect({ address: '127.0.0.1:7233' });
+ * const worker = await createCaseWorker({ connection, taskQueue, activities: createActivities({ producer, topics, logger }) });
+ * const running = worker.run();   // until worker.shutdown()
+ * ```
+ */
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/common';
+import type { Logger } from 'pino';
+import type { CaseActivities } from './activities.js';
+
+/** The compiled workflows module next to this compiled file (dist/workers → dist/workflows). */
+export function workflowsPath(): string {
+  const js = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+  if (existsSync(js)) return js;
+  // running from source (vitest): the compiled tree of the same checkout (npm run build)
+  return fileURLToPath(new URL('../dist/workflows/index.js', import.meta.url));
+}
+
+let installed = false;
+
+/** Routes the SDK's logs to pino (warnings and up) and leaves signal handling to the caller. Once per process. */
+export function installTemporalRuntime(logger: Logger): void {
+  if (installed) return;
+  installed = true;
+  const log = logger.child({ component: 'temporal' });
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  Runtime.install({
+    logger: new DefaultLogger('WARN', (entry) => log[levels[entry.level]]({ ...(entry.meta ?? {}) }, entry.message)),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+    shutdownSignals: [],
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
+
+/** The workflow bundle, built once per process. */
+export function caseWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+export interface CaseWorkerOptions {
+  connection: NativeConnection;
+  /** @default 'default' */
+  namespace?: string;
+  taskQueue: string;
+  activities: CaseActivities;
+  /** @default 200 */
+  maxConcurrentActivities?: number;
+  /** @default 100 */
+  maxConcurrentWorkflowTasks?: number;
+  /** workflows kept in the worker's cache (sticky execution) @default 2000 */
+  maxCachedWorkflows?: number;
+}
+
+export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue,
+    workflowBundle: await caseWorkflowBundle(),
+    activities: options.activities,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 200,
+    maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 100,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? 2000,
+    shutdownGraceTime: '5s',
+  });
+}

@@ -1,0 +1,272 @@
+/**
+ * The Kafka topics of the live runtime and the events on them: one constant
+ * map, each payload typed and versioned (`v: 1`). A topic name is prefixed by
+ * the run id (`autoshift.<runId>.<name>`), so that runs (and tests) never see
+ * each other's events.
+ *
+ * ```ts
+ * const t = topicNames('run-42');           // { demand: 'autoshift.run-42.demand', ... }
+ * const ev: DemandEvent = { v: 1, type: EventType.demand, ... };
+ * await producer.send({ topic: t.demand, messages: [{ key: ev.process, value: encodeEvent(ev) }] });
+ * ```
+ *
+ * Times named `at`, `start`, `end`, `enqueue`, `arrival` and `deadline` are
+ * simulated seconds since the scenario's start; `wallMs` fields are Unix
+ * milliseconds. A `Clock` maps one onto the other.
+ */
+import type { PoolKind } from '../model/scenario.js';
+
+/** Simulated time t happens at wall time `startWallMs + t * 1000 / speed`. */
+export interface Clock {
+  /** Unix ms of simulated time 0 */
+  startWallMs: number;
+  /** simulated seconds per wall second */
+  speed: number;
+}
+
+export function simNow(clock: Clock, wallMs: number): number {
+  return ((wallMs - clock.startWallMs) * clock.speed) / 1000;
+}
+
+export function wallAt(clock: Clock, simSeconds: number): number {
+  return clock.startWallMs + (simSeconds * 1000) / clock.speed;
+}
+
+/** The topics of one run: name, partitions, and what is on them. */
+export const Topics = {
+  /** one event per case to start, keyed by process id (the producer writes, intake reads) */
+  demand: { name: 'demand', partitions: 3 },
+  /** disruption edges at their scaled time (producer → allocator) */
+  disruptions: { name: 'disruptions', partitions: 1 },
+  /** task requested / started / done / failed, keyed by case id (workflows → allocator, collector) */
+  tasks: { name: 'tasks', partitions: 3 },
+  /** every grant, written by the allocator before it signals the workflow; one partition: the allocator's log */
+  grants: { name: 'grants', partitions: 1 },
+  /** case completed / SLA breached, keyed by case id (workflows → collector) */
+  cases: { name: 'cases', partitions: 1 },
+  /** messages that could not be parsed or validated, with the reason */
+  deadLetters: { name: 'dead-letters', partitions: 1 },
+  /** no events: its one partition is the allocator's lease (the group member that owns it is the active allocator) */
+  allocatorLease: { name: 'allocator-lease', partitions: 1 },
+} as const;
+export type TopicId = keyof typeof Topics;
+
+export type TopicNames = Record<TopicId, string>;
+
+export function topicNames(runId: string): TopicNames {
+  const out = {} as TopicNames;
+  for (const id of Object.keys(Topics) as TopicId[]) out[id] = `autoshift.${runId}.${Topics[id].name}`;
+  return out;
+}
+
+/** Event types: the `type` field of every payload. */
+export const EventType = {
+  demand: 'demand',
+  disruptionBegins: 'disruption.begins',
+  disruptionEnds: 'disruption.ends',
+  taskRequested: 'task.requested',
+  taskStarted: 'task.started',
+  taskDone: 'task.done',
+  taskFailed: 'task.failed',
+  grant: 'grant',
+  caseCompleted: 'case.completed',
+  slaBreached: 'case.sla-breached',
+  deadLetter: 'dead-letter',
+} as const;
+export type EventTypeName = (typeof EventType)[keyof typeof EventType];
+
+/** One case to start: its id is the workflow id (so a redelivery starts nothing new). */
+export interface DemandEvent {
+  v: 1;
+  type: typeof EventType.demand;
+  /** `<runId>.<process>.<caseNo>`: unique, deterministic */
+  id: string;
+  runId: string;
+  /** process id */
+  process: string;
+  /** number of this case among its process's arrivals, from 0 (the key of its random draws) */
+  caseNo: number;
+  /** arrival, simulated seconds */
+  at: number;
+  /** seed of the run's random streams */
+  seed: number;
+  clock: Clock;
+}
+
+export interface DisruptionEvent {
+  v: 1;
+  type: typeof EventType.disruptionBegins | typeof EventType.disruptionEnds;
+  id: string;
+  runId: string;
+  /** index in the scenario's disruptions */
+  index: number;
+  label: string;
+  at: number;
+  clock: Clock;
+}
+
+/** What every task event says about its task. */
+interface TaskIdentity {
+  v: 1;
+  /** `<caseId>/<step>/<n>`, n counting the case's entries into the step: unique per task */
+  taskId: string;
+  caseId: string;
+  /** process id and index */
+  process: string;
+  processIndex: number;
+  /** step index within the process, and its visit number as the random draws key it (0 when the process cannot revisit a step) */
+  step: number;
+  visit: number;
+  /** skill index = work queue */
+  skill: number;
+}
+
+export interface TaskRequestedEvent extends TaskIdentity {
+  type: typeof EventType.taskRequested;
+  /** when the case asked for capacity (simulated seconds) */
+  at: number;
+  /** the case's SLA due date, for EDF dispatch and slack */
+  deadline: number;
+  clock: Clock;
+}
+
+export interface TaskStartedEvent extends TaskIdentity {
+  type: typeof EventType.taskStarted;
+  grantId: string;
+  unit: string;
+  pool: string;
+  at: number;
+}
+
+export interface TaskFinishedEvent extends TaskIdentity {
+  type: typeof EventType.taskDone | typeof EventType.taskFailed;
+  grantId: string;
+  unit: string;
+  pool: string;
+  kind: PoolKind;
+  enqueue: number;
+  start: number;
+  end: number;
+  /** the drawn duration times the slowdown: exactly what `sim` gives the same task */
+  service: number;
+  /** true when this task counts in the figures (its case arrived after the warm-up) */
+  counted: boolean;
+}
+
+export type TaskEvent = TaskRequestedEvent | TaskStartedEvent | TaskFinishedEvent;
+
+/** A unit given to a task. Written to the grants topic before the workflow is signalled. */
+export interface GrantEvent {
+  v: 1;
+  type: typeof EventType.grant;
+  /** `<allocator instance>-<n>`: unique */
+  grantId: string;
+  taskId: string;
+  caseId: string;
+  unit: string;
+  pool: string;
+  kind: PoolKind;
+  /** simulated time of the grant */
+  at: number;
+  /** duration multiplier of the pool now (slowdown disruptions) */
+  slowdown: number;
+}
+
+/** The payload of the workflow's `grant` signal: the grant itself. */
+export type GrantSignal = GrantEvent;
+
+export interface CaseCompletedEvent {
+  v: 1;
+  type: typeof EventType.caseCompleted;
+  caseId: string;
+  process: string;
+  processIndex: number;
+  caseNo: number;
+  arrival: number;
+  end: number;
+  /** time spent waiting for capacity, summed over tasks */
+  wait: number;
+  /** service seconds times the pool's cost per hour, summed */
+  cost: number;
+  tasks: number;
+  botTasks: number;
+  slaMet: boolean;
+  counted: boolean;
+}
+
+export interface SlaBreachedEvent {
+  v: 1;
+  type: typeof EventType.slaBreached;
+  caseId: string;
+  process: string;
+  at: number;
+}
+
+export type CaseEvent = CaseCompletedEvent | SlaBreachedEvent;
+
+export interface DeadLetterEvent {
+  v: 1;
+  type: typeof EventType.deadLetter;
+  /** topic, partition and offset of the rejected message */
+  source: { topic: string; partition: number; offset: string };
+  reason: string;
+  /** the message as received (utf8), cut to 10 kB */
+  raw: string;
+  key: string | null;
+  at: number;
+}
+
+export type AnyEvent = DemandEvent | DisruptionEvent | TaskEvent | GrantEvent | CaseEvent | DeadLetterEvent;
+
+export function encodeEvent(ev: AnyEvent): string {
+  return JSON.stringify(ev);
+}
+
+/** A message that is not a valid event: the reason goes to the dead-letter topic. */
+export class InvalidEventError extends Error {
+  override name = 'InvalidEventError';
+  readonly retriable = false;
+}
+
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
+
+function parseObject(raw: Buffer | string | null): Record<string, unknown> {
+  if (raw === null) throw new InvalidEventError('empty message');
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch (err) {
+    throw new InvalidEventError(`not JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidEventError('expected a JSON object');
+  const o = value as Record<string, unknown>;
+  if (o.v !== 1) throw new InvalidEventError(`unsupported version v=${JSON.stringify(o.v)} (expected 1)`);
+  return o;
+}
+
+function checkClock(c: unknown, where: string): void {
+  const clock = c as Clock | undefined;
+  if (!clock || !isNum(clock.startWallMs) || !isNum(clock.speed) || clock.speed <= 0) {
+    throw new InvalidEventError(`${where}.clock: expected { startWallMs, speed > 0 }`);
+  }
+}
+
+/** Parses and validates a demand event; throws InvalidEventError with the reason. */
+export function parseDemandEvent(raw: Buffer | string | null): DemandEvent {
+  const o = parseObject(raw);
+  if (o.type !== EventType.demand) throw new InvalidEventError(`type: expected '${EventType.demand}', got ${JSON.stringify(o.type)}`);
+  for (const f of ['id', 'runId', 'process'] as const) if (!isStr(o[f])) throw new InvalidEventError(`${f}: expected a non-empty string`);
+  if (!Number.isInteger(o.caseNo) || (o.caseNo as number) < 0) throw new InvalidEventError('caseNo: expected an integer >= 0');
+  if (!isNum(o.at) || o.at < 0) throw new InvalidEventError('at: expected simulated seconds >= 0');
+  if (!Number.isInteger(o.seed)) throw new InvalidEventError('seed: expected an integer');
+  checkClock(o.clock, 'demand');
+  return o as unknown as DemandEvent;
+}
+
+/** Parses any event of the tasks, grants, cases or disruptions topics (light check: version and type). */
+export function parseEvent<T extends AnyEvent = AnyEvent>(raw: Buffer | string | null): T {
+  const o = parseObject(raw);
+  if (!Object.values(EventType).includes(o.type as EventTypeName)) throw new InvalidEventError(`type: unknown event type ${JSON.stringify(o.type)}`);
+  return o as unknown as T;
+}

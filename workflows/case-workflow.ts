@@ -1,0 +1,229 @@
+/**
+ * One case = one workflow execution; its workflow id is the demand event id.
+ *
+ * The workflow walks its process graph exactly as the `sim` engine does
+ * (simulator/engine.ts `enter`/`advance`/`leave`): a step asks the allocator for
+ * a unit (activity → Kafka `task.requested`), waits for the `grant` signal,
+ * works for the drawn duration as a durable timer (simulated seconds / speed),
+ * reports the task (activity → Kafka `task.done` or `task.failed`, which frees
+ * the unit), then moves on. Events are published by local activities (at least
+ * once; consumers drop duplicates by id). Durations, branch choices and bot failures come from
+ * the same keyed streams as `sim` (seed, process, case, step, visit), so both
+ * runtimes give a case the same draws. A failed bot task sends the case to the
+ * step's `onBotFailure` step (a person), or retries the step. A parallel split
+ * walks each branch concurrently; the branch that reaches the join last carries
+ * the case on, as in the engine.
+ *
+ * Deterministic: imports only pure code and `@temporalio/workflow`; state is
+ * plain JSON. A long case (rework loops) continues as new between two tasks
+ * when its history grows past `maxHistory` events, outside any parallel split.
+ */
+import {
+  condition, continueAsNew, defineQuery, defineSignal, log, proxyLocalActivities, setHandler, sleep, workflowInfo,
+} from '@temporalio/workflow';
+import type { PoolKind, Process } from '../model/scenario.js';
+import { KeyedStream, Stream, taskKey } from '../simulator/random.js';
+import { sample } from '../simulator/distributions.js';
+import { hasCycle } from '../simulator/engine.js';
+import type {
+  CaseCompletedEvent, Clock, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent,
+} from '../workers/topics.js';
+import type { CaseActivities } from '../workers/activities.js';
+
+/** What a pool means to a case: cost and, for bots, failure rate. */
+export interface CasePool {
+  id: string;
+  kind: PoolKind;
+  costPerHour: number;
+  failureRate: number;
+}
+
+/** Where a continued-as-new case resumes: the step it is about to enter, and its running figures. */
+export interface CaseResume {
+  step: number;
+  visits: number[];
+  wait: number;
+  cost: number;
+  tasks: number;
+  botTasks: number;
+  breached: boolean;
+  runs: number;
+}
+
+export interface CaseInput {
+  v: 1;
+  caseId: string;
+  runId: string;
+  processIndex: number;
+  /** the compiled process (plain JSON) */
+  process: Process;
+  pools: CasePool[];
+  caseNo: number;
+  /** arrival, simulated seconds */
+  arrival: number;
+  seed: number;
+  clock: Clock;
+  /** the case arrived after the warm-up: its figures count */
+  counted: boolean;
+  /** publish `task.started` when a grant arrives (default true) */
+  reportStarted?: boolean;
+  /** continue as new past this many history events (default 10,000) */
+  maxHistory?: number;
+  /** set by continueAsNew only */
+  resume?: CaseResume;
+}
+
+export type CaseResult = CaseCompletedEvent & { runs: number };
+
+export const grantSignal = defineSignal<[GrantSignal]>('grant');
+/** The case's state, for operators: tasks waiting for a grant, figures so far. */
+export const stateQuery = defineQuery<{ waiting: string[]; tasks: number; wait: number; breached: boolean }>('state');
+
+// Publishing an event is a local activity: it runs in the worker that runs the workflow task, with no
+// round trip through the server's activity queue (a task costs two workflow tasks: grant and timer).
+const acts = proxyLocalActivities<CaseActivities>({
+  startToCloseTimeout: '10s',
+  // Kafka may be down for a while (a broker restart): keep trying (no maximum attempts), never lose an event
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s' },
+});
+
+interface Frame { join: number; remaining: number; parent: Frame | null }
+
+export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
+  const { process: proc, clock, caseId, processIndex, caseNo, seed } = input;
+  const maxHistory = input.maxHistory ?? 10_000;
+  const r = input.resume;
+  const st = {
+    visits: r ? r.visits.slice() : proc.steps.map(() => 0),
+    wait: r?.wait ?? 0,
+    cost: r?.cost ?? 0,
+    tasks: r?.tasks ?? 0,
+    botTasks: r?.botTasks ?? 0,
+    breached: r?.breached ?? false,
+    done: false,
+    /** taskId → null while waiting, the grant once it came */
+    waiting: {} as Record<string, GrantSignal | null>,
+  };
+  const now = () => ((Date.now() - clock.startWallMs) * clock.speed) / 1000;
+  const deadline = input.arrival + proc.sla;
+  // as the engine: a process that cannot revisit a step draws every task as visit 0 (its task ids still count)
+  const mayRevisit = hasCycle(proc.steps);
+  const durations = new KeyedStream(seed, Stream.durations);
+  const branches = new KeyedStream(seed, Stream.branches);
+  const failures = new KeyedStream(seed, Stream.failures);
+
+  setHandler(grantSignal, (g) => {
+    // a grant for a task not waiting is a re-sent one (allocator restart): ignore it
+    if (g.taskId in st.waiting && st.waiting[g.taskId] === null) st.waiting[g.taskId] = g;
+    else log.debug('ignored grant', { taskId: g.taskId, grantId: g.grantId });
+  });
+  setHandler(stateQuery, () => ({ waiting: Object.keys(st.waiting), tasks: st.tasks, wait: st.wait, breached: st.breached }));
+
+  // the SLA watch: a durable timer to the due date
+  const untilDue = (deadline * 1000) / clock.speed + clock.startWallMs - Date.now();
+  if (!st.breached) {
+    if (untilDue <= 0) st.breached = true;
+    else {
+      void sleep(untilDue).then(async () => {
+        if (st.done) return;
+        st.breached = true;
+        await acts.publishCaseEvent({ v: 1, type: 'case.sla-breached', caseId, process: proc.id, at: now() });
+      });
+    }
+  }
+
+  /** One task: request, grant, work, report. Returns whether a bot failed it. */
+  async function work(stepIndex: number): Promise<boolean> {
+    const step = proc.steps[stepIndex];
+    const n = st.visits[stepIndex]++;
+    const visit = mayRevisit ? n : 0;
+    const taskId = `${caseId}/${stepIndex}/${n}`;
+    const ident = { v: 1 as const, taskId, caseId, process: proc.id, processIndex, step: stepIndex, visit, skill: step.skill };
+    const enqueue = now();
+    st.waiting[taskId] = null;
+    const request: TaskRequestedEvent = { ...ident, type: 'task.requested', at: enqueue, deadline, clock };
+    await acts.publishTaskEvent(request);
+    await condition(() => st.waiting[taskId] !== null);
+    const g = st.waiting[taskId]!;
+    delete st.waiting[taskId];
+    const pool = input.pools.find((p) => p.id === g.pool);
+    if (!pool) throw new Error(`grant ${g.grantId} names unknown pool '${g.pool}'`);
+    const key = taskKey(stepIndex, visit);
+    const isBot = pool.kind === 'bot';
+    const service = sample(isBot ? step.botDuration : step.humanDuration, durations.open(processIndex, caseNo, key)) * g.slowdown;
+    const failed = isBot && pool.failureRate > 0 && failures.open(processIndex, caseNo, key).next() < pool.failureRate;
+    let started: Promise<void> | null = null;
+    if (input.reportStarted !== false) {
+      const ev: TaskStartedEvent = { ...ident, type: 'task.started', grantId: g.grantId, unit: g.unit, pool: g.pool, at: g.at };
+      started = acts.publishTaskEvent(ev);
+    }
+    const ms = (service * 1000) / clock.speed;
+    if (ms >= 1) await sleep(ms);
+    if (started) await started;
+    st.wait += g.at - enqueue;
+    st.cost += (service * pool.costPerHour) / 3600;
+    st.tasks++;
+    if (isBot) st.botTasks++;
+    const finished: TaskFinishedEvent = {
+      ...ident, type: failed ? 'task.failed' : 'task.done', grantId: g.grantId, unit: g.unit, pool: g.pool, kind: pool.kind,
+      enqueue, start: g.at, end: Math.max(now(), g.at + service), service, counted: input.counted,
+    };
+    await acts.publishTaskEvent(finished);
+    return failed;
+  }
+
+  /**
+   * Walks the case from `stepIndex` until its path ends: the case is done, or
+   * this branch reached its join before the others. Mirrors Engine.enter/advance/leave.
+   */
+  async function walk(stepIndex: number, frame: Frame | null): Promise<void> {
+    let s = stepIndex;
+    for (;;) {
+      if (frame && s === frame.join) {
+        if (--frame.remaining > 0) return;
+        frame = frame.parent;
+      }
+      if (!frame && workflowInfo().historyLength > maxHistory) {
+        const resume: CaseResume = {
+          step: s, visits: st.visits, wait: st.wait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
+          breached: st.breached, runs: (r?.runs ?? 1) + 1,
+        };
+        await continueAsNew<typeof caseWorkflow>({ ...input, resume });
+      }
+      const step = proc.steps[s];
+      const visit = mayRevisit ? st.visits[s] : 0;
+      const failed = await work(s);
+      if (failed) { s = step.onBotFailure >= 0 ? step.onBotFailure : s; continue; }
+      const next = step.next;
+      if (next.kind === 'end') {
+        if (!frame) return;
+        s = frame.join;
+      } else if (next.kind === 'step') {
+        s = next.step;
+      } else if (next.kind === 'branch') {
+        const x = branches.open(processIndex, caseNo, taskKey(s, visit)).next();
+        let i = 0;
+        while (x >= next.cumulative[i] && i < next.to.length - 1) i++;
+        if (next.to[i] >= 0) s = next.to[i];
+        else if (frame) s = frame.join;
+        else return;
+      } else {
+        const child: Frame = { join: next.join, remaining: next.branches.length, parent: frame };
+        // each branch enters in order (visit numbers as in the engine); the last to reach the join goes on
+        await Promise.all(next.branches.map((b) => walk(b, child)));
+        return;
+      }
+    }
+  }
+
+  await walk(r ? r.step : proc.start, null);
+  st.done = true;
+  const end = now();
+  const result: CaseCompletedEvent = {
+    v: 1, type: 'case.completed', caseId, process: proc.id, processIndex, caseNo, arrival: input.arrival, end,
+    wait: st.wait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
+    slaMet: end - input.arrival <= proc.sla, counted: input.counted,
+  };
+  await acts.publishCaseEvent(result);
+  return { ...result, runs: r?.runs ?? 1 };
+}
