@@ -62,6 +62,8 @@ start_temporal() {
   fi
   # Extra flags, split on whitespace, e.g.
   # AUTOSHIFT_TEMPORAL_EXTRA_ARGS='--dynamic-config-value history.timerProcessorMaxTimeShift="10ms"'
+  # Timers fire up to 1 s late by default (timerProcessorMaxTimeShift); simulated work is a timer, so keep it at 10 ms.
+  extra+=(--dynamic-config-value 'history.timerProcessorMaxTimeShift="10ms"')
   local user_args=()
   read -r -a user_args <<<"${AUTOSHIFT_TEMPORAL_EXTRA_ARGS:-}"
   extra+=("${user_args[@]}")
