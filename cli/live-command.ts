@@ -5,7 +5,10 @@
  * TEMPORAL_ADDRESS. With `--json`, prints the same result document as
  * `autoshift run --json` (with `"runtime": "live"`) when the horizon ends.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs, intFlag, UsageError } from './args.js';
+import { timeseriesCsv } from './timeseries-csv.js';
 import { loadScenario } from './load-scenario.js';
 import { resolvePolicy } from './policy-loader.js';
 import { renderSummary } from './run-command.js';
@@ -25,7 +28,10 @@ Options:
   --horizon D         simulated time to run, e.g. 12h (default: the scenario's horizon)
   --seed N            seed of every random stream (default: the scenario's seed)
   --set PATH=VALUE    override a scenario field (repeatable)
-  --json              print the result document (docs/results.schema.json) on stdout at the horizon
+  --json              print the result document (docs/results.schema.json) on stdout at the horizon,
+                      with its resilience block, as \`autoshift run --json\` prints it
+  --timeseries        include the sampled time series in the document
+  --out DIR           write summary.json and timeseries.csv into DIR (as \`autoshift run --out\`)
   --infra             start local Kafka and Temporal first (bash infra/up.sh kafka temporal)
   --run-id ID         topics, task queue and workflow ids of this run (default: a fresh id)
   --drain             after the horizon, wait for the cases in flight to finish (at most 60 s)
@@ -38,7 +44,7 @@ Ctrl-C stops the producer, drains the services and prints what was measured.
 export async function liveCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     speed: { value: true }, horizon: { value: true }, seed: { value: true }, set: { value: true, repeat: true },
-    json: {}, infra: {}, 'run-id': { value: true }, drain: {}, 'metrics-port': { value: true }, quiet: {}, help: {},
+    json: {}, timeseries: {}, out: { value: true }, infra: {}, 'run-id': { value: true }, drain: {}, 'metrics-port': { value: true }, quiet: {}, help: {},
   });
   if (flags.help) { process.stdout.write(liveHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift live <scenario.yaml> --speed N');
@@ -78,7 +84,13 @@ export async function liveCommand(argv: string[]): Promise<number> {
     runId, speed, interrupted, observedUntil: until,
     started: run.intake?.started ?? 0, duplicates: run.intake?.duplicates ?? 0, deadLettered: run.intake?.deadLettered ?? 0,
     grants: run.allocator?.granted ?? 0,
-  });
+  }, !!flags.timeseries);
+  if (flags.out) {
+    const dir = String(flags.out);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'summary.json'), JSON.stringify(doc, null, 2) + '\n');
+    writeFileSync(join(dir, 'timeseries.csv'), timeseriesCsv([tally.figures(until)]));
+  }
   if (flags.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   else process.stdout.write(renderSummary(doc) + '\n');
   return interrupted ? 130 : 0;

@@ -47,6 +47,7 @@ export function createMetrics(registry: Registry) {
     slaBreaches: new Counter({ name: 'autoshift_sla_breaches_total', help: 'Cases past their SLA due date', labelNames: ['process'], registers }),
     cycle: new Histogram({ name: 'autoshift_case_cycle_simulated_seconds', help: 'Cycle time of completed cases, simulated seconds', labelNames: ['process'], buckets: simBuckets, registers }),
     tasksDone: new Counter({ name: 'autoshift_tasks_done_total', help: 'Tasks finished', labelNames: ['pool', 'outcome'], registers }),
+    escalations: new Counter({ name: 'autoshift_bot_escalations_total', help: 'Bot tasks escalated to a person: the bot failed (bot-failure) or could not be reached (bot-unavailable)', labelNames: ['pool', 'reason'], registers }),
   };
 }
 
@@ -59,7 +60,7 @@ export const METRIC_NAMES = [
   'autoshift_events_published_total', 'autoshift_grants_total', 'autoshift_grant_latency_seconds', 'autoshift_grant_record_seconds',
   'autoshift_grant_signal_seconds', 'autoshift_queue_waiting_tasks', 'autoshift_pool_busy_units', 'autoshift_pool_available_units',
   'autoshift_policy_epochs_total', 'autoshift_simulated_time_seconds', 'autoshift_cases_completed_total', 'autoshift_sla_breaches_total',
-  'autoshift_case_cycle_simulated_seconds', 'autoshift_tasks_done_total',
+  'autoshift_case_cycle_simulated_seconds', 'autoshift_tasks_done_total', 'autoshift_bot_escalations_total',
 ] as const;
 
 /** Serves `GET /metrics` of the registry on 127.0.0.1:port (0 = any free port). */

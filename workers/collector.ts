@@ -14,7 +14,9 @@ import type { Kafka, Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Scenario } from '../model/scenario.js';
 import type { Metrics } from '../metrics/registry.js';
-import type { ReplicationFigures } from '../simulator/run-stats.js';
+import type { ReplicationFigures, TimeSeries } from '../simulator/run-stats.js';
+import { resilienceOf } from '../simulator/resilience.js';
+import { liveTimeSeries } from './live-timeseries.js';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
 import { QuantileSketch } from '../simulator/quantile-sketch.js';
 import { ShiftCalendar } from '../simulator/shift-calendar.js';
@@ -36,7 +38,8 @@ export class LiveTally {
   readonly arrivedBy: Map<string, number>[];
   readonly cases = new Map<string, CaseCompletedEvent>();
   readonly tasks = new Map<string, TaskFinishedEvent>();
-  readonly requested = new Set<string>();
+  /** task id → when it asked for a unit, on which queue, and when it started (Infinity: waiting) */
+  readonly requested = new Map<string, { at: number; skill: number; start: number }>();
   breaches = 0;
   events = 0;
   /** largest simulated time seen in any event */
@@ -56,13 +59,41 @@ export class LiveTally {
         this.latest = Math.max(this.latest, ev.at);
         break;
       }
-      case EventType.taskRequested: this.requested.add(ev.taskId); break;
+      case EventType.taskRequested:
+        if (!this.requested.has(ev.taskId)) this.requested.set(ev.taskId, { at: ev.at, skill: ev.skill, start: Infinity });
+        break;
+      case EventType.taskStarted: this.started(ev.taskId, ev.at); break;
       case EventType.taskDone:
-      case EventType.taskFailed: this.tasks.set(ev.taskId, ev); this.latest = Math.max(this.latest, ev.end); break;
+      case EventType.taskFailed:
+        this.tasks.set(ev.taskId, ev); this.started(ev.taskId, ev.start);
+        this.latest = Math.max(this.latest, ev.end);
+        break;
       case EventType.caseCompleted: this.cases.set(ev.caseId, ev); this.latest = Math.max(this.latest, ev.end); break;
       case EventType.slaBreached: this.breaches++; break;
       default: break;
     }
+  }
+
+  private started(taskId: string, at: number): void {
+    const r = this.requested.get(taskId);
+    if (r) r.start = Math.min(r.start, at);
+  }
+
+  /** The run's time series up to `until`, sampled as `sim` samples it (workers/live-timeseries.ts). */
+  timeseries(until = this.scenario.horizon): TimeSeries {
+    const s = this.scenario;
+    const poolIndex = new Map(s.pools.map((p) => [p.id, p.index]));
+    const tasks = [...this.tasks.values()].filter((t) => poolIndex.has(t.pool));
+    const cases = this.arrivedBy.flatMap((m, process) => [...m].map(([id, arrival]) => {
+      const c = this.cases.get(id);
+      return { process, arrival, end: c ? c.end : Infinity, counted: c ? c.counted : arrival >= s.warmup, slaMet: c ? c.slaMet : false };
+    }));
+    return liveTimeSeries(s, {
+      waits: this.requested.values(),
+      work: tasks.map((t) => ({ pool: poolIndex.get(t.pool)!, start: t.start, service: t.service })),
+      cases,
+      capacity: (p, from, to) => capacityHours(s, p, from, to),
+    }, until);
   }
 
   /** The figures of the run up to simulated time `until` (default: the horizon). */
@@ -132,12 +163,15 @@ export class LiveTally {
       seed: replicationSeed(s.seed, 0), events: this.events, simulatedSeconds: window,
       processes, steps, pools,
       totals: { completed: completedAll, cost: poolCost, slaAttainment: completedAll ? metAll / completedAll : 0, costPerCase: completedAll ? poolCost / completedAll : 0 },
-      timeseries: { time: [], backlog: {}, backlogTotal: [], wip: {}, utilization: {}, slaAttainment: [], completed: [], arrived: [], cost: [], workCost: [] },
+      timeseries: this.timeseries(until),
     };
   }
 
-  document(policyName: string, until = this.scenario.horizon, live: Record<string, unknown> = {}): ResultDocument & { runtime: 'live'; live: Record<string, unknown> } {
-    const doc = summarize(this.scenario, policyName, [this.figures(until)]);
+  /** The result document of the run, as `autoshift run --json` gives it (with the time series when asked), plus `live`. */
+  document(policyName: string, until = this.scenario.horizon, live: Record<string, unknown> = {}, withTimeseries = false): ResultDocument & { runtime: 'live'; live: Record<string, unknown> } {
+    const figures = this.figures(until);
+    const doc = summarize(this.scenario, policyName, [figures], withTimeseries);
+    doc.resilience = resilienceOf(this.scenario, [figures]);
     return { ...doc, runtime: 'live', live };
   }
 }
@@ -196,7 +230,10 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       if (metrics && fresh) {
         if (ev.type === EventType.caseCompleted) { metrics.casesCompleted.inc({ process: ev.process }); metrics.cycle.observe({ process: ev.process }, ev.end - ev.arrival); }
         else if (ev.type === EventType.slaBreached) metrics.slaBreaches.inc({ process: ev.process });
-        else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) metrics.tasksDone.inc({ pool: ev.pool, outcome: ev.type === EventType.taskDone ? 'done' : 'failed' });
+        else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) {
+          metrics.tasksDone.inc({ pool: ev.pool, outcome: ev.type === EventType.taskDone ? 'done' : 'failed' });
+          if (ev.type === EventType.taskFailed) metrics.escalations.inc({ pool: ev.pool, reason: ev.failure ?? 'bot-failure' });
+        }
       }
     },
   });

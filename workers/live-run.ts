@@ -21,6 +21,8 @@ import type { Scenario } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
 import { createMetrics, serveMetrics, type Metrics } from '../metrics/registry.js';
 import { createActivities } from './activities.js';
+import { createBotActivities } from './bot-activities.js';
+import type { BotActivities } from '../workflows/bot-work.js';
 import { startAllocator, type AllocatorService } from './allocator.js';
 import { startAllocatorLease, type AllocatorLease } from './allocator-lease.js';
 import { startCollector, type CollectorService } from './collector.js';
@@ -56,6 +58,8 @@ export interface LiveRunOptions {
   taskQueue?: string;
   reportStarted?: boolean;
   maxHistory?: number;
+  /** the bots' work, done by the worker (default: simulated bots, workers/bot-activities.ts); where a real robot plugs in */
+  bots?: BotActivities;
   /** allocator instance id (grant id prefix) */
   instance?: string;
   /** run the allocator under the lease (one active, others standby; grants fenced by transaction) @default false */
@@ -108,7 +112,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     await producer.connect();
     worker = await createCaseWorker({
       connection: native, namespace, taskQueue,
-      activities: createActivities({ producer, topics: topicNames(runId), logger, metrics }),
+      activities: { ...createActivities({ producer, topics: topicNames(runId), logger, metrics }), ...(options.bots ?? createBotActivities({ logger })) },
     });
     workerRun = worker.run();
     stops.worker = async () => {

@@ -7,7 +7,8 @@
  * ```ts
  * installTemporalRuntime(logger);
  * const connection = await NativeConnection.connect({ address: '127.0.0.1:7233' });
- * const worker = await createCaseWorker({ connection, taskQueue, activities: createActivities({ producer, topics, logger }) });
+ * const activities = { ...createActivities({ producer, topics, logger }), ...createBotActivities({ logger }) };
+ * const worker = await createCaseWorker({ connection, taskQueue, activities });
  * const running = worker.run();   // until worker.shutdown()
  * ```
  */
@@ -17,6 +18,7 @@ import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type NativeConnecti
 import type { LogLevel } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { CaseActivities } from './activities.js';
+import type { BotActivities } from '../workflows/bot-work.js';
 
 /** The compiled workflows module next to this compiled file (dist/workers → dist/workflows). */
 export function workflowsPath(): string {
@@ -35,7 +37,12 @@ export function installTemporalRuntime(logger: Logger): void {
   const log = logger.child({ component: 'temporal' });
   const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
   Runtime.install({
-    logger: new DefaultLogger('WARN', (entry) => log[levels[entry.level]]({ ...(entry.meta ?? {}) }, entry.message)),
+    logger: new DefaultLogger('WARN', (entry) => {
+      // a bot failing a task is an outcome of the model, not a fault: the workflow escalates it and the
+      // collector counts it (autoshift_bot_escalations_total); a bot it cannot reach it logs itself
+      const level = entry.meta?.activityType === 'botWork' && entry.message === 'Activity failed' ? 'debug' : levels[entry.level];
+      log[level]({ ...(entry.meta ?? {}) }, entry.message);
+    }),
     telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
     shutdownSignals: [],
   });
@@ -54,7 +61,8 @@ export interface CaseWorkerOptions {
   /** @default 'default' */
   namespace?: string;
   taskQueue: string;
-  activities: CaseActivities;
+  /** the case's event publishing (local activities) and the bots' work */
+  activities: CaseActivities & BotActivities;
   /** @default 200 */
   maxConcurrentActivities?: number;
   /** @default 100 */

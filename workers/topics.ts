@@ -151,7 +151,15 @@ export interface TaskFinishedEvent extends TaskIdentity {
   service: number;
   /** true when this task counts in the figures (its case arrived after the warm-up) */
   counted: boolean;
+  /**
+   * `task.failed` only: why the bot did not finish, so the case escalates. `bot-failure`: the bot
+   * reported the failure (the drawn one, as in `sim`); `bot-unavailable`: the bot activity timed out
+   * or its retries ran out (a dead bot worker). Absent in events of workflows started before it existed.
+   */
+  failure?: BotFailureReason;
 }
+
+export type BotFailureReason = 'bot-failure' | 'bot-unavailable';
 
 export type TaskEvent = TaskRequestedEvent | TaskStartedEvent | TaskFinishedEvent;
 

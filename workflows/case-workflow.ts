@@ -4,13 +4,16 @@
  * The workflow walks its process graph exactly as the `sim` engine does
  * (simulator/engine.ts `enter`/`advance`/`leave`): a step asks the allocator for
  * a unit (activity → Kafka `task.requested`), waits for the `grant` signal,
- * works for the drawn duration as a durable timer (simulated seconds / speed),
- * reports the task (activity → Kafka `task.done` or `task.failed`, which frees
- * the unit), then moves on. Events are published by local activities (at least
+ * works for the drawn duration (simulated seconds / speed): a person's work is
+ * a durable timer, a bot's work is the `botWork` activity (workflows/bot-work.ts),
+ * which can fail; it reports the task (activity → Kafka `task.done` or
+ * `task.failed`, which frees the unit), then moves on. Events are published by local activities (at least
  * once; consumers drop duplicates by id). Durations, branch choices and bot failures come from
  * the same keyed streams as `sim` (seed, process, case, step, visit), so both
- * runtimes give a case the same draws. A failed bot task sends the case to the
- * step's `onBotFailure` step (a person), or retries the step. A parallel split
+ * runtimes give a case the same draws. A bot task that fails (the bot reports
+ * the drawn failure, or the bot cannot be reached after its retries) is
+ * escalated: the case goes to the step's `onBotFailure` step (a person), or
+ * retries the step. A parallel split
  * walks each branch concurrently; the branch that reaches the join last carries
  * the case on, as in the engine.
  *
@@ -19,16 +22,18 @@
  * when its history grows past `maxHistory` events, outside any parallel split.
  */
 import {
-  condition, continueAsNew, defineQuery, defineSignal, log, proxyLocalActivities, setHandler, sleep, workflowInfo,
+  ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, isCancellation, log, patched,
+  proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo,
 } from '@temporalio/workflow';
 import type { PoolKind, Process } from '../model/scenario.js';
 import { KeyedStream, Stream, taskKey } from '../simulator/random.js';
 import { sample } from '../simulator/distributions.js';
 import { hasCycle } from '../simulator/engine.js';
 import type {
-  CaseCompletedEvent, Clock, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent,
+  BotFailureReason, CaseCompletedEvent, Clock, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent,
 } from '../workers/topics.js';
 import type { CaseActivities } from '../workers/activities.js';
+import { BOT_FAILURE, type BotActivities, type BotWorkInput } from './bot-work.js';
 
 /** What a pool means to a case: cost and, for bots, failure rate. */
 export interface CasePool {
@@ -86,6 +91,35 @@ const acts = proxyLocalActivities<CaseActivities>({
   // Kafka may be down for a while (a broker restart): keep trying (no maximum attempts), never lose an event
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s' },
 });
+
+/** Histories recorded before bot work became an activity replay the old timer (Temporal's patching). */
+export const BOT_ACTIVITY_PATCH = 'bot-work-activity';
+
+/** How long a bot may stay silent before Temporal calls it dead, and how often a dead bot is tried again. */
+const BOT_HEARTBEAT_TIMEOUT = '5s';
+const BOT_ATTEMPTS = 3;
+
+/**
+ * A bot step: the `botWork` activity. Returns why the bot did not finish, or
+ * undefined when it did: `bot-failure` when the bot reported a failure (not
+ * retried), `bot-unavailable` when its attempts timed out or ran out.
+ */
+async function botWork(input: BotWorkInput): Promise<BotFailureReason | undefined> {
+  const bots = proxyActivities<BotActivities>({
+    startToCloseTimeout: input.ms + 60_000,
+    heartbeatTimeout: BOT_HEARTBEAT_TIMEOUT,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: BOT_ATTEMPTS, nonRetryableErrorTypes: [BOT_FAILURE] },
+  });
+  try {
+    await bots.botWork(input);
+    return undefined;
+  } catch (err) {
+    if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+    const reported = err.cause instanceof ApplicationFailure && err.cause.type === BOT_FAILURE;
+    if (!reported) log.warn('bot unavailable: escalating to a person', { taskId: input.taskId, unit: input.unit, error: String(err.cause?.message ?? err.message) });
+    return reported ? 'bot-failure' : 'bot-unavailable';
+  }
+}
 
 interface Frame { join: number; remaining: number; parent: Frame | null }
 
@@ -151,14 +185,22 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     const key = taskKey(stepIndex, visit);
     const isBot = pool.kind === 'bot';
     const service = sample(isBot ? step.botDuration : step.humanDuration, durations.open(processIndex, caseNo, key)) * g.slowdown;
-    const failed = isBot && pool.failureRate > 0 && failures.open(processIndex, caseNo, key).next() < pool.failureRate;
+    const drawnFailure = isBot && pool.failureRate > 0 && failures.open(processIndex, caseNo, key).next() < pool.failureRate;
     let started: Promise<void> | null = null;
     if (input.reportStarted !== false) {
       const ev: TaskStartedEvent = { ...ident, type: 'task.started', grantId: g.grantId, unit: g.unit, pool: g.pool, at: g.at };
       started = acts.publishTaskEvent(ev);
     }
     const ms = (service * 1000) / clock.speed;
-    if (ms >= 1) await sleep(ms);
+    let failure: BotFailureReason | undefined;
+    if (isBot && patched(BOT_ACTIVITY_PATCH)) {
+      failure = await botWork({ taskId, pool: g.pool, unit: g.unit, ms: Math.round(ms), fail: drawnFailure });
+    } else {
+      // people's work (and bot work in cases started before the patch): a durable timer
+      if (ms >= 1) await sleep(ms);
+      if (drawnFailure) failure = 'bot-failure';
+    }
+    const failed = failure !== undefined;
     if (started) await started;
     st.wait += g.at - enqueue;
     st.cost += (service * pool.costPerHour) / 3600;
@@ -167,6 +209,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     const finished: TaskFinishedEvent = {
       ...ident, type: failed ? 'task.failed' : 'task.done', grantId: g.grantId, unit: g.unit, pool: g.pool, kind: pool.kind,
       enqueue, start: g.at, end: Math.max(now(), g.at + service), service, counted: input.counted,
+      ...(failure ? { failure } : {}),
     };
     await acts.publishTaskEvent(finished);
     return failed;

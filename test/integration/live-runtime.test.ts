@@ -79,6 +79,16 @@ describe('live runtime (real Kafka + Temporal)', () => {
     const tasksOf = new Map<string, Set<string>>();
     for (const f of finished) (tasksOf.get(f.caseId) ?? tasksOf.set(f.caseId, new Set()).get(f.caseId)!).add(f.taskId);
     for (const c of completed) expect(tasksOf.get(c.caseId)?.size, c.caseId).toBe(c.tasks);
+    // bot work is an activity: every failed task is a bot's, failed as its keyed draw says, and escalated
+    const failures = new KeyedStream(demand[0].seed, Stream.failures);
+    for (const f of finished) {
+      const pool = scenario.pools.find((p) => p.id === f.pool)!;
+      const caseNo = Number(f.caseId.slice(f.caseId.lastIndexOf('.') + 1));
+      const drawn = pool.kind === 'bot' && failures.open(f.processIndex, caseNo, taskKey(f.step, f.visit)).next() < pool.failureRate;
+      expect(f.type === 'task.failed', f.taskId).toBe(drawn);
+      expect(f.failure, f.taskId).toBe(drawn ? 'bot-failure' : undefined);
+    }
+    expect(finished.some((f) => f.type === 'task.failed')).toBe(true);
     const grantedTasks = grants.map((g) => g.taskId);
     expect(new Set(grantedTasks).size).toBe(grantedTasks.length);
     console.log(`live-small: ${ids.length} cases, ${new Set(finished.map((f) => f.taskId)).size} tasks, ${grants.length} grants in ${wallSeconds.toFixed(1)} s wall at speed ${SPEED}`);
@@ -89,7 +99,15 @@ describe('live runtime (real Kafka + Temporal)', () => {
     const simTasks: TaskRecord[] = [];
     const simFigures = simulateReplication({ scenario, policy, replication: 0, onTask: (r) => simTasks.push(r) });
     const sim = summarize(scenario, policy.name, [simFigures]);
-    const live: ResultDocument = run.collector!.tally.document(policy.name);
+    const live: ResultDocument = run.collector!.tally.document(policy.name, scenario.horizon, {}, true);
+
+    // the same time series and resilience block as sim: identical arrivals per interval, the outage measured
+    expect(live.timeseries!.time).toEqual(simFigures.timeseries.time);
+    expect(live.timeseries!.arrived).toEqual(simFigures.timeseries.arrived);
+    expect(live.timeseries!.completed.reduce((a, b) => a + b, 0)).toBe(simFigures.timeseries.completed.reduce((a, b) => a + b, 0));
+    const resilience = live.resilience as { disruption: string; worstBacklog: { mean: number } }[];
+    expect(resilience.map((r) => r.disruption)).toEqual(scenario.disruptions.map((d) => d.label));
+    expect(resilience[0].worstBacklog.mean).toBeGreaterThan(0);
 
     // arrivals: the same generator, so exactly the same cases
     for (const p of scenario.processes) {
@@ -170,6 +188,8 @@ describe('live runtime (real Kafka + Temporal)', () => {
     const last = completed[completed.length - 1].caseId;
     const picks: [string, string | undefined][] = [
       ['invoice-bot-failed', failedCase], ['ticket-parallel', ticket], ['invoice-approved', approved], ['case-last', last],
+      // recorded after bot work became an activity (the older ones replay the timer through the patch)
+      ['invoice-bot-activity', failedCase],
     ];
     // stored once (UPDATE_HISTORIES=1 refreshes them): test/unit/workflow-replay.test.ts replays them against later code
     const dir = join(ROOT, 'test', 'fixtures', 'histories');
