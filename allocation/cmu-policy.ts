@@ -25,16 +25,34 @@
  * params: `dedicate` (fraction in [0, 1], default 0), `costOfDelay`
  * (`{ <queue>: cost per hour }`, >= 0, default 1 for every queue).
  */
-import type { PolicyFactory } from './policy.js';
-import {
-  apportion, availableUnits, checkKnownParams, emptyAssign, honourMinimums, numberParam, perQueueParam,
-} from './policy-kit.js';
+import type { PolicyFactory, Snapshot } from './policy.js';
+import { allocate, apportion, checkKnownParams, numberParam, perQueueParam } from './policy-kit.js';
 
 export interface CmuOptions {
   /** fraction of each pool's available units dedicated by cμ-weighted load. @default 0 */
   dedicate?: number;
   /** cost of delay per hour per queue, for the dedicated split. @default 1 for every queue */
   costOfDelay?: Record<string, number>;
+}
+
+/**
+ * Dedicates `fraction` of each pool's free units to its skills in proportion
+ * to their cost-weighted backlog (largest remainder), never past a queue's
+ * `limits.max`. Mutates `assign` and `free`.
+ */
+function dedicateByCost(snapshot: Snapshot, fraction: number, cost: readonly number[], assign: number[][], free: number[]): void {
+  const totals = snapshot.queues.map(() => 0);
+  for (const pool of snapshot.pools) {
+    const k = Math.floor(fraction * free[pool.index] + 1e-9);
+    const weights = pool.skills.map((q) => (cost[q] ?? 1) * snapshot.queues[q].waiting);
+    const split = apportion(k, weights);
+    pool.skills.forEach((q, i) => {
+      const n = Math.min(split[i], Math.max(0, snapshot.queues[q].limits.max - totals[q]));
+      assign[pool.index][q] += n;
+      totals[q] += n;
+      free[pool.index] -= n;
+    });
+  }
 }
 
 export const cmuPolicy: PolicyFactory = (params, context) => {
@@ -45,23 +63,9 @@ export const cmuPolicy: PolicyFactory = (params, context) => {
     name: 'cmu',
     dispatch: 'priority',
     decide(snapshot) {
-      const assign = emptyAssign(snapshot);
-      const free = snapshot.pools.map(availableUnits);
-      if (dedicate > 0) {
-        const totals = snapshot.queues.map(() => 0);
-        for (const pool of snapshot.pools) {
-          const k = Math.floor(dedicate * free[pool.index] + 1e-9);
-          const weights = pool.skills.map((q) => (cost[q] ?? 1) * snapshot.queues[q].waiting);
-          const split = apportion(k, weights);
-          pool.skills.forEach((q, i) => {
-            const n = Math.min(split[i], Math.max(0, snapshot.queues[q].limits.max - totals[q]));
-            assign[pool.index][q] += n;
-            totals[q] += n;
-            free[pool.index] -= n;
-          });
-        }
-      }
-      honourMinimums(snapshot, assign, free);
+      const { assign } = allocate(snapshot, (assign, free) => {
+        if (dedicate > 0) dedicateByCost(snapshot, dedicate, cost, assign, free);
+      });
       const dedicated = assign.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
       return {
         assign,

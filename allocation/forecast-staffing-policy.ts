@@ -41,7 +41,7 @@ import { agentsForServiceLevel } from './erlang-c.js';
 import { forecastArrivals } from './forecast.js';
 import type { PolicyFactory, Snapshot } from './policy.js';
 import {
-  availableUnits, booleanParam, checkKnownParams, durationParam, emptyAssign, fillNeeds, honourMinimums, numberParam, poolOrder,
+  allocate, availableUnits, booleanParam, checkKnownParams, durationParam, fillNeeds, numberParam, poolOrder,
 } from './policy-kit.js';
 
 export interface ForecastStaffingOptions {
@@ -143,10 +143,7 @@ export const forecastStaffingPolicy: PolicyFactory = (params) => {
     name: 'forecast-staffing',
     dispatch: 'fifo',
     decide(snapshot) {
-      const assign = emptyAssign(snapshot);
-      const free = snapshot.pools.map(availableUnits);
-      const plan = staffingPlan(snapshot, o, assign, free);
-      honourMinimums(snapshot, assign, free);
+      const { assign, result: plan } = allocate(snapshot, (assign, free) => staffingPlan(snapshot, o, assign, free));
       const parts = snapshot.queues
         .filter((q) => plan.bots[q.index] > 0 || plan.people[q.index] > 0)
         .map((q) => `${q.skill} ${(plan.rate[q.index] * 3600).toFixed(1)}/h → ${plan.bots[q.index] ? `${plan.bots[q.index]} bots + ` : ''}${plan.people[q.index]} people`);

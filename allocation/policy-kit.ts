@@ -1,18 +1,18 @@
 /**
  * Small, pure building blocks shared by the built-in policies: parameter
  * checks that throw a {@link PolicyError} naming the parameter, integer
- * apportionment by largest remainder, and the "fill each queue's need from the
- * pools that can serve it" step most policies end with.
+ * apportionment by largest remainder, the frame of a decision (start
+ * all-flexible, dedicate, honour queue minimums) and the "fill each queue's
+ * need from the pools that can serve it" step most policies dedicate with.
  *
  * Every helper is deterministic: ties are broken by index, never by the order
  * of object keys or by floating-point accident.
  *
  * @example
  * const target = numberParam(params, 'targetPerUnit', { default: 5, above: 0 });
- * const assign = emptyAssign(snapshot);
- * const free = snapshot.pools.map((p) => p.available);
- * fillNeeds(snapshot, assign, free, needPerQueue, poolOrder(snapshot));
- * honourMinimums(snapshot, assign, free);
+ * const { assign } = allocate(snapshot, (assign, free) => {
+ *   fillNeeds(snapshot, assign, free, needPerQueue, poolOrder(snapshot));
+ * });
  */
 import { parseDuration } from '../model/units.js';
 import { PolicyError, type PoolView, type Snapshot } from './policy.js';
@@ -259,6 +259,27 @@ export function honourMinimums(snapshot: Snapshot, assign: number[][], free: num
     }
   }
   return assign;
+}
+
+/**
+ * The frame of a decision: an all-flexible allocation with each pool's
+ * available units free; `dedicate` dedicates units by the policy's own rule
+ * (mutating `assign` and `free`, e.g. with {@link fillNeeds}) and returns
+ * whatever the policy wants to keep for its reason; then every queue is raised
+ * to its minimum from what is left ({@link honourMinimums}), so no policy
+ * built on it forgets them.
+ *
+ * @example
+ * const { assign, result: plan } = allocate(snapshot, (assign, free) => staffingPlan(snapshot, o, assign, free));
+ */
+export function allocate<T>(
+  snapshot: Snapshot, dedicate: (assign: number[][], free: number[]) => T,
+): { assign: number[][]; free: number[]; result: T } {
+  const assign = emptyAssign(snapshot);
+  const free = snapshot.pools.map(availableUnits);
+  const result = dedicate(assign, free);
+  honourMinimums(snapshot, assign, free);
+  return { assign, free, result };
 }
 
 /** Mean human service seconds of a queue, or `fallback` when the queue has no steps. */
