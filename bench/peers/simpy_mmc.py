@@ -9,14 +9,16 @@ the start of service (autoshift's waitMeanSeconds).
 
 Prints one JSON line: {"cases", "seconds", "cpuSeconds", "casesPerSecond", "meanWait"}.
 Only env.run() is timed (not the import, not building the model): wall
-seconds and CPU seconds of the process.
+seconds and CPU seconds of the process (harness.py, shared with simpy_smb.py).
 """
 import argparse
-import json
 import random
-import time
+import sys
 
 import simpy
+
+sys.dont_write_bytecode = True  # no __pycache__ next to the scripts
+from harness import poisson_arrivals, run_and_report  # noqa: E402
 
 
 def main():
@@ -44,24 +46,8 @@ def main():
         stats["cases"] += 1
         stats["wait"] += wait
 
-    def source(env):
-        while True:
-            yield env.timeout(expo(args.rate))
-            env.process(customer(env))
-
-    env.process(source(env))
-    t0, c0 = time.perf_counter(), time.process_time()
-    env.run(until=args.horizon)
-    seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
-
-    n = stats["cases"]
-    print(json.dumps({
-        "cases": n,
-        "seconds": seconds,
-        "cpuSeconds": cpu_seconds,
-        "casesPerSecond": n / seconds if seconds > 0 else 0,
-        "meanWait": stats["wait"] / n if n else 0,
-    }))
+    env.process(poisson_arrivals(env, rng, args.rate, customer))
+    run_and_report(env, args.horizon, stats)
 
 
 if __name__ == "__main__":

@@ -16,15 +16,19 @@ gives them (lognormal and gamma by the mean and sd of the duration itself).
 Prints one JSON line: {"cases", "seconds", "cpuSeconds", "casesPerSecond", "meanWait", "tasks"}.
 meanWait is the mean over completed orders of the total time the order's
 tasks waited in queues (autoshift's waitMeanSeconds). Only env.run() is timed:
-wall seconds and CPU seconds of the process.
+wall seconds and CPU seconds of the process (harness.py, shared with
+simpy_mmc.py).
 """
 import argparse
 import json
 import math
 import random
-import time
+import sys
 
 import simpy
+
+sys.dont_write_bytecode = True  # no __pycache__ next to the scripts
+from harness import poisson_arrivals, run_and_report  # noqa: E402
 
 MIN = 60.0
 
@@ -141,26 +145,8 @@ def main():
         stats["wait"] += wait
         stats["tasks"] += tasks
 
-    def source(env):
-        rate = MODEL["arrivalRate"]
-        while True:
-            yield env.timeout(rng.expovariate(rate))
-            env.process(order(env))
-
-    env.process(source(env))
-    t0, c0 = time.perf_counter(), time.process_time()
-    env.run(until=args.horizon)
-    seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
-
-    n = stats["cases"]
-    print(json.dumps({
-        "cases": n,
-        "seconds": seconds,
-        "cpuSeconds": cpu_seconds,
-        "casesPerSecond": n / seconds if seconds > 0 else 0,
-        "meanWait": stats["wait"] / n if n else 0,
-        "tasks": stats["tasks"],
-    }))
+    env.process(poisson_arrivals(env, rng, MODEL["arrivalRate"], order))
+    run_and_report(env, args.horizon, stats, extra=("tasks",))
 
 
 if __name__ == "__main__":
