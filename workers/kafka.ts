@@ -54,6 +54,27 @@ export async function ensureTopics(kafka: Kafka, runId: string, only?: TopicId[]
 }
 
 /**
+ * Runs `attempt` until it succeeds, waiting 200 ms, 400 ms, ... up to 5 s
+ * between tries; gives up only when `stopped()` or on a FencedError.
+ */
+async function untilDone(
+  attempt: () => Promise<unknown>,
+  how: { stopped: () => boolean; logger: Logger; what: string; topic: string },
+): Promise<void> {
+  for (let n = 1; ; n++) {
+    try {
+      await attempt();
+      return;
+    } catch (err) {
+      if (err instanceof FencedError || how.stopped()) throw err;
+      const wait = Math.min(5000, 100 * 2 ** Math.min(n, 6));
+      how.logger.warn({ err: (err as Error).message, topic: how.topic, attempt: n, wait }, `${how.what} failed; retrying`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+/**
  * An idempotent producer whose `send` retries until it succeeds or `stop()`:
  * a broker restart delays events but loses none. Keys keep order per key.
  */
@@ -73,17 +94,9 @@ export class ReliableProducer {
 
   async send(topic: string, messages: Message[]): Promise<void> {
     await this.connect();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.producer.send({ topic, messages, acks: -1 });
-        return;
-      } catch (err) {
-        if (this.stopped) throw err;
-        const wait = Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
-        this.logger.warn({ err: (err as Error).message, topic, attempt, wait }, 'send failed; retrying');
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    }
+    await untilDone(() => this.producer.send({ topic, messages, acks: -1 }), {
+      stopped: () => this.stopped, logger: this.logger, what: 'send', topic,
+    });
   }
 
   /** Stops retrying: a send in progress fails at its next error. */
@@ -138,22 +151,18 @@ export class TransactionalLog {
   }
 
   async append(topic: string, messages: Message[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    await untilDone(async () => {
       let tx: Awaited<ReturnType<Producer['transaction']>> | null = null;
       try {
         tx = await this.producer.transaction();
         await tx.send({ topic, messages, acks: -1 });
         await tx.commit();
-        return;
       } catch (err) {
         if (tx) await tx.abort().catch(() => undefined);
         if (isFenced(err)) throw new FencedError(`fenced: another writer took over the log (${(err as Error).message})`, { cause: err });
-        if (this.stopped) throw err;
-        const wait = Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
-        this.logger.warn({ err: (err as Error).message, topic, attempt, wait }, 'transactional write failed; retrying');
-        await new Promise((r) => setTimeout(r, wait));
+        throw err;
       }
-    }
+    }, { stopped: () => this.stopped, logger: this.logger, what: 'transactional write', topic });
   }
 
   /** Stops retrying: a write in progress fails at its next error. */

@@ -9,14 +9,13 @@
  *   - the CRM bot's tasks end as drawn: done, or failed with `bot-failure`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPolicy } from '../../allocation/registry.js';
 import type { Scenario } from '../../model/scenario.js';
 import { createBotActivities } from '../../workers/bot-activities.js';
-import { startLiveRun, type LiveRun } from '../../workers/live-run.js';
+import type { LiveRun } from '../../workers/live-run.js';
 import { installTemporalRuntime } from '../../workers/temporal-worker.js';
 import { topicNames, type CaseCompletedEvent, type TaskFinishedEvent } from '../../workers/topics.js';
 import type { BotActivities } from '../../workflows/bot-work.js';
-import { exclusiveLiveTests, BROKERS, TEMPORAL, infraUp, newRunId, readTopic, smallScenario, testLogger, waitFor } from './live-helpers.js';
+import { exclusiveLiveTests, infraUp, readTopic, runToCompletion, smallScenario, testLogger } from './live-helpers.js';
 
 describe('bot failures escalate to people (real Kafka + Temporal)', () => {
   const logger = testLogger();
@@ -31,7 +30,6 @@ describe('bot failures escalate to people (real Kafka + Temporal)', () => {
     infraUp();
     installTemporalRuntime(logger);
     scenario = smallScenario(['horizon=40m']);
-    runId = newRunId('bots');
     const working = createBotActivities({ logger });
     const bots: BotActivities = {
       async botWork(input) {
@@ -40,13 +38,7 @@ describe('bot failures escalate to people (real Kafka + Temporal)', () => {
         return working.botWork(input);
       },
     };
-    run = await startLiveRun({
-      scenario, policy: createPolicy(scenario), brokers: BROKERS, temporalAddress: TEMPORAL, runId, speed: 180, logger,
-      startDelayMs: 1000, bots,
-    });
-    await run.produced;
-    const tally = run.collector!.tally;
-    await waitFor(() => tally.demand.size > 0 && tally.cases.size >= tally.demand.size, 180_000, 'every case to complete');
+    ({ run, runId } = await runToCompletion('bots', scenario, logger, { bots }, 180_000));
   }, 900_000);
 
   afterAll(async () => { await run?.stop(); release?.(); }, 60_000);

@@ -6,15 +6,14 @@
  * completion per case.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPolicy } from '../../allocation/registry.js';
 import { KeyedStream, Stream, taskKey } from '../../simulator/random.js';
 import { sample } from '../../simulator/distributions.js';
 import type { Scenario } from '../../model/scenario.js';
-import { startLiveRun, type LiveRun } from '../../workers/live-run.js';
+import type { LiveRun } from '../../workers/live-run.js';
 import { installTemporalRuntime } from '../../workers/temporal-worker.js';
 import { topicNames, type CaseCompletedEvent, type TaskFinishedEvent } from '../../workers/topics.js';
 import type { CaseResult } from '../../workflows/case-workflow.js';
-import { exclusiveLiveTests, BROKERS, TEMPORAL, infraUp, newRunId, readTopic, smallScenario, testLogger, waitFor } from './live-helpers.js';
+import { exclusiveLiveTests, infraUp, readTopic, runToCompletion, smallScenario, testLogger } from './live-helpers.js';
 
 describe('case workflow continue-as-new (real Kafka + Temporal)', () => {
   const logger = testLogger();
@@ -28,14 +27,7 @@ describe('case workflow continue-as-new (real Kafka + Temporal)', () => {
     infraUp();
     installTemporalRuntime(logger);
     scenario = smallScenario(['horizon=30m']);
-    runId = newRunId('can');
-    run = await startLiveRun({
-      scenario, policy: createPolicy(scenario), brokers: BROKERS, temporalAddress: TEMPORAL, runId, speed: 180, logger,
-      maxHistory: 20, startDelayMs: 1000,
-    });
-    await run.produced;
-    const tally = run.collector!.tally;
-    await waitFor(() => tally.demand.size > 0 && tally.cases.size >= tally.demand.size, 120_000, 'every case to complete');
+    ({ run, runId } = await runToCompletion('can', scenario, logger, { maxHistory: 20 }));
   }, 900_000);
 
   afterAll(async () => { await run?.stop(); release?.(); }, 60_000);

@@ -26,6 +26,7 @@ import {
   topicNames, type CaseCompletedEvent, type DeadLetterEvent, type DemandEvent, type GrantEvent, type TaskFinishedEvent,
 } from '../../workers/topics.js';
 import { ROOT } from '../helpers/cli.js';
+import { stateQuery } from '../../workflows/case-workflow.js';
 import { exclusiveLiveTests, BROKERS, FIXTURE, TEMPORAL, infraUp, listWorkflows, newRunId, readTopic, smallScenario, spawnCli, testLogger, waitFor } from './live-helpers.js';
 
 const SPEED = 180;
@@ -69,10 +70,17 @@ function kill9(c: ChildProcess): Promise<void> {
 /** Every expected case is one completed workflow and one case.completed event; returns the run's events. */
 async function expectAllCompleted(run: LiveRun, runId: string, timeoutMs = 120_000) {
   const t = topicNames(runId);
-  await waitFor(async () => {
-    const done = (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed');
-    return new Set(done.map((d) => d.caseId)).size >= expectedIds.length;
-  }, timeoutMs, 'every case to complete', 2000);
+  let doneIds = new Set<string>();
+  try {
+    await waitFor(async () => {
+      const done = (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed');
+      doneIds = new Set(done.map((d) => d.caseId));
+      return doneIds.size >= expectedIds.length;
+    }, timeoutMs, 'every case to complete', 2000);
+  } catch (err) {
+    await explainStall(run, expectedIds.filter((id) => !doneIds.has(id)));
+    throw err;
+  }
   const processes = new Set(scenario.processes.map((p) => p.id));
   const demand = (await readTopic<DemandEvent>(run.kafka, t.demand)).events.filter((e) => e.type === 'demand' && processes.has(e.process));
   const completed = (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed');
@@ -83,6 +91,20 @@ async function expectAllCompleted(run: LiveRun, runId: string, timeoutMs = 120_0
   expect(listed.map((w) => w.id).sort()).toEqual([...expectedIds].sort());
   expect(listed.filter((w) => w.status !== 'COMPLETED')).toEqual([]);
   return { demand, completed };
+}
+
+/** What the cases that did not complete are waiting for, and what the allocator holds: printed when a run stalls. */
+async function explainStall(run: LiveRun, missing: string[]): Promise<void> {
+  const lines = [`${missing.length} cases did not complete`];
+  for (const id of missing.slice(0, 10)) {
+    const handle = run.client.workflow.getHandle(id);
+    const status = await handle.describe().then((d) => d.status.name, (e: Error) => `describe failed: ${e.message}`);
+    const state = await handle.query(stateQuery).then((q) => JSON.stringify(q), (e: Error) => `query failed: ${e.message}`);
+    lines.push(`  ${id}: ${status} ${state}`);
+  }
+  if (run.allocator) lines.push(`  allocator: ${JSON.stringify(run.allocator.dispatcher.counts())}, grants ${run.allocator.granted}`);
+  if (run.intake) lines.push(`  intake: started ${run.intake.started}, duplicates ${run.intake.duplicates}`);
+  console.error(lines.join('\n'));
 }
 
 /** No task granted twice; per unit, in grant order, each grant's task finished before the unit's next grant. */

@@ -12,6 +12,9 @@ import type { Kafka } from 'kafkajs';
 import type { Client } from '@temporalio/client';
 import { ROOT, CLI } from '../helpers/cli.js';
 import { loadScenario } from '../../cli/load-scenario.js';
+import { createPolicy } from '../../allocation/registry.js';
+import type { Scenario } from '../../model/scenario.js';
+import { startLiveRun, type LiveRun, type LiveRunOptions } from '../../workers/live-run.js';
 import { parseEvent, type AnyEvent } from '../../workers/topics.js';
 
 export const FIXTURE = join(ROOT, 'test', 'fixtures', 'live-small.yaml');
@@ -150,4 +153,27 @@ export function spawnCli(args: string[], logName: string): ChildProcess & { outp
     if (process.env.LIVE_TEST_VERBOSE) process.stderr.write(`[${logName}] ${d}`);
   });
   return Object.assign(child, { output });
+}
+
+/**
+ * A live run of `scenario` on the test servers (its policy, speed 180 unless
+ * `extra` says otherwise), returned once every demand event's case completed.
+ * A run that does not finish in time is stopped before the error is thrown.
+ */
+export async function runToCompletion(
+  name: string, scenario: Scenario, logger: Logger, extra: Partial<LiveRunOptions> = {}, timeoutMs = 120_000,
+): Promise<{ run: LiveRun; runId: string }> {
+  const runId = newRunId(name);
+  const run = await startLiveRun({
+    scenario, policy: createPolicy(scenario), brokers: BROKERS, temporalAddress: TEMPORAL, runId, speed: 180, logger, startDelayMs: 1000, ...extra,
+  });
+  try {
+    await run.produced;
+    const tally = run.collector!.tally;
+    await waitFor(() => tally.demand.size > 0 && tally.cases.size >= tally.demand.size, timeoutMs, 'every case to complete');
+  } catch (err) {
+    await run.stop().catch(() => undefined);
+    throw err;
+  }
+  return { run, runId };
 }

@@ -20,11 +20,11 @@ import { KeyedStream, Stream, taskKey } from '../../simulator/random.js';
 import { sample } from '../../simulator/distributions.js';
 import type { TaskRecord } from '../../simulator/engine.js';
 import type { Scenario } from '../../model/scenario.js';
-import { startLiveRun, type LiveRun } from '../../workers/live-run.js';
+import type { LiveRun } from '../../workers/live-run.js';
 import { topicNames, type CaseCompletedEvent, type DemandEvent, type GrantEvent, type TaskFinishedEvent } from '../../workers/topics.js';
 import { caseWorkflowBundle, installTemporalRuntime } from '../../workers/temporal-worker.js';
 import { ROOT } from '../helpers/cli.js';
-import { exclusiveLiveTests, BROKERS, TEMPORAL, infraUp, listWorkflows, newRunId, readTopic, smallScenario, testLogger, waitFor } from './live-helpers.js';
+import { exclusiveLiveTests, infraUp, listWorkflows, readTopic, runToCompletion, smallScenario, testLogger, waitFor } from './live-helpers.js';
 
 const SPEED = 180; // 3 simulated minutes per wall second: the 3-hour scenario takes 60 s
 
@@ -45,14 +45,8 @@ describe('live runtime (real Kafka + Temporal)', () => {
     infraUp();
     installTemporalRuntime(logger);
     scenario = smallScenario();
-    runId = newRunId('small');
     const t0 = Date.now();
-    run = await startLiveRun({
-      scenario, policy: createPolicy(scenario), brokers: BROKERS, temporalAddress: TEMPORAL, runId, speed: SPEED, logger, startDelayMs: 1000,
-    });
-    await run.produced;
-    const tally = run.collector!.tally;
-    await waitFor(() => tally.demand.size > 0 && tally.cases.size >= tally.demand.size, 120_000, 'every case to complete');
+    ({ run, runId } = await runToCompletion('small', scenario, logger, { speed: SPEED }));
     wallSeconds = (Date.now() - t0) / 1000;
     const t = topicNames(runId);
     demand = (await readTopic<DemandEvent>(run.kafka, t.demand)).events;
