@@ -146,9 +146,23 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   const branches = new KeyedStream(seed, Stream.branches);
   const failures = new KeyedStream(seed, Stream.failures);
 
+  /**
+   * Grants that came before their task was marked waiting. That happens when a workflow task
+   * times out after publishing the request (a slow local activity during a broker outage): the
+   * grant is then in the history before the retried workflow task, and it reaches the handler
+   * as soon as the handler is set, before the walk re-enters the step. Dropping it would leave
+   * the case waiting forever and the unit held.
+   */
+  const early: Record<string, GrantSignal> = {};
+  /** the task id names a step entry this run has not made yet (not one already done) */
+  const ahead = (taskId: string) => {
+    const [step, n] = taskId.slice(caseId.length + 1).split('/').map(Number);
+    return taskId.startsWith(`${caseId}/`) && step >= 0 && step < st.visits.length && n >= st.visits[step];
+  };
   setHandler(grantSignal, (g) => {
-    // a grant for a task not waiting is a re-sent one (allocator restart): ignore it
-    if (g.taskId in st.waiting && st.waiting[g.taskId] === null) st.waiting[g.taskId] = g;
+    if (st.waiting[g.taskId] === null) st.waiting[g.taskId] = g;
+    else if (!(g.taskId in st.waiting) && ahead(g.taskId)) early[g.taskId] = g;
+    // a grant for a task done or already granted is a re-sent one (allocator restart): ignore it
     else log.debug('ignored grant', { taskId: g.taskId, grantId: g.grantId });
   });
   setHandler(stateQuery, () => ({ waiting: Object.keys(st.waiting), tasks: st.tasks, wait: st.wait, breached: st.breached }));
@@ -173,8 +187,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     const visit = mayRevisit ? n : 0;
     const taskId = `${caseId}/${stepIndex}/${n}`;
     const ident = { v: 1 as const, taskId, caseId, process: proc.id, processIndex, step: stepIndex, visit, skill: step.skill };
-    const enqueue = now();
-    st.waiting[taskId] = null;
+    const granted = early[taskId];
+    delete early[taskId];
+    // the request of an early grant went out before the grant's time
+    const enqueue = granted ? Math.min(now(), granted.at) : now();
+    st.waiting[taskId] = granted ?? null;
     const request: TaskRequestedEvent = { ...ident, type: 'task.requested', at: enqueue, deadline, clock };
     await acts.publishTaskEvent(request);
     await condition(() => st.waiting[taskId] !== null);
