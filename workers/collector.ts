@@ -17,6 +17,7 @@ import type { Metrics } from '../metrics/registry.js';
 import type { ReplicationFigures, TimeSeries } from '../simulator/run-stats.js';
 import { resilienceOf } from '../simulator/resilience.js';
 import { liveTimeSeries } from './live-timeseries.js';
+import { RecentIds } from './recent-ids.js';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
 import { QuantileSketch } from '../simulator/quantile-sketch.js';
 import { ShiftCalendar } from '../simulator/shift-calendar.js';
@@ -33,6 +34,16 @@ export interface CollectorOptions {
   instance?: string;
 }
 
+/** Ids remembered per kind when a tally keeps no records: far more than Kafka redelivers after a rebalance. */
+const RECENT = 200_000;
+
+/**
+ * The run's events, deduplicated by id. With `retain` (the default) it keeps
+ * every demand, task and case record, for the result document at the end of
+ * a run. Without, as in the long-running `autoshift allocator` service, it
+ * keeps counts and the most recent ids only, so its memory does not grow with
+ * the run; `figures` and `document` are then unavailable.
+ */
 export class LiveTally {
   readonly demand = new Map<string, number>(); // demand id → arrival
   readonly arrivedBy: Map<string, number>[];
@@ -40,17 +51,54 @@ export class LiveTally {
   readonly tasks = new Map<string, TaskFinishedEvent>();
   /** task id → when it asked for a unit, on which queue, and when it started (Infinity: waiting) */
   readonly requested = new Map<string, { at: number; skill: number; start: number }>();
-  breaches = 0;
+  /** cases past their due date */
+  readonly breached: Set<string> | RecentIds;
   events = 0;
   /** largest simulated time seen in any event */
   latest = 0;
+  readonly retain: boolean;
+  private readonly recent: { demand: RecentIds; cases: RecentIds; tasks: RecentIds } | null;
+  private readonly count = { arrived: 0, completed: 0, tasks: 0 };
 
-  constructor(readonly scenario: Scenario) {
+  constructor(readonly scenario: Scenario, options: { retain?: boolean } = {}) {
+    this.retain = options.retain ?? true;
     this.arrivedBy = scenario.processes.map(() => new Map());
+    this.recent = this.retain ? null : { demand: new RecentIds(RECENT), cases: new RecentIds(RECENT), tasks: new RecentIds(RECENT) };
+    this.breached = this.retain ? new Set() : new RecentIds(RECENT);
   }
 
-  add(ev: AnyEvent): void {
+  /** Distinct demand events, completed cases and finished tasks seen so far. */
+  counts(): { arrived: number; completed: number; tasks: number } {
+    return { ...this.count };
+  }
+
+  /** Records the event; false if it is one already recorded (a redelivery or a retried publish). */
+  add(ev: AnyEvent): boolean {
     this.events++;
+    const fresh = this.isNew(ev);
+    if (fresh) {
+      if (ev.type === EventType.demand) this.count.arrived++;
+      else if (ev.type === EventType.caseCompleted) this.count.completed++;
+      else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) this.count.tasks++;
+      else if (ev.type === EventType.slaBreached) this.breached.add(ev.caseId);
+    }
+    if (this.retain) this.keep(ev);
+    return fresh;
+  }
+
+  private isNew(ev: AnyEvent): boolean {
+    const r = this.recent;
+    switch (ev.type) {
+      case EventType.demand: return r ? r.demand.add(ev.id) : !this.demand.has(ev.id);
+      case EventType.caseCompleted: return r ? r.cases.add(ev.caseId) : !this.cases.has(ev.caseId);
+      case EventType.taskDone:
+      case EventType.taskFailed: return r ? r.tasks.add(ev.taskId) : !this.tasks.has(ev.taskId);
+      case EventType.slaBreached: return !this.breached.has(ev.caseId);
+      default: return true;
+    }
+  }
+
+  private keep(ev: AnyEvent): void {
     switch (ev.type) {
       case EventType.demand: {
         this.demand.set(ev.id, ev.at);
@@ -69,7 +117,6 @@ export class LiveTally {
         this.latest = Math.max(this.latest, ev.end);
         break;
       case EventType.caseCompleted: this.cases.set(ev.caseId, ev); this.latest = Math.max(this.latest, ev.end); break;
-      case EventType.slaBreached: this.breaches++; break;
       default: break;
     }
   }
@@ -98,6 +145,7 @@ export class LiveTally {
 
   /** The figures of the run up to simulated time `until` (default: the horizon). */
   figures(until = this.scenario.horizon): ReplicationFigures {
+    if (!this.retain) throw new Error('this tally keeps no records (retain: false): it has counts, not figures');
     const s = this.scenario;
     const warm = s.warmup;
     const window = Math.max(1e-9, until - warm);
@@ -207,12 +255,17 @@ export interface CollectorService {
   stop(): Promise<void>;
 }
 
+export interface CollectorRetention {
+  /** keep every record for the result document (default); false: counts and recent ids only */
+  retain?: boolean;
+}
+
 /** Follows the run's demand, tasks and cases topics into a LiveTally (and the outcome metrics). */
-export async function startCollector(options: CollectorOptions): Promise<CollectorService> {
+export async function startCollector(options: CollectorOptions & CollectorRetention): Promise<CollectorService> {
   const { scenario, kafka, runId, metrics } = options;
   const log = options.logger.child({ component: 'collector' });
   const topics = topicNames(runId);
-  const tally = new LiveTally(scenario);
+  const tally = new LiveTally(scenario, { retain: options.retain });
   const consumer: Consumer = kafka.consumer({
     groupId: `autoshift.${runId}.collector.${options.instance ?? Date.now().toString(36)}`, maxWaitTimeInMs: 50, sessionTimeout: 15_000, heartbeatInterval: 1000,
   });
@@ -224,9 +277,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     eachMessage: async ({ message }) => {
       let ev: AnyEvent;
       try { ev = parseEvent(message.value); } catch { return; } // intake dead-letters bad demand
-      const fresh = ev.type === EventType.caseCompleted ? !tally.cases.has(ev.caseId)
-        : ev.type === EventType.taskDone || ev.type === EventType.taskFailed ? !tally.tasks.has(ev.taskId) : true;
-      tally.add(ev);
+      const fresh = tally.add(ev);
       if (metrics && fresh) {
         if (ev.type === EventType.caseCompleted) { metrics.casesCompleted.inc({ process: ev.process }); metrics.cycle.observe({ process: ev.process }, ev.end - ev.arrival); }
         else if (ev.type === EventType.slaBreached) metrics.slaBreaches.inc({ process: ev.process });
@@ -241,7 +292,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     tally,
     async stop() {
       await consumer.disconnect().catch(() => undefined);
-      log.info({ events: tally.events, cases: tally.cases.size }, 'collector stopped');
+      log.info({ events: tally.events, ...tally.counts() }, 'collector stopped');
     },
   };
 }

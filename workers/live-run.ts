@@ -58,6 +58,8 @@ export interface LiveRunOptions {
   taskQueue?: string;
   reportStarted?: boolean;
   maxHistory?: number;
+  /** the collector keeps every record for the result document (default); false: counts only, memory flat */
+  retainOutcomes?: boolean;
   /** the bots' work, done by the worker (default: simulated bots, workers/bot-activities.ts); where a real robot plugs in */
   bots?: BotActivities;
   /** allocator instance id (grant id prefix) */
@@ -126,7 +128,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     ? await startIntake({ scenario, kafka, client, runId, taskQueue, logger, metrics, reportStarted: options.reportStarted, maxHistory: options.maxHistory })
     : undefined;
   if (intake) stops.intake = () => intake.stop();
-  const collector = services.has('collector') ? await startCollector({ scenario, kafka, runId, logger, metrics }) : undefined;
+  const collector = services.has('collector') ? await startCollector({ scenario, kafka, runId, logger, metrics, retain: options.retainOutcomes }) : undefined;
   if (collector) stops.collector = () => collector.stop();
 
   const learn = options.clock === null;
@@ -155,8 +157,8 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
       const t = ((Date.now() - clock.startWallMs) * clock.speed) / 1000;
       const parts = [`t=${fmtHours(Math.max(0, t))}/${fmtHours(scenario.horizon)}`];
       if (collector) {
-        const tl = collector.tally;
-        parts.push(`arrived ${tl.demand.size}`, `completed ${tl.cases.size}`, `tasks ${tl.tasks.size}`);
+        const c = collector.tally.counts();
+        parts.push(`arrived ${c.arrived}`, `completed ${c.completed}`, `tasks ${c.tasks}`);
       }
       if (intake) parts.push(`started ${intake.started}`);
       if (allocator) {
