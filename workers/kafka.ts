@@ -14,6 +14,14 @@ export interface KafkaOptions {
   logger: Logger;
 }
 
+/**
+ * kafkajs warnings that say nothing to an operator here: every idempotent producer warns that its
+ * bounded retries "may invalidate EoS guarantees", but a send that runs out of retries is retried
+ * whole by its caller (ReliableProducer, TransactionalLog, or Temporal for an activity), with the
+ * same producer id and sequence, so nothing is duplicated or lost.
+ */
+const QUIET_WARNINGS = ['Limiting retries for the idempotent producer'];
+
 export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka {
   const log = logger.child({ component: 'kafkajs' });
   return new Kafka({
@@ -26,7 +34,7 @@ export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka 
     logCreator: () => ({ level, log: entry }) => {
       const { message, ...extra } = entry;
       if (level <= logLevel.ERROR) log.error(extra, message);
-      else if (level === logLevel.WARN) log.warn(extra, message);
+      else if (level === logLevel.WARN && !QUIET_WARNINGS.some((w) => message.startsWith(w))) log.warn(extra, message);
       else log.debug(extra, message);
     },
   });
