@@ -17,8 +17,8 @@ export interface KafkaOptions {
 /**
  * kafkajs warnings that say nothing to an operator here: every idempotent producer warns that its
  * bounded retries "may invalidate EoS guarantees", but a send that runs out of retries is retried
- * whole by its caller (ReliableProducer, TransactionalLog, or Temporal for an activity), with the
- * same producer id and sequence, so nothing is duplicated or lost.
+ * whole by its caller (ReliableProducer, TransactionalLog, or Temporal for an activity), so nothing
+ * is lost; a message that this writes twice is dropped by its consumers, which deduplicate by id.
  */
 const QUIET_WARNINGS = ['Limiting retries for the idempotent producer'];
 
