@@ -1,23 +1,25 @@
 /**
  * The discrete-event engine of the `sim` runtime: virtual time jumps from
  * event to event of a (time, seq) calendar. Cases walk their process graph;
- * each step waits in its skill's queue for a unit; units are granted by the
- * policy's allocation at decision epochs and take work FIFO/EDF/by priority.
- * Statistics stream: nothing per case survives the case unless an event log
- * sink is given.
+ * each step waits in its skill's queue for a unit. Units, queues, capacity
+ * and the policy's allocations are the unit board's (simulator/unit-board.ts,
+ * which the live allocator drives too); the engine times them, draws the
+ * durations and keeps the statistics. Nothing per case survives the case
+ * unless an event log sink is given.
  */
 import type { Scenario, Step } from '../model/scenario.js';
-import type { Policy, Snapshot } from '../allocation/policy.js';
-import { enforceConstraints } from '../allocation/constraints.js';
+import type { Policy } from '../allocation/policy.js';
 import { EventCalendar } from './calendar.js';
-import { FifoQueue, KeyedQueue, type TaskQueue } from './task-queue.js';
+import type { TaskQueue } from './task-queue.js';
 import { KeyedStream, Stream, taskKey } from './random.js';
 import { createArrivalStream, type ArrivalStream } from './demand.js';
-import { sample, distributionMean } from './distributions.js';
-import { ShiftCalendar } from './shift-calendar.js';
-import { TimeWeighted } from './time-weighted.js';
+import { sample } from './distributions.js';
+import type { TimeWeighted } from './time-weighted.js';
 import { RunStats } from './run-stats.js';
-import { buildSnapshot, type DecisionRecord } from './snapshot.js';
+import type { DecisionRecord } from './snapshot.js';
+import { UnitBoard } from './unit-board.js';
+
+export { UnitState } from './unit-board.js';
 
 export interface TaskRecord {
   caseId: string;
@@ -43,8 +45,6 @@ export interface EngineOptions {
 }
 
 const ARRIVAL = 0, DONE = 1, SAMPLE = 2, EPOCH = 3, SHIFT = 4, CAPACITY = 5, DISRUPTION = 6, SWITCHED = 7, WARMUP_END = 8;
-const IDLE = 0, BUSY = 1, OFF = 2, SWITCHING = 3;
-const NO_PENDING = -2;
 
 export interface Frame { join: number; remaining: number; parent: Frame | null }
 
@@ -66,6 +66,8 @@ export interface CaseState {
 export interface Task {
   key: number;
   seq: number;
+  /** the case's due date (what the unit board reads for SLA slack) */
+  deadline: number;
   kase: CaseState;
   step: Step;
   visit: number;
@@ -79,9 +81,10 @@ export class Engine {
   readonly scenario: Scenario;
   readonly policy: Policy;
   readonly stats: RunStats;
+  /** units, queues, capacity and allocation */
+  readonly board: UnitBoard<Task>;
   now = 0;
   events = 0;
-  epoch = 0;
 
   private readonly cal = new EventCalendar<null>(4096);
   private readonly arrivals: ArrivalStream[];
@@ -89,117 +92,50 @@ export class Engine {
   private readonly durations: KeyedStream;
   private readonly branches: KeyedStream;
   private readonly failures: KeyedStream;
-  readonly queues: TaskQueue<Task>[];
-  private taskSeq = 0;
   /** finished tasks, reused: a long run allocates no task objects once warm */
   private readonly freeTasks: Task[] = [];
   /** per process: can a case visit a step twice (a loop, or a bot retry at the same step)? */
   private readonly mayRevisit: boolean[];
-  private readonly priorityKey: number[][];
-
-  // units
-  readonly unitPool: Int32Array;
-  readonly unitState: Uint8Array;
-  readonly unitQueue: Int32Array;
-  private readonly unitPending: Int32Array;
-  private readonly unitWantsOff: Uint8Array;
+  /** the task each unit works on */
   readonly unitTask: (Task | null)[];
-  private readonly unitName: string[];
-  private readonly poolFirstUnit: number[];
-  private readonly idle: number[][]; // per (pool * (Q + 1) + queue|Q for flexible)
-  private readonly idlePos: Int32Array;
-  private readonly poolsForQueue: number[][];
-  private readonly calendars: ShiftCalendar[];
-  private readonly onDuty: boolean[];
-  readonly activeCount: number[];
-  private readonly slowdown: number[];
-  readonly activeDisruptions = new Set<number>();
 
-  // time-weighted measures
+  // the board's measures, read by RunStats
+  readonly queues: TaskQueue<Task>[];
   readonly backlog: TimeWeighted; // per queue
   readonly busy: TimeWeighted; // per pool
   readonly available: TimeWeighted; // per pool
   readonly rostered: TimeWeighted; // per pool
-  readonly busyOn: Int32Array; // pool * Q + queue
-  readonly arrivalsThisEpoch: Int32Array; // per queue
-  readonly arrivalsHistory: number[][]; // per queue
-  readonly meanService: { human: number[]; bot: number[] };
-  readonly costOfDelay: number[];
-  private readonly historyCap: number;
-  /** dedicated units serve only their queue (the last allocation said so) */
-  private strict = false;
 
   constructor(private readonly options: EngineOptions) {
     const { scenario, policy, seed } = options;
     this.scenario = scenario;
     this.policy = policy;
-    const Q = scenario.skills.length;
-    const P = scenario.pools.length;
     this.stats = new RunStats(scenario);
     this.arrivals = scenario.demand.map((d) => createArrivalStream(d, scenario, seed));
     this.nextCaseNo = scenario.processes.map(() => 0);
     this.durations = new KeyedStream(seed, Stream.durations);
     this.branches = new KeyedStream(seed, Stream.branches);
     this.failures = new KeyedStream(seed, Stream.failures);
-    this.queues = scenario.skills.map(() => (policy.dispatch === 'fifo' ? new FifoQueue<Task>() : new KeyedQueue<Task>()));
-
-    // cμ index per (process, step): cost of delay per second over mean service seconds
-    this.priorityKey = scenario.processes.map((p) => p.steps.map((s) => {
-      const mean = Math.max(1e-9, distributionMean(s.humanDuration));
-      return -(p.costOfDelayPerHour / mean);
-    }));
-
     this.mayRevisit = scenario.processes.map((p) => hasCycle(p.steps));
-
-    const total = scenario.pools.reduce((n, p) => n + p.size, 0);
-    this.unitPool = new Int32Array(total);
-    this.unitState = new Uint8Array(total).fill(OFF);
-    this.unitQueue = new Int32Array(total).fill(-1);
-    this.unitPending = new Int32Array(total).fill(NO_PENDING);
-    this.unitWantsOff = new Uint8Array(total);
-    this.unitTask = new Array(total).fill(null);
-    this.unitName = new Array(total);
-    this.idlePos = new Int32Array(total).fill(-1);
-    this.poolFirstUnit = [];
-    let u = 0;
-    for (const pool of scenario.pools) {
-      this.poolFirstUnit.push(u);
-      for (let k = 0; k < pool.size; k++, u++) {
-        this.unitPool[u] = pool.index;
-        this.unitName[u] = `${pool.id}#${k + 1}`;
-      }
-    }
-    this.idle = Array.from({ length: P * (Q + 1) }, () => []);
-    // bots first (cheapest, tireless), then people; scenario order within a kind
-    this.poolsForQueue = scenario.skills.map((_, q) => scenario.pools
-      .filter((p) => p.skills.includes(q))
-      .sort((a, b) => (a.kind === b.kind ? a.index - b.index : a.kind === 'bot' ? -1 : 1))
-      .map((p) => p.index));
-    this.calendars = scenario.pools.map((p) => new ShiftCalendar(p.shifts));
-    this.onDuty = scenario.pools.map(() => false);
-    this.activeCount = scenario.pools.map(() => 0);
-    this.slowdown = scenario.pools.map(() => 1);
-    this.backlog = new TimeWeighted(Q);
-    this.busy = new TimeWeighted(P);
-    this.available = new TimeWeighted(P);
-    this.rostered = new TimeWeighted(P);
-    this.busyOn = new Int32Array(P * Q);
-    this.arrivalsThisEpoch = new Int32Array(Q);
-    this.arrivalsHistory = scenario.skills.map(() => []);
-    const meanOver = (q: number, pick: (s: Step) => number) => {
-      const xs = scenario.processes.flatMap((p) => p.steps.filter((s) => s.skill === q).map(pick));
-      return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
-    };
-    this.meanService = {
-      human: scenario.skills.map((_, q) => meanOver(q, (s) => distributionMean(s.humanDuration))),
-      bot: scenario.skills.map((_, q) => meanOver(q, (s) => distributionMean(s.botDuration))),
-    };
-    this.costOfDelay = scenario.skills.map((_, q) => {
-      const xs = scenario.processes.flatMap((p) => p.steps.filter((s) => s.skill === q).map(() => p.costOfDelayPerHour));
-      return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+    this.board = new UnitBoard<Task>(scenario, {
+      policy,
+      clock: this,
+      host: {
+        startWork: (task, u) => this.startTask(u, task),
+        switchOver: (u, until) => this.cal.schedule(until, SWITCHED, u),
+      },
+      disruptions: 'schedule',
     });
-    this.historyCap = scenario.rebalanceEvery > 0 ? Math.min(4032, Math.ceil((2 * 604_800) / scenario.rebalanceEvery)) : 0;
+    this.unitTask = new Array(this.board.unitPool.length).fill(null);
+    this.queues = this.board.queues;
+    this.backlog = this.board.backlog;
+    this.busy = this.board.busy;
+    this.available = this.board.available;
+    this.rostered = this.board.rostered;
   }
+
+  /** decision epochs so far */
+  get epoch(): number { return this.board.epoch; }
 
   /** Schedules the first events. Call once before `runUntil`. */
   start(): void {
@@ -234,9 +170,9 @@ export class Engine {
         case ARRIVAL: this.onArrival(arg); break;
         case DONE: this.onDone(arg); break;
         case SAMPLE: this.onSample(); break;
-        case EPOCH: this.decide(this.epoch === 0 ? 'start' : 'periodic', true); break;
+        case EPOCH: this.decide(this.board.epoch === 0 ? 'start' : 'periodic', true); break;
         case SHIFT: this.onShift(arg); break;
-        case CAPACITY: this.reconcile(arg); break;
+        case CAPACITY: this.board.reconcile(arg); break;
         case DISRUPTION: this.onDisruption(arg >> 1, (arg & 1) === 0); break;
         case SWITCHED: this.onSwitched(arg); break;
         case WARMUP_END: this.onWarmupEnd(); break;
@@ -283,39 +219,17 @@ export class Engine {
     }
     const step = this.scenario.processes[kase.process].steps[stepIndex];
     const visit = kase.visits ? kase.visits[stepIndex]++ : 0;
-    const q = step.skill;
-    const key = this.policy.dispatch === 'fifo' ? this.now
-      : this.policy.dispatch === 'edf' ? kase.deadline
-        : this.priorityKey[kase.process][stepIndex];
+    const now = this.now;
     let task = this.freeTasks.pop();
     if (task) {
-      task.key = key; task.seq = this.taskSeq++; task.kase = kase; task.step = step; task.visit = visit;
-      task.frame = frame; task.enqueued = this.now; task.start = 0; task.failed = false;
+      task.deadline = kase.deadline; task.kase = kase; task.step = step; task.visit = visit;
+      task.frame = frame; task.enqueued = now; task.start = 0; task.failed = false;
     } else {
-      task = { key, seq: this.taskSeq++, kase, step, visit, frame, enqueued: this.now, start: 0, failed: false };
+      task = { key: now, seq: 0, deadline: kase.deadline, kase, step, visit, frame, enqueued: now, start: 0, failed: false };
     }
-    this.arrivalsThisEpoch[q]++;
-    // a free unit takes it at once, bots first
-    const pools = this.poolsForQueue[q];
-    const Q1 = this.scenario.skills.length + 1;
-    for (let i = 0; i < pools.length; i++) {
-      const p = pools[i];
-      let set = this.idle[p * Q1 + q];
-      if (set.length === 0) set = this.idle[p * Q1 + Q1 - 1];
-      if (set.length === 0 && !this.strict) {
-        // units dedicated elsewhere help when their own queue is empty (they are idle, so it is)
-        const skills = this.scenario.pools[p].skills;
-        for (let k = 0; k < skills.length && set.length === 0; k++) set = this.idle[p * Q1 + skills[k]];
-      }
-      if (set.length > 0) {
-        const u = set[set.length - 1];
-        this.removeIdle(u);
-        this.startTask(u, task);
-        return;
-      }
-    }
-    this.queues[q].push(task);
-    this.backlog.add(q, 1, this.now);
+    // the board sets its queue order; a free unit takes it at once, or it waits in its skill's queue
+    const u = this.board.offer(task, step.skill, kase.process, stepIndex);
+    if (u >= 0) this.startTask(u, task);
   }
 
   private leave(kase: CaseState, frame: Frame | null): void {
@@ -328,8 +242,10 @@ export class Engine {
     if (kase.counted) this.stats.caseDone(kase, this.now, this.scenario.processes[kase.process].sla);
   }
 
+  /** Unit u (the board has marked it busy) works on the task: draws its duration and outcome. */
   private startTask(u: number, task: Task): void {
-    const p = this.unitPool[u];
+    const board = this.board;
+    const p = board.unitPool[u];
     const pool = this.scenario.pools[p];
     const now = this.now;
     task.start = now;
@@ -338,26 +254,21 @@ export class Engine {
     const step = task.step;
     const rng = this.durations.open(task.kase.process, task.kase.no, taskKey(step.index, task.visit));
     const isBot = pool.kind === 'bot';
-    const duration = sample(isBot ? step.botDuration : step.humanDuration, rng) * this.slowdown[p];
+    const duration = sample(isBot ? step.botDuration : step.humanDuration, rng) * board.slowdown[p];
     task.failed = isBot && pool.failureRate > 0
       && this.failures.open(task.kase.process, task.kase.no, taskKey(step.index, task.visit)).next() < pool.failureRate;
-    this.unitState[u] = BUSY;
     this.unitTask[u] = task;
-    this.busy.add(p, 1, now);
-    this.busyOn[p * this.scenario.skills.length + step.skill]++;
     this.cal.schedule(now + duration, DONE, u);
   }
 
   private onDone(u: number): void {
     const task = this.unitTask[u]!;
-    const p = this.unitPool[u];
-    const pool = this.scenario.pools[p];
+    const board = this.board;
+    const pool = this.scenario.pools[board.unitPool[u]];
     const now = this.now;
     const kase = task.kase;
     const step = task.step;
     this.unitTask[u] = null;
-    this.busy.add(p, -1, now);
-    this.busyOn[p * this.scenario.skills.length + step.skill]--;
     const service = now - task.start;
     kase.cost += (service * pool.costPerHour) / 3600;
     kase.tasks++;
@@ -367,13 +278,13 @@ export class Engine {
       this.options.onTask({
         caseId: `${this.scenario.processes[kase.process].id}-${kase.no}`,
         process: this.scenario.processes[kase.process].id,
-        activity: step.id, resource: this.unitName[u], pool: pool.id,
+        activity: step.id, resource: board.unitName[u], pool: pool.id,
         enqueue: task.enqueued, start: task.start, end: now, outcome: task.failed ? 'bot-failed' : 'done',
       });
     }
     // the unit first: it is free before the case moves on
-    this.unitState[u] = IDLE;
-    this.afterWork(u);
+    const next = board.free(u);
+    if (next) this.startTask(u, next);
     this.advance(task);
     this.freeTasks.push(task);
   }
@@ -405,236 +316,38 @@ export class Engine {
     }
   }
 
-  // ---- units --------------------------------------------------------------
-
-  /** A unit has just become free (or available): off duty, switch queue, or take the next task. */
-  private afterWork(u: number): void {
-    const p = this.unitPool[u];
-    if (this.unitWantsOff[u]) {
-      this.unitWantsOff[u] = 0;
-      this.unitState[u] = OFF;
-      this.available.add(p, -1, this.now);
-      return;
-    }
-    const pending = this.unitPending[u];
-    if (pending !== NO_PENDING) {
-      this.unitPending[u] = NO_PENDING;
-      this.switchTo(u, pending);
-      return;
-    }
-    this.takeWork(u);
-  }
-
-  private takeWork(u: number): void {
-    const p = this.unitPool[u];
-    const Q = this.scenario.skills.length;
-    const q = this.unitQueue[u];
-    let best = -1;
-    if (q >= 0 && this.queues[q].size > 0) {
-      best = q;
-    } else if (q < 0 || !this.strict) {
-      let bk = Infinity, bs = Infinity;
-      const skills = this.scenario.pools[p].skills;
-      for (let i = 0; i < skills.length; i++) {
-        const head = this.queues[skills[i]].peek();
-        if (head && (head.key < bk || (head.key === bk && head.seq < bs))) { bk = head.key; bs = head.seq; best = skills[i]; }
-      }
-    }
-    if (best >= 0) {
-      const task = this.queues[best].pop()!;
-      this.backlog.add(best, -1, this.now);
-      this.startTask(u, task);
-      return;
-    }
-    this.unitState[u] = IDLE;
-    const set = this.idle[p * (Q + 1) + (q >= 0 ? q : Q)];
-    this.idlePos[u] = set.length;
-    set.push(u);
-  }
-
-  private removeIdle(u: number): void {
-    const Q = this.scenario.skills.length;
-    const q = this.unitQueue[u];
-    const set = this.idle[this.unitPool[u] * (Q + 1) + (q >= 0 ? q : Q)];
-    const i = this.idlePos[u];
-    const last = set.pop()!;
-    if (last !== u) { set[i] = last; this.idlePos[last] = i; }
-    this.idlePos[u] = -1;
-  }
-
-  private switchTo(u: number, q: number): void {
-    const pool = this.scenario.pools[this.unitPool[u]];
-    const changes = this.unitQueue[u] !== q;
-    this.unitQueue[u] = q;
-    if (changes && pool.kind === 'human' && pool.switchOver > 0) {
-      this.unitState[u] = SWITCHING;
-      this.cal.schedule(this.now + pool.switchOver, SWITCHED, u);
-    } else {
-      this.takeWork(u);
-    }
-  }
+  // ---- units, capacity, allocation (the board's rules, timed here) ----------
 
   private onSwitched(u: number): void {
-    if (this.unitState[u] !== SWITCHING) return;
-    this.unitState[u] = IDLE;
-    this.afterWork(u);
+    const next = this.board.switched(u);
+    if (next) this.startTask(u, next);
   }
 
-  // ---- capacity: shifts, absences, outages --------------------------------
-
   private onShift(p: number): void {
-    const cal = this.calendars[p];
-    this.onDuty[p] = cal.onDuty(this.now);
-    this.rostered.set(p, this.onDuty[p] ? this.scenario.pools[p].size : 0, this.now);
-    this.reconcile(p);
-    const next = cal.nextChange(this.now);
+    const next = this.board.shift(p);
     if (next <= this.scenario.horizon) this.cal.schedule(next, SHIFT, p);
   }
 
-  /** Units of pool p that should be available now. */
-  targetAvailable(p: number): number {
-    if (!this.onDuty[p]) return 0;
-    const pool = this.scenario.pools[p];
-    const t = this.now;
-    let away = 0;
-    for (const a of pool.absences) if (t >= a.start && t < a.end) away += a.units;
-    for (const d of this.scenario.disruptions) {
-      if (d.pool === p && (d.kind === 'absence' || d.kind === 'outage') && t >= d.start && t < d.end) away += d.units;
-    }
-    return Math.max(0, pool.size - away);
-  }
-
-  private reconcile(p: number): void {
-    const target = this.targetAvailable(p);
-    const first = this.poolFirstUnit[p];
-    const size = this.scenario.pools[p].size;
-    let active = this.activeCount[p];
-    // too many: idle units go first, then switching ones, then busy ones finish their task
-    for (let pass = 0; pass < 3 && active > target; pass++) {
-      for (let u = first + size - 1; u >= first && active > target; u--) {
-        const st = this.unitState[u];
-        if (this.unitWantsOff[u] || st === OFF) continue;
-        if (pass === 0 && st === IDLE) { this.removeIdle(u); this.unitState[u] = OFF; this.available.add(p, -1, this.now); active--; }
-        else if (pass === 1 && st === SWITCHING) { this.unitState[u] = OFF; this.available.add(p, -1, this.now); active--; }
-        else if (pass === 2 && st === BUSY) { this.unitWantsOff[u] = 1; active--; }
-      }
-    }
-    // too few: busy units about to leave stay, then off units come back
-    for (let u = first; u < first + size && active < target; u++) {
-      if (this.unitWantsOff[u]) { this.unitWantsOff[u] = 0; active++; }
-    }
-    for (let u = first; u < first + size && active < target; u++) {
-      if (this.unitState[u] !== OFF) continue;
-      active++;
-      this.available.add(p, 1, this.now);
-      this.unitState[u] = IDLE;
-      if (this.unitPending[u] !== NO_PENDING) { this.unitQueue[u] = this.unitPending[u]; this.unitPending[u] = NO_PENDING; }
-      this.takeWork(u);
-    }
-    this.activeCount[p] = active;
-  }
-
   private onDisruption(d: number, begins: boolean): void {
-    const x = this.scenario.disruptions[d];
-    if (begins) this.activeDisruptions.add(d); else this.activeDisruptions.delete(d);
-    if (x.kind === 'slowdown' && x.pool >= 0) {
-      let f = 1;
-      for (const i of this.activeDisruptions) {
-        const y = this.scenario.disruptions[i];
-        if (y.kind === 'slowdown' && y.pool === x.pool) f *= y.factor;
-      }
-      this.slowdown[x.pool] = f;
-    }
-    if (x.pool >= 0) this.reconcile(x.pool);
+    this.board.disruption(d, begins);
     this.stats.disruptionEdge(d, begins, this.now);
-    this.decide(`${x.label} ${begins ? 'begins' : 'ends'}`, false);
+    this.decide(`${this.scenario.disruptions[d].label} ${begins ? 'begins' : 'ends'}`, false);
   }
-
-  // ---- allocation ---------------------------------------------------------
 
   private decide(trigger: string, periodic: boolean): void {
     const s = this.scenario;
-    if (periodic && this.epoch > 0) {
-      for (let q = 0; q < s.skills.length; q++) {
-        const hist = this.arrivalsHistory[q];
-        hist.push(this.arrivalsThisEpoch[q]);
-        if (hist.length > this.historyCap) hist.shift();
-      }
-      this.arrivalsThisEpoch.fill(0);
-    }
-    const snapshot: Snapshot = buildSnapshot(this, trigger, s.rebalanceEvery);
-    const decision = this.policy.decide(snapshot);
-    const assign = enforceConstraints(decision.assign, snapshot);
-    this.strict = decision.strict === true;
-    this.apply(assign);
+    const { snapshot, decision, assign } = this.board.decide(trigger, periodic);
     if (this.options.onDecision) {
       this.options.onDecision({
-        time: this.now, epoch: this.epoch, trigger, policy: this.policy.name, reason: decision.reason,
+        time: this.now, epoch: snapshot.epoch, trigger, policy: this.policy.name, reason: decision.reason,
         assign: Object.fromEntries(s.pools.map((pool) => [pool.id,
           Object.fromEntries(pool.skills.filter((q) => assign[pool.index][q] > 0).map((q) => [s.skills[q], assign[pool.index][q]]))])),
         waiting: Object.fromEntries(snapshot.queues.map((q) => [q.skill, q.waiting])),
       });
     }
-    this.epoch++;
     if (periodic && s.rebalanceEvery > 0 && this.policy.periodic !== false) {
       const next = this.now + s.rebalanceEvery;
       if (next <= s.horizon) this.cal.schedule(next, EPOCH, 0);
-    }
-  }
-
-  /** Moves units so that each pool has assign[p][q] units dedicated to queue q (the rest flexible). */
-  private apply(assign: number[][]): void {
-    const Q = this.scenario.skills.length;
-    for (const pool of this.scenario.pools) {
-      const first = this.poolFirstUnit[pool.index];
-      const want = assign[pool.index];
-      const target = (u: number) => (this.unitPending[u] !== NO_PENDING ? this.unitPending[u] : this.unitQueue[u]);
-      const have = new Array(Q).fill(0);
-      for (let u = first; u < first + pool.size; u++) { const q = target(u); if (q >= 0) have[q]++; }
-      const moved: number[] = [];
-      // release surplus from each queue, idle units first, then the rest
-      for (let q = 0; q < Q; q++) {
-        for (const wantIdle of [true, false]) {
-          for (let u = first + pool.size - 1; u >= first && have[q] > want[q]; u--) {
-            if (target(u) !== q || (this.unitState[u] === IDLE) !== wantIdle) continue;
-            have[q]--;
-            this.reassign(u, -1);
-            moved.push(u);
-          }
-        }
-      }
-      // fill deficits from flexible units: idle first, then off, then busy
-      for (let q = 0; q < Q; q++) {
-        // on-duty units first: idle, then busy on this queue already, then other busy, switching, off duty
-        for (let pass = 0; pass < 5; pass++) {
-          for (let u = first; u < first + pool.size && have[q] < want[q]; u++) {
-            if (target(u) !== -1) continue;
-            const st = this.unitState[u];
-            const ok = pass === 0 ? st === IDLE
-              : pass === 1 ? st === BUSY && this.unitTask[u]!.step.skill === q
-                : pass === 2 ? st === BUSY
-                  : pass === 3 ? st === SWITCHING : st === OFF;
-            if (!ok) continue;
-            have[q]++;
-            this.reassign(u, q);
-          }
-        }
-      }
-    }
-  }
-
-  private reassign(u: number, q: number): void {
-    const st = this.unitState[u];
-    if (st === IDLE) {
-      this.removeIdle(u);
-      this.switchTo(u, q);
-    } else if (st === OFF) {
-      this.unitQueue[u] = q;
-      this.unitPending[u] = NO_PENDING;
-    } else if (st === SWITCHING) {
-      this.unitQueue[u] = q; // still switching; lands on the new queue
-    } else {
-      this.unitPending[u] = q === this.unitQueue[u] ? NO_PENDING : q;
     }
   }
 
@@ -650,15 +363,7 @@ export class Engine {
     const next = this.now + this.scenario.sampleEvery;
     if (next <= this.scenario.horizon + 1e-9) this.cal.schedule(next, SAMPLE, 0);
   }
-
-  /** Units of pool p by state, for snapshots. */
-  unitsOf(p: number): { first: number; size: number } {
-    return { first: this.poolFirstUnit[p], size: this.scenario.pools[p].size };
-  }
-  pendingQueue(u: number): number { return this.unitPending[u] !== NO_PENDING ? this.unitPending[u] : this.unitQueue[u]; }
 }
-
-export const UnitState = { IDLE, BUSY, OFF, SWITCHING } as const;
 
 /** Whether a step graph can lead a case to the same step twice: a cycle, or a bot retry in place. */
 export function hasCycle(steps: Step[]): boolean {

@@ -1,9 +1,10 @@
 /**
- * The engine's state as a policy sees it: queues, pools and their units, recent
- * arrivals. Built at each decision epoch.
+ * The unit board's state as a policy sees it: queues, pools and their units,
+ * recent arrivals. Built at each decision epoch, for the `sim` engine and the
+ * live allocator alike (both drive a `UnitBoard`).
  */
 import type { Snapshot } from '../allocation/policy.js';
-import type { Engine } from './engine.js';
+import type { BoardItem, UnitBoard } from './unit-board.js';
 
 export interface DecisionRecord {
   time: number;
@@ -18,50 +19,51 @@ export interface DecisionRecord {
 
 const BUSY = 1, OFF = 2;
 
-export function buildSnapshot(engine: Engine, trigger: string, epochLength: number): Snapshot {
-  const s = engine.scenario;
-  const now = engine.now;
+export function buildSnapshot(board: UnitBoard<BoardItem>, trigger: string, epochLength: number): Snapshot {
+  const s = board.scenario;
+  const now = board.now;
   const Q = s.skills.length;
   const queues = s.skills.map((skill, q) => {
     let oldest = now, minSlack = Infinity, breached = 0;
-    engine.queues[q].forEach((t) => {
+    board.queues[q].forEach((t) => {
       if (t.enqueued < oldest) oldest = t.enqueued;
-      const slack = t.kase.deadline - now;
+      const slack = t.deadline - now;
       if (slack < minSlack) minSlack = slack;
       if (slack < 0) breached++;
     });
-    const hist = engine.arrivalsHistory[q];
+    const hist = board.arrivalsHistory[q];
     return {
-      index: q, skill, waiting: engine.queues[q].size, oldestWait: now - oldest, minSlack, breached,
+      index: q, skill, waiting: board.queues[q].size, oldestWait: now - oldest, minSlack, breached,
       arrivalRate: epochLength > 0 && hist.length ? hist[hist.length - 1] / epochLength : 0,
-      arrivalsHistory: hist.slice(),
-      arrivalsThisEpoch: engine.arrivalsThisEpoch[q],
-      meanServiceHuman: engine.meanService.human[q], meanServiceBot: engine.meanService.bot[q],
-      costOfDelayPerHour: engine.costOfDelay[q],
+      // frozen, and replaced rather than changed at the next epoch: shared, not copied (a policy cannot change it)
+      arrivalsHistory: hist as number[],
+      arrivalsThisEpoch: board.arrivalsThisEpoch[q],
+      meanServiceHuman: board.meanService.human[q], meanServiceBot: board.meanService.bot[q],
+      costOfDelayPerHour: board.costOfDelay[q],
       pools: s.pools.filter((p) => p.skills.includes(q)).map((p) => p.index),
       limits: s.queueLimits[q],
     };
   });
   const pools = s.pools.map((pool) => {
-    const { first, size } = engine.unitsOf(pool.index);
+    const { first, size } = board.unitsOf(pool.index);
     const assigned = new Array(Q).fill(0);
     let available = 0, busy = 0;
     for (let u = first; u < first + size; u++) {
-      const q = engine.pendingQueue(u);
+      const q = board.pendingQueue(u);
       if (q >= 0) assigned[q]++;
-      if (engine.unitState[u] !== OFF) available++;
-      if (engine.unitState[u] === BUSY) busy++;
+      if (board.unitState[u] !== OFF) available++;
+      if (board.unitState[u] === BUSY) busy++;
     }
     const busyOn = new Array(Q).fill(0);
-    for (let q = 0; q < Q; q++) busyOn[q] = engine.busyOn[pool.index * Q + q];
+    for (let q = 0; q < Q; q++) busyOn[q] = board.busyOn[pool.index * Q + q];
     return {
-      index: pool.index, id: pool.id, kind: pool.kind, size: pool.size, available: Math.min(available, engine.activeCount[pool.index]), busy,
+      index: pool.index, id: pool.id, kind: pool.kind, size: pool.size, available: Math.min(available, board.activeCount[pool.index]), busy,
       skills: pool.skills.slice(), costPerHour: pool.costPerHour, failureRate: pool.failureRate,
       switchOver: pool.switchOver, assigned, busyOn,
     };
   });
   return {
-    time: now, epoch: engine.epoch, epochLength: s.rebalanceEvery, trigger, queues, pools,
-    activeDisruptions: [...engine.activeDisruptions].sort((a, b) => a - b).map((d) => s.disruptions[d].label),
+    time: now, epoch: board.epoch, epochLength: s.rebalanceEvery, trigger, queues, pools,
+    activeDisruptions: [...board.activeDisruptions].sort((a, b) => a - b).map((d) => s.disruptions[d].label),
   };
 }
