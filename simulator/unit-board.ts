@@ -240,8 +240,8 @@ export class UnitBoard<T extends BoardItem> {
         for (let k = 0; k < skills.length && set.length === 0; k++) set = this.idle[p * Q1 + skills[k]];
       }
       if (set.length > 0) {
-        const u = set[set.length - 1];
-        this.removeIdle(u);
+        const u = set.pop()!; // removeIdle(u) for the last of its set
+        this.idlePos[u] = -1;
         this.unitState[u] = BUSY;
         this.unitSkill[u] = q;
         this.busy.add(p, 1, this.clock.now);
