@@ -27,7 +27,7 @@
  */
 import type { PolicyFactory, Snapshot } from './policy.js';
 import {
-  availableUnits, checkKnownParams, choiceParam, durationParam, emptyAssign, fillNeeds, honourMinimums, humanService, poolOrder,
+  allocate, availableUnits, checkKnownParams, choiceParam, durationParam, fillNeeds, humanService, poolOrder,
 } from './policy-kit.js';
 
 export interface BotFirstOptions {
@@ -74,11 +74,9 @@ export const botFirstPolicy: PolicyFactory = (params) => {
       const clearWithin = clearWithinParam > 0 ? clearWithinParam : snapshot.epochLength > 0 ? snapshot.epochLength : 3600;
       const classes = classifyQueues(snapshot);
       const need = peopleNeeds(snapshot, clearWithin);
-      const assign = emptyAssign(snapshot);
-      const free = snapshot.pools.map(availableUnits);
-      const wanted = need.slice();
-      fillNeeds(snapshot, assign, free, wanted, poolOrder(snapshot, ['human']));
-      honourMinimums(snapshot, assign, free);
+      const { assign } = allocate(snapshot, (assign, free) => {
+        fillNeeds(snapshot, assign, free, need.slice(), poolOrder(snapshot, ['human']));
+      });
 
       const names = snapshot.queues.map((q) => q.skill);
       const people = snapshot.queues.map((q) => snapshot.pools.reduce((n, p) => n + (p.kind === 'human' ? assign[p.index][q.index] : 0), 0));

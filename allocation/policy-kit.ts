@@ -228,7 +228,8 @@ export function fillNeeds(
  * allow it: first from free units (humans first, as a minimum is usually
  * "keep one person on it"), then by taking units from the same pool's queue
  * that has the most dedicated units above its own minimum. `enforceConstraints`
- * only enforces the maximum, so the policies keep the minimum themselves.
+ * raises a queue to its minimum only from units nobody holds (it never takes
+ * one from another queue), so the policies keep the minimum themselves.
  * Mutates `assign` and `free`.
  */
 export function honourMinimums(snapshot: Snapshot, assign: number[][], free: number[]): number[][] {

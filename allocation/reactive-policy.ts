@@ -37,7 +37,7 @@
  */
 import type { PolicyFactory, Snapshot } from './policy.js';
 import {
-  availableUnits, checkKnownParams, durationParam, emptyAssign, fillNeeds, honourMinimums, numberParam, poolOrder,
+  allocate, availableUnits, checkKnownParams, durationParam, fillNeeds, numberParam, poolOrder,
 } from './policy-kit.js';
 
 export interface ReactiveOptions {
@@ -145,10 +145,9 @@ export const reactivePolicy: PolicyFactory = (params) => {
         lastTarget: target.slice(),
       };
 
-      const assign = emptyAssign(snapshot);
-      const free = snapshot.pools.map(availableUnits);
-      fillNeeds(snapshot, assign, free, target.slice(), poolOrder(snapshot));
-      honourMinimums(snapshot, assign, free);
+      const { assign } = allocate(snapshot, (assign, free) => {
+        fillNeeds(snapshot, assign, free, target.slice(), poolOrder(snapshot));
+      });
 
       const names = snapshot.queues.map((q) => q.skill);
       const parts = target.map((t, q) => (changed[q] ? `${names[q]}→${t}` : held[q] ? `${names[q]} held at ${t} (cool-down)` : ''))

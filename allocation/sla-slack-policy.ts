@@ -35,7 +35,7 @@
  */
 import type { PolicyFactory, PoolView, Snapshot } from './policy.js';
 import {
-  availableUnits, checkKnownParams, durationParam, emptyAssign, fillNeeds, honourMinimums, humanService, numberParam, poolOrder,
+  allocate, checkKnownParams, durationParam, fillNeeds, humanService, numberParam, poolOrder,
 } from './policy-kit.js';
 
 export interface SlaSlackOptions {
@@ -97,15 +97,15 @@ export const slaSlackPolicy: PolicyFactory = (params) => {
         const qa = snapshot.queues[a.queue], qb = snapshot.queues[b.queue];
         return qa.minSlack - qb.minSlack || qb.breached - qa.breached || a.queue - b.queue;
       });
-      const assign = emptyAssign(snapshot);
-      const available = snapshot.pools.map(availableUnits);
-      // at most maxShare of each pool is dedicated; the rest stays flexible under EDF
-      const share = available.map((n) => Math.floor(n * o.maxShare + 1e-9));
       const need = snapshot.queues.map(() => 0);
       for (const r of urgent) need[r.queue] = r.need;
-      fillNeeds(snapshot, assign, share, need, poolOrder(snapshot), worth(snapshot));
-      const free = available.map((n, p) => n - assign[p].reduce((a, b) => a + b, 0));
-      honourMinimums(snapshot, assign, free);
+      const { assign } = allocate(snapshot, (assign, free) => {
+        // at most maxShare of each pool is dedicated; the rest stays flexible under EDF
+        const share = free.map((n) => Math.floor(n * o.maxShare + 1e-9));
+        fillNeeds(snapshot, assign, share, need, poolOrder(snapshot), worth(snapshot));
+        // what is left free is every available unit the share did not dedicate (minimums may take it)
+        assign.forEach((row, p) => { free[p] -= row.reduce((a, b) => a + b, 0); });
+      });
       const reason = urgent.length
         ? `at risk within ${o.riskHorizon}s: ${urgent.map((r) => {
           const q = snapshot.queues[r.queue];

@@ -210,4 +210,31 @@ describe('enforceConstraints on arbitrary answers', () => {
       if (problem) expect.fail(`junk ${i} ${JSON.stringify(raw)}: ${problem}`);
     }
   });
+
+  it('raises a queue toward its minimum from free available units only, never from another queue', () => {
+    const r = prng(11);
+    for (let i = 0; i < 500; i++) {
+      const w = randomWorld(r);
+      const s = randomSnapshot(r, w, 0, 0);
+      const raw = s.pools.map((p) => s.queues.map((q) => (p.skills.includes(q.index) && chance(r, 0.4) ? int(r, 0, 4) : 0)));
+      const out = enforceConstraints(raw, s);
+      // the same answer trimmed without minimums: what the min repair starts from
+      const trimmed = enforceConstraints(raw, { ...s, queues: s.queues.map((q) => ({ ...q, limits: { ...q.limits, min: 0 } })) });
+      const label = `snapshot ${i} ${JSON.stringify(raw)}`;
+      const problem = enforcedProblem(s, out);
+      if (problem) expect.fail(`${label}: ${problem}`);
+      for (const pool of s.pools) {
+        for (const q of s.queues) {
+          if (out[pool.index][q.index] < trimmed[pool.index][q.index]) expect.fail(`${label}: took units of ${pool.id} from ${q.skill}`);
+        }
+      }
+      const free = s.pools.map((p) => Math.min(p.size, p.available) - out[p.index].reduce((a, b) => a + b, 0));
+      for (const q of s.queues) {
+        const total = out.reduce((n, row) => n + row[q.index], 0);
+        if (total >= Math.min(q.limits.min, q.limits.max)) continue;
+        const spare = q.pools.find((p) => free[p] > 0);
+        if (spare !== undefined) expect.fail(`${label}: ${q.skill} has ${total} < min ${q.limits.min} while ${s.pools[spare].id} has ${free[spare]} free units`);
+      }
+    }
+  });
 });
