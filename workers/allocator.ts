@@ -185,6 +185,8 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     const now = sim();
     const open = dispatcher.restore(requests, grants, finished, now);
     log.info({ requests: requests.length, grants: grants.length, finished: finished.size, open: open.length, instance }, 'replay done');
+    // the replayed log served its purpose: the dispatcher holds what is still open
+    requests.length = 0; grants.length = 0; finished.clear();
     for (const g of open) signal(g);
     dispatcher.start(now);
     for (const [index, active] of disruptionState) if (active) dispatcher.disruption(index, true, now);

@@ -22,8 +22,11 @@ import type { Scenario } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
 import { EventCalendar } from '../simulator/calendar.js';
 import { UnitBoard, UnitState, type BoardItem } from '../simulator/unit-board.js';
+import { RecentIds } from './recent-ids.js';
 import type { GrantEvent, TaskRequestedEvent } from './topics.js';
 
+/** finished task ids the dispatcher remembers to drop redelivered requests (see `finished`) */
+const FINISHED_REMEMBERED = 200_000;
 const SHIFT = 0, CAPACITY = 1, EPOCH = 2, SWITCHED = 3;
 
 interface QueuedTask extends BoardItem {
@@ -47,8 +50,14 @@ export class Dispatcher {
   readonly board: UnitBoard<QueuedTask>;
   private readonly cal = new EventCalendar<null>(256);
   private grantNo = 0;
-  /** taskIds ever seen (requested or granted): duplicates are dropped */
-  private readonly known = new Set<string>();
+  /** tasks requested (waiting or granted) and not finished: a request for one of them again is a duplicate */
+  private readonly open = new Set<string>();
+  /**
+   * Tasks finished lately: a request redelivered after its task finished (Kafka redelivers from the
+   * last committed offset, seconds back) is a duplicate too. Bounded, so the allocator's memory does
+   * not grow with the run; a restart rebuilds from the whole log in `restore` instead.
+   */
+  private readonly finished = new RecentIds(FINISHED_REMEMBERED);
   private readonly grants: IssuedGrant[] = [];
   readonly decisions: DecisionNote[] = [];
   private readonly unitIndex = new Map<string, number>();
@@ -121,9 +130,9 @@ export class Dispatcher {
 
   /** A case asks for a unit. Duplicates (same task id) are ignored. */
   request(req: TaskRequestedEvent, now: number): void {
-    if (this.known.has(req.taskId)) return;
+    if (this.open.has(req.taskId) || this.finished.has(req.taskId)) return;
     this.advanceTo(now);
-    this.known.add(req.taskId);
+    this.open.add(req.taskId);
     const task: QueuedTask = { key: 0, seq: 0, req, enqueued: this.now, deadline: req.deadline };
     const u = this.board.offer(task, req.skill, req.processIndex, req.step);
     if (u >= 0) this.grant(u, task, true);
@@ -135,6 +144,8 @@ export class Dispatcher {
     if (u === undefined || this.unitTask[u] !== taskId) return false;
     this.advanceTo(now);
     this.unitTask[u] = null;
+    this.open.delete(taskId);
+    this.finished.add(taskId);
     const next = this.board.free(u);
     if (next) this.grant(u, next, false);
     return true;
@@ -162,10 +173,10 @@ export class Dispatcher {
     const requestOf = new Map(requests.map((r) => [r.taskId, r]));
     const open: GrantEvent[] = [];
     for (const g of grants) {
-      this.known.add(g.taskId);
       const n = Number(g.grantId.slice(g.grantId.lastIndexOf('-') + 1));
       if (g.grantId.startsWith(`${this.instance}-`) && n >= this.grantNo) this.grantNo = n + 1;
-      if (finished.has(g.taskId)) continue;
+      if (finished.has(g.taskId)) { this.finished.add(g.taskId); continue; }
+      this.open.add(g.taskId);
       const u = this.unitIndex.get(g.unit);
       if (u === undefined) continue;
       this.unitTask[u] = g.taskId;
@@ -173,8 +184,8 @@ export class Dispatcher {
       open.push(g);
     }
     for (const req of requests) {
-      if (granted.has(req.taskId) || this.known.has(req.taskId) || finished.has(req.taskId)) continue;
-      this.known.add(req.taskId);
+      if (granted.has(req.taskId) || this.open.has(req.taskId) || finished.has(req.taskId)) continue;
+      this.open.add(req.taskId);
       board.requeue({ key: 0, seq: 0, req, enqueued: req.at, deadline: req.deadline }, req.skill, req.processIndex, req.step);
     }
     // a run already under way: this is not its first epoch (the snapshot counts arrivals from now on)

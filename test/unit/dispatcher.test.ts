@@ -182,5 +182,10 @@ describe('Dispatcher', () => {
     expect(second.takeGrants().map((g) => [g.grant.taskId, g.grant.unit])).toEqual([['c10/0/0', grants[1].unit]]);
     // a duplicate finish changes nothing
     expect(second.finish(grants[1].taskId, grants[1].unit, 23)).toBe(false);
+    // a request redelivered after its task finished (here, and before the restart) is not granted again
+    second.request(requests[1], 24);
+    second.request(requests[0], 24);
+    expect(second.takeGrants()).toEqual([]);
+    expect(second.counts().waiting[support]).toBe(1); // c11 only
   });
 });
