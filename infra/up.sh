@@ -64,6 +64,9 @@ start_temporal() {
   # AUTOSHIFT_TEMPORAL_EXTRA_ARGS='--dynamic-config-value history.timerProcessorMaxTimeShift="10ms"'
   # Timers fire up to 1 s late by default (timerProcessorMaxTimeShift); simulated work is a timer, so keep it at 10 ms.
   extra+=(--dynamic-config-value 'history.timerProcessorMaxTimeShift="10ms"')
+  # A bot step is an activity on the case's own task queue: let the server hand it straight back to the
+  # worker that scheduled it (eager dispatch) instead of through matching, one round trip less per bot task.
+  extra+=(--dynamic-config-value 'system.enableActivityEagerExecution=true')
   local user_args=()
   read -r -a user_args <<<"${AUTOSHIFT_TEMPORAL_EXTRA_ARGS:-}"
   extra+=("${user_args[@]}")

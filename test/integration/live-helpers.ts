@@ -41,8 +41,8 @@ export function infraUp(): void {
     const pid = readFileSync(pidFile, 'utf8').trim();
     let cmdline = '';
     try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { /* not running: up.sh would have failed */ }
-    if (cmdline && !cmdline.includes('timerProcessorMaxTimeShift')) {
-      process.stderr.write('live tests: restarting Temporal with history.timerProcessorMaxTimeShift=10ms (its timers fire up to 1 s late without it)\n');
+    if (cmdline && !(cmdline.includes('timerProcessorMaxTimeShift') && cmdline.includes('enableActivityEagerExecution'))) {
+      process.stderr.write('live tests: restarting Temporal with the settings of infra/up.sh (timers on time, eager activities)\n');
       const rr = spawnSync('bash', [join(ROOT, 'infra', 'restart.sh'), 'temporal'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000, env });
       if (rr.status !== 0) throw new Error(`bash infra/restart.sh temporal exited with ${rr.status}`);
     }

@@ -156,10 +156,12 @@ describe('live runtime (real Kafka + Temporal)', () => {
     const overheads = [...unique.values()].map((f) => f.end - f.start - f.service);
     const overhead = overheads.reduce((a, b) => a + b, 0) / overheads.length;
     console.log(`overhead per task: mean ${overhead.toFixed(1)} simulated s = ${(overhead / SPEED * 1000).toFixed(0)} ms wall`);
-    // the comparison means something only while that noise is small against the work itself
+    // the comparison means something only while that noise is small against the work itself (mean task
+    // 252 s). Measured: 34-54 s (0.19-0.30 s wall; the high end with other work on the machine). A dev
+    // server with its default timer shift adds ~0.8 s of lateness per timer, 144 s at this speed: caught.
     const meanService = overheads.length ? [...unique.values()].reduce((a, f) => a + f.service, 0) / unique.size : 0;
-    expect(overhead, 'per-task overhead above 20% of the mean task: are Temporal timers late? (dev server: history.timerProcessorMaxTimeShift)')
-      .toBeLessThan(0.2 * meanService);
+    expect(overhead, 'per-task overhead above 35% of the mean task: are Temporal timers late? (dev server: history.timerProcessorMaxTimeShift)')
+      .toBeLessThan(0.35 * meanService);
     const row = (d: ResultDocument, id: string) => d.processes[id];
     for (const p of scenario.processes) {
       const l = row(live, p.id), s = row(sim, p.id);
