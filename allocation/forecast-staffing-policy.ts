@@ -5,9 +5,14 @@
  *
  * For each queue q, every epoch:
  *
- * 1. Forecast: λ = forecastArrivals(arrivalsHistory)[0] / epochLength, with
- *    daily and weekly seasonality when the epoch length divides a day and a
- *    week (double-seasonal exponential smoothing, `forecast.ts`). With no
+ * 1. Forecast: λ = the next period's count forecast from arrivalsHistory /
+ *    epochLength, with daily and weekly seasonality when the epoch length
+ *    divides a day and a week (double-seasonal exponential smoothing,
+ *    `forecast.ts`). The policy keeps each queue's smoothing between epochs
+ *    and smooths in only the new periods (`forecast-memory.ts`): over the
+ *    first two weeks that is exactly forecastArrivals(arrivalsHistory)[0];
+ *    once the history window slides, the smoothing goes on over every period
+ *    since the start instead of being refitted to the last two weeks. With no
  *    history yet (or no periodic epochs) the last epoch's `arrivalRate` is used.
  * 2. Bots first: c_bot = agentsForServiceLevel(λ·s_bot, s_bot, answerWithin,
  *    serviceLevel) units of the bot pools that serve q (s_bot =
@@ -38,7 +43,7 @@
  * (boolean, default true).
  */
 import { agentsForServiceLevel } from './erlang-c.js';
-import { forecastArrivals } from './forecast.js';
+import { createArrivalForecasts, forecastRate } from './forecast-memory.js';
 import type { PolicyFactory, Snapshot } from './policy.js';
 import {
   allocate, availableUnits, booleanParam, checkKnownParams, durationParam, fillNeeds, numberParam, poolOrder,
@@ -68,29 +73,7 @@ export function compileForecastStaffingOptions(params: Record<string, unknown>):
   };
 }
 
-const DAY = 86_400;
-const WEEK = 604_800;
-
-/** Periods of `period` seconds in a season, or 0 when they do not divide it (no seasonality then). */
-function seasonPeriods(season: number, period: number): number {
-  if (!(period > 0) || period >= season) return 0;
-  const q = season / period;
-  return Math.abs(q - Math.round(q)) < 1e-9 * q ? Math.round(q) : 0;
-}
-
-/** Forecast arrivals per second of one queue over the next epoch. */
-export function forecastRate(snapshot: Snapshot, q: number): number {
-  const queue = snapshot.queues[q];
-  const period = snapshot.epochLength;
-  if (!(period > 0) || queue.arrivalsHistory.length === 0) return Math.max(0, queue.arrivalRate);
-  const [next] = forecastArrivals(queue.arrivalsHistory, {
-    periodSeconds: period,
-    horizon: 1,
-    dailyPeriods: seasonPeriods(DAY, period),
-    weeklyPeriods: seasonPeriods(WEEK, period),
-  });
-  return next / period;
-}
+export { forecastRate } from './forecast-memory.js';
 
 export interface StaffingPlan {
   /** forecast arrivals per second */
@@ -101,10 +84,16 @@ export interface StaffingPlan {
   people: number[];
 }
 
-/** Units staffed per queue: Erlang C for the forecast, bots first. Mutates `assign` and `free`. */
-export function staffingPlan(snapshot: Snapshot, o: CompiledForecastStaffingOptions, assign: number[][], free: number[]): StaffingPlan {
+/**
+ * Units staffed per queue: Erlang C for the forecast `rate` (arrivals per
+ * second by queue; default {@link forecastRate}, a refit of each history), bots
+ * first. Mutates `assign` and `free`.
+ */
+export function staffingPlan(
+  snapshot: Snapshot, o: CompiledForecastStaffingOptions, assign: number[][], free: number[],
+  rate: readonly number[] = snapshot.queues.map((q) => forecastRate(snapshot, q.index)),
+): StaffingPlan {
   const Q = snapshot.queues.length;
-  const rate = snapshot.queues.map((q) => forecastRate(snapshot, q.index));
   const total = snapshot.pools.reduce((n, p) => n + availableUnits(p), 0);
   const staff = (lambda: number, s: number): number => {
     if (!(lambda > 0) || !(s > 0)) return 0;
@@ -134,16 +123,19 @@ export function staffingPlan(snapshot: Snapshot, o: CompiledForecastStaffingOpti
     people[q] = n;
   }
   fillNeeds(snapshot, assign, free, people.slice(), poolOrder(snapshot, ['human']));
-  return { rate, bots, people };
+  return { rate: rate.slice(), bots, people };
 }
 
 export const forecastStaffingPolicy: PolicyFactory = (params) => {
   const o = compileForecastStaffingOptions(params);
+  // each queue's smoothing, kept between epochs (a deterministic function of the sequence of snapshots)
+  const forecasts = createArrivalForecasts();
   return {
     name: 'forecast-staffing',
     dispatch: 'fifo',
     decide(snapshot) {
-      const { assign, result: plan } = allocate(snapshot, (assign, free) => staffingPlan(snapshot, o, assign, free));
+      const rate = forecasts.rates(snapshot);
+      const { assign, result: plan } = allocate(snapshot, (assign, free) => staffingPlan(snapshot, o, assign, free, rate));
       const parts = snapshot.queues
         .filter((q) => plan.bots[q.index] > 0 || plan.people[q.index] > 0)
         .map((q) => `${q.skill} ${(plan.rate[q.index] * 3600).toFixed(1)}/h → ${plan.bots[q.index] ? `${plan.bots[q.index]} bots + ` : ''}${plan.people[q.index]} people`);

@@ -23,10 +23,19 @@
  * used only when the history covers at least one full season of it; otherwise
  * the model falls back to daily-only or level-only smoothing.
  *
- * Pure and O(history length + horizon + season lengths).
+ * Pure and O(history length + horizon + season lengths). A caller that sees
+ * the same series grow period by period can keep the fitted state
+ * ({@link fitSmoothing}) and smooth in only the new periods
+ * ({@link smoothPeriod}, O(1) each); {@link fitExtends} tells when that gives
+ * the very numbers a refit of the longer history would.
  *
  * @example
  * const next24 = forecastArrivals(hourlyCounts, { periodSeconds: 3600, horizon: 24 });
+ * // or, period by period:
+ * const o = compileForecastOptions({ periodSeconds: 3600, horizon: 1 });
+ * const state = fitSmoothing(firstWeeks, o);
+ * smoothPeriod(state, countOfTheHourJustEnded, o);
+ * const [nextHour] = forecastFrom(state, o);
  */
 
 const DAY_SECONDS = 86_400;
@@ -183,25 +192,58 @@ function mean(values: readonly number[], from: number, to: number): number {
 }
 
 /**
- * Expected arrival counts for the next `horizon` periods after `history`
- * (arrival counts per period, oldest first), never negative. An empty history
- * yields `fallback` for every period. Throws on invalid options or on a
- * history value that is negative or not finite.
+ * The smoothing after a run of periods, as {@link fitSmoothing} leaves it: the
+ * level, the trend and the seasonal indices, and how many periods it has seen
+ * (the next period is at phase `periods mod daily` of the day and `periods mod
+ * weekly` of the week). {@link smoothPeriod} moves it on by one period, so a
+ * caller that sees the series grow can keep it instead of refitting.
  */
-export function forecastArrivals(history: readonly number[], options: ForecastOptions = {}): number[] {
-  const o = compileForecastOptions(options);
+export interface SmoothingState {
+  /** periods smoothed so far */
+  periods: number;
+  /** daily and weekly season lengths in use, in periods (0 = off) */
+  readonly daily: number;
+  readonly weekly: number;
+  level: number;
+  trend: number;
+  /** seasonal index per phase (length max(daily, 1) and max(weekly, 1)) */
+  readonly dailyIndex: Float64Array;
+  readonly weeklyIndex: Float64Array;
+}
+
+function checkCountValue(y: number, where: string): void {
+  if (!Number.isFinite(y) || y < 0) throw new Error(`${where} must be a finite count >= 0, got ${String(y)}`);
+}
+
+/**
+ * True when the fit of a history of `longer` periods is the fit of its first
+ * `shorter` periods smoothed on with the rest ({@link smoothPeriod}), number
+ * for number: both use the same seasons and take their start values from the
+ * same leading periods. False when the longer history changes the model (a
+ * first full day or week) or its start window (one more complete season).
+ */
+export function fitExtends(shorter: number, longer: number, o: CompiledForecastOptions): boolean {
+  if (shorter <= 0 || longer < shorter) return false;
+  const a = plan(shorter, o), b = plan(longer, o);
+  return a.daily === b.daily && a.weekly === b.weekly && a.initLength === b.initLength;
+}
+
+/**
+ * The smoothing fitted to `history` (arrival counts per period, oldest first):
+ * start values from the leading complete seasons, then every period smoothed
+ * in order. An empty history gives a state that forecasts `fallback`. Throws
+ * on a value that is negative or not finite.
+ */
+export function fitSmoothing(history: readonly number[], o: CompiledForecastOptions): SmoothingState {
   const n = history.length;
-  for (let t = 0; t < n; t++) {
-    const y = history[t];
-    if (!Number.isFinite(y) || y < 0) {
-      throw new Error(`forecastArrivals: history[${t}] must be a finite count >= 0, got ${String(y)}`);
-    }
+  for (let t = 0; t < n; t++) checkCountValue(history[t], `forecastArrivals: history[${t}]`);
+  if (n === 0) {
+    return { periods: 0, daily: 0, weekly: 0, level: o.fallback, trend: 0, dailyIndex: new Float64Array(1), weeklyIndex: new Float64Array(1) };
   }
-  if (n === 0) return new Array<number>(o.horizon).fill(o.fallback);
 
   const { daily, weekly, initLength } = plan(n, o);
-  const dIdx = new Array<number>(Math.max(daily, 1)).fill(0);
-  const wIdx = new Array<number>(Math.max(weekly, 1)).fill(0);
+  const dIdx = new Float64Array(Math.max(daily, 1));
+  const wIdx = new Float64Array(Math.max(weekly, 1));
 
   // Start values: classical decomposition of the leading complete seasons.
   const m = mean(history, 0, initLength);
@@ -233,33 +275,78 @@ export function forecastArrivals(history: readonly number[], options: ForecastOp
     for (let p = 0; p < weekly; p++) wIdx[p] = sums[p] / counts[p];
   }
   // The mean sits at the middle of the start window; move it back to just before t = 0.
-  let level = m - trend * (middle + 1);
+  const state: SmoothingState = { periods: 0, daily, weekly, level: m - trend * (middle + 1), trend, dailyIndex: dIdx, weeklyIndex: wIdx };
+  for (let t = 0; t < n; t++) step(state, history[t], o);
+  return state;
+}
 
+/** One smoothing step with the count `y` of the next period (unchecked). */
+function step(state: SmoothingState, y: number, o: CompiledForecastOptions): void {
+  const { daily, weekly, dailyIndex: dIdx, weeklyIndex: wIdx } = state;
   const { alpha, gammaDaily, gammaWeekly, beta, damping: phi } = o;
-  for (let t = 0; t < n; t++) {
-    const y = history[t];
-    const dp = daily > 0 ? t % daily : 0;
-    const wp = weekly > 0 ? t % weekly : 0;
-    const d = dIdx[dp];
-    const w = wIdx[wp];
-    const previousLevel = level;
-    level = alpha * (y - d - w) + (1 - alpha) * (previousLevel + phi * trend);
-    trend = beta > 0 ? beta * (level - previousLevel) + (1 - beta) * phi * trend : 0;
-    if (daily > 0) dIdx[dp] = gammaDaily * (y - level - w) + (1 - gammaDaily) * d;
-    if (weekly > 0) wIdx[wp] = gammaWeekly * (y - level - d) + (1 - gammaWeekly) * w;
-  }
+  const t = state.periods;
+  const dp = daily > 0 ? t % daily : 0;
+  const wp = weekly > 0 ? t % weekly : 0;
+  const d = dIdx[dp];
+  const w = wIdx[wp];
+  const previousLevel = state.level;
+  const level = alpha * (y - d - w) + (1 - alpha) * (previousLevel + phi * state.trend);
+  state.trend = beta > 0 ? beta * (level - previousLevel) + (1 - beta) * phi * state.trend : 0;
+  state.level = level;
+  if (daily > 0) dIdx[dp] = gammaDaily * (y - level - w) + (1 - gammaDaily) * d;
+  if (weekly > 0) wIdx[wp] = gammaWeekly * (y - level - d) + (1 - gammaWeekly) * w;
+  state.periods = t + 1;
+}
 
-  const out = new Array<number>(o.horizon);
+/**
+ * Smooths the count `y` of the period after the last one `state` has seen
+ * into it (mutates `state`). Throws on a count that is negative or not finite.
+ */
+export function smoothPeriod(state: SmoothingState, y: number, o: CompiledForecastOptions): void {
+  checkCountValue(y, 'smoothPeriod: y');
+  step(state, y, o);
+}
+
+/** A copy of `state`, into `into` when given (its index arrays must have the same lengths). */
+export function copySmoothing(state: SmoothingState, into?: SmoothingState): SmoothingState {
+  if (!into || into.daily !== state.daily || into.weekly !== state.weekly) {
+    return { ...state, dailyIndex: state.dailyIndex.slice(), weeklyIndex: state.weeklyIndex.slice() };
+  }
+  into.periods = state.periods;
+  into.level = state.level;
+  into.trend = state.trend;
+  into.dailyIndex.set(state.dailyIndex);
+  into.weeklyIndex.set(state.weeklyIndex);
+  return into;
+}
+
+/** Expected counts of the next `horizon` periods after those `state` has seen, never negative. */
+export function forecastFrom(state: SmoothingState, o: CompiledForecastOptions, horizon = o.horizon): number[] {
+  const { daily, weekly, dailyIndex: dIdx, weeklyIndex: wIdx, level, trend } = state;
+  const out = new Array<number>(horizon);
   let damped = 0; // Σ_{i=1..h} φ^i
   let phiPower = 1;
-  for (let h = 0; h < o.horizon; h++) {
-    phiPower *= phi;
+  for (let h = 0; h < horizon; h++) {
+    phiPower *= o.damping;
     damped += phiPower;
-    const t = n + h;
+    const t = state.periods + h;
     const value = level + damped * trend
       + (daily > 0 ? dIdx[t % daily] : 0)
       + (weekly > 0 ? wIdx[t % weekly] : 0);
     out[h] = value > 0 ? value : 0;
   }
   return out;
+}
+
+/**
+ * Expected arrival counts for the next `horizon` periods after `history`
+ * (arrival counts per period, oldest first), never negative. An empty history
+ * yields `fallback` for every period. Throws on invalid options or on a
+ * history value that is negative or not finite.
+ */
+export function forecastArrivals(history: readonly number[], options: ForecastOptions = {}): number[] {
+  const o = compileForecastOptions(options);
+  const state = fitSmoothing(history, o);
+  if (history.length === 0) return new Array<number>(o.horizon).fill(o.fallback);
+  return forecastFrom(state, o);
 }
