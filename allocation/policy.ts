@@ -24,8 +24,8 @@ export interface QueueView {
   breached: number;
   /** arrivals per second over the last full periodic epoch */
   arrivalRate: number;
-  /** arrivals counted in each past periodic epoch, oldest first (up to two weeks of epochs) */
-  arrivalsHistory: number[];
+  /** arrivals counted in each past periodic epoch, oldest first (up to two weeks of epochs); frozen: read it, do not write it */
+  arrivalsHistory: readonly number[];
   /** arrivals so far in the current epoch */
   arrivalsThisEpoch?: number;
   /** mean service seconds of this queue's tasks for people and for bots (plain mean over the steps needing this skill) */

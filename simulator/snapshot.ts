@@ -36,7 +36,7 @@ export function buildSnapshot(board: UnitBoard<BoardItem>, trigger: string, epoc
       index: q, skill, waiting: board.queues[q].size, oldestWait: now - oldest, minSlack, breached,
       arrivalRate: epochLength > 0 && hist.length ? hist[hist.length - 1] / epochLength : 0,
       // frozen, and replaced rather than changed at the next epoch: shared, not copied (a policy cannot change it)
-      arrivalsHistory: hist as number[],
+      arrivalsHistory: hist,
       arrivalsThisEpoch: board.arrivalsThisEpoch[q],
       meanServiceHuman: board.meanService.human[q], meanServiceBot: board.meanService.bot[q],
       costOfDelayPerHour: board.costOfDelay[q],
