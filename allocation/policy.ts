@@ -24,7 +24,7 @@ export interface QueueView {
   breached: number;
   /** arrivals per second over the last full periodic epoch */
   arrivalRate: number;
-  /** arrivals counted in each past periodic epoch, oldest first (up to two weeks of epochs); frozen: read it, do not write it */
+  /** arrivals counted in each past periodic epoch, oldest first (up to two weeks of epochs); a copy: writing to it changes nothing of the engine's */
   arrivalsHistory: readonly number[];
   /** arrivals so far in the current epoch */
   arrivalsThisEpoch?: number;

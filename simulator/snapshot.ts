@@ -35,7 +35,7 @@ export function buildSnapshot(board: UnitBoard<BoardItem>, trigger: string, epoc
     return {
       index: q, skill, waiting: board.queues[q].size, oldestWait: now - oldest, minSlack, breached,
       arrivalRate: epochLength > 0 && hist.length ? hist[hist.length - 1] / epochLength : 0,
-      // frozen, and replaced rather than changed at the next epoch: shared, not copied (a policy cannot change it)
+      // the board's copy for this epoch, shared by its snapshots: a policy writing to it changes only its own view
       arrivalsHistory: hist,
       arrivalsThisEpoch: board.arrivalsThisEpoch[q],
       meanServiceHuman: board.meanService.human[q], meanServiceBot: board.meanService.bot[q],

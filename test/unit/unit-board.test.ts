@@ -111,17 +111,16 @@ describe('UnitBoard', () => {
     expect(board.activeCount[0]).toBe(2);
   });
 
-  it('shares the arrival history with snapshots without letting a policy change it', () => {
+  it('gives snapshots the arrival history without letting a policy change the board history', () => {
     const { board, clock, item } = rig();
     board.offer(item('x'), 0, 0, 0);
     clock.now = 3600;
     const { snapshot } = board.decide('periodic', true);
-    const history = snapshot.queues[0].arrivalsHistory;
+    const history = snapshot.queues[0].arrivalsHistory as number[];
     expect(history).toEqual([1]);
-    expect(() => history.push(5)).toThrow(TypeError);
+    history.push(5); history[0] = 99; // a careless policy
     clock.now = 7200;
     const next = board.decide('periodic', true).snapshot.queues[0].arrivalsHistory;
     expect(next).toEqual([1, 0]);
-    expect(history).toEqual([1]);
   });
 });
