@@ -141,14 +141,14 @@ export class RunStats {
       const busy = engine.busy.integral[i] - this.lastBusy[i];
       const avail = engine.available.integral[i] - this.lastAvail[i];
       const roster = engine.rostered.integral[i] - this.lastRoster[i];
-      ts.utilization[pool.id].push(avail > 1e-9 ? round(busy / avail) : null);
+      ts.utilization[pool.id].push(avail > 1e-9 ? roundSample(busy / avail) : null);
       cost += (roster / 3600) * pool.costPerHour;
       work += (busy / 3600) * pool.costPerHour;
       this.lastBusy[i] = engine.busy.integral[i]; this.lastAvail[i] = engine.available.integral[i]; this.lastRoster[i] = engine.rostered.integral[i];
     });
-    ts.cost.push(round(cost));
-    ts.workCost.push(round(work));
-    ts.slaAttainment.push(this.intervalCompleted > 0 ? round(this.intervalMet / this.intervalCompleted) : null);
+    ts.cost.push(roundSample(cost));
+    ts.workCost.push(roundSample(work));
+    ts.slaAttainment.push(this.intervalCompleted > 0 ? roundSample(this.intervalMet / this.intervalCompleted) : null);
     ts.completed.push(this.intervalCompleted);
     const arrivedNow = this.arrived.reduce((a, b) => a + b, 0);
     ts.arrived.push(arrivedNow - this.intervalArrivedBase);
@@ -207,4 +207,5 @@ export class RunStats {
   }
 }
 
-function round(x: number): number { return Math.round(x * 1e6) / 1e6; }
+/** The precision of a sampled ratio or cost in the time series (six decimals), in both runtimes. */
+export function roundSample(x: number): number { return Math.round(x * 1e6) / 1e6; }

@@ -48,6 +48,7 @@ import { distributionMean } from './distributions.js';
 import { ShiftCalendar } from './shift-calendar.js';
 import { TimeWeighted } from './time-weighted.js';
 import { buildSnapshot } from './snapshot.js';
+import { unitsAway } from './capacity.js';
 
 const IDLE = 0, BUSY = 1, OFF = 2, SWITCHING = 3;
 export const UnitState = { IDLE, BUSY, OFF, SWITCHING } as const;
@@ -407,21 +408,14 @@ export class UnitBoard<T extends BoardItem> {
   targetAvailable(p: number): number {
     if (!this.onDuty[p]) return 0;
     const s = this.scenario;
-    const pool = s.pools[p];
-    const t = this.now;
-    let away = 0;
-    for (const a of pool.absences) if (t >= a.start && t < a.end) away += a.units;
-    if (this.bySchedule) {
-      for (const d of s.disruptions) {
-        if (d.pool === p && (d.kind === 'absence' || d.kind === 'outage') && t >= d.start && t < d.end) away += d.units;
-      }
-    } else {
+    let away = unitsAway(s, p, this.now, this.bySchedule);
+    if (!this.bySchedule) {
       for (const i of this.activeDisruptions) {
         const d = s.disruptions[i];
         if (d.pool === p && (d.kind === 'absence' || d.kind === 'outage')) away += d.units;
       }
     }
-    return Math.max(0, pool.size - away);
+    return Math.max(0, s.pools[p].size - away);
   }
 
   /** Brings pool p's units on or off duty to match `targetAvailable`. */

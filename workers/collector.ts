@@ -20,7 +20,7 @@ import { liveTimeSeries } from './live-timeseries.js';
 import { RecentIds } from './recent-ids.js';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
 import { QuantileSketch } from '../simulator/quantile-sketch.js';
-import { ShiftCalendar } from '../simulator/shift-calendar.js';
+import { capacityHours } from '../simulator/capacity.js';
 import { replicationSeed } from '../simulator/random.js';
 import { EventType, parseEvent, topicNames, type AnyEvent, type CaseCompletedEvent, type TaskFinishedEvent } from './topics.js';
 
@@ -222,32 +222,6 @@ export class LiveTally {
     doc.resilience = resilienceOf(this.scenario, [figures]);
     return { ...doc, runtime: 'live', live };
   }
-}
-
-/**
- * Unit-seconds available (on duty, not absent, not down) and rostered (on
- * duty) of pool p in [from, to), from its shift calendar, absences and the
- * scenario's outage/absence disruptions.
- */
-export function capacityHours(s: Scenario, p: number, from: number, to: number): { available: number; rostered: number } {
-  const pool = s.pools[p];
-  const cal = new ShiftCalendar(pool.shifts);
-  const edges = new Set<number>([from, to]);
-  for (const a of pool.absences) { edges.add(a.start); edges.add(a.end); }
-  for (const d of s.disruptions) if (d.pool === p) { edges.add(d.start); edges.add(d.end); }
-  for (let t = from; t < to;) { const n = cal.nextChange(t); if (!(n < to)) break; edges.add(n); t = n; }
-  const ts = [...edges].filter((t) => t >= from && t <= to).sort((a, b) => a - b);
-  let available = 0, rostered = 0;
-  for (let k = 0; k + 1 < ts.length; k++) {
-    const a = ts[k], b = ts[k + 1];
-    if (!cal.onDuty(a)) continue;
-    let away = 0;
-    for (const x of pool.absences) if (a >= x.start && a < x.end) away += x.units;
-    for (const d of s.disruptions) if (d.pool === p && (d.kind === 'absence' || d.kind === 'outage') && a >= d.start && a < d.end) away += d.units;
-    rostered += pool.size * (b - a);
-    available += Math.max(0, pool.size - away) * (b - a);
-  }
-  return { available, rostered };
 }
 
 export interface CollectorService {

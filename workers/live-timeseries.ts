@@ -13,7 +13,7 @@
  * from the calendars and disruptions, as the collector's totals do.
  */
 import type { Scenario } from '../model/scenario.js';
-import type { TimeSeries } from '../simulator/run-stats.js';
+import { roundSample, type TimeSeries } from '../simulator/run-stats.js';
 
 /** What the series needs of the run's events. */
 export interface LiveSeriesInput {
@@ -67,7 +67,7 @@ export function liveTimeSeries(scenario: Scenario, input: LiveSeriesInput, until
 
   const series: TimeSeries = {
     time, backlog: {}, backlogTotal: new Array<number>(n).fill(0), wip: {}, utilization: {},
-    slaAttainment: completed.map((c, k) => (c > 0 ? round(met[k] / c) : null)),
+    slaAttainment: completed.map((c, k) => (c > 0 ? roundSample(met[k] / c) : null)),
     completed, arrived, cost: new Array<number>(n).fill(0), workCost: new Array<number>(n).fill(0),
   };
   for (let q = 0; q < Q; q++) {
@@ -84,11 +84,11 @@ export function liveTimeSeries(scenario: Scenario, input: LiveSeriesInput, until
       const available = Math.max(capacity.available, busy[u][k]);
       series.cost[k] += (capacity.rostered / 3600) * pool.costPerHour;
       series.workCost[k] += (busy[u][k] / 3600) * pool.costPerHour;
-      return available > 1e-9 ? round(busy[u][k] / available) : null;
+      return available > 1e-9 ? roundSample(busy[u][k] / available) : null;
     });
   }
-  series.cost = series.cost.map(round);
-  series.workCost = series.workCost.map(round);
+  series.cost = series.cost.map(roundSample);
+  series.workCost = series.workCost.map(roundSample);
   return series;
 }
 
@@ -108,5 +108,3 @@ function lowerBound(sorted: number[], x: number): number {
   }
   return lo;
 }
-
-function round(x: number): number { return Math.round(x * 1e6) / 1e6; }

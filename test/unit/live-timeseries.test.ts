@@ -11,7 +11,7 @@ import { runOnce } from '../helpers/scenario.js';
 import { ROOT } from '../helpers/cli.js';
 import type { TaskRecord } from '../../simulator/engine.js';
 import { liveTimeSeries, type LiveSeriesInput } from '../../workers/live-timeseries.js';
-import { capacityHours } from '../../workers/collector.js';
+import { capacityHours } from '../../simulator/capacity.js';
 import { resilienceOf } from '../../simulator/resilience.js';
 import type { Scenario } from '../../model/scenario.js';
 
