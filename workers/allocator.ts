@@ -22,6 +22,7 @@ import type { Scenario } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
 import type { Metrics } from '../metrics/registry.js';
 import { Dispatcher, type IssuedGrant } from './dispatcher.js';
+import { retrying } from './retry.js';
 import { ReliableProducer, TransactionalLog, ensureTopics, replayAndFollow } from './kafka.js';
 import {
   EventType, encodeEvent, parseEvent, simNow, topicNames, wallAt,
@@ -108,16 +109,14 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const signal = (g: GrantEvent, requestAt?: number, immediate = false) => {
     const t0 = wallNow();
     const p = (async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await client.workflow.getHandle(g.caseId).signal('grant', g);
-          break;
-        } catch (err) {
-          const name = (err as Error).name;
-          if (name === 'WorkflowNotFoundError' || stopped) { log.warn({ err: (err as Error).message, taskId: g.taskId }, 'grant not delivered'); return; }
-          log.warn({ err: (err as Error).message, taskId: g.taskId, attempt }, 'signal failed; retrying');
-          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
-        }
+      try {
+        await retrying(() => client.workflow.getHandle(g.caseId).signal('grant', g), {
+          giveUp: (err) => (err as Error).name === 'WorkflowNotFoundError' || stopped,
+          onRetry: (err, attempt) => log.warn({ err: (err as Error).message, taskId: g.taskId, attempt }, 'signal failed; retrying'),
+        });
+      } catch (err) {
+        log.warn({ err: (err as Error).message, taskId: g.taskId }, 'grant not delivered');
+        return;
       }
       const t1 = wallNow();
       metrics?.signal.observe((t1 - t0) / 1000);

@@ -6,6 +6,7 @@
  */
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer, type Message } from 'kafkajs';
 import type { Logger } from 'pino';
+import { retrying } from './retry.js';
 import { Topics, topicNames, type TopicId } from './topics.js';
 
 export interface KafkaOptions {
@@ -61,25 +62,15 @@ export async function ensureTopics(kafka: Kafka, runId: string, only?: TopicId[]
   }
 }
 
-/**
- * Runs `attempt` until it succeeds, waiting 200 ms, 400 ms, ... up to 5 s
- * between tries; gives up only when `stopped()` or on a FencedError.
- */
-async function untilDone(
+/** Retries a Kafka write (workers/retry.ts) until it succeeds; gives up only when stopped or fenced. */
+function untilDone(
   attempt: () => Promise<unknown>,
   how: { stopped: () => boolean; logger: Logger; what: string; topic: string },
-): Promise<void> {
-  for (let n = 1; ; n++) {
-    try {
-      await attempt();
-      return;
-    } catch (err) {
-      if (err instanceof FencedError || how.stopped()) throw err;
-      const wait = Math.min(5000, 100 * 2 ** Math.min(n, 6));
-      how.logger.warn({ err: (err as Error).message, topic: how.topic, attempt: n, wait }, `${how.what} failed; retrying`);
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
+): Promise<unknown> {
+  return retrying(attempt, {
+    giveUp: (err) => err instanceof FencedError || how.stopped(),
+    onRetry: (err, n, wait) => how.logger.warn({ err: (err as Error).message, topic: how.topic, attempt: n, wait }, `${how.what} failed; retrying`),
+  });
 }
 
 /**
