@@ -15,7 +15,7 @@
  * await alloc.stop();
  * ```
  */
-import type { Kafka, Consumer } from 'kafkajs';
+import type { Kafka, Consumer, KafkaMessage } from 'kafkajs';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Scenario } from '../model/scenario.js';
@@ -25,8 +25,8 @@ import { Dispatcher, type IssuedGrant } from './dispatcher.js';
 import { retrying } from './retry.js';
 import { ReliableProducer, TransactionalLog, ensureTopics, replayAndFollow } from './kafka.js';
 import {
-  EventType, encodeEvent, parseEvent, simNow, topicNames, wallAt,
-  type AnyEvent, type Clock, type DeadLetterEvent, type GrantEvent, type TaskRequestedEvent,
+  EventType, deadLetterOf, encodeEvent, parseEvent, simNow, topicNames, wallAt,
+  type AnyEvent, type Clock, type GrantEvent, type TaskRequestedEvent,
 } from './topics.js';
 
 export interface AllocatorOptions {
@@ -171,12 +171,9 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     }
   };
 
-  const deadLetter = async (topic: string, partition: number, offset: string, raw: Buffer | null, reason: string) => {
-    const ev: DeadLetterEvent = {
-      v: 1, type: 'dead-letter', source: { topic, partition, offset }, reason,
-      raw: raw ? raw.toString('utf8').slice(0, 10_000) : '', key: null, at: sim(),
-    };
-    await producer.send(topics.deadLetters, [{ value: encodeEvent(ev) }]);
+  const deadLetter = async (topic: string, partition: number, message: KafkaMessage, reason: string) => {
+    const ev = deadLetterOf({ topic, partition, offset: message.offset }, message, reason);
+    await producer.send(topics.deadLetters, [{ key: ev.key, value: encodeEvent(ev) }]);
     metrics?.deadLetters.inc({ topic });
   };
 
@@ -199,13 +196,13 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const ready = new Promise<void>((resolve) => { markReady = resolve; });
   let caughtUp = false;
 
-  const onEvent = async (topic: string, partition: number, offset: string, raw: Buffer | null, replayed: boolean) => {
+  const onEvent = async (topic: string, partition: number, message: KafkaMessage, replayed: boolean) => {
     if (fenced) return;
     let ev: AnyEvent;
     try {
-      ev = parseEvent(raw);
+      ev = parseEvent(message.value);
     } catch (err) {
-      if (!replayed) await deadLetter(topic, partition, offset, raw, (err as Error).message);
+      if (!replayed) await deadLetter(topic, partition, message, (err as Error).message);
       return;
     }
     if (!clock && 'clock' in ev && ev.clock) clock = ev.clock;
@@ -225,7 +222,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const { consumer, caughtUp: replayDone } = await replayAndFollow({
     kafka, logger: log, groupId: `autoshift.${runId}.allocator.${instance}`,
     topics: [topics.grants, topics.tasks, topics.disruptions],
-    onMessage: (topic, partition, m, replayed) => serial(() => onEvent(topic, partition, m.offset, m.value, replayed)),
+    onMessage: (topic, partition, m, replayed) => serial(() => onEvent(topic, partition, m, replayed)),
   });
   void replayDone.then(() => { caughtUp = true; });
 

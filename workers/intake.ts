@@ -20,7 +20,7 @@ import type { Scenario } from '../model/scenario.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { CaseInput, CasePool } from '../workflows/case-workflow.js';
 import { ReliableProducer, ensureTopics } from './kafka.js';
-import { encodeEvent, parseDemandEvent, InvalidEventError, topicNames, type DeadLetterEvent, type DemandEvent } from './topics.js';
+import { deadLetterOf, encodeEvent, parseDemandEvent, InvalidEventError, topicNames, type DemandEvent } from './topics.js';
 
 export interface IntakeOptions {
   scenario: Scenario;
@@ -76,11 +76,7 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
       input = caseInputOf(parseDemandEvent(m.value), scenario, runId, { reportStarted: options.reportStarted, maxHistory: options.maxHistory });
     } catch (err) {
       if ((err as Error).name !== 'InvalidEventError') throw err;
-      const ev: DeadLetterEvent = {
-        v: 1, type: 'dead-letter', source: { topic: topics.demand, partition, offset: m.offset },
-        reason: (err as Error).message, raw: m.value ? m.value.toString('utf8').slice(0, 10_000) : '',
-        key: m.key ? m.key.toString('utf8') : null, at: Date.now(),
-      };
+      const ev = deadLetterOf({ topic: topics.demand, partition, offset: m.offset }, m, (err as Error).message);
       await dlq.send(topics.deadLetters, [{ key: ev.key, value: encodeEvent(ev) }]);
       stats.deadLettered++;
       metrics?.deadLetters.inc({ topic: 'demand' });

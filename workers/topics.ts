@@ -221,7 +221,19 @@ export interface DeadLetterEvent {
   /** the message as received (utf8), cut to 10 kB */
   raw: string;
   key: string | null;
+  /** wall-clock Unix milliseconds when it was rejected (a message that is not an event has no simulated time) */
   at: number;
+}
+
+/** The dead letter of a message that could not be parsed or validated, as intake and the allocator write it. */
+export function deadLetterOf(
+  source: DeadLetterEvent['source'], message: { key: Buffer | null; value: Buffer | null }, reason: string,
+): DeadLetterEvent {
+  return {
+    v: 1, type: EventType.deadLetter, source, reason,
+    raw: message.value ? message.value.toString('utf8').slice(0, 10_000) : '',
+    key: message.key ? message.key.toString('utf8') : null, at: Date.now(),
+  };
 }
 
 export type AnyEvent = DemandEvent | DisruptionEvent | TaskEvent | GrantEvent | CaseEvent | DeadLetterEvent;
