@@ -80,7 +80,8 @@ export async function liveCommand(argv: string[]): Promise<number> {
   const until = interrupted ? Math.min(scenario.horizon, Math.max(0, ((Date.now() - run.clock.startWallMs) * speed) / 1000)) : scenario.horizon;
   await run.stop();
   const tally = run.collector!.tally;
-  const doc = tally.document(policy.name, until, {
+  const figures = tally.figures(until);
+  const doc = tally.document(policy.name, figures, {
     runId, speed, interrupted, observedUntil: until,
     started: run.intake?.started ?? 0, duplicates: run.intake?.duplicates ?? 0, deadLettered: run.intake?.deadLettered ?? 0,
     grants: run.allocator?.granted ?? 0,
@@ -89,7 +90,7 @@ export async function liveCommand(argv: string[]): Promise<number> {
     const dir = String(flags.out);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'summary.json'), JSON.stringify(doc, null, 2) + '\n');
-    writeFileSync(join(dir, 'timeseries.csv'), timeseriesCsv([tally.figures(until)]));
+    writeFileSync(join(dir, 'timeseries.csv'), timeseriesCsv([figures]));
   }
   if (flags.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   else process.stdout.write(renderSummary(doc) + '\n');

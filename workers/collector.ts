@@ -215,9 +215,10 @@ export class LiveTally {
     };
   }
 
-  /** The result document of the run, as `autoshift run --json` gives it (with the time series when asked), plus `live`. */
-  document(policyName: string, until = this.scenario.horizon, live: Record<string, unknown> = {}, withTimeseries = false): ResultDocument & { runtime: 'live'; live: Record<string, unknown> } {
-    const figures = this.figures(until);
+  /** The result document of `figures` (default: the run up to the horizon), as `autoshift run --json` gives it (with the time series when asked), plus `live`. */
+  document(
+    policyName: string, figures = this.figures(), live: Record<string, unknown> = {}, withTimeseries = false,
+  ): ResultDocument & { runtime: 'live'; live: Record<string, unknown> } {
     const doc = summarize(this.scenario, policyName, [figures], withTimeseries);
     doc.resilience = resilienceOf(this.scenario, [figures]);
     return { ...doc, runtime: 'live', live };
