@@ -23,6 +23,7 @@ import type { Policy } from '../allocation/policy.js';
 import type { Metrics } from '../metrics/registry.js';
 import { Dispatcher, type IssuedGrant } from './dispatcher.js';
 import { retrying } from './retry.js';
+import { TIMINGS_KEPT } from './timings.js';
 import { ReliableProducer, TransactionalLog, ensureTopics, replayAndFollow } from './kafka.js';
 import {
   EventType, deadLetterOf, encodeEvent, parseEvent, simNow, topicNames, wallAt,
@@ -60,7 +61,7 @@ export interface AllocatorService {
   readonly ready: Promise<void>;
   /** grants issued by this incarnation */
   readonly granted: number;
-  /** wall ms from request to signal, for tasks granted as they arrived */
+  /** wall ms from request to signal, for tasks granted as they arrived (the first TIMINGS_KEPT: a benchmark's run) */
   readonly immediateLatenciesMs: number[];
   /** a newer allocator took over the grant log: this one stopped granting */
   readonly fenced: boolean;
@@ -122,7 +123,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       metrics?.signal.observe((t1 - t0) / 1000);
       if (immediate && clock && requestAt !== undefined) {
         const ms = t1 - wallAt(clock, requestAt);
-        latencies.push(ms);
+        if (latencies.length < TIMINGS_KEPT) latencies.push(ms);
         metrics?.grantLatency.observe(ms / 1000);
       }
     })();
