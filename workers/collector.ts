@@ -59,9 +59,14 @@ export class LiveTally {
   readonly retain: boolean;
   private readonly recent: { demand: RecentIds; cases: RecentIds; tasks: RecentIds } | null;
   private readonly count = { arrived: 0, completed: 0, tasks: 0 };
+  /** pool id → index, process id → index */
+  private readonly poolIndex: Map<string, number>;
+  private readonly processIndex: Map<string, number>;
 
   constructor(readonly scenario: Scenario, options: { retain?: boolean } = {}) {
     this.retain = options.retain ?? true;
+    this.poolIndex = new Map(scenario.pools.map((p) => [p.id, p.index]));
+    this.processIndex = new Map(scenario.processes.map((p) => [p.id, p.index]));
     this.arrivedBy = scenario.processes.map(() => new Map());
     this.recent = this.retain ? null : { demand: new RecentIds(RECENT), cases: new RecentIds(RECENT), tasks: new RecentIds(RECENT) };
     this.breached = this.retain ? new Set() : new RecentIds(RECENT);
@@ -102,8 +107,8 @@ export class LiveTally {
     switch (ev.type) {
       case EventType.demand: {
         this.demand.set(ev.id, ev.at);
-        const p = this.scenario.processes.find((x) => x.id === ev.process);
-        if (p) this.arrivedBy[p.index].set(ev.id, ev.at);
+        const p = this.processIndex.get(ev.process);
+        if (p !== undefined) this.arrivedBy[p].set(ev.id, ev.at);
         this.latest = Math.max(this.latest, ev.at);
         break;
       }
@@ -129,7 +134,7 @@ export class LiveTally {
   /** The run's time series up to `until`, sampled as `sim` samples it (workers/live-timeseries.ts). */
   timeseries(until = this.scenario.horizon): TimeSeries {
     const s = this.scenario;
-    const poolIndex = new Map(s.pools.map((p) => [p.id, p.index]));
+    const poolIndex = this.poolIndex;
     const tasks = [...this.tasks.values()].filter((t) => poolIndex.has(t.pool));
     const cases = this.arrivedBy.flatMap((m, process) => [...m].map(([id, arrival]) => {
       const c = this.cases.get(id);
@@ -195,8 +200,8 @@ export class LiveTally {
         const a = stepAgg.get(proc.steps[t.step].key)!;
         a.n++; a.wait += t.start - t.enqueue; a.service += t.service;
       }
-      const pool = s.pools.find((x) => x.id === t.pool);
-      if (pool && t.start >= warm) busy[pool.index] += t.service;
+      const pool = this.poolIndex.get(t.pool);
+      if (pool !== undefined && t.start >= warm) busy[pool] += t.service;
     }
     for (const [key, a] of stepAgg) steps[key] = { completed: a.n, waitMeanSeconds: a.n ? a.wait / a.n : 0, serviceMeanSeconds: a.n ? a.service / a.n : 0 };
     const pools: ReplicationFigures['pools'] = {};
