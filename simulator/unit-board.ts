@@ -40,7 +40,7 @@
  * const next = board.free(u);                    // the item unit u takes next, or null
  * ```
  */
-import type { Scenario, Step } from '../model/scenario.js';
+import type { Process, Scenario, Step } from '../model/scenario.js';
 import type { Allocation, Policy, Snapshot } from '../allocation/policy.js';
 import { enforceConstraints } from '../allocation/constraints.js';
 import { FifoQueue, KeyedQueue, type Queued, type TaskQueue } from './task-queue.js';
@@ -202,18 +202,16 @@ export class UnitBoard<T extends BoardItem> {
     this.arrivalsThisEpoch = new Int32Array(Q);
     this.arrivalsHistory = scenario.skills.map(() => []);
     this.history = scenario.skills.map(() => []);
-    const meanOver = (q: number, pick: (s: Step) => number) => {
-      const xs = scenario.processes.flatMap((p) => p.steps.filter((s) => s.skill === q).map(pick));
-      return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
-    };
-    this.meanService = {
-      human: scenario.skills.map((_, q) => meanOver(q, (s) => distributionMean(s.humanDuration))),
-      bot: scenario.skills.map((_, q) => meanOver(q, (s) => distributionMean(s.botDuration))),
-    };
-    this.costOfDelay = scenario.skills.map((_, q) => {
-      const xs = scenario.processes.flatMap((p) => p.steps.filter((s) => s.skill === q).map(() => p.costOfDelayPerHour));
+    /** per queue, the plain mean of `pick` over the steps that need its skill */
+    const meanOver = (pick: (s: Step, p: Process) => number) => scenario.skills.map((_, q) => {
+      const xs = scenario.processes.flatMap((p) => p.steps.filter((s) => s.skill === q).map((s) => pick(s, p)));
       return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
     });
+    this.meanService = {
+      human: meanOver((s) => distributionMean(s.humanDuration)),
+      bot: meanOver((s) => distributionMean(s.botDuration)),
+    };
+    this.costOfDelay = meanOver((_, p) => p.costOfDelayPerHour);
     this.historyCap = scenario.rebalanceEvery > 0 ? Math.min(4032, Math.ceil((2 * 604_800) / scenario.rebalanceEvery)) : 0;
   }
 
