@@ -2,30 +2,27 @@
 /**
  * The `autoshift` command. Exit codes: 0 done, 2 bad input (scenario, options),
  * 1 a bug (printed with its stack trace).
+ *
+ * Commands are loaded lazily: `validate` and `run` never load the Kafka or
+ * Temporal clients. To add a command, add one entry to `commands` below whose
+ * `load` imports its module and returns its `(argv) => Promise<exit code>`.
  */
-import { runCommand, runHelp } from './run-command.js';
-import { validateCommand, validateHelp } from './validate-command.js';
-import { compareCommand, compareHelp } from './compare-command.js';
-import { sweepCommand, sweepHelp } from './sweep-command.js';
 import { UsageError } from './args.js';
-import { liveCommand, liveHelp } from './live-command.js';
-import { allocatorCommand, intakeCommand, producerCommand, serviceHelp, workerCommand } from './service-commands.js';
 
-const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string; summary: string }> = {
-  run: { run: runCommand, help: runHelp, summary: 'what-if run of a scenario on the embedded sim runtime' },
-  validate: { run: validateCommand, help: validateHelp, summary: 'check a scenario file' },
-  live: { run: liveCommand, help: liveHelp, summary: 'run a scenario on the live runtime (Kafka + Temporal)' },
-  worker: { run: workerCommand, help: serviceHelp.worker, summary: 'live runtime: the Temporal worker of case workflows' },
-  allocator: { run: allocatorCommand, help: serviceHelp.allocator, summary: 'live runtime: the allocator (grants units by policy)' },
-  intake: { run: intakeCommand, help: serviceHelp.intake, summary: 'live runtime: starts a case workflow per demand event' },
-  producer: { run: producerCommand, help: serviceHelp.producer, summary: 'live runtime: publishes the seeded demand to Kafka' },
-  compare: { run: compareCommand, help: compareHelp, summary: 'compare allocation policies on the same seeds (paired, common random numbers)' },
-  sweep: { run: sweepCommand, help: sweepHelp, summary: 'what-if grid over scenario fields (e.g. staffing levels), cheapest cell meeting the SLA' },
+type CommandRun = (argv: string[]) => Promise<number>;
+interface CommandEntry { summary: string; load: () => Promise<CommandRun> }
+
+const commands: Record<string, CommandEntry> = {
+  run: { summary: 'what-if run of a scenario on the embedded sim runtime', load: async () => (await import('./run-command.js')).runCommand },
+  validate: { summary: 'check a scenario file', load: async () => (await import('./validate-command.js')).validateCommand },
+  compare: { summary: 'compare allocation policies on the same seeds (paired, common random numbers)', load: async () => (await import('./compare-command.js')).compareCommand },
+  sweep: { summary: 'what-if grid over scenario fields (e.g. staffing levels), cheapest cell meeting the SLA', load: async () => (await import('./sweep-command.js')).sweepCommand },
+  live: { summary: 'run a scenario on the live runtime (Kafka + Temporal)', load: async () => (await import('./live-command.js')).liveCommand },
+  worker: { summary: 'live runtime: the Temporal worker of case workflows', load: async () => (await import('./service-commands.js')).workerCommand },
+  allocator: { summary: 'live runtime: the allocator (grants units by policy)', load: async () => (await import('./service-commands.js')).allocatorCommand },
+  intake: { summary: 'live runtime: starts a case workflow per demand event', load: async () => (await import('./service-commands.js')).intakeCommand },
+  producer: { summary: 'live runtime: publishes the seeded demand to Kafka', load: async () => (await import('./service-commands.js')).producerCommand },
 };
-
-export function registerCommand(name: string, run: (argv: string[]) => Promise<number>, help: string, summary: string): void {
-  commands[name] = { run, help, summary };
-}
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((k) => k.length));
@@ -51,10 +48,11 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') { process.stdout.write('autoshift 0.1.0\n'); return 0; }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   try {
     if (!command) throw new UsageError(`unknown command '${name}' (expected one of: ${Object.keys(commands).join(', ')})`);
-    return await command.run(rest);
+    const run = await command.load();
+    return await run(rest);
   } catch (err) {
     const e = err as Error;
     if (USER_ERRORS.has(e.name)) {
