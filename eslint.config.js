@@ -35,6 +35,8 @@ export default tseslint.config(
     },
   },
   { files: ['model/**/*.ts', 'simulator/**/*.ts', 'allocation/**/*.ts'], rules: pureRestrictions },
+  // experiments/: a pure core; its executors (threads, Temporal) are the I/O edge
+  { files: ['experiments/**/*.ts'], ignores: ['experiments/executors/**'], rules: pureRestrictions },
   {
     files: ['workflows/**/*.ts'],
     rules: {

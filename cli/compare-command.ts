@@ -3,14 +3,11 @@
  * policies on the same scenario and the same seeds (common random numbers),
  * and reports their KPIs, the paired difference of each against the first,
  * and a ranking. The statistics are in simulator/compare.ts.
- *
- * Also home of `runArms` (several scenario/policy arms, R replications each,
- * run side by side on worker threads), which `autoshift sweep` shares.
  */
-import { availableParallelism } from 'node:os';
 import { parseArgs, intFlag, UsageError } from './args.js';
 import { loadScenario } from './load-scenario.js';
-import { runReplications } from './replications.js';
+import { runArms } from '../experiments/arms.js';
+import { ThreadPool } from '../experiments/executors/thread-pool.js';
 import { resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
@@ -20,7 +17,6 @@ import { formatDuration } from '../model/units.js';
 import type { Scenario } from '../model/scenario.js';
 import { attributeError } from '../model/sweep-grid.js';
 import { estimate, summarize, type Estimate, type ResultDocument } from '../simulator/summarize.js';
-import type { ReplicationFigures } from '../simulator/run-stats.js';
 import {
   KPI_METRICS, differenceOf, metricByName, rankArms, type Arm, type Metric, type PairedDifference, type RankEntry,
 } from '../simulator/compare.js';
@@ -89,9 +85,10 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const metrics = KPI_METRICS.some((m) => m.key === primary.key) ? [...KPI_METRICS] : [...KPI_METRICS, primary];
 
   const bar = new ProgressBar(`${scenario.name}: ${policies.length} policies × ${replications}`);
-  const arms = await runArms({
+  const pool = new ThreadPool({ threads });
+  const arms = await runArms(pool, {
     arms: policies.map((policyName) => ({ scenario, policyName })),
-    replications, threads, onProgress: bar.update,
+    replications, onProgress: bar.update,
     reduce: (reps, i) => {
       const doc = summarize(scenario, policies[i], reps);
       doc.resilience = computeResilience(scenario, reps);
@@ -99,7 +96,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
       for (const m of metrics) values[m.key] = reps.map((r) => m.of(r));
       return { doc, values };
     },
-  });
+  }).finally(() => pool.close());
   bar.done();
 
   const result = compareResult(scenario, replications, keys, arms, metrics, [primary, secondary]);
@@ -244,51 +241,4 @@ export function loadScenarioWith(file: string, overrides: string[], context?: st
   } catch (err) {
     throw attributeError(err, overrides, context);
   }
-}
-
-export interface ArmsOptions<T> {
-  arms: { scenario: Scenario; policyName?: string }[];
-  replications: number;
-  /** worker threads in all (default: cores) */
-  threads?: number;
-  /** overall fraction done, over every replication of every arm */
-  onProgress?: (fraction: number) => void;
-  /** turns an arm's figures (replication order) into what is kept, so the figures can go */
-  reduce: (reps: ReplicationFigures[], arm: number) => T;
-}
-
-/**
- * Runs every arm with R replications (replication r of every arm has the same
- * seed). Arms run side by side, each on min(R, threads) worker threads, as
- * many at once as the threads allow; results come back in arm order.
- */
-export async function runArms<T>(options: ArmsOptions<T>): Promise<T[]> {
-  const { arms, replications } = options;
-  const threads = Math.max(1, options.threads ?? availableParallelism());
-  const perArm = Math.min(replications, threads);
-  const together = Math.max(1, Math.floor(threads / perArm));
-  const progress = new Array(arms.length).fill(0);
-  const report = () => options.onProgress?.(progress.reduce((a, b) => a + b, 0) / arms.length);
-  const out: T[] = new Array(arms.length);
-  let next = 0;
-  let failed = false;
-  const lane = async (): Promise<void> => {
-    while (!failed && next < arms.length) {
-      const i = next++;
-      try {
-        const reps = await runReplications({
-          scenario: arms[i].scenario, policyName: arms[i].policyName, replications, threads: perArm,
-          onProgress: (f) => { progress[i] = f; report(); },
-        });
-        out[i] = options.reduce(reps, i);
-        progress[i] = 1;
-        report();
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(together, arms.length) }, lane));
-  return out;
 }

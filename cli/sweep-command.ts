@@ -9,7 +9,9 @@ import { resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
 import { fmtDuration, fmtMoney, fmtShare } from './format.js';
-import { loadScenarioWith, runArms } from './compare-command.js';
+import { loadScenarioWith } from './compare-command.js';
+import { runArms } from '../experiments/arms.js';
+import { ThreadPool } from '../experiments/executors/thread-pool.js';
 import { formatDuration } from '../model/units.js';
 import type { Scenario } from '../model/scenario.js';
 import { describeCell, parseSweepGrid, type AxisValue, type SweepGrid } from '../model/sweep-grid.js';
@@ -96,9 +98,10 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   }
 
   const bar = new ProgressBar(`${scenarios[0].name}: ${grid.cells.length} cells × ${replications}`);
-  const results = await runArms({
+  const pool = new ThreadPool({ threads });
+  const results = await runArms(pool, {
     arms: scenarios.map((scenario) => ({ scenario, policyName })),
-    replications, threads, onProgress: bar.update,
+    replications, onProgress: bar.update,
     reduce: (reps, i): CellResult => {
       const s = scenarios[i];
       const doc = summarize(s, policyName ?? s.policy.module ?? s.policy.name, reps);
@@ -108,7 +111,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
         processes: doc.processes, pools: doc.pools, totals: doc.totals,
       };
     },
-  });
+  }).finally(() => pool.close());
   bar.done();
 
   const result: SweepResult = {

@@ -2,12 +2,12 @@
  * One replication with its logs, the same whether run in the main thread or a
  * worker thread.
  */
-import type { Scenario } from '../model/scenario.js';
-import { simulateReplication } from '../simulator/simulate.js';
-import type { ReplicationFigures } from '../simulator/run-stats.js';
-import { EventLogWriter } from './event-log-writer.js';
-import { DecisionLogWriter } from './decision-log-writer.js';
-import { resolvePolicy } from './policy-loader.js';
+import type { Scenario } from '../../model/scenario.js';
+import { simulateReplication } from '../../simulator/simulate.js';
+import type { ReplicationFigures } from '../../simulator/run-stats.js';
+import { EventLogWriter } from '../../cli/event-log-writer.js';
+import { DecisionLogWriter } from '../../cli/decision-log-writer.js';
+import { resolvePolicy } from '../../cli/policy-loader.js';
 
 export interface ThreadSetup {
   scenario: Scenario;
