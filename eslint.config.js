@@ -1,4 +1,4 @@
-// Lint keeps the rooms honest: the pure rooms (model/, simulator/, allocation/)
+// Lint keeps the rooms honest: the pure rooms (model/, simulator/, allocation/, discovery/)
 // import no I/O, no clock and no global randomness; workflows/ imports no Node builtins.
 import tseslint from 'typescript-eslint';
 
@@ -10,7 +10,7 @@ const ioModules = [
 ];
 const pureRestrictions = {
   'no-restricted-imports': ['error', {
-    paths: ioModules.map((name) => ({ name, message: 'pure rooms (model/, simulator/, allocation/) import no I/O' })),
+    paths: ioModules.map((name) => ({ name, message: 'pure rooms (model/, simulator/, allocation/, discovery/) import no I/O' })),
     patterns: [{ group: ['@temporalio/*'], message: 'pure rooms import no Temporal SDK' }],
   }],
   'no-restricted-globals': ['error',
@@ -34,7 +34,7 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  { files: ['model/**/*.ts', 'simulator/**/*.ts', 'allocation/**/*.ts'], rules: pureRestrictions },
+  { files: ['model/**/*.ts', 'simulator/**/*.ts', 'allocation/**/*.ts', 'discovery/**/*.ts'], rules: pureRestrictions },
   // experiments/: a pure core; its executors (threads, Temporal) are the I/O edge
   { files: ['experiments/**/*.ts'], ignores: ['experiments/executors/**'], rules: pureRestrictions },
   {

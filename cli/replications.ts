@@ -9,7 +9,7 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ReplicationFigures } from '../simulator/run-stats.js';
 import type { ThreadSetup } from '../experiments/executors/replication-job.js';
 import { ThreadPool } from '../experiments/executors/thread-pool.js';
-import { EVENT_LOG_HEADER } from './event-log-writer.js';
+import { eventLogFrame } from './event-log-writer.js';
 
 export interface ReplicationsOptions extends ThreadSetup {
   replications: number;
@@ -36,17 +36,18 @@ export async function runReplications(options: ReplicationsOptions): Promise<Rep
   } finally {
     if (!options.pool) await pool.close();
   }
-  joinParts(options.eventLog, R, EVENT_LOG_HEADER);
-  joinParts(options.decisionLog, R, '');
+  if (options.eventLog) joinParts(options.eventLog, R, eventLogFrame(options.eventLog, options.scenario.name));
+  joinParts(options.decisionLog, R, { header: '', footer: '' });
   return results;
 }
 
-function joinParts(base: string | undefined, R: number, header: string): void {
+function joinParts(base: string | undefined, R: number, frame: { header: string; footer: string }): void {
   if (!base) return;
-  writeFileSync(base, header);
+  writeFileSync(base, frame.header);
   for (let r = 0; r < R; r++) {
     const part = `${base}.part${r}`;
     appendFileSync(base, readFileSync(part));
     rmSync(part);
   }
+  if (frame.footer) appendFileSync(base, frame.footer);
 }

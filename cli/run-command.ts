@@ -27,7 +27,8 @@ Options:
   --set PATH=VALUE    override a scenario field, e.g. --set pools.clerks.size=5 (repeatable)
   --json              print exactly one JSON document (docs/results.schema.json) on stdout
   --out DIR           write summary.json and timeseries.csv into DIR
-  --event-log FILE    stream every task as CSV (case, activity, resource, timestamps) to FILE
+  --event-log FILE    stream every task (case, activity, resource, timestamps, warm-up flag) to FILE:
+                      CSV, or IEEE 1849 XES when FILE ends in .xes
   --decision-log FILE write every decision epoch of the policy as JSON lines to FILE
   --threads N         worker threads (default: number of cores)
   --timeseries        include the time series of replication 1 in the JSON

@@ -31,6 +31,10 @@ export interface TaskRecord {
   start: number;
   end: number;
   outcome: 'done' | 'bot-failed';
+  /** the case arrived during the warm-up (excluded from every result) */
+  warmup: boolean;
+  /** the case's last task: the case is done (an XES writer closes its trace) */
+  caseDone: boolean;
 }
 
 export interface EngineOptions {
@@ -274,18 +278,20 @@ export class Engine {
     kase.tasks++;
     if (pool.kind === 'bot') kase.botTasks++;
     if (kase.counted) this.stats.taskDone(kase.process, step.index, now - task.start, task.start - task.enqueued);
+    const { enqueued, start, failed } = task;
+    // the unit first: it is free before the case moves on
+    const next = board.free(u);
+    if (next) this.startTask(u, next);
+    this.advance(task);
     if (this.options.onTask) {
       this.options.onTask({
         caseId: `${this.scenario.processes[kase.process].id}-${kase.no}`,
         process: this.scenario.processes[kase.process].id,
         activity: step.id, resource: board.unitName[u], pool: pool.id,
-        enqueue: task.enqueued, start: task.start, end: now, outcome: task.failed ? 'bot-failed' : 'done',
+        enqueue: enqueued, start, end: now, outcome: failed ? 'bot-failed' : 'done',
+        warmup: !kase.counted, caseDone: kase.open === 0,
       });
     }
-    // the unit first: it is free before the case moves on
-    const next = board.free(u);
-    if (next) this.startTask(u, next);
-    this.advance(task);
     this.freeTasks.push(task);
   }
 

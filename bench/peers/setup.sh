@@ -1,19 +1,28 @@
 #!/usr/bin/env sh
-# Creates bench/peers/.venv (gitignored) with the peer simulators the benchmarks
-# compare against. Idempotent: re-running it does nothing once SimPy is there.
+# Creates bench/peers/.venv (gitignored) with the peers that the benchmarks and
+# tests compare against: SimPy (benchmarks) and PM4Py (a real XES reader and
+# process-mining peer for the event-log tests). Idempotent and locked: re-running
+# it does nothing once both are there, and tests running at once wait for one install.
 #   sh bench/peers/setup.sh            (PYTHON=python3.12 to choose the interpreter)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 venv="$here/.venv"
 python=${PYTHON:-python3}
 SIMPY_VERSION=4.1.2
+PM4PY_VERSION=2.7.23.11
 
-if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import simpy, sys; sys.exit(simpy.__version__ != '$SIMPY_VERSION')" 2>/dev/null; then
-  echo "bench/peers/.venv: simpy $SIMPY_VERSION already installed"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$here/.setup.lock"
+  flock 9
+fi
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "
+import sys, importlib.metadata as m
+sys.exit(m.version('simpy') != '$SIMPY_VERSION' or m.version('pm4py') != '$PM4PY_VERSION')" 2>/dev/null; then
+  echo "bench/peers/.venv: simpy $SIMPY_VERSION and pm4py $PM4PY_VERSION already installed"
   exit 0
 fi
 if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "simpy==$SIMPY_VERSION"
-echo "bench/peers/.venv: simpy $("$venv/bin/python" -c 'import simpy; print(simpy.__version__)') installed ($("$venv/bin/python" --version))"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "simpy==$SIMPY_VERSION" "pm4py==$PM4PY_VERSION"
+echo "bench/peers/.venv: simpy $SIMPY_VERSION and pm4py $PM4PY_VERSION installed ($("$venv/bin/python" --version))"

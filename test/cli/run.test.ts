@@ -47,10 +47,16 @@ describe('autoshift run', () => {
     const r = autoshift(['run', scenario, ...short, '--event-log', join(dir, 'log.csv')]);
     expect(r.code, r.stderr).toBe(0);
     const lines = readFileSync(join(dir, 'log.csv'), 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('case_id,process,activity,resource,pool,enqueue_time,start_time,end_time,outcome,replication');
+    expect(lines[0]).toBe('case_id,process,activity,resource,pool,enqueue_time,start_time,end_time,outcome,replication,warmup');
     const rows = lines.slice(1).map((l) => l.split(','));
+    // the warm-up flag: true exactly for the cases that arrived in the first 2 days (the case's earliest enqueue)
+    const arrival = new Map<string, number>();
+    for (const row of rows) arrival.set(row[0], Math.min(arrival.get(row[0]) ?? Infinity, Date.parse(row[5])));
+    const warmupEnd = Date.parse('2026-01-07T00:00:00Z');
+    for (const row of rows) expect(row[10]).toBe(String(arrival.get(row[0])! < warmupEnd));
+    expect(rows.some((row) => row[10] === 'true') && rows.some((row) => row[10] === 'false')).toBe(true);
     for (const row of rows.slice(0, 500)) {
-      expect(row).toHaveLength(10);
+      expect(row).toHaveLength(11);
       const [enq, start, end] = row.slice(5, 8).map((t) => Date.parse(t));
       expect(enq).toBeLessThanOrEqual(start);
       expect(start).toBeLessThanOrEqual(end);
