@@ -8,7 +8,7 @@ import { parseArgs, intFlag, UsageError } from './args.js';
 import { loadScenario } from './load-scenario.js';
 import { runArms } from '../experiments/arms.js';
 import { ThreadPool } from '../experiments/executors/thread-pool.js';
-import { resolvePolicy } from './policy-loader.js';
+import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
 import { fmtCount, fmtDuration, fmtMoney, fmtShare } from './format.js';
@@ -70,7 +70,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const overrides = (flags.set as string[] | undefined) ?? [];
 
   const scenario = loadScenarioWith(positionals[0], overrides);
-  for (const p of policies) await resolvePolicy(scenario, p); // a bad name fails here, before anything runs
+  for (const p of policies) await resolvePolicy(scenario, policyFromCommandLine(p)); // a bad name fails here, before anything runs
   const keys = armKeys(policies);
   let primary: Metric;
   try {
@@ -87,7 +87,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const bar = new ProgressBar(`${scenario.name}: ${policies.length} policies × ${replications}`);
   const pool = new ThreadPool({ threads });
   const arms = await runArms(pool, {
-    arms: policies.map((policyName) => ({ scenario, policyName })),
+    arms: policies.map((policyName) => ({ scenario, policyName: policyFromCommandLine(policyName) })),
     replications, onProgress: bar.update,
     reduce: (reps, i) => {
       const doc = summarize(scenario, policies[i], reps);

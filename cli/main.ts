@@ -17,6 +17,7 @@ const commands: Record<string, CommandEntry> = {
   validate: { summary: 'check a scenario file', load: async () => (await import('./validate-command.js')).validateCommand },
   compare: { summary: 'compare allocation policies on the same seeds (paired, common random numbers)', load: async () => (await import('./compare-command.js')).compareCommand },
   sweep: { summary: 'what-if grid over scenario fields (e.g. staffing levels), cheapest cell meeting the SLA', load: async () => (await import('./sweep-command.js')).sweepCommand },
+  policy: { summary: 'check a policy module: shape, determinism, constraints it relies on, decision time', load: async () => (await import('./policy-command.js')).policyCommand },
   live: { summary: 'run a scenario on the live runtime (Kafka + Temporal)', load: async () => (await import('./live-command.js')).liveCommand },
   worker: { summary: 'live runtime: the Temporal worker of case workflows', load: async () => (await import('./service-commands.js')).workerCommand },
   allocator: { summary: 'live runtime: the allocator (grants units by policy)', load: async () => (await import('./service-commands.js')).allocatorCommand },

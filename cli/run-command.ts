@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs, intFlag, UsageError } from './args.js';
 import { loadScenario } from './load-scenario.js';
 import { runReplications } from './replications.js';
+import { policyFromCommandLine } from './policy-loader.js';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
@@ -52,7 +53,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const replications = intFlag(flags, 'replications', 1, 1);
   const bar = new ProgressBar(`${scenario.name}`);
   const reps = await runReplications({
-    scenario, policyName: flags.policy as string | undefined, replications,
+    scenario, policyName: policyFromCommandLine(flags.policy as string | undefined), replications,
     threads: flags.threads !== undefined ? intFlag(flags, 'threads', 1, 1) : undefined,
     eventLog: flags['event-log'] as string | undefined,
     decisionLog: flags['decision-log'] as string | undefined,

@@ -5,7 +5,7 @@
  * change, not by luck. Grid parsing is in model/sweep-grid.ts.
  */
 import { parseArgs, intFlag, UsageError } from './args.js';
-import { resolvePolicy } from './policy-loader.js';
+import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
 import { fmtDuration, fmtMoney, fmtShare } from './format.js';
@@ -84,7 +84,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const threads = flags.threads !== undefined ? intFlag(flags, 'threads', 1, 1) : undefined;
   const target = flags['target-sla'] === undefined ? 0.95 : Number(flags['target-sla']);
   if (!(target >= 0 && target <= 1)) throw new UsageError(`--target-sla: expected a share between 0 and 1, like 0.95, got ${JSON.stringify(flags['target-sla'])}`);
-  const policyName = flags.policy as string | undefined;
+  const policyName = policyFromCommandLine(flags.policy as string | undefined);
 
   const grid = parseSweepGrid((flags.set as string[] | undefined) ?? []);
   if (grid.axes.length === 0) throw new UsageError('expected at least one axis: --set PATH=a..b or --set PATH=x,y,z');
