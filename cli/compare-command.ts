@@ -13,6 +13,8 @@ import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
 import { fmtCount, fmtDuration, fmtMoney, fmtShare } from './format.js';
 import { computeResilience } from './resilience-hook.js';
+import { checkOpenMetricsFlags, defaultRunId, openMetricsClock, openMetricsFlags, openMetricsHelp, writeOpenMetrics } from './openmetrics-flags.js';
+import type { TimeSeries } from '../simulator/run-stats.js';
 import { formatDuration } from '../model/units.js';
 import type { Scenario } from '../model/scenario.js';
 import { attributeError } from '../model/sweep-grid.js';
@@ -49,7 +51,7 @@ Options:
                       { scenario, seed, replications, policies: { name: result }, kpis,
                         differences: { name: { metric: { mean, ci95, unpairedCi95 } } }, ranking }
   --threads N         worker threads (default: number of cores)
-
+${openMetricsHelp.replace('<scenario>-<policy>-seed<seed>', '<scenario>-compare-seed<seed>; policies differ by the policy label')}
 Example:
   autoshift compare scenarios/invoice-office.yaml --policies static,reactive --replications 20
 `;
@@ -57,7 +59,7 @@ Example:
 export async function compareCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     policies: { value: true }, replications: { value: true }, set: { value: true, repeat: true },
-    json: {}, threads: { value: true }, metric: { value: true }, help: {},
+    json: {}, threads: { value: true }, metric: { value: true }, help: {}, ...openMetricsFlags,
   });
   if (flags.help) { process.stdout.write(compareHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift compare <scenario.yaml> --policies a,b');
@@ -69,7 +71,9 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const threads = flags.threads !== undefined ? intFlag(flags, 'threads', 1, 1) : undefined;
   const overrides = (flags.set as string[] | undefined) ?? [];
 
+  checkOpenMetricsFlags(flags);
   const scenario = loadScenarioWith(positionals[0], overrides);
+  const clock = flags.openmetrics !== undefined ? openMetricsClock(flags, scenario, Date.now) : null;
   for (const p of policies) await resolvePolicy(scenario, policyFromCommandLine(p)); // a bad name fails here, before anything runs
   const keys = armKeys(policies);
   let primary: Metric;
@@ -94,10 +98,15 @@ export async function compareCommand(argv: string[]): Promise<number> {
       doc.resilience = computeResilience(scenario, reps);
       const values: Record<string, number[]> = {};
       for (const m of metrics) values[m.key] = reps.map((r) => m.of(r));
-      return { doc, values };
+      const series: TimeSeries[] | null = clock ? reps.map((r) => r.timeseries) : null;
+      return { doc, values, series };
     },
   }).finally(() => pool.close());
   bar.done();
+  if (clock) {
+    const run = typeof flags['run-id'] === 'string' ? flags['run-id'] : defaultRunId(scenario, 'compare');
+    process.stderr.write(writeOpenMetrics(String(flags.openmetrics), arms.map((a, i) => ({ scenario, policy: policies[i], run, replications: a.series! })), clock));
+  }
 
   const result = compareResult(scenario, replications, keys, arms, metrics, [primary, secondary]);
   if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');

@@ -14,6 +14,7 @@ import { fmtCount, fmtDuration, fmtMoney, fmtShare } from './format.js';
 import { formatDuration, parseDuration } from '../model/units.js';
 import { timeseriesCsv } from './timeseries-csv.js';
 import { computeResilience } from './resilience-hook.js';
+import { checkOpenMetricsFlags, defaultRunId, openMetricsClock, openMetricsFlags, openMetricsHelp, writeOpenMetrics } from './openmetrics-flags.js';
 
 export const runHelp = `Usage: autoshift run <scenario.yaml> [options]
 
@@ -33,13 +34,13 @@ Options:
   --decision-log FILE write every decision epoch of the policy as JSON lines to FILE
   --threads N         worker threads (default: number of cores)
   --timeseries        include the time series of replication 1 in the JSON
-`;
+${openMetricsHelp}`;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     seed: { value: true }, replications: { value: true }, horizon: { value: true }, policy: { value: true },
     set: { value: true, repeat: true }, json: {}, out: { value: true }, 'event-log': { value: true },
-    'decision-log': { value: true }, threads: { value: true }, timeseries: {}, help: {},
+    'decision-log': { value: true }, threads: { value: true }, timeseries: {}, help: {}, ...openMetricsFlags,
   });
   if (flags.help) { process.stdout.write(runHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift run <scenario.yaml>');
@@ -49,7 +50,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (Number.isNaN(parseDuration(String(flags.horizon)))) throw new UsageError(`--horizon: expected a duration like 30d, got ${JSON.stringify(flags.horizon)}`);
     overrides.push(`horizon=${flags.horizon}`);
   }
+  checkOpenMetricsFlags(flags);
   const scenario = loadScenario(positionals[0], overrides);
+  const clock = flags.openmetrics !== undefined ? openMetricsClock(flags, scenario, Date.now) : null;
   const replications = intFlag(flags, 'replications', 1, 1);
   const bar = new ProgressBar(`${scenario.name}`);
   const reps = await runReplications({
@@ -68,6 +71,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'summary.json'), JSON.stringify(doc, null, 2) + '\n');
     writeFileSync(join(dir, 'timeseries.csv'), timeseriesCsv(reps));
+  }
+  if (clock) {
+    const run = typeof flags['run-id'] === 'string' ? flags['run-id'] : defaultRunId(scenario, policyName);
+    process.stderr.write(writeOpenMetrics(String(flags.openmetrics), [{ scenario, policy: policyName, run, replications: reps.map((r) => r.timeseries) }], clock));
   }
   if (flags.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   else process.stdout.write(renderSummary(doc) + '\n');

@@ -2,7 +2,12 @@
 # Start the servers in the background (installing them first if needed) and
 # wait until each one answers. A service already running is left alone.
 #
-#   infra/up.sh [kafka|temporal|prometheus|all]...
+#   infra/up.sh [--prometheus-lifecycle] [kafka|temporal|prometheus|all]...
+#
+# --prometheus-lifecycle (or AUTOSHIFT_PROMETHEUS_LIFECYCLE=1) turns on
+# Prometheus' lifecycle API (POST /-/reload, /-/quit): unauthenticated, so off
+# by default. Prometheus loads backfilled blocks and its rule files without it
+# (rules: restart it with infra/restart.sh prometheus).
 #
 # Ports (all on 127.0.0.1): KAFKA_PORT (9092; controller KAFKA_CONTROLLER_PORT
 # 9093), TEMPORAL_PORT (7233; UI 8233), PROMETHEUS_PORT (9090).
@@ -94,12 +99,14 @@ start_prometheus() {
     "$promtool" check config "$PROMETHEUS_CONFIG" >/dev/null || die "prometheus: invalid $PROMETHEUS_CONFIG"
   fi
   mkdir -p "$PROMETHEUS_DATA"
+  local extra=()
+  [[ ${AUTOSHIFT_PROMETHEUS_LIFECYCLE:-0} == 1 ]] && extra+=(--web.enable-lifecycle)
   pid=$(start_detached prometheus "$bin" \
     --config.file="$PROMETHEUS_CONFIG" \
     --storage.tsdb.path="$PROMETHEUS_DATA" \
     --storage.tsdb.retention.time=15d \
     --web.listen-address="$BIND_HOST:$PROMETHEUS_PORT" \
-    --web.enable-lifecycle \
+    "${extra[@]}" \
     --log.level=warn)
   log "prometheus: started pid $pid, waiting for http://$BIND_HOST:$PROMETHEUS_PORT/-/ready"
   WAIT_PID=$pid wait_until "$START_TIMEOUT" "prometheus /-/ready" health_prometheus \
@@ -109,7 +116,15 @@ start_prometheus() {
 installed() { "${1}_installed"; }
 
 main() {
-  local svc pid t0 start=$SECONDS
+  local svc pid t0 start=$SECONDS args=()
+  for svc in "$@"; do
+    case $svc in
+      --prometheus-lifecycle) AUTOSHIFT_PROMETHEUS_LIFECYCLE=1 ;;
+      -*) die "unknown option '$svc' (expected --prometheus-lifecycle)" ;;
+      *) args+=("$svc") ;;
+    esac
+  done
+  set -- "${args[@]}"
   take_lock state
   local services
   services=$(parse_services "$@")

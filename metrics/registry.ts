@@ -19,7 +19,18 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const simBuckets = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800];
 
-export function createMetrics(registry: Registry) {
+/**
+ * Labels every series of a registry carries, so that one dashboard shows live
+ * runs and backfilled what-if runs side by side: `source` is `live` or `sim`,
+ * `run` the run id, `scenario` the scenario file's name (metrics/run-labels.ts).
+ */
+export interface RunLabels { source: 'live' | 'sim'; run: string; scenario: string; policy: string }
+
+/** Labels of a disruption's series: its label from the scenario, its kind, the pool or process it hits ("all": every process). */
+const disruptionLabels = ['disruption', 'kind', 'target'];
+
+export function createMetrics(registry: Registry, runLabels?: RunLabels) {
+  if (runLabels) registry.setDefaultLabels({ ...runLabels });
   const registers = [registry];
   return {
     // producer
@@ -44,6 +55,18 @@ export function createMetrics(registry: Registry) {
     simulatedTime: new Gauge({ name: 'autoshift_simulated_time_seconds', help: 'Simulated seconds since the scenario start, as the allocator sees it', registers }),
     // outcomes (collector)
     casesCompleted: new Counter({ name: 'autoshift_cases_completed_total', help: 'Cases completed', labelNames: ['process'], registers }),
+    casesWithinSla: new Counter({ name: 'autoshift_cases_completed_within_sla_total', help: 'Cases completed by their SLA due date (SLA attainment = this over autoshift_cases_completed_total)', labelNames: ['process'], registers }),
+    slaAttainment: new Gauge({ name: 'autoshift_sla_attainment_ratio', help: 'Share of the cases completed in the last sample interval (the scenario\'s sampleEvery) that met their SLA, as the resilience measures read it', registers }),
+    // resilience (metrics/resilience-series.ts: the same measure as the result document's resilience block)
+    disruptionActive: new Gauge({ name: 'autoshift_disruption_active', help: 'Whether the disruption is in force (1) or not (0)', labelNames: disruptionLabels, registers }),
+    disruptionLength: new Gauge({ name: 'autoshift_disruption_length_simulated_seconds', help: 'Scheduled length of the disruption, simulated seconds', labelNames: disruptionLabels, registers }),
+    disruptionRecovered: new Gauge({ name: 'autoshift_disruption_recovered', help: 'Whether the operation has recovered from the disruption (1) or not yet (0); absent before it starts', labelNames: disruptionLabels, registers }),
+    disruptionTimeToRecover: new Gauge({ name: 'autoshift_disruption_time_to_recover_simulated_seconds', help: 'From the start of the disruption to recovery, or to now while not recovered, simulated seconds', labelNames: disruptionLabels, registers }),
+    disruptionLossArea: new Gauge({ name: 'autoshift_disruption_loss_area_simulated_seconds', help: 'Lost SLA attainment integrated from the start of the disruption to recovery or now (share x simulated seconds)', labelNames: disruptionLabels, registers }),
+    disruptionWorstBacklog: new Gauge({ name: 'autoshift_disruption_worst_backlog_tasks', help: 'Largest backlog from the start of the disruption to recovery or now', labelNames: disruptionLabels, registers }),
+    disruptionBaselineSla: new Gauge({ name: 'autoshift_disruption_baseline_sla_ratio', help: 'SLA attainment over the week before the disruption', labelNames: disruptionLabels, registers }),
+    disruptionBaselineBacklog: new Gauge({ name: 'autoshift_disruption_baseline_backlog_tasks', help: 'Mean backlog over the week before the disruption', labelNames: disruptionLabels, registers }),
+    disruptionSlaInWindow: new Gauge({ name: 'autoshift_disruption_sla_in_window_ratio', help: 'SLA attainment of the cases completed from the start of the disruption to recovery or now', labelNames: disruptionLabels, registers }),
     slaBreaches: new Counter({ name: 'autoshift_sla_breaches_total', help: 'Cases past their SLA due date', labelNames: ['process'], registers }),
     cycle: new Histogram({ name: 'autoshift_case_cycle_simulated_seconds', help: 'Cycle time of completed cases, simulated seconds', labelNames: ['process'], buckets: simBuckets, registers }),
     tasksDone: new Counter({ name: 'autoshift_tasks_done_total', help: 'Tasks finished', labelNames: ['pool', 'outcome'], registers }),
@@ -61,6 +84,12 @@ export const METRIC_NAMES = [
   'autoshift_grant_signal_seconds', 'autoshift_queue_waiting_tasks', 'autoshift_pool_busy_units', 'autoshift_pool_available_units',
   'autoshift_policy_epochs_total', 'autoshift_simulated_time_seconds', 'autoshift_cases_completed_total', 'autoshift_sla_breaches_total',
   'autoshift_case_cycle_simulated_seconds', 'autoshift_tasks_done_total', 'autoshift_bot_escalations_total',
+  'autoshift_cases_completed_within_sla_total', 'autoshift_sla_attainment_ratio',
+  // resilience, one series per disruption of the scenario
+  'autoshift_disruption_active', 'autoshift_disruption_length_simulated_seconds', 'autoshift_disruption_recovered',
+  'autoshift_disruption_time_to_recover_simulated_seconds', 'autoshift_disruption_loss_area_simulated_seconds',
+  'autoshift_disruption_worst_backlog_tasks', 'autoshift_disruption_baseline_sla_ratio',
+  'autoshift_disruption_baseline_backlog_tasks', 'autoshift_disruption_sla_in_window_ratio',
 ] as const;
 
 /** Serves `GET /metrics` of the registry on 127.0.0.1:port (0 = any free port). */

@@ -38,13 +38,52 @@ export interface ResilienceFigures {
 
 interface One { recovered: number; ttr: number; loss: number; worst: number; slaIn: number; extra: number; baseBacklog: number; baseSla: number }
 
+/**
+ * One disruption measured on one time series, read as "so far": on a series
+ * that ends before recovery, `recovered` is 0 and the time to recover, loss
+ * area and worst backlog run up to its last sample. Both runtimes' exports
+ * (the live gauges, the OpenMetrics export of a sim run) call this on the
+ * series up to the current sample; the result document's block is the same
+ * measure on the whole series.
+ */
+export interface DisruptionMeasure {
+  recovered: boolean;
+  timeToRecoverSeconds: number;
+  lossAreaHours: number;
+  worstBacklog: number;
+  slaInWindow: number;
+  extraCost: number;
+  baselineBacklog: number;
+  baselineSla: number;
+}
+
+/** `start` and `end` in seconds from the scenario's start; `sampleEvery` is the series' interval. */
+export function measureDisruption(ts: TimeSeries, start: number, end: number, sampleEvery: number): DisruptionMeasure {
+  const o = measure(ts, start, end, sampleEvery);
+  return {
+    recovered: o.recovered === 1, timeToRecoverSeconds: o.ttr, lossAreaHours: o.loss, worstBacklog: o.worst,
+    slaInWindow: o.slaIn, extraCost: o.extra, baselineBacklog: o.baseBacklog, baselineSla: o.baseSla,
+  };
+}
+
+/** The first `n` samples of a series (what was known at the end of sample n - 1). */
+export function seriesPrefix(ts: TimeSeries, n: number): TimeSeries {
+  const cut = <T>(xs: T[]) => xs.slice(0, n);
+  const each = <T>(r: Record<string, T[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cut(v)]));
+  return {
+    time: cut(ts.time), backlog: each(ts.backlog), backlogTotal: cut(ts.backlogTotal), wip: each(ts.wip),
+    utilization: each(ts.utilization), slaAttainment: cut(ts.slaAttainment), completed: cut(ts.completed),
+    arrived: cut(ts.arrived), cost: cut(ts.cost), workCost: cut(ts.workCost),
+  };
+}
+
 const BACKLOG_BAND = 0.1;
 const SLA_BAND = 0.05;
 const STEADY = 3;
 
 export function resilienceOf(scenario: Scenario, reps: ReplicationFigures[]): ResilienceFigures[] {
   return scenario.disruptions.map((d) => {
-    const ones = reps.map((r) => measure(r.timeseries, d.start, d.end, scenario));
+    const ones = reps.map((r) => measure(r.timeseries, d.start, d.end, scenario.sampleEvery));
     const e = (f: (o: One) => number) => estimate(ones.map(f));
     return {
       disruption: d.label, kind: d.kind, start: d.start, end: d.end,
@@ -55,8 +94,7 @@ export function resilienceOf(scenario: Scenario, reps: ReplicationFigures[]): Re
   });
 }
 
-function measure(ts: TimeSeries, start: number, end: number, scenario: Scenario): One {
-  const dt = scenario.sampleEvery;
+function measure(ts: TimeSeries, start: number, end: number, dt: number): One {
   const n = ts.time.length;
   // sample k covers (time[k] - dt, time[k]]
   let idx = ts.time.map((_, k) => k).filter((k) => ts.time[k] <= start && ts.time[k] - dt >= start - WEEK);

@@ -259,7 +259,10 @@ export async function startCollector(options: CollectorOptions & CollectorRetent
       try { ev = parseEvent(message.value); } catch { return; } // intake dead-letters bad demand
       const fresh = tally.add(ev);
       if (metrics && fresh) {
-        if (ev.type === EventType.caseCompleted) { metrics.casesCompleted.inc({ process: ev.process }); metrics.cycle.observe({ process: ev.process }, ev.end - ev.arrival); }
+        if (ev.type === EventType.caseCompleted) {
+          metrics.casesCompleted.inc({ process: ev.process }); metrics.cycle.observe({ process: ev.process }, ev.end - ev.arrival);
+          if (ev.slaMet) metrics.casesWithinSla.inc({ process: ev.process });
+        }
         else if (ev.type === EventType.slaBreached) metrics.slaBreaches.inc({ process: ev.process });
         else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) {
           metrics.tasksDone.inc({ pool: ev.pool, outcome: ev.type === EventType.taskDone ? 'done' : 'failed' });

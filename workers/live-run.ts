@@ -20,6 +20,8 @@ import { Registry } from 'prom-client';
 import type { Scenario } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
 import { createMetrics, serveMetrics, type Metrics } from '../metrics/registry.js';
+import { runLabels } from '../metrics/run-labels.js';
+import { startResilienceFeed } from './resilience-feed.js';
 import { createActivities } from './activities.js';
 import { createBotActivities } from './bot-activities.js';
 import type { BotActivities } from '../workflows/bot-work.js';
@@ -94,7 +96,8 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   const { scenario, policy, runId, logger } = options;
   const services = new Set(options.services ?? ['worker', 'intake', 'allocator', 'collector', 'producer']);
   const registry = options.registry ?? new Registry();
-  const metrics = createMetrics(registry);
+  // every series says which run it is (source="live", run, scenario, policy): the dashboards' run variable
+  const metrics = createMetrics(registry, runLabels('live', scenario, runId, policy.name));
   const taskQueue = options.taskQueue ?? `autoshift-${runId}`;
   const namespace = options.namespace ?? 'default';
   const kafka = createKafka({ brokers: options.brokers, clientId: `autoshift-${runId}`, logger });
@@ -150,6 +153,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     horizonTimer = setTimeout(resolve, Math.max(0, wallAt(clock, scenario.horizon) - Date.now()));
   });
   const wallStart = Date.now();
+  const stopFeed = collector ? startResilienceFeed({ scenario, tally: collector.tally, metrics, clock }) : () => undefined;
 
   return {
     clock, kafka, client, metrics, taskQueue, worker, intake, allocator, lease, collector, produced, horizonReached,
@@ -172,6 +176,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     async stop() {
       abort.abort();
       clearTimeout(horizonTimer);
+      stopFeed();
       if (produced) await produced.catch((err) => logger.error({ err }, 'producer failed'));
       // intake first (no new cases), then the allocator, the worker, the collector
       for (const name of ['intake', 'allocator', 'worker', 'collector', 'metrics'] as const) await stops[name]?.();

@@ -12,7 +12,7 @@ describe('metrics registry', () => {
     for (const m of defined) {
       expect(m.name).toMatch(/^autoshift_[a-z0-9_]+$/);
       if (m.type === 'counter') expect(m.name).toMatch(/_total$/);
-      else expect(m.name).toMatch(/_(seconds|tasks|units|ratio|bytes)$/);
+      else expect(m.name).toMatch(/_(seconds|tasks|units|ratio|bytes|active|recovered)$/); // active, recovered: 0/1 states
     }
   });
 
