@@ -7,11 +7,12 @@
  *   (d) a bare typed-array heap loop of the same M/M/c: the ceiling
  *   (e) 4 replications on 1 and on 2 worker threads: the speed-up
  *   (f) peak resident set after 250k and 1M M/M/c cases, each in a fresh process
+ *   (g) start-up of the command (`--help`, `validate`, a small `run`) next to `node -e 1` (bench/startup.ts)
  *
  * It prints figures and ratios and the issue's targets next to them; it never
  * fails on a figure (STYLE.md rule 17). See bench/README.md.
  *
- *   npm run build && node --expose-gc dist/bench/engine.js [--quick] [--only mmc,smb,ceiling,scaling,memory] [--no-peers] [--setup]
+ *   npm run build && node --expose-gc dist/bench/engine.js [--quick] [--only mmc,smb,ceiling,scaling,memory,startup] [--no-peers] [--setup]
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,11 +29,12 @@ import type { ReplicationFigures } from '../simulator/run-stats.js';
 import type { Scenario } from '../model/scenario.js';
 import { runHeapCeiling } from './heap-ceiling.js';
 import { Peers, describeScenario, differences, type PeerResult } from './peers.js';
+import { measureStartup, startupCommands } from './startup.js';
 
 const help = `Usage: node --expose-gc dist/bench/engine.js [options]
 
   --quick          a tenth of every horizon (a smoke run; not the issue's figures)
-  --only LIST      sections to run: mmc,smb,ceiling,scaling,memory (default all)
+  --only LIST      sections to run: mmc,smb,ceiling,scaling,memory,startup (default all)
   --no-peers       skip the SimPy runs
   --setup          create bench/peers/.venv with SimPy first if it is missing
 `;
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
   const scale = quick ? 0.1 : 1;
   // mean waits of shorter runs are noisier: the allowed gap grows as 1/sqrt(run length)
   const tolerance = 0.05 / Math.sqrt(scale);
-  const only = new Set(String(flags.only ?? 'mmc,smb,ceiling,scaling,memory').split(','));
+  const only = new Set(String(flags.only ?? 'mmc,smb,ceiling,scaling,memory,startup').split(','));
   const peers = new Peers(join(root, 'bench', 'peers'));
   let usePeers = !flags['no-peers'] && (only.has('mmc') || only.has('smb'));
   if (usePeers && !peers.installed) {
@@ -212,6 +214,21 @@ async function main(): Promise<void> {
     checks.push({ ok: big.peakRssMB < 300, text: `${int(big.cases)} cases under 300 MB resident: peak ${fix(big.peakRssMB, 1)} MB (${fix(small.peakRssMB, 1)} MB at ${int(small.cases)}: ${big.peakRssMB / small.peakRssMB < 1.1 ? 'flat' : 'grows'})` });
   }
 
+  // (g) start-up, whole processes, alternated with node -e 1
+  if (only.has('startup')) {
+    const rounds = quick ? 5 : 15;
+    log(`(g) start-up: ${rounds} rounds of node -e 1, --help, validate and run ...`);
+    const [ref, ...figures] = measureStartup(startupCommands(root), rounds);
+    for (const f of figures) {
+      rows.push({ figure: `start-up wall s, ${f.label}`, autoshift: fix(f.wall, 3), peer: `${fix(ref.wall, 3)} node -e 1`, ratio: times(f.wallRatio), reads: `CPU ${fix(f.cpu, 3)} s, ${times(f.cpuRatio)} node's` });
+    }
+    const targeted = figures.filter((f) => !f.label.includes('91 days'));
+    const worst = targeted.reduce((w, f) => (f.wall > w.wall ? f : w));
+    // node -e 1 waiting much longer than it computes: other work held the cores, and every wall figure with it
+    const busy = ref.wall > 1.5 * ref.cpu ? `; the machine was busy: node -e 1 took ${fix(ref.wall, 3)} s for ${fix(ref.cpu, 3)} CPU s, so this cannot be judged` : '';
+    checks.push({ ok: busy ? null : worst.wall <= 0.2, text: `start-up ≤ 0.2 s for --help, validate and a small run: slowest ${worst.label} ${fix(worst.wall, 3)} s (${fix(worst.cpu, 3)} CPU s; node -e 1 ${fix(ref.wall, 3)} s; medians of ${rounds}${busy})` });
+  }
+
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const git = (args: string[]) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' }).stdout?.trim() ?? '';
   const commit = git(['rev-parse', '--short', 'HEAD']);
@@ -221,7 +238,7 @@ async function main(): Promise<void> {
   out.push('');
   out.push(table(['figure', 'autoshift', 'peer / reference', 'ratio', 'reads as'], rows.map((r) => [r.figure, r.autoshift, r.peer, r.ratio, r.reads]), ['l', 'r', 'r', 'r', 'l']));
   out.push('');
-  out.push('targets (issue 2) and sanity checks:');
+  out.push('targets (issues 2 and 16) and sanity checks:');
   for (const c of checks) out.push(`  [${c.ok === true ? 'PASS' : c.ok === false ? 'MISS' : 'LOOK'}] ${c.text}`);
   // (the load average after the run would count this benchmark's own processes)
   if (loadBefore > 0.5) notes.push(`other work was running when the benchmark began (load average ${fix(loadBefore)} over 1 min): wall-clock figures are pessimistic; compare the per-CPU-second rows, and run again on an idle machine`);

@@ -7,3 +7,10 @@ export const fmtDuration = (e: Estimate) => pm(e, formatDuration);
 export const fmtShare = (e: Estimate) => pm(e, (x) => `${(x * 100).toFixed(1)}%`);
 export const fmtMoney = (e: Estimate) => pm(e, (x) => x.toFixed(2));
 export const fmtCount = (e: Estimate) => pm(e, (x) => (Number.isInteger(x) ? String(x) : x.toFixed(1)));
+
+/**
+ * A whole number with a comma every three digits (1,234,567), as
+ * `toLocaleString('en-US')` prints it; that call loads ICU's number formatting
+ * first, ~20 ms of every command's start-up.
+ */
+export const fmtThousands = (n: number) => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

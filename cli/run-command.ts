@@ -10,7 +10,7 @@ import { policyFromCommandLine } from './policy-loader.js';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
-import { fmtCount, fmtDuration, fmtMoney, fmtShare } from './format.js';
+import { fmtCount, fmtDuration, fmtMoney, fmtShare, fmtThousands } from './format.js';
 import { formatDuration, parseDuration } from '../model/units.js';
 import { timeseriesCsv } from './timeseries-csv.js';
 import { computeResilience } from './resilience-hook.js';
@@ -83,7 +83,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 
 export function renderSummary(doc: ResultDocument): string {
   const lines: string[] = [];
-  lines.push(`${doc.scenario} — policy ${doc.policy}, seed ${doc.seed}, ${doc.replications} replication${doc.replications > 1 ? 's' : ''}, ${formatDuration(doc.simulatedSeconds)} observed, ${doc.events.toLocaleString('en-US')} events`);
+  lines.push(`${doc.scenario} — policy ${doc.policy}, seed ${doc.seed}, ${doc.replications} replication${doc.replications > 1 ? 's' : ''}, ${formatDuration(doc.simulatedSeconds)} observed, ${fmtThousands(doc.events)} events`);
   if (doc.replications > 1) lines.push('(figures are means ± 95% confidence half-widths across replications)');
   lines.push('');
   lines.push(table(

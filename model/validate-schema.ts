@@ -2,15 +2,12 @@
  * Checks a parsed scenario against the published JSON Schema and turns Ajv's
  * errors into one clear issue per mistake: field path, line, and what is expected.
  */
-import AjvModule, { type ErrorObject } from 'ajv';
-import { scenarioSchema } from './scenario-schema.js';
+import type { ErrorObject } from 'ajv';
+// Compiled from model/scenario-schema.ts at build time (cli/write-validators.ts):
+// compiling the schema at every start of the command took ~150 ms.
+import validate from './scenario-validator.generated.js';
 import type { ScenarioSource } from './scenario-source.js';
 import { formatPath, type ScenarioIssue } from './scenario-error.js';
-
-const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
-const ajv = new (Ajv as any)({ allErrors: true, verbose: true, discriminator: true, strict: false });
-ajv.addKeyword({ keyword: 'x-expected' });
-const validate = ajv.compile(scenarioSchema);
 
 export function schemaIssues(source: ScenarioSource): ScenarioIssue[] {
   if (validate(source.raw)) return [];
