@@ -9,14 +9,9 @@
  */
 import type { Logger } from 'pino';
 import { BatchingSender, type ReliableProducer } from './kafka.js';
-import type { CaseEvent, TaskEvent, TopicNames } from './topics.js';
-import { encodeEvent } from './topics.js';
+import { encodeEvent, type TopicNames } from '../protocol/topics.js';
+import type { CaseActivities } from '../protocol/activities.js';
 import type { Metrics } from '../metrics/registry.js';
-
-export interface CaseActivities {
-  publishTaskEvent(ev: TaskEvent): Promise<void>;
-  publishCaseEvent(ev: CaseEvent): Promise<void>;
-}
 
 export interface ActivityDeps {
   producer: ReliableProducer;

@@ -18,7 +18,7 @@
 import { AssignerProtocol, type Assigner, type PartitionAssigner } from 'kafkajs';
 import { startAllocator, type AllocatorOptions, type AllocatorService } from './allocator.js';
 import { ensureTopics } from './kafka.js';
-import { topicNames } from './topics.js';
+import { topicNames } from '../protocol/topics.js';
 
 export interface LeaseOptions extends AllocatorOptions {
   /** how long a silent active keeps the lease, ms @default 6000 */

@@ -26,9 +26,10 @@ import { retrying } from './retry.js';
 import { TIMINGS_KEPT } from './timings.js';
 import { ReliableProducer, TransactionalLog, ensureTopics, replayAndFollow } from './kafka.js';
 import {
-  EventType, deadLetterOf, encodeEvent, parseEvent, simNow, topicNames, wallAt,
-  type AnyEvent, type Clock, type GrantEvent, type TaskRequestedEvent,
-} from './topics.js';
+  EventType, deadLetterOf, encodeEvent, parseEvent, topicNames, type AnyEvent, type GrantEvent, type TaskRequestedEvent,
+} from '../protocol/topics.js';
+import { simNow, wallAt, type Clock } from '../protocol/clock.js';
+import { grantSignal } from '../protocol/signals.js';
 
 export interface AllocatorOptions {
   scenario: Scenario;
@@ -111,7 +112,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     const t0 = wallNow();
     const p = (async () => {
       try {
-        await retrying(() => client.workflow.getHandle(g.caseId).signal('grant', g), {
+        await retrying(() => client.workflow.getHandle(g.caseId).signal(grantSignal, g), {
           giveUp: (err) => (err as Error).name === 'WorkflowNotFoundError' || stopped,
           onRetry: (err, attempt) => log.warn({ err: (err as Error).message, taskId: g.taskId, attempt }, 'signal failed; retrying'),
         });
@@ -173,7 +174,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   };
 
   const deadLetter = async (topic: string, partition: number, message: KafkaMessage, reason: string) => {
-    const ev = deadLetterOf({ topic, partition, offset: message.offset }, message, reason);
+    const ev = deadLetterOf({ topic, partition, offset: message.offset }, message, reason, Date.now());
     await producer.send(topics.deadLetters, [{ key: ev.key, value: encodeEvent(ev) }]);
     metrics?.deadLetters.inc({ topic });
   };

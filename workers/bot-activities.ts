@@ -20,7 +20,7 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { BOT_FAILURE, type BotActivities } from '../workflows/bot-work.js';
+import { BOT_FAILURE, type BotActivities } from '../protocol/bot-work.js';
 
 export interface BotActivityDeps {
   logger: Logger;

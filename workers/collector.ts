@@ -22,7 +22,7 @@ import { summarize, type ResultDocument } from '../simulator/summarize.js';
 import { QuantileSketch } from '../simulator/quantile-sketch.js';
 import { capacityHours } from '../simulator/capacity.js';
 import { replicationSeed } from '../simulator/random.js';
-import { EventType, parseEvent, topicNames, type AnyEvent, type CaseCompletedEvent, type TaskFinishedEvent } from './topics.js';
+import { EventType, parseEvent, topicNames, type AnyEvent, type CaseCompletedEvent, type TaskFinishedEvent } from '../protocol/topics.js';
 
 export interface CollectorOptions {
   scenario: Scenario;

@@ -23,7 +23,7 @@ import type { Policy } from '../allocation/policy.js';
 import { EventCalendar } from '../simulator/calendar.js';
 import { UnitBoard, UnitState, type BoardItem } from '../simulator/unit-board.js';
 import { RecentIds } from './recent-ids.js';
-import type { GrantEvent, TaskRequestedEvent } from './topics.js';
+import type { GrantEvent, TaskRequestedEvent } from '../protocol/topics.js';
 
 /** finished task ids the dispatcher remembers to drop redelivered requests (see `finished`) */
 const FINISHED_REMEMBERED = 200_000;

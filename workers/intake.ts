@@ -18,10 +18,11 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Scenario } from '../model/scenario.js';
 import type { Metrics } from '../metrics/registry.js';
-import type { CaseInput, CasePool } from '../workflows/case-workflow.js';
+import { caseWorkflow } from '../workflows/index.js';
 import { ReliableProducer, ensureTopics } from './kafka.js';
 import { TIMINGS_KEPT } from './timings.js';
-import { deadLetterOf, encodeEvent, parseDemandEvent, InvalidEventError, topicNames, type DemandEvent } from './topics.js';
+import { deadLetterOf, encodeEvent, parseDemandEvent, topicNames } from '../protocol/topics.js';
+import { caseInputOf, type CaseInput } from '../protocol/case-input.js';
 
 export interface IntakeOptions {
   scenario: Scenario;
@@ -48,18 +49,6 @@ export interface IntakeService {
   stop(): Promise<void>;
 }
 
-/** The workflow input of a demand event; throws InvalidEventError if it does not fit the scenario. */
-export function caseInputOf(ev: DemandEvent, scenario: Scenario, runId: string, extra: Pick<CaseInput, 'reportStarted' | 'maxHistory'> = {}): CaseInput {
-  if (ev.runId !== runId) throw new InvalidEventError(`runId: expected '${runId}', got '${ev.runId}'`);
-  const proc = scenario.processes.find((p) => p.id === ev.process);
-  if (!proc) throw new InvalidEventError(`process: unknown process '${ev.process}' (expected one of: ${scenario.processes.map((p) => p.id).join(', ')})`);
-  const pools: CasePool[] = scenario.pools.map((p) => ({ id: p.id, kind: p.kind, costPerHour: p.costPerHour, failureRate: p.failureRate }));
-  return {
-    v: 1, caseId: ev.id, runId, processIndex: proc.index, process: proc, pools, caseNo: ev.caseNo, arrival: ev.at,
-    seed: ev.seed, clock: ev.clock, counted: ev.at >= scenario.warmup, ...extra,
-  };
-}
-
 export async function startIntake(options: IntakeOptions): Promise<IntakeService> {
   const { scenario, kafka, client, runId, taskQueue, metrics } = options;
   const log = options.logger.child({ component: 'intake' });
@@ -77,7 +66,7 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
       input = caseInputOf(parseDemandEvent(m.value), scenario, runId, { reportStarted: options.reportStarted, maxHistory: options.maxHistory });
     } catch (err) {
       if ((err as Error).name !== 'InvalidEventError') throw err;
-      const ev = deadLetterOf({ topic: topics.demand, partition, offset: m.offset }, m, (err as Error).message);
+      const ev = deadLetterOf({ topic: topics.demand, partition, offset: m.offset }, m, (err as Error).message, Date.now());
       await dlq.send(topics.deadLetters, [{ key: ev.key, value: encodeEvent(ev) }]);
       stats.deadLettered++;
       metrics?.deadLetters.inc({ topic: 'demand' });
@@ -86,7 +75,7 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
     }
     const t0 = Date.now();
     try {
-      await client.workflow.start('caseWorkflow', {
+      await client.workflow.start(caseWorkflow, {
         taskQueue, workflowId: input.caseId, args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });

@@ -7,7 +7,7 @@
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer, type Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import { retrying } from './retry.js';
-import { Topics, topicNames, type TopicId } from './topics.js';
+import { Topics, topicNames, type TopicId } from '../protocol/topics.js';
 
 export interface KafkaOptions {
   brokers: string[];

@@ -24,7 +24,7 @@ import { runLabels } from '../metrics/run-labels.js';
 import { startResilienceFeed } from './resilience-feed.js';
 import { createActivities } from './activities.js';
 import { createBotActivities } from './bot-activities.js';
-import type { BotActivities } from '../workflows/bot-work.js';
+import type { BotActivities } from '../protocol/bot-work.js';
 import { startAllocator, type AllocatorService } from './allocator.js';
 import { startAllocatorLease, type AllocatorLease } from './allocator-lease.js';
 import { startCollector, type CollectorService } from './collector.js';
@@ -32,7 +32,8 @@ import { startIntake, type IntakeService } from './intake.js';
 import { ReliableProducer, createKafka, ensureTopics } from './kafka.js';
 import { runProducer, type ProducerResult } from './producer.js';
 import { createCaseWorker, installTemporalRuntime } from './temporal-worker.js';
-import { topicNames, wallAt, type Clock } from './topics.js';
+import { topicNames } from '../protocol/topics.js';
+import { simNow, wallAt, type Clock } from '../protocol/clock.js';
 
 export type ServiceName = 'worker' | 'intake' | 'allocator' | 'collector' | 'producer';
 
@@ -158,7 +159,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   return {
     clock, kafka, client, metrics, taskQueue, worker, intake, allocator, lease, collector, produced, horizonReached,
     summaryLine() {
-      const t = ((Date.now() - clock.startWallMs) * clock.speed) / 1000;
+      const t = simNow(clock, Date.now());
       const parts = [`t=${fmtHours(Math.max(0, t))}/${fmtHours(scenario.horizon)}`];
       if (collector) {
         const c = collector.tally.counts();

@@ -19,7 +19,8 @@ import type { Metrics } from '../metrics/registry.js';
 import { createArrivalStream } from '../simulator/demand.js';
 import { replicationSeed } from '../simulator/random.js';
 import { ReliableProducer, ensureTopics } from './kafka.js';
-import { encodeEvent, topicNames, wallAt, type Clock, type DemandEvent, type DisruptionEvent } from './topics.js';
+import { encodeEvent, topicNames, type DemandEvent, type DisruptionEvent } from '../protocol/topics.js';
+import { wallAt, type Clock } from '../protocol/clock.js';
 
 export interface ProducerOptions {
   scenario: Scenario;

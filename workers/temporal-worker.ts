@@ -17,8 +17,8 @@ import { existsSync } from 'node:fs';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/common';
 import type { Logger } from 'pino';
-import type { CaseActivities } from './activities.js';
-import type { BotActivities } from '../workflows/bot-work.js';
+import type { CaseActivities } from '../protocol/activities.js';
+import type { BotActivities } from '../protocol/bot-work.js';
 
 /** The compiled workflows module next to this compiled file (dist/workers → dist/workflows). */
 export function workflowsPath(): string {

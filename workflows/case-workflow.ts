@@ -22,67 +22,20 @@
  * when its history grows past `maxHistory` events, outside any parallel split.
  */
 import {
-  ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, isCancellation, log, patched,
+  ActivityFailure, ApplicationFailure, condition, continueAsNew, isCancellation, log, patched,
   proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo,
 } from '@temporalio/workflow';
-import type { PoolKind, Process } from '../model/scenario.js';
 import { KeyedStream, Stream, taskKey } from '../simulator/random.js';
 import { sample } from '../simulator/distributions.js';
 import { hasCycle } from '../simulator/engine.js';
 import type {
-  BotFailureReason, CaseCompletedEvent, Clock, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent,
-} from '../workers/topics.js';
-import type { CaseActivities } from '../workers/activities.js';
-import { BOT_FAILURE, type BotActivities, type BotWorkInput } from './bot-work.js';
-
-/** What a pool means to a case: cost and, for bots, failure rate. */
-export interface CasePool {
-  id: string;
-  kind: PoolKind;
-  costPerHour: number;
-  failureRate: number;
-}
-
-/** Where a continued-as-new case resumes: the step it is about to enter, and its running figures. */
-export interface CaseResume {
-  step: number;
-  visits: number[];
-  wait: number;
-  cost: number;
-  tasks: number;
-  botTasks: number;
-  breached: boolean;
-  runs: number;
-}
-
-export interface CaseInput {
-  v: 1;
-  caseId: string;
-  runId: string;
-  processIndex: number;
-  /** the compiled process (plain JSON) */
-  process: Process;
-  pools: CasePool[];
-  caseNo: number;
-  /** arrival, simulated seconds */
-  arrival: number;
-  seed: number;
-  clock: Clock;
-  /** the case arrived after the warm-up: its figures count */
-  counted: boolean;
-  /** publish `task.started` when a grant arrives (default true) */
-  reportStarted?: boolean;
-  /** continue as new past this many history events (default 10,000) */
-  maxHistory?: number;
-  /** set by continueAsNew only */
-  resume?: CaseResume;
-}
-
-export type CaseResult = CaseCompletedEvent & { runs: number };
-
-export const grantSignal = defineSignal<[GrantSignal]>('grant');
-/** The case's state, for operators: tasks waiting for a grant, figures so far. */
-export const stateQuery = defineQuery<{ waiting: string[]; tasks: number; wait: number; breached: boolean }>('state');
+  BotFailureReason, CaseCompletedEvent, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent,
+} from '../protocol/topics.js';
+import { simNow, wallMsOf, wallMsUntil } from '../protocol/clock.js';
+import type { CaseInput, CaseResult, CaseResume } from '../protocol/case-input.js';
+import type { CaseActivities } from '../protocol/activities.js';
+import { BOT_FAILURE, type BotActivities, type BotWorkInput } from '../protocol/bot-work.js';
+import { grantSignal, stateQuery } from '../protocol/signals.js';
 
 // Publishing an event is a local activity: it runs in the worker that runs the workflow task, with no
 // round trip through the server's activity queue (a task costs two workflow tasks: grant and timer).
@@ -138,7 +91,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     /** taskId → null while waiting, the grant once it came */
     waiting: {} as Record<string, GrantSignal | null>,
   };
-  const now = () => ((Date.now() - clock.startWallMs) * clock.speed) / 1000;
+  const now = () => simNow(clock, Date.now());
   const deadline = input.arrival + proc.sla;
   // as the engine: a process that cannot revisit a step draws every task as visit 0 (its task ids still count)
   const mayRevisit = hasCycle(proc.steps);
@@ -168,7 +121,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   setHandler(stateQuery, () => ({ waiting: Object.keys(st.waiting), tasks: st.tasks, wait: st.wait, breached: st.breached }));
 
   // the SLA watch: a durable timer to the due date
-  const untilDue = (deadline * 1000) / clock.speed + clock.startWallMs - Date.now();
+  const untilDue = wallMsUntil(clock, deadline, Date.now());
   if (!st.breached) {
     if (untilDue <= 0) st.breached = true;
     else {
@@ -208,7 +161,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       const ev: TaskStartedEvent = { ...ident, type: 'task.started', grantId: g.grantId, unit: g.unit, pool: g.pool, at: g.at };
       started = acts.publishTaskEvent(ev);
     }
-    const ms = (service * 1000) / clock.speed;
+    const ms = wallMsOf(clock, service);
     let failure: BotFailureReason | undefined;
     if (isBot && patched(BOT_ACTIVITY_PATCH)) {
       failure = await botWork({ taskId, pool: g.pool, unit: g.unit, ms: Math.round(ms), fail: drawnFailure });

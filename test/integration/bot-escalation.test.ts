@@ -13,8 +13,8 @@ import type { Scenario } from '../../model/scenario.js';
 import { createBotActivities } from '../../workers/bot-activities.js';
 import type { LiveRun } from '../../workers/live-run.js';
 import { installTemporalRuntime } from '../../workers/temporal-worker.js';
-import { topicNames, type CaseCompletedEvent, type TaskFinishedEvent } from '../../workers/topics.js';
-import type { BotActivities } from '../../workflows/bot-work.js';
+import { topicNames, type CaseCompletedEvent, type TaskFinishedEvent } from '../../protocol/topics.js';
+import type { BotActivities } from '../../protocol/bot-work.js';
 import { exclusiveLiveTests, infraUp, readTopic, runToCompletion, smallScenario, testLogger } from './live-helpers.js';
 
 describe('bot failures escalate to people (real Kafka + Temporal)', () => {

@@ -11,8 +11,8 @@ import { sample } from '../../simulator/distributions.js';
 import type { Scenario } from '../../model/scenario.js';
 import type { LiveRun } from '../../workers/live-run.js';
 import { installTemporalRuntime } from '../../workers/temporal-worker.js';
-import { topicNames, type CaseCompletedEvent, type TaskFinishedEvent } from '../../workers/topics.js';
-import type { CaseResult } from '../../workflows/case-workflow.js';
+import { topicNames, type CaseCompletedEvent, type TaskFinishedEvent } from '../../protocol/topics.js';
+import type { CaseResult } from '../../protocol/case-input.js';
 import { exclusiveLiveTests, infraUp, readTopic, runToCompletion, smallScenario, testLogger } from './live-helpers.js';
 
 describe('case workflow continue-as-new (real Kafka + Temporal)', () => {

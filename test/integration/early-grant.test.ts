@@ -11,12 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { scenarioFrom } from '../helpers/scenario.js';
-import { caseInputOf } from '../../workers/intake.js';
+import { caseInputOf } from '../../protocol/case-input.js';
 import { createBotActivities } from '../../workers/bot-activities.js';
 import { createCaseWorker, installTemporalRuntime } from '../../workers/temporal-worker.js';
-import type { CaseActivities } from '../../workers/activities.js';
-import type { DemandEvent, GrantSignal, TaskEvent, CaseEvent } from '../../workers/topics.js';
-import { caseWorkflow, grantSignal } from '../../workflows/case-workflow.js';
+import type { CaseActivities } from '../../protocol/activities.js';
+import type { DemandEvent, GrantSignal, TaskEvent, CaseEvent } from '../../protocol/topics.js';
+import { caseWorkflow } from '../../workflows/case-workflow.js';
+import { grantSignal } from '../../protocol/signals.js';
 import { exclusiveLiveTests, TEMPORAL, infraUp, newRunId, testLogger, waitFor } from './live-helpers.js';
 
 const scenario = scenarioFrom(`

@@ -24,9 +24,9 @@ import { demandTimeline } from '../../workers/producer.js';
 import { installTemporalRuntime } from '../../workers/temporal-worker.js';
 import {
   topicNames, type CaseCompletedEvent, type DeadLetterEvent, type DemandEvent, type GrantEvent, type TaskFinishedEvent,
-} from '../../workers/topics.js';
+} from '../../protocol/topics.js';
 import { ROOT } from '../helpers/cli.js';
-import { stateQuery } from '../../workflows/case-workflow.js';
+import { stateQuery } from '../../protocol/signals.js';
 import { exclusiveLiveTests, BROKERS, FIXTURE, TEMPORAL, infraUp, listWorkflows, newRunId, readTopic, smallScenario, spawnCli, testLogger, waitFor } from './live-helpers.js';
 
 const SPEED = 180;

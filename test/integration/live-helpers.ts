@@ -15,7 +15,7 @@ import { loadScenario } from '../../cli/load-scenario.js';
 import { createPolicy } from '../../allocation/registry.js';
 import type { Scenario } from '../../model/scenario.js';
 import { startLiveRun, type LiveRun, type LiveRunOptions } from '../../workers/live-run.js';
-import { parseEvent, type AnyEvent } from '../../workers/topics.js';
+import { parseEvent, type AnyEvent } from '../../protocol/topics.js';
 
 export const FIXTURE = join(ROOT, 'test', 'fixtures', 'live-small.yaml');
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');

@@ -22,7 +22,7 @@ import { sample } from '../../simulator/distributions.js';
 import type { TaskRecord } from '../../simulator/engine.js';
 import type { Scenario } from '../../model/scenario.js';
 import type { LiveRun } from '../../workers/live-run.js';
-import { topicNames, type CaseCompletedEvent, type DemandEvent, type GrantEvent, type TaskFinishedEvent } from '../../workers/topics.js';
+import { topicNames, type CaseCompletedEvent, type DemandEvent, type GrantEvent, type TaskFinishedEvent } from '../../protocol/topics.js';
 import { caseWorkflowBundle, installTemporalRuntime } from '../../workers/temporal-worker.js';
 import { ROOT } from '../helpers/cli.js';
 import { exclusiveLiveTests, infraUp, listWorkflows, readTopic, runToCompletion, smallScenario, testLogger, waitFor } from './live-helpers.js';

@@ -15,7 +15,7 @@ import { KeyedStream, Stream, taskKey, replicationSeed } from '../../simulator/r
 import { sample } from '../../simulator/distributions.js';
 import { Dispatcher, type IssuedGrant } from '../../workers/dispatcher.js';
 import { demandTimeline } from '../../workers/producer.js';
-import type { GrantEvent, TaskRequestedEvent } from '../../workers/topics.js';
+import type { GrantEvent, TaskRequestedEvent } from '../../protocol/topics.js';
 import { loadScenario } from '../../cli/load-scenario.js';
 import { ROOT } from '../helpers/cli.js';
 

@@ -10,7 +10,7 @@ import { loadScenario } from '../../cli/load-scenario.js';
 import { ROOT } from '../helpers/cli.js';
 import { LiveTally } from '../../workers/collector.js';
 import { RecentIds } from '../../workers/recent-ids.js';
-import type { AnyEvent } from '../../workers/topics.js';
+import type { AnyEvent } from '../../protocol/topics.js';
 
 const scenario = loadScenario(join(ROOT, 'test', 'fixtures', 'live-small.yaml'));
 const clock = { startWallMs: 0, speed: 1 };

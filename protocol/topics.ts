@@ -12,25 +12,11 @@
  *
  * Times named `at`, `start`, `end`, `enqueue`, `arrival` and `deadline` are
  * simulated seconds since the scenario's start; `wallMs` fields are Unix
- * milliseconds. A `Clock` maps one onto the other.
+ * milliseconds. A `Clock` (protocol/clock.ts) maps one onto the other.
+ * Pure: the workflow bundle, the workers and the tests import it.
  */
 import type { PoolKind } from '../model/scenario.js';
-
-/** Simulated time t happens at wall time `startWallMs + t * 1000 / speed`. */
-export interface Clock {
-  /** Unix ms of simulated time 0 */
-  startWallMs: number;
-  /** simulated seconds per wall second */
-  speed: number;
-}
-
-export function simNow(clock: Clock, wallMs: number): number {
-  return ((wallMs - clock.startWallMs) * clock.speed) / 1000;
-}
-
-export function wallAt(clock: Clock, simSeconds: number): number {
-  return clock.startWallMs + (simSeconds * 1000) / clock.speed;
-}
+import type { Clock } from './clock.js';
 
 /** The topics of one run: name, partitions, and what is on them. */
 export const Topics = {
@@ -225,14 +211,26 @@ export interface DeadLetterEvent {
   at: number;
 }
 
-/** The dead letter of a message that could not be parsed or validated, as intake and the allocator write it. */
-export function deadLetterOf(
-  source: DeadLetterEvent['source'], message: { key: Buffer | null; value: Buffer | null }, reason: string,
-): DeadLetterEvent {
+/** A Kafka message as the consumers receive it (kafkajs gives Buffers, which are Uint8Arrays). */
+export interface RawMessage {
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+}
+
+let utf8: TextDecoder | undefined;
+/** UTF-8 text of a message, byte-order mark kept (as Buffer.toString does); the decoder is made on first use */
+const text = (raw: Uint8Array | string): string =>
+  typeof raw === 'string' ? raw : (utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(raw);
+
+/**
+ * The dead letter of a message that could not be parsed or validated, as intake and the allocator write it;
+ * `atWallMs` is when it was rejected (the caller's wall clock: this module reads no clock).
+ */
+export function deadLetterOf(source: DeadLetterEvent['source'], message: RawMessage, reason: string, atWallMs: number): DeadLetterEvent {
   return {
     v: 1, type: EventType.deadLetter, source, reason,
-    raw: message.value ? message.value.toString('utf8').slice(0, 10_000) : '',
-    key: message.key ? message.key.toString('utf8') : null, at: Date.now(),
+    raw: message.value ? text(message.value).slice(0, 10_000) : '',
+    key: message.key ? text(message.key) : null, at: atWallMs,
   };
 }
 
@@ -251,11 +249,11 @@ export class InvalidEventError extends Error {
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
 
-function parseObject(raw: Buffer | string | null): Record<string, unknown> {
+function parseObject(raw: Uint8Array | string | null): Record<string, unknown> {
   if (raw === null) throw new InvalidEventError('empty message');
   let value: unknown;
   try {
-    value = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+    value = JSON.parse(text(raw));
   } catch (err) {
     throw new InvalidEventError(`not JSON: ${(err as Error).message}`);
   }
@@ -273,7 +271,7 @@ function checkClock(c: unknown, where: string): void {
 }
 
 /** Parses and validates a demand event; throws InvalidEventError with the reason. */
-export function parseDemandEvent(raw: Buffer | string | null): DemandEvent {
+export function parseDemandEvent(raw: Uint8Array | string | null): DemandEvent {
   const o = parseObject(raw);
   if (o.type !== EventType.demand) throw new InvalidEventError(`type: expected '${EventType.demand}', got ${JSON.stringify(o.type)}`);
   for (const f of ['id', 'runId', 'process'] as const) if (!isStr(o[f])) throw new InvalidEventError(`${f}: expected a non-empty string`);
@@ -285,7 +283,7 @@ export function parseDemandEvent(raw: Buffer | string | null): DemandEvent {
 }
 
 /** Parses any event of the tasks, grants, cases or disruptions topics (light check: version and type). */
-export function parseEvent<T extends AnyEvent = AnyEvent>(raw: Buffer | string | null): T {
+export function parseEvent<T extends AnyEvent = AnyEvent>(raw: Uint8Array | string | null): T {
   const o = parseObject(raw);
   if (!Object.values(EventType).includes(o.type as EventTypeName)) throw new InvalidEventError(`type: unknown event type ${JSON.stringify(o.type)}`);
   return o as unknown as T;
