@@ -5,7 +5,7 @@
  * (simulator/engine.ts `enter`/`advance`/`leave`): a step asks the allocator for
  * a unit (activity → Kafka `task.requested`), waits for the `grant` signal,
  * works for the drawn duration (simulated seconds / speed): a person's work is
- * a durable timer, a bot's work is the `botWork` activity (workflows/bot-work.ts),
+ * a durable timer, a bot's work is the `botWork` activity (protocol/bot-work.ts),
  * which can fail; it reports the task (activity → Kafka `task.done` or
  * `task.failed`, which frees the unit), then moves on. Events are published by local activities (at least
  * once; consumers drop duplicates by id). Durations, branch choices and bot failures come from
