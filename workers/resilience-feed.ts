@@ -11,7 +11,7 @@ import type { Scenario } from '../model/scenario.js';
 import type { Metrics } from '../metrics/registry.js';
 import { setResilienceGauges } from '../metrics/resilience-gauges.js';
 import type { LiveTally } from './collector.js';
-import { simNow, type Clock } from './topics.js';
+import { simNow, type Clock } from '../protocol/clock.js';
 
 export interface ResilienceFeedOptions {
   scenario: Scenario;
