@@ -105,7 +105,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   bar.done();
   if (clock) {
     const run = typeof flags['run-id'] === 'string' ? flags['run-id'] : defaultRunId(scenario, 'compare');
-    process.stderr.write(writeOpenMetrics(String(flags.openmetrics), arms.map((a, i) => ({ scenario, policy: policies[i], run, replications: a.series! })), clock));
+    process.stderr.write(await writeOpenMetrics(String(flags.openmetrics), arms.map((a, i) => ({ scenario, policy: policies[i], run, replications: a.series! })), clock));
   }
 
   const result = compareResult(scenario, replications, keys, arms, metrics, [primary, secondary]);

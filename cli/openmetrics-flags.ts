@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { UsageError, type FlagSpec, type ParsedArgs } from './args.js';
 import type { Scenario } from '../model/scenario.js';
-import { toOpenMetrics, type OpenMetricsClock, type OpenMetricsRun } from '../metrics/openmetrics.js';
+// metrics/openmetrics.js loads prom-client (and node:http): only when a file is written, not at every start of run and compare
+import type { OpenMetricsClock, OpenMetricsRun } from '../metrics/openmetrics.js';
 import { scenarioLabel } from '../metrics/run-labels.js';
 
 export const openMetricsFlags: Record<string, FlagSpec> = {
@@ -51,7 +52,8 @@ export function defaultRunId(scenario: Scenario, policy: string): string {
 }
 
 /** Writes the export; returns what to tell the user on stderr. */
-export function writeOpenMetrics(file: string, runs: OpenMetricsRun[], clock: OpenMetricsClock): string {
+export async function writeOpenMetrics(file: string, runs: OpenMetricsRun[], clock: OpenMetricsClock): Promise<string> {
+  const { toOpenMetrics } = await import('../metrics/openmetrics.js');
   writeFileSync(file, toOpenMetrics(runs, clock));
   const first = runs[0].scenario;
   const from = new Date(clock.startMs + (first.warmup / clock.speed) * 1000).toISOString();

@@ -74,7 +74,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   if (clock) {
     const run = typeof flags['run-id'] === 'string' ? flags['run-id'] : defaultRunId(scenario, policyName);
-    process.stderr.write(writeOpenMetrics(String(flags.openmetrics), [{ scenario, policy: policyName, run, replications: reps.map((r) => r.timeseries) }], clock));
+    process.stderr.write(await writeOpenMetrics(String(flags.openmetrics), [{ scenario, policy: policyName, run, replications: reps.map((r) => r.timeseries) }], clock));
   }
   if (flags.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   else process.stdout.write(renderSummary(doc) + '\n');
