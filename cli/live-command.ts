@@ -14,7 +14,7 @@ import { resolvePolicy } from './policy-loader.js';
 import { renderSummary } from './run-command.js';
 import { parseDuration } from '../model/units.js';
 import { startLiveRun } from '../workers/live-run.js';
-import { connecting, rootLogger, runIdOf, serversFromEnv, speedOf, startLocalInfra, untilSignal } from './live-env.js';
+import { connecting, exitWhenDone, rootLogger, runIdOf, serversFromEnv, speedOf, startLocalInfra, untilSignal } from './live-env.js';
 
 export const liveHelp = `Usage: autoshift live <scenario.yaml> --speed N [options]
 
@@ -34,11 +34,14 @@ Options:
   --out DIR           write summary.json and timeseries.csv into DIR (as \`autoshift run --out\`)
   --infra             start local Kafka and Temporal first (bash infra/up.sh kafka temporal)
   --run-id ID         topics, task queue and workflow ids of this run (default: a fresh id)
-  --drain             after the horizon, wait for the cases in flight to finish (at most 60 s)
+  --drain             stop arrivals at the horizon and run until every case has finished (figures then
+                      cover every case, to the last one's end); without it, the case workflows still
+                      running at the horizon are terminated (reason in Temporal) and left out
   --metrics-port P    serve Prometheus metrics on 127.0.0.1:P/metrics (default 9464; 0 = none)
   --quiet             no progress line on stderr
 
-Ctrl-C stops the producer, drains the services and prints what was measured.
+Ctrl-C stops the producer, stops the services within seconds, terminates the case workflows still
+running and prints what was measured (exit code 130); a second Ctrl-C exits at once.
 `;
 
 export async function liveCommand(argv: string[]): Promise<number> {
@@ -69,20 +72,32 @@ export async function liveCommand(argv: string[]): Promise<number> {
   const progress = flags.quiet ? null : setInterval(() => {
     process.stderr.write(tty ? `\r${run.summaryLine()}\x1b[K` : `${run.summaryLine()}\n`);
   }, tty ? 500 : 5000);
-  const interrupted = await Promise.race([run.horizonReached.then(() => false), untilSignal().then(() => true)]);
+  const signalled = untilSignal();
+  let interrupted = await Promise.race([run.horizonReached.then(() => false), signalled.then(() => true)]);
+  let drained = false;
   if (!interrupted && flags.drain && run.collector && run.produced) {
-    await run.produced;
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && run.collector.tally.cases.size < run.collector.tally.demand.size) await new Promise((r) => setTimeout(r, 200));
+    // arrivals stop at the horizon (the producer publishes up to it); every case already started finishes
+    const tally = run.collector.tally;
+    let waiting = true;
+    const allDone = (async () => {
+      await run.produced;
+      while (waiting && tally.cases.size < tally.demand.size) await new Promise((r) => setTimeout(r, 200));
+    })();
+    interrupted = await Promise.race([allDone.then(() => false), signalled.then(() => true)]);
+    waiting = false;
+    drained = !interrupted;
   }
   if (progress) clearInterval(progress);
-  if (!flags.quiet) process.stderr.write(`${tty ? '\r' : ''}${run.summaryLine()}${tty ? '\x1b[K' : ''}\n${interrupted ? 'interrupted: draining…\n' : ''}`);
-  const until = interrupted ? Math.min(scenario.horizon, Math.max(0, ((Date.now() - run.clock.startWallMs) * speed) / 1000)) : scenario.horizon;
-  await run.stop();
+  if (!flags.quiet) process.stderr.write(`${tty ? '\r' : ''}${run.summaryLine()}${tty ? '\x1b[K' : ''}\n${interrupted ? 'interrupted: stopping…\n' : ''}`);
+  const now = Math.max(0, ((Date.now() - run.clock.startWallMs) * speed) / 1000);
+  const until = interrupted ? Math.min(scenario.horizon, now) : drained ? Math.max(scenario.horizon, run.collector!.tally.latest) : scenario.horizon;
+  const reason = interrupted ? 'autoshift live: interrupted' : 'autoshift live: the run ended at its horizon (no --drain)';
+  const { terminated } = await run.stop({ terminate: drained ? undefined : reason });
+  if (terminated && !flags.quiet) process.stderr.write(`${terminated} case workflows still running were terminated (${interrupted ? 'interrupted' : '--drain finishes them'})\n`);
   const tally = run.collector!.tally;
   const figures = tally.figures(until);
   const doc = tally.document(policy.name, figures, {
-    runId, speed, interrupted, observedUntil: until,
+    runId, speed, interrupted, drained, terminated, observedUntil: until,
     started: run.intake?.started ?? 0, duplicates: run.intake?.duplicates ?? 0, deadLettered: run.intake?.deadLettered ?? 0,
     grants: run.allocator?.granted ?? 0,
   }, !!flags.timeseries);
@@ -94,5 +109,5 @@ export async function liveCommand(argv: string[]): Promise<number> {
   }
   if (flags.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   else process.stdout.write(renderSummary(doc) + '\n');
-  return interrupted ? 130 : 0;
+  return exitWhenDone(interrupted ? 130 : 0);
 }

@@ -73,16 +73,35 @@ export async function connecting<T>(servers: Servers, start: () => Promise<T>): 
   }
 }
 
-/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
-export function untilSignal(): Promise<NodeJS.Signals> {
+/** Wall ms after the first SIGINT/SIGTERM past which a process that is still stopping exits anyway. */
+export const STOP_GRACE_MS = 15_000;
+
+/**
+ * Resolves on the first SIGINT or SIGTERM. From then on the process exits within `graceMs` even if a
+ * server does not answer (the services' stops are bounded well below it); a second signal exits at once.
+ */
+export function untilSignal(graceMs = STOP_GRACE_MS): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     let seen = false;
     const on = (sig: NodeJS.Signals) => {
       if (seen) process.exit(130);
       seen = true;
+      setTimeout(() => {
+        process.stderr.write(`autoshift: still stopping ${graceMs / 1000} s after ${sig}; exiting\n`);
+        process.exit(130);
+      }, graceMs).unref();
       resolve(sig);
     };
     process.on('SIGINT', on);
     process.on('SIGTERM', on);
   });
+}
+
+/**
+ * After a live command has done its work: the process exits with `code` once its output is written,
+ * even if a client library left a socket or a timer behind (kafkajs after a broker restart).
+ */
+export function exitWhenDone(code: number, afterMs = 2000): number {
+  setTimeout(() => process.exit(code), afterMs).unref();
+  return code;
 }

@@ -10,7 +10,7 @@ import { loadScenario } from './load-scenario.js';
 import { resolvePolicy } from './policy-loader.js';
 import { parseDuration } from '../model/units.js';
 import { startLiveRun, type ServiceName } from '../workers/live-run.js';
-import { connecting, rootLogger, runIdOf, serversFromEnv, speedOf, untilSignal } from './live-env.js';
+import { connecting, exitWhenDone, rootLogger, runIdOf, serversFromEnv, speedOf, untilSignal } from './live-env.js';
 
 const common = `  --run-id ID         the run (topics autoshift.<ID>.*, task queue autoshift-<ID>); required
   --set PATH=VALUE    override a scenario field (repeatable)
@@ -79,14 +79,16 @@ async function runService(name: ServiceName, argv: string[]): Promise<number> {
     clock: name === 'producer' ? { startWallMs: startMs ?? Date.now() + 1500, speed } : name === 'allocator' ? null : { startWallMs: 0, speed },
   }));
   logger.info({ taskQueue: run.taskQueue }, `${name} running`);
+  const signalled = untilSignal();
   if (name === 'producer') {
-    const result = await Promise.race([run.produced!, untilSignal().then(() => null)]);
+    const result = await Promise.race([run.produced!, signalled.then(() => null)]);
     logger.info({ result }, 'producer finished');
   } else {
-    await untilSignal();
+    await signalled;
   }
   await run.stop();
-  return 0;
+  logger.info(`${name} stopped`);
+  return exitWhenDone(0);
 }
 
 export const workerCommand = (argv: string[]) => runService('worker', argv);

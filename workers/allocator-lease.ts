@@ -17,7 +17,8 @@
  */
 import { AssignerProtocol, type Assigner, type PartitionAssigner } from 'kafkajs';
 import { startAllocator, type AllocatorOptions, type AllocatorService } from './allocator.js';
-import { ensureTopics } from './kafka.js';
+import { ensureTopics, linkOf } from './kafka.js';
+import { meansUnreachable } from './kafka-link.js';
 import { topicNames } from '../protocol/topics.js';
 
 export interface LeaseOptions extends AllocatorOptions {
@@ -106,8 +107,12 @@ export async function startAllocatorLease(options: LeaseOptions): Promise<Alloca
     log.info({ mine, memberId: payload.memberId }, 'lease group joined');
     if (mine) void activate(); else void deactivate();
   });
+  const link = linkOf(kafka);
+  consumer.on(consumer.events.FETCH, () => link?.ok());
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    log.warn({ err: payload.error?.message, restart: payload.restart }, 'lease consumer crashed');
+    const err = payload.error;
+    if (link && err && meansUnreachable(`${err.name} ${err.message}`)) link.trouble(err, 'lease consumer');
+    else log.warn({ err: err?.message, restart: payload.restart }, 'lease consumer crashed');
     void deactivate();
   });
   await consumer.connect();

@@ -103,7 +103,8 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   let chain: Promise<void> = Promise.resolve();
   const serial = (fn: () => Promise<void> | void): Promise<void> => {
     const next = chain.then(fn);
-    chain = next.catch((err) => log.error({ err }, 'allocator step failed'));
+    // a step cut short by stop() (its Kafka write halted) is no fault
+    chain = next.catch((err) => { if (stopped) log.debug({ err }, 'allocator step ended by stop'); else log.error({ err }, 'allocator step failed'); });
     return next;
   };
   const sim = () => (clock ? simNow(clock, wallNow()) : 0);
@@ -114,10 +115,12 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       try {
         await retrying(() => client.workflow.getHandle(g.caseId).signal(grantSignal, g), {
           giveUp: (err) => (err as Error).name === 'WorkflowNotFoundError' || stopped,
-          onRetry: (err, attempt) => log.warn({ err: (err as Error).message, taskId: g.taskId, attempt }, 'signal failed; retrying'),
+          onRetry: (err, attempt) => log[attempt === 1 ? 'warn' : 'debug']({ err: (err as Error).message, taskId: g.taskId, attempt }, 'signal failed; retrying'),
         });
       } catch (err) {
-        log.warn({ err: (err as Error).message, taskId: g.taskId }, 'grant not delivered');
+        // stopping: the next incarnation signals the open grants again (replay); not found: the case was closed (terminated)
+        const quiet = stopped || (err as Error).name === 'WorkflowNotFoundError';
+        log[quiet ? 'debug' : 'warn']({ err: (err as Error).message, taskId: g.taskId }, 'grant not delivered');
         return;
       }
       const t1 = wallNow();

@@ -16,6 +16,7 @@ import type { Scenario } from '../model/scenario.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { ReplicationFigures, TimeSeries } from '../simulator/run-stats.js';
 import { resilienceOf } from '../simulator/resilience.js';
+import { watchConsumer } from './kafka.js';
 import { liveTimeSeries } from './live-timeseries.js';
 import { RecentIds } from './recent-ids.js';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
@@ -249,7 +250,7 @@ export async function startCollector(options: CollectorOptions & CollectorRetent
   const consumer: Consumer = kafka.consumer({
     groupId: `autoshift.${runId}.collector.${options.instance ?? Date.now().toString(36)}`, maxWaitTimeInMs: 50, sessionTimeout: 15_000, heartbeatInterval: 1000,
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => log.error({ err: payload.error?.message, restart: payload.restart }, 'collector consumer crashed'));
+  watchConsumer(consumer, kafka, log, 'collector consumer');
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.demand, topics.tasks, topics.cases], fromBeginning: true });
   await consumer.run({

@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 import type { Scenario } from '../model/scenario.js';
 import type { Metrics } from '../metrics/registry.js';
 import { caseWorkflow } from '../workflows/index.js';
-import { ReliableProducer, ensureTopics } from './kafka.js';
+import { ReliableProducer, ensureTopics, watchConsumer } from './kafka.js';
 import { TIMINGS_KEPT } from './timings.js';
 import { deadLetterOf, encodeEvent, parseDemandEvent, topicNames } from '../protocol/topics.js';
 import { caseInputOf, type CaseInput } from '../protocol/case-input.js';
@@ -94,7 +94,7 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
   };
 
   const consumer = kafka.consumer({ groupId: `autoshift.${runId}.intake`, sessionTimeout: 15_000, heartbeatInterval: 1000, maxWaitTimeInMs: 50 });
-  consumer.on(consumer.events.CRASH, ({ payload }) => log.error({ err: payload.error?.message, restart: payload.restart }, 'intake consumer crashed'));
+  watchConsumer(consumer, kafka, log, 'intake consumer');
   await consumer.connect();
   await consumer.subscribe({ topic: topics.demand, fromBeginning: true });
   await consumer.run({
@@ -121,6 +121,8 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
     get deadLettered() { return stats.deadLettered; },
     startMs,
     async stop() {
+      // a dead letter waiting to be retried fails now, so the batch ends and the consumer can leave
+      dlq.halt();
       await consumer.disconnect().catch(() => undefined);
       await dlq.stop();
       log.info(stats, 'intake stopped');

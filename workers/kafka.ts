@@ -4,8 +4,9 @@
  * through a broker restart, and a reader that consumes topics from the
  * beginning up to their current end (the allocator's replay).
  */
-import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer, type Message } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer, type Message, type ProducerConfig } from 'kafkajs';
 import type { Logger } from 'pino';
+import { KafkaLink, meansUnreachable } from './kafka-link.js';
 import { retrying } from './retry.js';
 import { Topics, topicNames, type TopicId } from '../protocol/topics.js';
 
@@ -20,12 +21,37 @@ export interface KafkaOptions {
  * bounded retries "may invalidate EoS guarantees", but a send that runs out of retries is retried
  * whole by its caller (ReliableProducer, TransactionalLog, or Temporal for an activity), so nothing
  * is lost; a message that this writes twice is dropped by its consumers, which deduplicate by id.
+ * A consumer re-joining its group after a rebalance is routine.
  */
-const QUIET_WARNINGS = ['Limiting retries for the idempotent producer'];
+const QUIET = [
+  'Limiting retries for the idempotent producer', 'The group is rebalancing, re-joining', 'Restarting the consumer in',
+  'The coordinator is not aware of this member, re-joining the group',
+];
+
+const links = new WeakMap<Kafka, KafkaLink>();
+
+/** The link state of a client made by `createKafka` (one per process: one warning per outage). */
+export function linkOf(kafka: Kafka): KafkaLink | undefined {
+  return links.get(kafka);
+}
+
+/**
+ * How a kafkajs log line is told to the operator. `Response …` lines are the broker's answers to one
+ * request (the group coordinator still loading at start-up, a transaction still being committed):
+ * kafkajs retries the retriable ones and hands the others to the caller, who reports them, so they
+ * are debug. A line that says the broker cannot be reached goes to the link (one warning per outage).
+ */
+export function kafkaLogRoute(level: logLevel, message: string, error?: string): 'link' | 'debug' | 'warn' | 'error' {
+  if (level > logLevel.WARN) return 'debug';
+  if (meansUnreachable(`${message} ${error ?? ''}`)) return 'link';
+  if (message.startsWith('Response ') || message.startsWith('Crash: ') || message.startsWith('Failed to send messages') || QUIET.some((q) => message.startsWith(q))) return 'debug';
+  return level <= logLevel.ERROR ? 'error' : 'warn';
+}
 
 export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka {
   const log = logger.child({ component: 'kafkajs' });
-  return new Kafka({
+  const link = new KafkaLink(logger.child({ component: 'kafka' }));
+  const kafka = new Kafka({
     clientId,
     brokers,
     connectionTimeout: 3000,
@@ -34,10 +60,31 @@ export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka 
     logLevel: logLevel.WARN,
     logCreator: () => ({ level, log: entry }) => {
       const { message, ...extra } = entry;
-      if (level <= logLevel.ERROR) log.error(extra, message);
-      else if (level === logLevel.WARN && !QUIET_WARNINGS.some((w) => message.startsWith(w))) log.warn(extra, message);
-      else log.debug(extra, message);
+      const route = kafkaLogRoute(level, message, typeof extra.error === 'string' ? extra.error : undefined);
+      if (route === 'link') link.trouble(new Error(`${message}${extra.error ? `: ${String(extra.error)}` : ''}`), 'kafkajs');
+      else log[route](extra, message);
     },
+  });
+  links.set(kafka, link);
+  return kafka;
+}
+
+/** The producer settings of every writer here: the partitioner chosen explicitly (kafkajs's default since 2.0, murmur2 as Java's). */
+export function producerConfig(extra: ProducerConfig = {}): ProducerConfig {
+  return { createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, ...extra };
+}
+
+/**
+ * Tells the link what a consumer sees: a fetch means the broker answers; a crash that means the
+ * broker is gone is the link's one warning, any other crash an error of `what`.
+ */
+export function watchConsumer(consumer: Consumer, kafka: Kafka, log: Logger, what: string): void {
+  const link = linkOf(kafka);
+  consumer.on(consumer.events.FETCH, () => link?.ok());
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    const err = payload.error;
+    if (link && err && meansUnreachable(`${err.name} ${err.message}`)) link.trouble(err, what);
+    else log.error({ err: err?.message, restart: payload.restart }, `${what} crashed`);
   });
 }
 
@@ -62,15 +109,21 @@ export async function ensureTopics(kafka: Kafka, runId: string, only?: TopicId[]
   }
 }
 
-/** Retries a Kafka write (workers/retry.ts) until it succeeds; gives up only when stopped or fenced. */
-function untilDone(
-  attempt: () => Promise<unknown>,
-  how: { stopped: () => boolean; logger: Logger; what: string; topic: string },
-): Promise<unknown> {
-  return retrying(attempt, {
-    giveUp: (err) => err instanceof FencedError || how.stopped(),
-    onRetry: (err, n, wait) => how.logger.warn({ err: (err as Error).message, topic: how.topic, attempt: n, wait }, `${how.what} failed; retrying`),
+/** Retries a Kafka write (workers/retry.ts) until it succeeds; gives up only when halted or fenced. */
+async function untilDone<T>(
+  attempt: () => Promise<T>,
+  how: { halt: AbortSignal; logger: Logger; link?: KafkaLink; what: string; topic: string },
+): Promise<T> {
+  const result = await retrying(attempt, {
+    giveUp: (err) => err instanceof FencedError,
+    signal: how.halt,
+    onRetry: (err, n, wait) => {
+      if (how.link) how.link.trouble(err, `${how.what} ${how.topic}`);
+      else how.logger.warn({ err: (err as Error).message, topic: how.topic, attempt: n, wait }, `${how.what} failed; retrying`);
+    },
   });
+  how.link?.ok();
+  return result;
 }
 
 /**
@@ -79,11 +132,13 @@ function untilDone(
  */
 export class ReliableProducer {
   readonly producer: Producer;
-  private stopped = false;
+  readonly link?: KafkaLink;
+  private readonly halted = new AbortController();
   private connected: Promise<void> | null = null;
 
   constructor(kafka: Kafka, private readonly logger: Logger) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer(producerConfig({ idempotent: true, maxInFlightRequests: 1 }));
+    this.link = linkOf(kafka);
   }
 
   connect(): Promise<void> {
@@ -94,17 +149,17 @@ export class ReliableProducer {
   async send(topic: string, messages: Message[]): Promise<void> {
     await this.connect();
     await untilDone(() => this.producer.send({ topic, messages, acks: -1 }), {
-      stopped: () => this.stopped, logger: this.logger, what: 'send', topic,
+      halt: this.halted.signal, logger: this.logger, link: this.link, what: 'send', topic,
     });
   }
 
-  /** Stops retrying: a send in progress fails at its next error. */
+  /** Stops retrying: a send waiting to try again fails now, one in progress at its next error. */
   halt(): void {
-    this.stopped = true;
+    this.halted.abort();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.halt();
     if (this.connected) await this.producer.disconnect().catch(() => undefined);
   }
 }
@@ -131,10 +186,12 @@ function isFenced(err: unknown): boolean {
  */
 export class TransactionalLog {
   readonly producer: Producer;
-  private stopped = false;
+  private readonly link?: KafkaLink;
+  private readonly halted = new AbortController();
 
   constructor(kafka: Kafka, transactionalId: string, private readonly logger: Logger) {
-    this.producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: 30_000 });
+    this.producer = kafka.producer(producerConfig({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 30_000 }));
+    this.link = linkOf(kafka);
   }
 
   /**
@@ -161,16 +218,16 @@ export class TransactionalLog {
         if (isFenced(err)) throw new FencedError(`fenced: another writer took over the log (${(err as Error).message})`, { cause: err });
         throw err;
       }
-    }, { stopped: () => this.stopped, logger: this.logger, what: 'transactional write', topic });
+    }, { halt: this.halted.signal, logger: this.logger, link: this.link, what: 'transactional write', topic });
   }
 
-  /** Stops retrying: a write in progress fails at its next error. */
+  /** Stops retrying: a write waiting to try again fails now, one in progress at its next error. */
   halt(): void {
-    this.stopped = true;
+    this.halted.abort();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.halt();
     await this.producer.disconnect().catch(() => undefined);
   }
 }
@@ -204,8 +261,10 @@ export class BatchingSender {
         for (const p of batch) (byTopic.get(p.topic) ?? byTopic.set(p.topic, []).get(p.topic)!).push(p.message);
         try {
           await this.producer.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          this.producer.link?.ok();
           for (const p of batch) p.resolve();
         } catch (err) {
+          this.producer.link?.trouble(err, 'event publish');
           for (const p of batch) p.reject(err);
         }
       }
@@ -256,7 +315,7 @@ export async function replayAndFollow(options: {
     }
   };
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.topic, payload.partition, payload.lastOffset));
-  consumer.on(consumer.events.CRASH, ({ payload }) => options.logger.error({ err: payload.error?.message, restart: payload.restart }, 'replay consumer crashed'));
+  watchConsumer(consumer, kafka, options.logger, 'replay consumer');
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({

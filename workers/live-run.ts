@@ -34,6 +34,7 @@ import { runProducer, type ProducerResult } from './producer.js';
 import { createCaseWorker, installTemporalRuntime } from './temporal-worker.js';
 import { topicNames } from '../protocol/topics.js';
 import { simNow, wallAt, type Clock } from '../protocol/clock.js';
+import { terminateRunning } from './run-workflows.js';
 
 export type ServiceName = 'worker' | 'intake' | 'allocator' | 'collector' | 'producer';
 
@@ -89,9 +90,26 @@ export interface LiveRun {
   readonly horizonReached: Promise<void>;
   /** one line of progress for stderr */
   summaryLine(): string;
-  /** stops every service, draining what is in flight */
-  stop(): Promise<void>;
+  /**
+   * Stops every service within seconds, whatever the servers do (a step that takes longer is left
+   * behind with a warning). With `terminate`, the run's case workflows still Running are terminated
+   * with that reason once intake has stopped (no run leaves Running workflows without a worker).
+   */
+  stop(options?: StopOptions): Promise<StopResult>;
 }
+
+export interface StopOptions {
+  /** terminate the run's Running case workflows with this reason */
+  terminate?: string;
+}
+
+export interface StopResult {
+  /** case workflows terminated */
+  terminated: number;
+}
+
+/** Wall ms each stage of `stop` may take before the run goes on without it. */
+const STOP_STAGE_MS = 4000;
 
 export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   const { scenario, policy, runId, logger } = options;
@@ -123,7 +141,9 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     workerRun = worker.run();
     stops.worker = async () => {
       worker!.shutdown();
-      await workerRun!.catch((err) => logger.error({ err }, 'worker stopped with an error'));
+      // past its force time the worker gives up on activities still blocked (a Kafka send): they are retried by the next worker
+      await workerRun!.catch((err: Error) => logger[err.name === 'GracefulShutdownPeriodExpiredError' ? 'warn' : 'error']({ err: err.message }, 'worker stopped with work in flight'));
+      producer.halt();
       await producer.stop();
       await native.close();
     };
@@ -174,16 +194,38 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
       parts.push(`wall ${((Date.now() - wallStart) / 1000).toFixed(0)}s`);
       return parts.join('  ');
     },
-    async stop() {
+    async stop(stopOptions: StopOptions = {}) {
       abort.abort();
       clearTimeout(horizonTimer);
       stopFeed();
-      if (produced) await produced.catch((err) => logger.error({ err }, 'producer failed'));
-      // intake first (no new cases), then the allocator, the worker, the collector
-      for (const name of ['intake', 'allocator', 'worker', 'collector', 'metrics'] as const) await stops[name]?.();
-      await connection.close();
+      const bounded = (what: string, work: Promise<unknown>) => within(STOP_STAGE_MS, work, () => logger.warn({ what, ms: STOP_STAGE_MS }, `${what} did not stop in time; going on without it`));
+      // the producer and intake first: no new cases
+      await Promise.all([
+        produced ? bounded('producer', produced.catch((err) => logger.error({ err }, 'producer failed'))) : undefined,
+        stops.intake ? bounded('intake', stops.intake()) : undefined,
+      ]);
+      // then the allocator and the worker (no grant, no workflow task goes to a case about to be terminated)
+      await Promise.all((['allocator', 'worker'] as const).map((name) => stops[name] && bounded(name, stops[name]!())));
+      let terminated = 0;
+      if (stopOptions.terminate) {
+        const known = collector ? [...collector.tally.demand.keys()].filter((id) => !collector.tally.cases.has(id)) : [];
+        terminated = await terminateRunning(client, scenario, runId, stopOptions.terminate, known)
+          .catch((err: Error) => { logger.error({ err: err.message }, 'could not terminate the running case workflows'); return 0; });
+        if (terminated) logger.info({ terminated, reason: stopOptions.terminate }, 'terminated the case workflows still running');
+      }
+      await Promise.all((['collector', 'metrics'] as const).map((name) => stops[name] && bounded(name, stops[name]!())));
+      await bounded('temporal connection', connection.close());
+      return { terminated };
     },
   };
+}
+
+/** Waits for `work`, but at most `ms`: then calls `late` and resolves anyway (the work goes on unwatched). */
+function within(ms: number, work: Promise<unknown>, late: () => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => { late(); resolve(); }, ms);
+    void work.catch(() => undefined).finally(() => { clearTimeout(timer); resolve(); });
+  });
 }
 
 function fmtHours(s: number): string {

@@ -5,7 +5,8 @@
  * ```ts
  * await retrying(() => producer.send(...), {
  *   giveUp: (err) => stopped,                 // rethrown at once
- *   onRetry: (err, attempt, waitMs) => log.warn({ err, attempt, waitMs }, 'send failed; retrying'),
+ *   onRetry: (err, attempt, waitMs) => log.debug({ err, attempt, waitMs }, 'send failed; retrying'),
+ *   signal: halt.signal,                      // a wait in progress ends at once, and the last error is rethrown
  * });
  * ```
  */
@@ -14,6 +15,8 @@ export interface RetryPolicy {
   giveUp: (err: unknown) => boolean;
   /** told of each failed try before the wait */
   onRetry: (err: unknown, attempt: number, waitMs: number) => void;
+  /** aborted: no further try; a wait in progress ends and the last error is rethrown */
+  signal?: AbortSignal;
 }
 
 export async function retrying<T>(attempt: () => Promise<T>, policy: RetryPolicy): Promise<T> {
@@ -21,10 +24,21 @@ export async function retrying<T>(attempt: () => Promise<T>, policy: RetryPolicy
     try {
       return await attempt();
     } catch (err) {
-      if (policy.giveUp(err)) throw err;
+      if (policy.giveUp(err) || policy.signal?.aborted) throw err;
       const wait = Math.min(5000, 100 * 2 ** Math.min(n, 6));
       policy.onRetry(err, n, wait);
-      await new Promise((r) => setTimeout(r, wait));
+      await pause(wait, policy.signal);
+      if (policy.signal?.aborted) throw err;
     }
   }
+}
+
+/** Waits `ms`, or less if `signal` is aborted meanwhile. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) { resolve(); return; }
+    const done = () => { clearTimeout(t); signal?.removeEventListener('abort', done); resolve(); };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

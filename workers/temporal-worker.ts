@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { kafkaDownWithin } from './kafka-link.js';
 import type { CaseActivities } from '../protocol/activities.js';
 import type { BotActivities } from '../protocol/bot-work.js';
 
@@ -30,6 +31,16 @@ export function workflowsPath(): string {
 
 let installed = false;
 
+/**
+ * Core warnings that a Kafka outage causes and the Kafka link already told: a workflow task slow
+ * because its events wait to be published, the completion of a local activity whose workflow task
+ * timed out meanwhile (the retried task runs it again: events are at least once).
+ */
+const KAFKA_SLOWED = ['[TMPRL1104]', 'Tried to complete untracked local activity'];
+
+/** Activities whose failures are outcomes or retried outages, not faults: botWork (a drawn bot failure), the event publishers. */
+const QUIET_ACTIVITY_FAILURES = new Set(['botWork', 'publishTaskEvent', 'publishCaseEvent']);
+
 /** Routes the SDK's logs to pino (warnings and up) and leaves signal handling to the caller. Once per process. */
 export function installTemporalRuntime(logger: Logger): void {
   if (installed) return;
@@ -40,7 +51,11 @@ export function installTemporalRuntime(logger: Logger): void {
     logger: new DefaultLogger('WARN', (entry) => {
       // a bot failing a task is an outcome of the model, not a fault: the workflow escalates it and the
       // collector counts it (autoshift_bot_escalations_total); a bot it cannot reach it logs itself
-      const level = entry.meta?.activityType === 'botWork' && entry.message === 'Activity failed' ? 'debug' : levels[entry.level];
+      // an event that could not be published (Kafka down) is retried by Temporal and told once by the Kafka link
+      // a workflow task is slow while its event publications wait for Kafka: that outage is told by the link
+      const quiet = (entry.message === 'Activity failed' && QUIET_ACTIVITY_FAILURES.has(String(entry.meta?.activityType)))
+        || (KAFKA_SLOWED.some((m) => entry.message.includes(m)) && kafkaDownWithin(60_000));
+      const level = quiet ? 'debug' : levels[entry.level];
       log[level]({ ...(entry.meta ?? {}) }, entry.message);
     }),
     telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
@@ -81,6 +96,9 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 200,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 100,
     maxCachedWorkflows: options.maxCachedWorkflows ?? 2000,
-    shutdownGraceTime: '5s',
+    // a stop ends within seconds whatever Kafka does: activities get 2 s, then the worker gives up on them
+    // (a local activity blocked on a Kafka send is retried by the next worker: events are at least once)
+    shutdownGraceTime: '2s',
+    shutdownForceTime: '4s',
   });
 }

@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Kafka } from 'kafkajs';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { ROOT, CLI } from '../helpers/cli.js';
 import { loadScenario } from '../../cli/load-scenario.js';
 import { createPolicy } from '../../allocation/registry.js';
 import type { Scenario } from '../../model/scenario.js';
 import { startLiveRun, type LiveRun, type LiveRunOptions } from '../../workers/live-run.js';
 import { parseEvent, type AnyEvent } from '../../protocol/topics.js';
+import { listRunning } from '../../workers/run-workflows.js';
 
 export const FIXTURE = join(ROOT, 'test', 'fixtures', 'live-small.yaml');
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -131,6 +132,23 @@ export async function listWorkflows(client: Client, prefix: string): Promise<{ i
     out.push({ id: w.workflowId, status: w.status.name, runId: w.runId });
   }
   return out;
+}
+
+/**
+ * After a live test: none of the run's case workflows is still Running (a run that ends leaves none
+ * behind, or terminates them). Visibility lags a little behind a termination: it is polled for a while.
+ */
+export async function expectNoneRunning(scenario: Scenario, runId: string): Promise<void> {
+  const connection = await Connection.connect({ address: TEMPORAL });
+  const client = new Client({ connection });
+  let left: string[] = [];
+  try {
+    await waitFor(async () => { left = await listRunning(client, scenario, runId); return left.length === 0; }, 20_000, 'visibility', 500);
+  } catch (err) {
+    throw new Error(`${left.length} case workflows of run ${runId} are still Running, e.g. ${left.slice(0, 3).join(', ')} (${(err as Error).message})`);
+  } finally {
+    await connection.close();
+  }
 }
 
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 250): Promise<void> {

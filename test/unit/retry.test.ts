@@ -1,5 +1,5 @@
 /** workers/retry.ts: the live services' one backoff. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { retrying } from '../../workers/retry.js';
 
 describe('retrying', () => {
@@ -20,5 +20,26 @@ describe('retrying', () => {
     await expect(retrying(async () => { calls++; throw fatal; }, { giveUp: (err) => err === fatal, onRetry: () => undefined }))
       .rejects.toBe(fatal);
     expect(calls).toBe(1);
+  });
+});
+
+describe('retrying, stopped', () => {
+  it('ends a wait at once when its signal is aborted, rethrowing the last error', async () => {
+    vi.useFakeTimers();
+    try {
+      const halt = new AbortController();
+      const down = new Error('down');
+      let calls = 0;
+      const pending = retrying(async () => { calls++; throw down; }, {
+        giveUp: () => false, onRetry: () => { if (calls === 2) halt.abort(); }, signal: halt.signal,
+      });
+      const settled = pending.catch((err: unknown) => err);
+      // the first wait (200 ms) passes; the second (400 ms) is aborted by the second failure: no timer needs to fire
+      await vi.advanceTimersByTimeAsync(200);
+      expect(await settled).toBe(down);
+      expect(calls).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

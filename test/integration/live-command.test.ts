@@ -1,0 +1,99 @@
+/**
+ * `autoshift live` as a user runs it (a child process on the real servers), on
+ * test/fixtures/live-small.yaml cut short at speed 180. How a run ends:
+ *   - at its horizon without --drain: the case workflows still running are
+ *     terminated with a reason, none is left Running;
+ *   - with --drain: arrivals stop at the horizon and every case finishes;
+ *   - at the first SIGINT: the command stops its services, terminates what is
+ *     running, prints what it measured and exits by itself (code 130), long
+ *     before its watchdog would.
+ * After each, the run's Running workflows are counted through Temporal visibility.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
+import type { Scenario } from '../../model/scenario.js';
+import { CLI, ROOT } from '../helpers/cli.js';
+import { BROKERS, FIXTURE, TEMPORAL, exclusiveLiveTests, expectNoneRunning, infraUp, newRunId, smallScenario } from './live-helpers.js';
+
+interface Outcome { code: number | null; stdout: string; stderr: string; signalledToExitSeconds?: number }
+
+/** Runs `autoshift live` to its end; with `sigintAfterMs`, sends SIGINT then and times the exit. */
+function live(args: string[], sigintAfterMs?: number): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, 'live', FIXTURE, '--speed', '180', '--metrics-port', '0', '--json', ...args], {
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, KAFKA_BROKERS: BROKERS.join(','), TEMPORAL_ADDRESS: TEMPORAL },
+    });
+    let stdout = '', stderr = '';
+    let signalledAt = 0;
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+    const timer = sigintAfterMs === undefined ? undefined : setTimeout(() => { signalledAt = Date.now(); child.kill('SIGINT'); }, sigintAfterMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ...(signalledAt ? { signalledToExitSeconds: (Date.now() - signalledAt) / 1000 } : {}) });
+    });
+  });
+}
+
+describe('autoshift live: how a run ends (real Kafka + Temporal)', () => {
+  let release: (() => void) | undefined;
+  let connection: Connection;
+  let client: Client;
+  let scenario: Scenario;
+
+  beforeAll(async () => {
+    release = await exclusiveLiveTests();
+    infraUp();
+    connection = await Connection.connect({ address: TEMPORAL });
+    client = new Client({ connection });
+    scenario = smallScenario();
+  }, 900_000);
+
+  afterAll(async () => {
+    await connection?.close();
+    release?.();
+  });
+
+  it('at the horizon without --drain, terminates the cases still running and leaves none Running', async () => {
+    const runId = newRunId('cli-horizon');
+    const out = await live(['--horizon', '30m', '--run-id', runId]);
+    expect(out.code, out.stderr).toBe(0);
+    const doc = JSON.parse(out.stdout) as { live: { terminated: number; drained: boolean } };
+    // some cases of a 30-minute cut are always in flight at its end (the invoice SLA alone is hours)
+    expect(doc.live.terminated).toBeGreaterThan(0);
+    expect(doc.live.drained).toBe(false);
+    expect(out.stderr).toContain(`${doc.live.terminated} case workflows still running were terminated`);
+    await expectNoneRunning(scenario, runId);
+    const closed = await client.workflow.list({ query: `WorkflowId STARTS_WITH "${runId}." AND ExecutionStatus = "Terminated"` });
+    let n = 0;
+    for await (const w of closed) { n++; if (n === 1) expect((await client.workflow.getHandle(w.workflowId).describe()).status.name).toBe('TERMINATED'); }
+    expect(n).toBe(doc.live.terminated);
+  }, 180_000);
+
+  it('with --drain, stops arrivals at the horizon and finishes every case', async () => {
+    const runId = newRunId('cli-drain');
+    const out = await live(['--horizon', '30m', '--run-id', runId, '--drain']);
+    expect(out.code, out.stderr).toBe(0);
+    const doc = JSON.parse(out.stdout) as { live: { terminated: number; drained: boolean; observedUntil: number }; processes: Record<string, { arrived: { mean: number }; completed: { mean: number } }> };
+    expect(doc.live).toMatchObject({ terminated: 0, drained: true });
+    expect(doc.live.observedUntil).toBeGreaterThan(1800);
+    for (const [id, p] of Object.entries(doc.processes)) expect(p.completed.mean, id).toBe(p.arrived.mean);
+    await expectNoneRunning(scenario, runId);
+  }, 240_000);
+
+  it('stops at the first SIGINT on its own, prints what it measured and leaves nothing Running', async () => {
+    const runId = newRunId('cli-sigint');
+    const out = await live(['--run-id', runId], 15_000);
+    expect(out.code, out.stderr).toBe(130);
+    // it exited by itself, not by its watchdog (STOP_GRACE_MS after the signal)
+    expect(out.stderr).not.toContain('still stopping');
+    expect(out.stderr).toContain('interrupted: stopping');
+    const doc = JSON.parse(out.stdout) as { live: { interrupted: boolean; observedUntil: number } };
+    expect(doc.live.interrupted).toBe(true);
+    expect(doc.live.observedUntil).toBeLessThan(scenario.horizon);
+    console.log(`SIGINT to exit: ${out.signalledToExitSeconds!.toFixed(1)} s`);
+    await expectNoneRunning(scenario, runId);
+  }, 180_000);
+});
