@@ -1,5 +1,5 @@
 // Lint keeps the rooms honest: the pure rooms (model/, simulator/, allocation/,
-// discovery/, protocol/) import no I/O, no clock and no global randomness; workflows/
+// discovery/, protocol/, report/) import no I/O, no clock and no global randomness; workflows/
 // imports no Node builtins. protocol/ may import Temporal's *types* (a signal definition's type).
 import tseslint from 'typescript-eslint';
 
@@ -11,7 +11,7 @@ const ioModules = [
 ];
 const pureRestrictions = (allowTemporalTypes) => ({
   '@typescript-eslint/no-restricted-imports': ['error', {
-    paths: ioModules.map((name) => ({ name, message: 'pure rooms (model/, simulator/, allocation/, discovery/, protocol/) import no I/O' })),
+    paths: ioModules.map((name) => ({ name, message: 'pure rooms (model/, simulator/, allocation/, discovery/, protocol/, report/) import no I/O' })),
     patterns: [{ group: ['@temporalio/*'], message: 'pure rooms import no Temporal SDK', allowTypeImports: allowTemporalTypes }],
   }],
   'no-restricted-globals': ['error',
@@ -35,7 +35,7 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  { files: ['model/**/*.ts', 'simulator/**/*.ts', 'allocation/**/*.ts', 'discovery/**/*.ts'], rules: pureRestrictions(false) },
+  { files: ['model/**/*.ts', 'simulator/**/*.ts', 'allocation/**/*.ts', 'discovery/**/*.ts', 'report/**/*.ts'], rules: pureRestrictions(false) },
   // experiments/: a pure core; its executors (threads, Temporal) are the I/O edge
   { files: ['experiments/**/*.ts'], ignores: ['experiments/executors/**'], rules: pureRestrictions(false) },
   { files: ['protocol/**/*.ts'], rules: pureRestrictions(true) },

@@ -18,6 +18,7 @@ const commands: Record<string, CommandEntry> = {
   compare: { summary: 'compare allocation policies on the same seeds (paired, common random numbers)', load: async () => (await import('./compare-command.js')).compareCommand },
   sweep: { summary: 'what-if grid over scenario fields (e.g. staffing levels), cheapest cell meeting the SLA', load: async () => (await import('./sweep-command.js')).sweepCommand },
   policy: { summary: 'check a policy module: shape, determinism, constraints it relies on, decision time', load: async () => (await import('./policy-command.js')).policyCommand },
+  report: { summary: 'render a saved --json result (run, live, compare, sweep) as an HTML report with charts', load: async () => (await import('./report-command.js')).reportCommand },
   live: { summary: 'run a scenario on the live runtime (Kafka + Temporal)', load: async () => (await import('./live-command.js')).liveCommand },
   worker: { summary: 'live runtime: the Temporal worker of case workflows', load: async () => (await import('./service-commands.js')).workerCommand },
   allocator: { summary: 'live runtime: the allocator (grants units by policy)', load: async () => (await import('./service-commands.js')).allocatorCommand },

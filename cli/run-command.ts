@@ -15,6 +15,7 @@ import { formatDuration, parseDuration } from '../model/units.js';
 import { timeseriesCsv } from './timeseries-csv.js';
 import { computeResilience } from './resilience-hook.js';
 import { checkOpenMetricsFlags, defaultRunId, openMetricsClock, openMetricsFlags, openMetricsHelp, writeOpenMetrics } from './openmetrics-flags.js';
+import { reportPath, writeReport } from './report-file.js';
 
 export const runHelp = `Usage: autoshift run <scenario.yaml> [options]
 
@@ -33,14 +34,16 @@ Options:
                       CSV, or IEEE 1849 XES when FILE ends in .xes
   --decision-log FILE write every decision epoch of the policy as JSON lines to FILE
   --threads N         worker threads (default: number of cores)
-  --timeseries        include the time series of replication 1 in the JSON
+  --timeseries        include the time series in the JSON: replication 1's, and the band
+                      (mean and 95% interval) over every replication
+  --report FILE.html  write a self-contained HTML report with charts (docs/report.md)
 ${openMetricsHelp}`;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     seed: { value: true }, replications: { value: true }, horizon: { value: true }, policy: { value: true },
     set: { value: true, repeat: true }, json: {}, out: { value: true }, 'event-log': { value: true },
-    'decision-log': { value: true }, threads: { value: true }, timeseries: {}, help: {}, ...openMetricsFlags,
+    'decision-log': { value: true }, threads: { value: true }, timeseries: {}, report: { value: true }, help: {}, ...openMetricsFlags,
   });
   if (flags.help) { process.stdout.write(runHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift run <scenario.yaml>');
@@ -51,6 +54,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     overrides.push(`horizon=${flags.horizon}`);
   }
   checkOpenMetricsFlags(flags);
+  const report = reportPath(flags.report, '--report');
   const scenario = loadScenario(positionals[0], overrides);
   const clock = flags.openmetrics !== undefined ? openMetricsClock(flags, scenario, Date.now) : null;
   const replications = intFlag(flags, 'replications', 1, 1);
@@ -64,8 +68,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   });
   bar.done();
   const policyName = (flags.policy as string | undefined) ?? scenario.policy.name;
-  const doc = summarize(scenario, policyName, reps, !!flags.timeseries);
+  const doc = summarize(scenario, policyName, reps, !!flags.timeseries, report !== undefined);
+  if (overrides.length) doc.overrides = overrides;
   doc.resilience = computeResilience(scenario, reps);
+  if (report !== undefined) writeReport(report, await (await import('../report/run-report.js')).renderRunReport(doc));
   if (flags.out) {
     const dir = String(flags.out);
     mkdirSync(dir, { recursive: true });

@@ -14,6 +14,13 @@ const estimates = (required: string[], descriptions: Record<string, string>) => 
   additionalProperties: estimate,
 });
 
+const nullableNumbers = { type: 'array', items: { type: ['number', 'null'] } };
+const band = {
+  type: 'object', additionalProperties: false, required: ['mean', 'ci95'],
+  description: 'Per sample instant: the mean across replications and the half-width of its 95% interval.',
+  properties: { mean: nullableNumbers, ci95: nullableNumbers },
+};
+
 export const resultsSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://autoshift.dev/results.schema.json',
@@ -25,6 +32,12 @@ export const resultsSchema = {
     file: { type: 'string', description: 'The scenario file.' },
     policy: { type: 'string', description: 'The allocation policy run.' },
     runtime: { enum: ['sim', 'live'], description: 'Which runtime produced the document (absent: sim).' },
+    description: { type: 'string', description: "The scenario's description." },
+    overrides: { type: 'array', items: { type: 'string' }, description: 'The --set overrides the run was made with (PATH=VALUE).' },
+    warmupSeconds: { type: 'number', description: "The scenario's warm-up: results count cases arriving after it." },
+    horizonSeconds: { type: 'number', description: "The scenario's horizon." },
+    sampleEverySeconds: { type: 'number', description: 'The sampling interval of the time series.' },
+    slaSeconds: { type: 'object', additionalProperties: { type: 'number' }, description: "Per process, its SLA: the cycle time within which a case meets it." },
     seed: { type: 'integer', description: 'Seed of replication 1; replication r uses a seed derived from it.' },
     replications: { type: 'integer', minimum: 1 },
     simulatedSeconds: { type: 'number', description: 'Observed simulated time per replication (horizon minus warm-up).' },
@@ -76,6 +89,34 @@ export const resultsSchema = {
         },
       },
     },
+    cycleTimeQuantiles: {
+      type: 'object', required: ['probabilities', 'processes'],
+      description: 'Per process, the cycle-time quantiles in seconds (streaming sketch, within 1%) at each of `probabilities`, as figures across replications.',
+      properties: {
+        probabilities: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1 } },
+        processes: { type: 'object', additionalProperties: { type: 'array', items: estimate } },
+      },
+    },
     timeseries: { type: 'object', description: 'With --timeseries: the sampled series of replication 1.' },
+    timeseriesBand: {
+      type: 'object', required: ['replications', 'time', 'backlog', 'backlogTotal', 'utilization', 'slaAttainment', 'utilizationByDay', 'slaByPeriod'],
+      description: 'With --timeseries: the series of every replication as a band: per sample, the mean across replications and its 95% half-width (null when no replication had a value).',
+      properties: {
+        replications: { type: 'integer', minimum: 1 },
+        time: { type: 'array', items: { type: 'number' }, description: 'End of each sample interval, seconds from the start of the run.' },
+        backlog: { type: 'object', additionalProperties: band, description: 'Tasks waiting, per queue.' },
+        backlogTotal: band,
+        utilization: { type: 'object', additionalProperties: band, description: 'Busy share of available units, per pool.' },
+        slaAttainment: band,
+        utilizationByDay: {
+          type: 'object', description: "Per pool and day, the mean of the day's utilisation samples in which the pool had units available, as a band.",
+          properties: { start: { type: 'array', items: { type: 'number' } }, pools: { type: 'object', additionalProperties: band } },
+        },
+        slaByPeriod: {
+          type: 'object', description: 'SLA attainment of the cases completed in each period (a day for runs up to 31 days, else a week), as a band.',
+          properties: { periodSeconds: { type: 'number' }, start: { type: 'array', items: { type: 'number' } }, attainment: band },
+        },
+      },
+    },
   },
 } as const;

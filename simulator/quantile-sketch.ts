@@ -7,6 +7,9 @@ const GAMMA = 1.02;
 const LOG_GAMMA = Math.log(GAMMA);
 const OFFSET = 1200; // bucket index of values near 1e-10 s
 
+/** The probabilities at which a result reports each process's cycle-time quantiles (for its distribution plot). */
+export const CYCLE_QUANTILES: readonly number[] = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
+
 export class QuantileSketch {
   private counts = new Float64Array(2400);
   private zeros = 0;
@@ -32,6 +35,11 @@ export class QuantileSketch {
       if (seen > rank) return (2 * GAMMA ** (i - OFFSET)) / (GAMMA + 1);
     }
     return 2 * GAMMA ** (this.counts.length - 1 - OFFSET) / (GAMMA + 1);
+  }
+
+  /** The quantiles at each probability of `qs`. */
+  quantiles(qs: readonly number[]): number[] {
+    return qs.map((q) => this.quantile(q));
   }
 
   merge(other: QuantileSketch): void {

@@ -4,7 +4,7 @@
  * `sampleEvery`. Nothing here grows with the number of cases.
  */
 import type { Scenario } from '../model/scenario.js';
-import { QuantileSketch } from './quantile-sketch.js';
+import { CYCLE_QUANTILES, QuantileSketch } from './quantile-sketch.js';
 import { TimeWeighted } from './time-weighted.js';
 import type { CaseState, Engine } from './engine.js';
 
@@ -21,6 +21,8 @@ export interface ReplicationFigures {
   steps: Record<string, { completed: number; waitMeanSeconds: number; serviceMeanSeconds: number }>;
   pools: Record<string, { utilization: number; cost: number; busyHours: number; availableHours: number }>;
   totals: { completed: number; cost: number; slaAttainment: number; costPerCase: number };
+  /** per process, the cycle-time quantiles (seconds) at CYCLE_QUANTILES */
+  cycleQuantiles?: Record<string, number[]>;
   timeseries: TimeSeries;
 }
 
@@ -202,6 +204,7 @@ export class RunStats {
         slaAttainment: completedAll ? metAll / completedAll : 0,
         costPerCase: completedAll ? poolCost / completedAll : 0,
       },
+      cycleQuantiles: Object.fromEntries(s.processes.map((p, i) => [p.id, this.sketches[i].quantiles(CYCLE_QUANTILES)])),
       timeseries: this.series,
     };
   }

@@ -5,6 +5,8 @@
  */
 import type { Scenario } from '../model/scenario.js';
 import type { ReplicationFigures, TimeSeries } from './run-stats.js';
+import { CYCLE_QUANTILES } from './quantile-sketch.js';
+import { timeseriesBand, type TimeseriesBand } from './series-band.js';
 
 export interface Estimate { mean: number; ci95: number }
 
@@ -12,16 +14,30 @@ export interface ResultDocument {
   scenario: string;
   file: string;
   policy: string;
+  /** the scenario's description */
+  description?: string;
+  /** the --set overrides the run was made with */
+  overrides?: string[];
   seed: number;
   replications: number;
   simulatedSeconds: number;
+  /** the scenario's warm-up, horizon and sampling interval */
+  warmupSeconds?: number;
+  horizonSeconds?: number;
+  sampleEverySeconds?: number;
+  /** each process's SLA: the cycle time within which a case meets it */
+  slaSeconds?: Record<string, number>;
   events: number;
   processes: Record<string, Record<keyof ReplicationFigures['processes'][string], Estimate>>;
   steps: Record<string, Record<keyof ReplicationFigures['steps'][string], Estimate>>;
   pools: Record<string, Record<keyof ReplicationFigures['pools'][string], Estimate>>;
   totals: Record<keyof ReplicationFigures['totals'], Estimate>;
+  /** per process, the cycle-time quantiles (seconds) at `probabilities`, across replications */
+  cycleTimeQuantiles?: { probabilities: number[]; processes: Record<string, Estimate[]> };
   resilience?: unknown;
   timeseries?: TimeSeries & { replication: number };
+  /** the time series of every replication as a band (mean and 95% half-width per sample) */
+  timeseriesBand?: TimeseriesBand;
 }
 
 const T975 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
@@ -63,7 +79,12 @@ function byKey<T>(reps: ReplicationFigures[], pick: (r: ReplicationFigures) => R
   return Object.keys(pick(reps[0]));
 }
 
-export function summarize(scenario: Scenario, policyName: string, reps: ReplicationFigures[], withTimeseries = false): ResultDocument {
+/**
+ * The result document of R replications. `withTimeseries` adds the series of
+ * replication 1 (`timeseries`) and the band over all replications
+ * (`timeseriesBand`); `withBand` the band alone.
+ */
+export function summarize(scenario: Scenario, policyName: string, reps: ReplicationFigures[], withTimeseries = false, withBand = false): ResultDocument {
   const processes: ResultDocument['processes'] = {};
   for (const id of byKey(reps, (r) => r.processes)) processes[id] = estimateRecords(reps.map((r) => r.processes[id]));
   const steps: ResultDocument['steps'] = {};
@@ -74,13 +95,27 @@ export function summarize(scenario: Scenario, policyName: string, reps: Replicat
     scenario: scenario.name,
     file: scenario.file,
     policy: policyName,
+    description: scenario.description,
     seed: scenario.seed,
     replications: reps.length,
     simulatedSeconds: reps[0].simulatedSeconds,
+    warmupSeconds: scenario.warmup,
+    horizonSeconds: scenario.horizon,
+    sampleEverySeconds: scenario.sampleEvery,
+    slaSeconds: Object.fromEntries(scenario.processes.map((p) => [p.id, p.sla])),
     events: reps.reduce((n, r) => n + r.events, 0),
     processes, steps, pools,
     totals: estimateRecords(reps.map((r) => r.totals)),
   };
+  const quantiles = reps.map((r) => r.cycleQuantiles);
+  if (quantiles.every((q) => q !== undefined)) {
+    doc.cycleTimeQuantiles = {
+      probabilities: [...CYCLE_QUANTILES],
+      processes: Object.fromEntries(Object.keys(processes).map((id) => [id,
+        CYCLE_QUANTILES.map((_, j) => estimate(quantiles.map((q) => q![id][j])))])),
+    };
+  }
   if (withTimeseries) doc.timeseries = { replication: 0, ...reps[0].timeseries };
+  if (withTimeseries || withBand) doc.timeseriesBand = timeseriesBand(reps.map((r) => r.timeseries), scenario.sampleEvery);
   return doc;
 }

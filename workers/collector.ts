@@ -20,7 +20,7 @@ import { watchConsumer } from './kafka.js';
 import { liveTimeSeries } from './live-timeseries.js';
 import { RecentIds } from './recent-ids.js';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
-import { QuantileSketch } from '../simulator/quantile-sketch.js';
+import { CYCLE_QUANTILES, QuantileSketch } from '../simulator/quantile-sketch.js';
 import { capacityHours } from '../simulator/capacity.js';
 import { replicationSeed } from '../simulator/random.js';
 import { EventType, parseEvent, topicNames, type AnyEvent, type CaseCompletedEvent, type TaskFinishedEvent } from '../protocol/topics.js';
@@ -217,6 +217,7 @@ export class LiveTally {
       seed: replicationSeed(s.seed, 0), events: this.events, simulatedSeconds: window,
       processes, steps, pools,
       totals: { completed: completedAll, cost: poolCost, slaAttainment: completedAll ? metAll / completedAll : 0, costPerCase: completedAll ? poolCost / completedAll : 0 },
+      cycleQuantiles: Object.fromEntries(s.processes.map((p, i) => [p.id, sketches[i].quantiles(CYCLE_QUANTILES)])),
       timeseries: this.timeseries(until),
     };
   }

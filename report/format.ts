@@ -1,0 +1,57 @@
+/**
+ * Numbers for people: durations in minutes, hours or days; shares in per
+ * cent; counts and money with thousands separators; ± the 95% half-width
+ * when there are several replications. Fixed to en-US so that a report reads
+ * the same on every machine.
+ */
+import type { Estimate } from '../simulator/summarize.js';
+
+const MINUTE = 60, HOUR = 3600, DAY = 86400;
+const grouped = (x: number, decimals: number) =>
+  x.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+
+/** Decimals that show a value of this size with about three significant digits (at most `max`). */
+function decimalsFor(x: number, max = 2): number {
+  const a = Math.abs(x);
+  if (a >= 100 || a === 0) return 0;
+  if (a >= 10) return Math.min(max, 1);
+  return max;
+}
+
+/** 45 s, 12 min, 7.5 h, 2.1 d: the unit chosen by the size of `seconds`. */
+export function duration(seconds: number, unitOf = seconds): string {
+  const a = Math.abs(unitOf);
+  if (a < MINUTE) return `${grouped(seconds, decimalsFor(seconds, 1))} s`;
+  if (a < HOUR) return `${grouped(seconds / MINUTE, 1)} min`;
+  if (a < 4 * DAY) return `${grouped(seconds / HOUR, Math.abs(seconds) < 10 * HOUR ? 1 : 0)} h`;
+  return `${grouped(seconds / DAY, 1)} d`;
+}
+
+/** 96.6% */
+export function percent(share: number, decimals = 1): string {
+  return `${grouped(share * 100, decimals)}%`;
+}
+
+/** 12,345 or 12.3 */
+export function count(x: number): string {
+  return grouped(x, Number.isInteger(x) ? 0 : decimalsFor(x, 1));
+}
+
+/** 1,234.56 (the scenario's currency) */
+export function money(x: number): string {
+  return grouped(x, Math.abs(x) >= 1000 ? 0 : 2);
+}
+
+const withCi = (e: Estimate, show: (x: number) => string, showCi = show) => (e.ci95 > 0 ? `${show(e.mean)} ±${showCi(e.ci95)}` : show(e.mean));
+
+export const fmt = {
+  duration: (e: Estimate) => withCi(e, (x) => duration(x, e.mean), (x) => duration(x, e.mean)),
+  percent: (e: Estimate) => withCi(e, (x) => percent(x)),
+  count: (e: Estimate) => withCi(e, count, (x) => grouped(x, decimalsFor(x, 1))),
+  money: (e: Estimate) => withCi(e, money),
+};
+
+/** "7 d" or "91 d" for a horizon; hours below two days. */
+export function span(seconds: number): string {
+  return duration(seconds);
+}

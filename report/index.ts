@@ -1,0 +1,27 @@
+/**
+ * Reports: a result document in, one self-contained HTML page out (inline
+ * SVG charts, no network, prints on A4 and Letter). Pure: no file or network
+ * I/O, no clock; the same document gives the same bytes.
+ *
+ * @example
+ * const html = await renderRunReport(doc);    // doc: `autoshift run --json --timeseries`
+ * const any = await renderReport(JSON.parse(text));   // run, live, compare or sweep document
+ */
+import { renderRunReport, type RunDocument } from './run-report.js';
+import { reportKindOf } from './report-kind.js';
+
+export { renderRunReport, runSummary, type RunDocument } from './run-report.js';
+export { reportKindOf, type ReportKind } from './report-kind.js';
+export type { Chart } from './chart.js';
+
+/** The report of any saved result document; throws when the document is not one (see reportKindOf). */
+export async function renderReport(doc: unknown): Promise<string> {
+  const kind = reportKindOf(doc);
+  if (typeof kind !== 'string') throw new Error(kind.problem);
+  switch (kind) {
+    case 'run': return renderRunReport(doc as RunDocument);
+    case 'compare':
+    case 'sweep':
+      throw new Error(`${kind} reports: not yet`);
+  }
+}
