@@ -45,7 +45,7 @@ export function createMetrics(registry: Registry, runLabels?: RunLabels) {
     eventsPublished: new Counter({ name: 'autoshift_events_published_total', help: 'Task and case events published by activities', labelNames: ['type'], registers }),
     // allocator
     grants: new Counter({ name: 'autoshift_grants_total', help: 'Units granted to tasks', labelNames: ['pool'], registers }),
-    grantLatency: new Histogram({ name: 'autoshift_grant_latency_seconds', help: 'Wall time from a task request to its grant signal, for tasks granted at once (a unit was free)', buckets: latencyBuckets, registers }),
+    grantLatency: new Histogram({ name: 'autoshift_grant_latency_seconds', help: 'Wall time of the grant hand-off, for every grant: from the task request (a unit was free) or from the simulated instant a unit came free for a queued task, to the grant signal delivered', buckets: latencyBuckets, registers }),
     grantRecord: new Histogram({ name: 'autoshift_grant_record_seconds', help: 'Wall time to write a batch of grants to Kafka', buckets: latencyBuckets, registers }),
     signal: new Histogram({ name: 'autoshift_grant_signal_seconds', help: 'Wall time of one grant signal to Temporal', buckets: latencyBuckets, registers }),
     queueWaiting: new Gauge({ name: 'autoshift_queue_waiting_tasks', help: 'Tasks waiting in each work queue', labelNames: ['queue'], registers }),

@@ -125,10 +125,11 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       }
       const t1 = wallNow();
       metrics?.signal.observe((t1 - t0) / 1000);
-      if (immediate && clock && requestAt !== undefined) {
-        const ms = t1 - wallAt(clock, requestAt);
-        if (latencies.length < TIMINGS_KEPT) latencies.push(ms);
-        metrics?.grantLatency.observe(ms / 1000);
+      if (clock && requestAt !== undefined) {
+        // every new grant: from its request (a unit was free) or from the simulated instant a unit came free for it
+        const ms = t1 - wallAt(clock, immediate ? requestAt : g.at);
+        if (immediate && latencies.length < TIMINGS_KEPT) latencies.push(ms);
+        metrics?.grantLatency.observe(Math.max(0, ms) / 1000);
       }
     })();
     inflight.add(p);
