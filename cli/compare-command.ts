@@ -19,6 +19,8 @@ import { formatDuration } from '../model/units.js';
 import type { Scenario } from '../model/scenario.js';
 import { attributeError } from '../model/sweep-grid.js';
 import { estimate, summarize, type Estimate, type ResultDocument } from '../simulator/summarize.js';
+import { windowBand, type Band } from '../simulator/series-band.js';
+import { reportPath, writeReport } from './report-file.js';
 import {
   KPI_METRICS, differenceOf, metricByName, rankArms, type Arm, type Metric, type PairedDifference, type RankEntry,
 } from '../simulator/compare.js';
@@ -48,8 +50,10 @@ Options:
                       ${KPI_METRICS.map((m) => m.key).join(', ')},
                       or a figure path: processes.<id>.cycleP95Seconds, pools.<id>.utilization, totals.cost, ...
   --json              print exactly one JSON document on stdout:
-                      { scenario, seed, replications, policies: { name: result }, kpis,
-                        differences: { name: { metric: { mean, ci95, unpairedCi95 } } }, ranking }
+                      { scenario, seed, replications, metrics, policies: { name: result }, kpis,
+                        differences: { name: { metric: { mean, ci95, unpairedCi95 } } }, ranking,
+                        disruptions: [{ disruption, start, end, time, backlog: { name: band } }] }
+  --report FILE.html  write a self-contained HTML report with charts (docs/report.md)
   --threads N         worker threads (default: number of cores)
 ${openMetricsHelp.replace('<scenario>-<policy>-seed<seed>', '<scenario>-compare-seed<seed>; policies differ by the policy label')}
 Example:
@@ -59,7 +63,7 @@ Example:
 export async function compareCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     policies: { value: true }, replications: { value: true }, set: { value: true, repeat: true },
-    json: {}, threads: { value: true }, metric: { value: true }, help: {}, ...openMetricsFlags,
+    json: {}, threads: { value: true }, metric: { value: true }, report: { value: true }, help: {}, ...openMetricsFlags,
   });
   if (flags.help) { process.stdout.write(compareHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift compare <scenario.yaml> --policies a,b');
@@ -72,6 +76,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const overrides = (flags.set as string[] | undefined) ?? [];
 
   checkOpenMetricsFlags(flags);
+  const report = reportPath(flags.report, '--report');
   const scenario = loadScenarioWith(positionals[0], overrides);
   const clock = flags.openmetrics !== undefined ? openMetricsClock(flags, scenario, Date.now) : null;
   for (const p of policies) await resolvePolicy(scenario, policyFromCommandLine(p)); // a bad name fails here, before anything runs
@@ -99,7 +104,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
       const values: Record<string, number[]> = {};
       for (const m of metrics) values[m.key] = reps.map((r) => m.of(r));
       const series: TimeSeries[] | null = clock ? reps.map((r) => r.timeseries) : null;
-      return { doc, values, series };
+      return { doc, values, series, windows: disruptionWindows(scenario, reps.map((r) => r.timeseries)) };
     },
   }).finally(() => pool.close());
   bar.done();
@@ -109,6 +114,8 @@ export async function compareCommand(argv: string[]): Promise<number> {
   }
 
   const result = compareResult(scenario, replications, keys, arms, metrics, [primary, secondary]);
+  if (overrides.length) result.overrides = overrides;
+  if (report !== undefined) writeReport(report, await (await import('../report/compare-report.js')).renderCompareReport(result));
   if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(renderCompare(result, metrics, [primary, secondary]) + '\n');
   return 0;
@@ -121,13 +128,27 @@ export interface CompareResult {
   replications: number;
   baseline: string;
   rankedBy: string[];
+  /** the --set overrides every policy ran with (absent when none) */
+  overrides?: string[];
+  /** the metrics of kpis and differences, in order: key, label, which way is better, how it is shown */
+  metrics: Pick<Metric, 'key' | 'label' | 'better' | 'kind'>[];
   policies: Record<string, ResultDocument>;
   kpis: Record<string, Record<string, Estimate>>;
   differences: Record<string, Record<string, PairedDifference>>;
   ranking: RankEntry[];
+  /** per disruption, total backlog of every policy from a day before it to three days after it: mean and 95% half-width per sample */
+  disruptions: DisruptionBacklog[];
 }
 
-function compareResult(scenario: Scenario, replications: number, keys: string[], arms: { doc: ResultDocument; values: Record<string, number[]> }[],
+export interface DisruptionBacklog { disruption: string; start: number; end: number; time: number[]; backlog: Record<string, Band> }
+
+/** Total backlog from a day before each disruption to three days after it, as a band over the replications. */
+function disruptionWindows(scenario: Scenario, series: TimeSeries[]): { time: number[]; band: Band }[] {
+  return scenario.disruptions.map((d) => windowBand(series, (ts) => ts.backlogTotal, d.start - 86400, d.end + 3 * 86400));
+}
+
+function compareResult(scenario: Scenario, replications: number, keys: string[],
+  arms: { doc: ResultDocument; values: Record<string, number[]>; windows: { time: number[]; band: Band }[] }[],
   metrics: Metric[], rankBy: Metric[]): CompareResult {
   const policies: CompareResult['policies'] = {};
   const kpis: CompareResult['kpis'] = {};
@@ -140,7 +161,13 @@ function compareResult(scenario: Scenario, replications: number, keys: string[],
   const ranked: Arm[] = keys.map((name, i) => ({ name, values: arms[i].values }));
   return {
     scenario: scenario.name, file: scenario.file, seed: scenario.seed, replications, baseline: keys[0],
-    rankedBy: rankBy.map((m) => m.key), policies, kpis, differences, ranking: rankArms(ranked, rankBy),
+    rankedBy: rankBy.map((m) => m.key),
+    metrics: metrics.map((m) => ({ key: m.key, label: m.label, better: m.better, kind: m.kind })),
+    policies, kpis, differences, ranking: rankArms(ranked, rankBy),
+    disruptions: scenario.disruptions.map((d, j) => ({
+      disruption: d.label, start: d.start, end: d.end, time: arms[0].windows[j].time,
+      backlog: Object.fromEntries(keys.map((k, i) => [k, arms[i].windows[j].band])),
+    })),
   };
 }
 

@@ -55,3 +55,37 @@ export const fmt = {
 export function span(seconds: number): string {
   return duration(seconds);
 }
+
+export type Kind = 'share' | 'duration' | 'money' | 'count';
+
+/** A value of a metric of this kind, for people. */
+export function valueOf(kind: Kind, e: Estimate): string {
+  switch (kind) {
+    case 'share': return fmt.percent(e);
+    case 'duration': return fmt.duration(e);
+    case 'money': return fmt.money(e);
+    default: return fmt.count(e);
+  }
+}
+
+/** A difference's unit, scale and axis title suffix: shares in percentage points, durations in hours. */
+export function differenceUnit(kind: Kind): { scale: number; unit: string; title: string } {
+  switch (kind) {
+    case 'share': return { scale: 100, unit: ' pp', title: 'percentage points' };
+    case 'duration': return { scale: 1 / 3600, unit: ' h', title: 'hours' };
+    case 'money': return { scale: 1, unit: '', title: 'money' };
+    default: return { scale: 1, unit: '', title: 'count' };
+  }
+}
+
+/** +1.2 pp ±0.3 pp: a difference with enough decimals that its interval shows two significant digits. */
+export function difference(kind: Kind, d: Estimate): string {
+  const { scale, unit } = differenceUnit(kind);
+  const ci = Math.abs(d.ci95 * scale);
+  const least = kind === 'money' ? 2 : kind === 'count' ? 0 : 1;
+  const decimals = ci > 0 ? Math.min(6, Math.max(least, Math.ceil(-Math.log10(ci)) + 1)) : least;
+  const mean = grouped(Math.abs(d.mean * scale), decimals);
+  const zero = Number(mean.replace(/,/g, '')) === 0;
+  const sign = zero ? '' : d.mean > 0 ? '+' : '−';
+  return `${sign}${mean}${unit}${d.ci95 > 0 ? ` ±${grouped(ci, decimals)}${unit}` : ''}`;
+}

@@ -9,8 +9,10 @@
  */
 import { renderRunReport, type RunDocument } from './run-report.js';
 import { reportKindOf } from './report-kind.js';
+import { renderCompareReport, type CompareDocument } from './compare-report.js';
 
 export { renderRunReport, runSummary, type RunDocument } from './run-report.js';
+export { renderCompareReport, compareSummary, type CompareDocument } from './compare-report.js';
 export { reportKindOf, type ReportKind } from './report-kind.js';
 export type { Chart } from './chart.js';
 
@@ -20,7 +22,7 @@ export async function renderReport(doc: unknown): Promise<string> {
   if (typeof kind !== 'string') throw new Error(kind.problem);
   switch (kind) {
     case 'run': return renderRunReport(doc as RunDocument);
-    case 'compare':
+    case 'compare': return renderCompareReport(doc as CompareDocument);
     case 'sweep':
       throw new Error(`${kind} reports: not yet`);
   }

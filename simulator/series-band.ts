@@ -114,6 +114,16 @@ export function dailyMeanBand(series: readonly TimeSeries[], pick: (ts: TimeSeri
   return { start: Array.from({ length: days }, (_, d) => t0 + d * DAY), band };
 }
 
+/** A series around a window of time: the samples from `from` to `to` (seconds), as a band over the replications. */
+export function windowBand(series: readonly TimeSeries[], pick: (ts: TimeSeries) => readonly (number | null)[], from: number, to: number): { time: number[]; band: Band } {
+  const time = series[0].time;
+  let k0 = time.findIndex((t) => t >= from);
+  if (k0 < 0) k0 = time.length;
+  let k1 = k0;
+  while (k1 < time.length && time[k1] <= to) k1++;
+  return { time: time.slice(k0, k1), band: bandOf(series, pick, k0, k1) };
+}
+
 /** Backlog per queue and in all, utilisation per pool and SLA attainment, as bands over the replications. */
 export function timeseriesBand(series: readonly TimeSeries[], sampleEvery: number): TimeseriesBand {
   const first = series[0];

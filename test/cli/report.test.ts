@@ -103,6 +103,50 @@ describe('autoshift run --report', () => {
   });
 });
 
+describe('autoshift compare --report', () => {
+  const dir = tmp();
+  let doc: any;
+  let html: string;
+  beforeAll(() => {
+    const r = autoshift(['compare', scenario, ...short, '--policies', 'static,reactive,bot-first', '--replications', '3', '--json', '--report', join(dir, 'compare.html')]);
+    expect(r.code, r.stderr).toBe(0);
+    doc = JSON.parse(r.stdout);
+    writeFileSync(join(dir, 'compare.json'), r.stdout);
+    html = readFileSync(join(dir, 'compare.html'), 'utf8');
+  });
+
+  it('is one well-formed page with the forest plot and the backlog around the disruption', () => {
+    const r = readReport(html);
+    expectWellFormed(r, 2);
+    expect(r.charts.map((c) => c.title)).toEqual(['Paired differences against static', 'Backlog around the outage ocr-bot @20d']);
+    // the backlog chart has one line per policy
+    const spec = r.charts[1].spec as any;
+    expect(new Set(spec.data.values.map((v: any) => v.series))).toEqual(new Set(['static', 'reactive', 'bot-first']));
+  });
+
+  it('shows the KPIs, the paired differences and the ranking of --json', () => {
+    const r = readReport(html);
+    const [head, ...rows] = r.tables.kpis;
+    expect(head).toEqual(['policy', ...doc.metrics.map((m: any) => m.label)]);
+    expect(rows.map((x) => x[0])).toEqual(['static', 'reactive', 'bot-first']);
+    for (const row of rows) doc.metrics.forEach((m: any, i: number) => expectShows(row[i + 1], doc.kpis[row[0]][m.key], `${row[0]} ${m.key}`));
+    const [dhead, ...drows] = r.tables.differences;
+    expect(dhead[1]).toBe(`Δ ${doc.metrics[0].label}`);
+    expect(drows.map((x) => x[0])).toEqual(['reactive', 'bot-first']);
+    for (const row of drows) doc.metrics.forEach((m: any, i: number) => expectShows(row[i + 1], doc.differences[row[0]][m.key], `Δ ${row[0]} ${m.key}`));
+    const first = doc.ranking.filter((e: any) => e.rank === 1).map((e: any) => e.name);
+    expect(r.summary).toContain(first.length > 1 ? `${first.join(' and ')} share first place` : `${first[0]} ranks first`);
+    const items = r.elements.filter((e) => e.tagName === 'li').map((e) => e.attrs.find((a) => a.name === 'value')!.value);
+    expect(items).toEqual(doc.ranking.map((e: any) => String(e.rank)));
+  });
+
+  it('autoshift report renders the saved --json document to the same bytes', () => {
+    const r = autoshift(['report', join(dir, 'compare.json'), '-o', join(dir, 'again.html')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'again.html'), 'utf8')).toBe(html);
+  });
+});
+
 describe('report errors', () => {
   it('--report into a folder that does not exist: exit 2 before anything runs, naming the flag', () => {
     const r = autoshift(['run', scenario, '--report', '/nonexistent-dir/x.html']);

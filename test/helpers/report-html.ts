@@ -81,17 +81,17 @@ export function parseFigure(text: string): { mean: number; ci95: number } {
   return { mean: parseQuantity(m), ci95: c === undefined ? 0 : parseQuantity(c) };
 }
 
-const UNIT: Record<string, number> = { '%': 0.01, s: 1, min: 60, h: 3600, d: 86400, '': 1 };
+const UNIT: Record<string, number> = { '%': 0.01, pp: 0.01, s: 1, min: 60, h: 3600, d: 86400, '': 1 };
 
 export function parseQuantity(text: string): number {
-  const m = /^(-?[\d,]*\.?\d+)\s*(%|s|min|h|d)?$/.exec(text.trim());
+  const m = /^([-+−]?[\d,]*\.?\d+)\s*(%|pp|s|min|h|d)?$/.exec(text.trim());
   if (!m) throw new Error(`not a figure: ${JSON.stringify(text)}`);
-  return Number(m[1].replace(/,/g, '')) * UNIT[m[2] ?? ''];
+  return Number(m[1].replace(/,/g, '').replace('−', '-').replace('+', '')) * UNIT[m[2] ?? ''];
 }
 
 /** Half of the last shown digit of a figure as printed, in base units: how far the printed value may be from the true one. */
 export function printedPrecision(text: string): number {
-  const m = /(-?[\d,]*\.?(\d*))\s*(%|s|min|h|d)?$/.exec(text.trim().split('±')[0].trim());
+  const m = /([-+−]?[\d,]*\.?(\d*))\s*(%|pp|s|min|h|d)?$/.exec(text.trim().split('±')[0].trim());
   if (!m) return 0;
   return 0.5 * 10 ** -(m[2]?.length ?? 0) * UNIT[m[3] ?? ''];
 }

@@ -48,4 +48,13 @@ describe('reports in headless Chromium', () => {
     writeFileSync(join(dir, 'run.png'), rendered.screenshot);
     expectRendered(rendered, 5);
   });
+
+  it('a compare report', async () => {
+    const file = join(dir, 'compare.html');
+    const r = autoshift(['compare', 'scenarios/invoice-office.yaml', '--set', 'horizon=35d', '--set', 'disruptions[0].start=20d',
+      '--policies', 'static,reactive,bot-first', '--replications', '3', '--report', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const rendered = await renderInBrowser(chromium.browser, file);
+    expectRendered(rendered, 2);
+  });
 });
