@@ -19,6 +19,7 @@ const commands: Record<string, CommandEntry> = {
   sweep: { summary: 'what-if grid over scenario fields (e.g. staffing levels), cheapest cell meeting the SLA', load: async () => (await import('./sweep-command.js')).sweepCommand },
   policy: { summary: 'check a policy module: shape, determinism, constraints it relies on, decision time', load: async () => (await import('./policy-command.js')).policyCommand },
   report: { summary: 'render a saved --json result (run, live, compare, sweep) as an HTML report with charts', load: async () => (await import('./report-command.js')).reportCommand },
+  discover: { summary: 'discover a scenario from an event log (CSV or XES); --check compares it with the log', load: async () => (await import('./discover-command.js')).discoverCommand },
   live: { summary: 'run a scenario on the live runtime (Kafka + Temporal)', load: async () => (await import('./live-command.js')).liveCommand },
   worker: { summary: 'live runtime: the Temporal worker of case workflows', load: async () => (await import('./service-commands.js')).workerCommand },
   allocator: { summary: 'live runtime: the allocator (grants units by policy)', load: async () => (await import('./service-commands.js')).allocatorCommand },
@@ -42,7 +43,7 @@ Example:
 }
 
 /** Errors a user can fix: printed without a stack trace, exit code 2. */
-const USER_ERRORS = new Set(['ScenarioError', 'UsageError', 'PolicyError']);
+const USER_ERRORS = new Set(['ScenarioError', 'UsageError', 'PolicyError', 'InputError']);
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
