@@ -247,3 +247,36 @@ export function meanQueueLength(c: number, ratePerSecond: number, ahtSeconds: nu
   if (wq === Infinity) return Infinity;
   return ratePerSecond * wq;
 }
+
+/**
+ * M/M/c probability that a customer's whole time in the system (wait plus
+ * service) is at most `tSeconds`: with probability 1 − C the wait is 0, and
+ * otherwise it is exponential with rate `(c − A)/AHT`, independent of the
+ * exponential service, so
+ * `P(T > t) = (1 − C)·e^{−μt} + C·(ν·e^{−μt} − μ·e^{−νt})/(ν − μ)` with
+ * `μ = 1/AHT`, `ν = (c − A)·μ` (and `C·(1 + μt)·e^{−μt}` when ν = μ).
+ * 0 when `c <= A` (unstable).
+ */
+export function sojournWithin(c: number, a: number, ahtSeconds: number, tSeconds: number): number {
+  assertPositive(ahtSeconds, 'ahtSeconds', 'sojournWithin');
+  assertNonNegative(tSeconds, 'tSeconds', 'sojournWithin');
+  const pWait = erlangC(c, a);
+  if (c <= a) return 0;
+  const mu = 1 / ahtSeconds;
+  const nu = (c - a) * mu;
+  const serviceTail = Math.exp(-mu * tSeconds);
+  const waitedTail = Math.abs(nu - mu) < 1e-12 * mu
+    ? (1 + mu * tSeconds) * serviceTail
+    : (nu * serviceTail - mu * Math.exp(-nu * tSeconds)) / (nu - mu);
+  return 1 - ((1 - pWait) * serviceTail + pWait * waitedTail);
+}
+
+/** Smallest integer `c > A` with {@link sojournWithin} at least `target` (in [0, 1)); 0 when `A == 0`. */
+export function agentsForSojournWithin(a: number, ahtSeconds: number, tSeconds: number, target: number): number {
+  const where = 'agentsForSojournWithin';
+  assertLoad(a, where);
+  if (!(target >= 0 && target < 1)) throw new RangeError(`${where}: target must be a fraction in [0, 1), got ${target}`);
+  if (a === 0) return 0;
+  if (1 - Math.exp(-tSeconds / ahtSeconds) < target) throw new RangeError(`${where}: no staffing meets the target: the service alone exceeds ${tSeconds} s for more than ${((1 - target) * 100).toFixed(1)}% of customers`);
+  return searchAgents(a, where, (c) => sojournWithin(c, a, ahtSeconds, tSeconds) >= target);
+}

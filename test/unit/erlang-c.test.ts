@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import {
   offeredLoad, erlangB, erlangC, serviceLevel, averageSpeedOfAnswer, occupancy,
   agentsForServiceLevel, agentsForAsa, squareRootStaffing, halfinWhittBeta, halfinWhittPWait,
-  normalCdf, meanWait, meanQueueLength,
+  normalCdf, meanWait, meanQueueLength, sojournWithin, agentsForSojournWithin,
 } from '../../allocation/erlang-c.js';
 
 /** Round to three significant digits, as published vectors are quoted. */
@@ -191,5 +191,35 @@ describe("mean wait and queue length (Little's law)", () => {
     expect(lq).toBeCloseTo(RATE * wq, 12);
     expect(lq).toBeCloseTo((erlangC(14, A) * A) / (14 - A), 12);
     expect(meanQueueLength(10, RATE, AHT)).toBe(Infinity);
+  });
+});
+
+describe('sojournWithin: P(wait + service <= t) of an M/M/c', () => {
+  it('agrees with a Monte Carlo of the waiting-time law (Erlang C atom at 0, exponential tail) and the service', () => {
+    // a seeded Park–Miller generator: independent of the project's random streams
+    let s = 12345;
+    const u = () => { s = (s * 16807) % 2147483647; return s / 2147483647; };
+    for (const [c, a, aht, t] of [[5, 10 / 3, 1200, 3600], [7, 5, 600, 1800], [3, 2, 300, 300], [4, 3, 100, 50]]) {
+      const pWait = erlangC(c, a);
+      const nu = (c - a) / aht;
+      const n = 200_000;
+      let ok = 0;
+      for (let i = 0; i < n; i++) {
+        const wait = u() < pWait ? -Math.log(u()) / nu : 0;
+        if (wait - Math.log(u()) * aht <= t) ok++;
+      }
+      expect(Math.abs(sojournWithin(c, a, aht, t) - ok / n)).toBeLessThan(0.004);
+    }
+  });
+  it('is 0 when unstable, and handles ν = μ (c − A = 1)', () => {
+    expect(sojournWithin(3, 3, 60, 600)).toBe(0);
+    const mu = 1 / 60, t = 120, pWait = erlangC(4, 3);
+    expect(sojournWithin(4, 3, 60, t)).toBeCloseTo(1 - ((1 - pWait) * Math.exp(-mu * t) + pWait * (1 + mu * t) * Math.exp(-mu * t)), 12);
+  });
+  it('agentsForSojournWithin: the smallest c reaching the target', () => {
+    const c = agentsForSojournWithin(5, 600, 1800, 0.9);
+    expect(sojournWithin(c, 5, 600, 1800)).toBeGreaterThanOrEqual(0.9);
+    expect(sojournWithin(c - 1, 5, 600, 1800)).toBeLessThan(0.9);
+    expect(() => agentsForSojournWithin(5, 600, 60, 0.9)).toThrow(/service alone exceeds/);
   });
 });
