@@ -80,7 +80,8 @@ export class ThreadPool implements Executor {
   async close(): Promise<void> {
     this.closed = true;
     const slots = this.slots.splice(0);
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    // ref'd again while they end: an idle (unref'd) thread would let the process exit with this await unsettled
+    await Promise.all(slots.map((s) => { s.worker.ref(); return s.worker.terminate(); }));
   }
 
   private async runHere(jobs: readonly PoolJob[], onProgress?: (fraction: number) => void): Promise<ReplicationFigures[]> {
