@@ -5,6 +5,7 @@
  * change, not by luck. Grid parsing is in model/sweep-grid.ts.
  */
 import { parseArgs, intFlag, UsageError } from './args.js';
+import { reportPath, writeReport } from './report-file.js';
 import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
@@ -41,6 +42,8 @@ Options:
   --json              print exactly one JSON document on stdout:
                       { scenario, seed, policy, replications, target, axes: [{ path, values }],
                         cells: [{ values: { path: value }, result }], cheapest }
+  --report FILE.html  write a self-contained HTML report with charts (docs/report.md): for one
+                      axis the KPIs against its values, for two a heatmap, and the cost-SLA Pareto front
   --threads N         worker threads (default: number of cores)
 
 Example:
@@ -76,7 +79,7 @@ export interface SweepResult {
 export async function sweepCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     set: { value: true, repeat: true }, replications: { value: true }, policy: { value: true },
-    'target-sla': { value: true }, json: {}, threads: { value: true }, help: {},
+    'target-sla': { value: true }, json: {}, threads: { value: true }, report: { value: true }, help: {},
   });
   if (flags.help) { process.stdout.write(sweepHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift sweep <scenario.yaml> --set PATH=a..b');
@@ -86,6 +89,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   if (!(target >= 0 && target <= 1)) throw new UsageError(`--target-sla: expected a share between 0 and 1, like 0.95, got ${JSON.stringify(flags['target-sla'])}`);
   const policyName = policyFromCommandLine(flags.policy as string | undefined);
 
+  const report = reportPath(flags.report, '--report');
   const grid = parseSweepGrid((flags.set as string[] | undefined) ?? []);
   if (grid.axes.length === 0) throw new UsageError('expected at least one axis: --set PATH=a..b or --set PATH=x,y,z');
   if (policyName !== undefined && grid.axes.some((a) => a.path === 'policy')) throw new UsageError('--policy and an axis over policy: expected one or the other');
@@ -123,6 +127,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     cells: grid.cells.map((c, i) => ({ values: c.values, result: results[i] })),
     cheapest: cheapestMeeting(results, target),
   };
+  if (report !== undefined) writeReport(report, await (await import('../report/sweep-report.js')).renderSweepReport(result));
   if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(renderSweep(result, grid) + '\n');
   return 0;

@@ -10,9 +10,11 @@
 import { renderRunReport, type RunDocument } from './run-report.js';
 import { reportKindOf } from './report-kind.js';
 import { renderCompareReport, type CompareDocument } from './compare-report.js';
+import { renderSweepReport, type SweepDocument } from './sweep-report.js';
 
 export { renderRunReport, runSummary, type RunDocument } from './run-report.js';
 export { renderCompareReport, compareSummary, type CompareDocument } from './compare-report.js';
+export { renderSweepReport, sweepSummary, paretoFront, type SweepDocument } from './sweep-report.js';
 export { reportKindOf, type ReportKind } from './report-kind.js';
 export type { Chart } from './chart.js';
 
@@ -23,7 +25,6 @@ export async function renderReport(doc: unknown): Promise<string> {
   switch (kind) {
     case 'run': return renderRunReport(doc as RunDocument);
     case 'compare': return renderCompareReport(doc as CompareDocument);
-    case 'sweep':
-      throw new Error(`${kind} reports: not yet`);
+    case 'sweep': return renderSweepReport(doc as SweepDocument);
   }
 }

@@ -147,6 +147,69 @@ describe('autoshift compare --report', () => {
   });
 });
 
+describe('autoshift sweep --report', () => {
+  const dir = tmp();
+  const sweep = (name: string, axes: string[]) => {
+    const r = autoshift(['sweep', scenario, ...short, ...axes, '--replications', '2', '--json', '--report', join(dir, `${name}.html`)]);
+    expect(r.code, r.stderr).toBe(0);
+    writeFileSync(join(dir, `${name}.json`), r.stdout);
+    return { doc: JSON.parse(r.stdout), html: readFileSync(join(dir, `${name}.html`), 'utf8') };
+  };
+  let two: { doc: any; html: string };
+  let one: { doc: any; html: string };
+  beforeAll(() => {
+    two = sweep('two', ['--set', 'pools.clerks.size=2..4', '--set', 'pools.seniors.size=1..3']);
+    one = sweep('one', ['--set', 'pools.clerks.size=2..5']);
+  });
+
+  it('two axes: a heatmap with the cheapest cell meeting the target marked, and the Pareto front', () => {
+    const r = readReport(two.html);
+    expectWellFormed(r, 2);
+    expect(r.charts.map((c) => c.title)).toEqual(['SLA attainment over clerks.size × seniors.size', 'Cost against SLA attainment: the Pareto front']);
+    const cells = (r.charts[0].spec as any).data.values;
+    expect(cells).toHaveLength(9);
+    expect(two.doc.cheapest).not.toBeNull();
+    expect(cells.filter((c: any) => c.cheapest).map((c: any) => [c.axis0, c.axis1]))
+      .toEqual([[two.doc.cells[two.doc.cheapest].values['pools.clerks.size'], two.doc.cells[two.doc.cheapest].values['pools.seniors.size']]]);
+  });
+
+  it('one axis: SLA attainment and cost against the value, then the Pareto front', () => {
+    const r = readReport(one.html);
+    expectWellFormed(r, 2);
+    expect(r.charts[0].title).toBe('SLA attainment and cost against pools.clerks.size');
+  });
+
+  it('shows the figures of --json: every cell, and the cheapest one meeting the target in the summary', () => {
+    for (const { doc, html } of [one, two]) {
+      const r = readReport(html);
+      const [, ...rows] = r.tables.cells;
+      expect(rows).toHaveLength(doc.cells.length);
+      const axes = doc.axes.length;
+      rows.forEach((row, i) => {
+        const c = doc.cells[i];
+        doc.axes.forEach((a: any, j: number) => expect(row[j]).toBe(String(c.values[a.path])));
+        expectShows(row[axes], c.result.kpis.slaAttainment, `cell ${i} SLA`);
+        expectShows(row[axes + 1], c.result.kpis.cycleMeanSeconds, `cell ${i} cycle`);
+        expectShows(row[axes + 2], c.result.kpis.costPerCase, `cell ${i} cost/case`);
+        expectShows(row[axes + 3], c.result.kpis.totalCost, `cell ${i} total cost`);
+        expect(row.at(-1)).toBe(i === doc.cheapest ? 'yes — cheapest' : c.result.kpis.slaAttainment.mean >= doc.target ? 'yes' : '');
+      });
+      const c = doc.cells[doc.cheapest];
+      const m = /is (.+?): ([\d.]+% ±[\d.]+%) of cases met their SLA, at a total cost of ([\d,.]+(?: ±[\d,.]+)?) \(/.exec(r.summary);
+      expect(m, r.summary).not.toBeNull();
+      expect(m![1]).toBe(Object.entries(c.values).map(([k, v]) => `${k}=${v}`).join(', '));
+      expectShows(m![2], c.result.kpis.slaAttainment, 'summary SLA');
+      expectShows(m![3], c.result.kpis.totalCost, 'summary total cost');
+    }
+  });
+
+  it('autoshift report renders the saved --json document to the same bytes', () => {
+    const r = autoshift(['report', join(dir, 'two.json'), '-o', join(dir, 'again.html')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'again.html'), 'utf8')).toBe(two.html);
+  });
+});
+
 describe('report errors', () => {
   it('--report into a folder that does not exist: exit 2 before anything runs, naming the flag', () => {
     const r = autoshift(['run', scenario, '--report', '/nonexistent-dir/x.html']);

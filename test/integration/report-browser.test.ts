@@ -57,4 +57,13 @@ describe('reports in headless Chromium', () => {
     const rendered = await renderInBrowser(chromium.browser, file);
     expectRendered(rendered, 2);
   });
+
+  it('a sweep report', async () => {
+    const file = join(dir, 'sweep.html');
+    const r = autoshift(['sweep', 'scenarios/invoice-office.yaml', '--set', 'horizon=35d', '--set', 'pools.clerks.size=2..4', '--set', 'pools.seniors.size=1..3',
+      '--replications', '2', '--report', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const rendered = await renderInBrowser(chromium.browser, file);
+    expectRendered(rendered, 2);
+  });
 });
