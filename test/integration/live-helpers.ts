@@ -87,12 +87,29 @@ export function smallScenario(overrides: string[] = []) {
   return loadScenario(FIXTURE, overrides);
 }
 
+/**
+ * The end offsets of a topic. Right after a broker restart the broker may answer "not the leader"
+ * for a while (a retriable error): ask again for up to 60 s instead of failing the test on it.
+ */
+async function topicOffsets(kafka: Kafka, topic: string): Promise<{ partition: number; high: string }[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      return await admin.fetchTopicOffsets(topic);
+    } catch (err) {
+      if (!(err as { retriable?: boolean }).retriable || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
+
 /** Every message of a topic from the beginning to its current end, parsed. */
 export async function readTopic<T extends AnyEvent = AnyEvent>(kafka: Kafka, topic: string): Promise<{ events: T[]; raw: { value: string; partition: number; offset: string }[] }> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
+  const offsets = await topicOffsets(kafka, topic);
   const ends = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
   const left = new Set(offsets.filter((o) => BigInt(o.high) > 0n).map((o) => o.partition));
   const raw: { value: string; partition: number; offset: string }[] = [];
