@@ -13,6 +13,7 @@ import { schemaIssues } from './validate-schema.js';
 import { DAY, HOUR, parseDuration, parseRate, parseTimeOfDay } from './units.js';
 import { validateDistribution } from '../simulator/distributions.js';
 import { parseArrivalsCsv } from './arrivals-csv.js';
+import { mayRevisit, pathReaches } from './process-graph.js';
 
 export interface CompileOptions {
   /** reads a file named in the scenario (a replay CSV), relative to the scenario file */
@@ -61,6 +62,8 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
     };
   });
   const poolIndex = new Map(pools.map((p) => [p.id, p.index]));
+  // a step can fail (and the case go to its onBotFailure step, or retry it) only if a bot that may fail can do it
+  const botCanFail = (step: Step) => pools.some((p) => p.kind === 'bot' && p.failureRate > 0 && p.skills.includes(step.skill));
 
   // Processes and steps
   const processes: Process[] = Object.entries(raw.processes as Record<string, any>).map(([pid, p], index) => {
@@ -126,7 +129,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
     });
     return {
       id: pid, index, sla: seconds(p.sla), costOfDelayPerHour: p.costOfDelayPerHour ?? 1,
-      start: Math.max(start, 0), steps,
+      start: Math.max(start, 0), steps, mayRevisit: mayRevisit(steps, botCanFail),
     };
   });
   const processIndex = new Map(processes.map((p) => [p.id, p.index]));
@@ -258,22 +261,8 @@ function checkReachableJoins(proc: Process, fail: (path: (string | number)[], me
     if (join < 0) continue;
     branches.forEach((b, k) => {
       if (b < 0) return;
-      const seen = new Set<number>();
-      const stack = [b];
-      let reaches = false;
-      while (stack.length) {
-        const s = stack.pop()!;
-        if (s === join) { reaches = true; break; }
-        if (seen.has(s)) continue;
-        seen.add(s);
-        const n = proc.steps[s].next;
-        // a branch that ends (no next, or `to: end`) counts as arriving at the join
-        if (n.kind === 'end' || (n.kind === 'branch' && n.to.includes(-1))) { reaches = true; break; }
-        if (n.kind === 'step') stack.push(n.step);
-        else if (n.kind === 'branch') stack.push(...n.to);
-        else if (n.kind === 'parallel') stack.push(n.join);
-      }
-      if (!reaches) fail(['steps', step.id, 'next', 'parallel', k], `branch '${proc.steps[b].id}' never reaches the join step '${proc.steps[join].id}' (expected every branch to lead to it)`);
+      // a branch that ends (no next, or `to: end`) counts as arriving at the join
+      if (!pathReaches(proc.steps, b, join)) fail(['steps', step.id, 'next', 'parallel', k], `branch '${proc.steps[b].id}' never reaches the join step '${proc.steps[join].id}' (expected every branch to lead to it)`);
     });
   }
 }

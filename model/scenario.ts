@@ -62,6 +62,8 @@ export interface Process {
   costOfDelayPerHour: number;
   start: number;
   steps: Step[];
+  /** whether a case can enter a step twice (a loop, or a bot retry in place): its draws then count visits (model/process-graph.ts) */
+  mayRevisit: boolean;
 }
 
 export type Demand =

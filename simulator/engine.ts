@@ -11,9 +11,9 @@ import type { Scenario, Step } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
 import { EventCalendar } from './calendar.js';
 import type { TaskQueue } from './task-queue.js';
-import { KeyedStream, Stream, taskKey } from './random.js';
+import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, type Frame } from '../model/process-graph.js';
 import { createArrivalStream, type ArrivalStream } from './demand.js';
-import { sample } from './distributions.js';
+import { CaseDraws } from './case-draws.js';
 import type { TimeWeighted } from './time-weighted.js';
 import { RunStats } from './run-stats.js';
 import type { DecisionRecord } from './snapshot.js';
@@ -49,8 +49,6 @@ export interface EngineOptions {
 }
 
 const ARRIVAL = 0, DONE = 1, SAMPLE = 2, EPOCH = 3, SHIFT = 4, CAPACITY = 5, DISRUPTION = 6, SWITCHED = 7, WARMUP_END = 8;
-
-export interface Frame { join: number; remaining: number; parent: Frame | null }
 
 export interface CaseState {
   process: number;
@@ -93,13 +91,9 @@ export class Engine {
   private readonly cal = new EventCalendar<null>(4096);
   private readonly arrivals: ArrivalStream[];
   private readonly nextCaseNo: number[];
-  private readonly durations: KeyedStream;
-  private readonly branches: KeyedStream;
-  private readonly failures: KeyedStream;
+  private readonly draws: CaseDraws;
   /** finished tasks, reused: a long run allocates no task objects once warm */
   private readonly freeTasks: Task[] = [];
-  /** per process: can a case visit a step twice (a loop, or a bot retry at the same step)? */
-  private readonly mayRevisit: boolean[];
   /** the task each unit works on */
   readonly unitTask: (Task | null)[];
 
@@ -117,10 +111,7 @@ export class Engine {
     this.stats = new RunStats(scenario);
     this.arrivals = scenario.demand.map((d) => createArrivalStream(d, scenario, seed));
     this.nextCaseNo = scenario.processes.map(() => 0);
-    this.durations = new KeyedStream(seed, Stream.durations);
-    this.branches = new KeyedStream(seed, Stream.branches);
-    this.failures = new KeyedStream(seed, Stream.failures);
-    this.mayRevisit = scenario.processes.map((p) => hasCycle(p.steps));
+    this.draws = new CaseDraws(seed);
     this.board = new UnitBoard<Task>(scenario, {
       policy,
       clock: this,
@@ -206,7 +197,7 @@ export class Engine {
     const kase: CaseState = {
       process: a.process, no, arrival: this.now, deadline: this.now + proc.sla,
       wait: 0, cost: 0, tasks: 0, botTasks: 0, open: 1,
-      visits: this.mayRevisit[a.process] ? new Uint16Array(proc.steps.length) : null, counted: this.now >= this.scenario.warmup,
+      visits: proc.mayRevisit ? new Uint16Array(proc.steps.length) : null, counted: this.now >= this.scenario.warmup,
     };
     if (kase.counted) this.stats.arrived[a.process]++;
     this.stats.wipChange(a.process, 1, this.now);
@@ -216,11 +207,9 @@ export class Engine {
 
   // ---- case flow ------------------------------------------------------------
 
-  private enter(kase: CaseState, stepIndex: number, frame: Frame | null): void {
-    if (frame && stepIndex === frame.join) {
-      if (--frame.remaining > 0) { kase.open--; return; }
-      frame = frame.parent;
-    }
+  private enter(kase: CaseState, stepIndex: number, parent: Frame | null): void {
+    const frame = arrive(parent, stepIndex);
+    if (frame === undefined) { kase.open--; return; } // a parallel path waits at its join for the others
     const step = this.scenario.processes[kase.process].steps[stepIndex];
     const visit = kase.visits ? kase.visits[stepIndex]++ : 0;
     const now = this.now;
@@ -234,11 +223,6 @@ export class Engine {
     // the board sets its queue order; a free unit takes it at once, or it waits in its skill's queue
     const u = this.board.offer(task, step.skill, kase.process, stepIndex);
     if (u >= 0) this.startTask(u, task);
-  }
-
-  private leave(kase: CaseState, frame: Frame | null): void {
-    if (frame) { this.enter(kase, frame.join, frame); return; }
-    if (--kase.open === 0) this.completeCase(kase);
   }
 
   private completeCase(kase: CaseState): void {
@@ -255,12 +239,8 @@ export class Engine {
     task.start = now;
     const waited = now - task.enqueued;
     task.kase.wait += waited;
-    const step = task.step;
-    const rng = this.durations.open(task.kase.process, task.kase.no, taskKey(step.index, task.visit));
-    const isBot = pool.kind === 'bot';
-    const duration = sample(isBot ? step.botDuration : step.humanDuration, rng) * board.slowdown[p];
-    task.failed = isBot && pool.failureRate > 0
-      && this.failures.open(task.kase.process, task.kase.no, taskKey(step.index, task.visit)).next() < pool.failureRate;
+    const duration = this.draws.duration(task.kase, task.step, task.visit, pool.kind === 'bot') * board.slowdown[p];
+    task.failed = this.draws.botFails(task.kase, task.step, task.visit, pool);
     this.unitTask[u] = task;
     this.cal.schedule(now + duration, DONE, u);
   }
@@ -295,30 +275,16 @@ export class Engine {
     this.freeTasks.push(task);
   }
 
+  /** The case moves on after a task (model/process-graph.ts: the walk the live workflow makes too). */
   private advance(task: Task): void {
     const { kase, step, frame } = task;
-    if (task.failed) {
-      this.enter(kase, step.onBotFailure >= 0 ? step.onBotFailure : step.index, frame);
-      return;
-    }
-    const next = step.next;
-    switch (next.kind) {
-      case 'end': this.leave(kase, frame); break;
-      case 'step': this.enter(kase, next.step, frame); break;
-      case 'branch': {
-        const x = this.branches.open(kase.process, kase.no, taskKey(step.index, task.visit)).next();
-        let i = 0;
-        while (x >= next.cumulative[i] && i < next.to.length - 1) i++;
-        if (next.to[i] < 0) this.leave(kase, frame);
-        else this.enter(kase, next.to[i], frame);
-        break;
-      }
-      case 'parallel': {
-        const child: Frame = { join: next.join, remaining: next.branches.length, parent: frame };
-        kase.open += next.branches.length - 1;
-        for (const b of next.branches) this.enter(kase, b, child);
-        break;
-      }
+    const to = nextStep(step, task.failed, frame, kase, task.visit, this.draws);
+    if (to >= 0) this.enter(kase, to, frame);
+    else if (to === CASE_ENDS) { if (--kase.open === 0) this.completeCase(kase); }
+    else if (to === SPLIT && step.next.kind === 'parallel') {
+      const child = splitFrame(step.next, frame);
+      kase.open += step.next.branches.length - 1;
+      for (const b of step.next.branches) this.enter(kase, b, child);
     }
   }
 
@@ -369,26 +335,4 @@ export class Engine {
     const next = this.now + this.scenario.sampleEvery;
     if (next <= this.scenario.horizon + 1e-9) this.cal.schedule(next, SAMPLE, 0);
   }
-}
-
-/** Whether a step graph can lead a case to the same step twice: a cycle, or a bot retry in place. */
-export function hasCycle(steps: Step[]): boolean {
-  const edges = steps.map((s) => {
-    const out: number[] = [s.onBotFailure >= 0 ? s.onBotFailure : s.index];
-    const n = s.next;
-    if (n.kind === 'step') out.push(n.step);
-    else if (n.kind === 'branch') out.push(...n.to.filter((t) => t >= 0));
-    else if (n.kind === 'parallel') out.push(...n.branches, n.join);
-    return out;
-  });
-  const state = new Uint8Array(steps.length); // 0 new, 1 on the path, 2 done
-  const visit = (i: number): boolean => {
-    if (state[i] === 1) return true;
-    if (state[i] === 2) return false;
-    state[i] = 1;
-    for (const j of edges[i]) if (visit(j)) return true;
-    state[i] = 2;
-    return false;
-  };
-  return steps.some((_, i) => visit(i));
 }

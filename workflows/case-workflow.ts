@@ -1,16 +1,16 @@
 /**
  * One case = one workflow execution; its workflow id is the demand event id.
  *
- * The workflow walks its process graph exactly as the `sim` engine does
- * (simulator/engine.ts `enter`/`advance`/`leave`): a step asks the allocator for
+ * The workflow walks its process graph with the `sim` engine's own walk
+ * (model/process-graph.ts `arrive`/`nextStep`/`splitFrame`): a step asks the allocator for
  * a unit (activity → Kafka `task.requested`), waits for the `grant` signal,
  * works for the drawn duration (simulated seconds / speed): a person's work is
  * a durable timer, a bot's work is the `botWork` activity (protocol/bot-work.ts),
  * which can fail; it reports the task (activity → Kafka `task.done` or
  * `task.failed`, which frees the unit), then moves on. Events are published by local activities (at least
- * once; consumers drop duplicates by id). Durations, branch choices and bot failures come from
- * the same keyed streams as `sim` (seed, process, case, step, visit), so both
- * runtimes give a case the same draws. A bot task that fails (the bot reports
+ * once; consumers drop duplicates by id). Durations, branch choices and bot failures are
+ * the engine's draws (simulator/case-draws.ts, keyed by seed, process, case,
+ * step, visit), so both runtimes give a case the same draws. A bot task that fails (the bot reports
  * the drawn failure, or the bot cannot be reached after its retries) is
  * escalated: the case goes to the step's `onBotFailure` step (a person), or
  * retries the step. A parallel split
@@ -25,9 +25,9 @@ import {
   ActivityFailure, ApplicationFailure, condition, continueAsNew, isCancellation, log, patched,
   proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo,
 } from '@temporalio/workflow';
-import { KeyedStream, Stream, taskKey } from '../simulator/random.js';
-import { sample } from '../simulator/distributions.js';
-import { hasCycle } from '../simulator/engine.js';
+import type { Process } from '../model/scenario.js';
+import { CASE_ENDS, SPLIT, arrive, mayRevisit as graphMayRevisit, nextStep, splitFrame, type Frame } from '../model/process-graph.js';
+import { CaseDraws } from '../simulator/case-draws.js';
 import type {
   BotFailureReason, CaseCompletedEvent, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent,
 } from '../protocol/topics.js';
@@ -74,8 +74,6 @@ async function botWork(input: BotWorkInput): Promise<BotFailureReason | undefine
   }
 }
 
-interface Frame { join: number; remaining: number; parent: Frame | null }
-
 export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   const { process: proc, clock, caseId, processIndex, caseNo, seed } = input;
   const maxHistory = input.maxHistory ?? 10_000;
@@ -93,11 +91,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   };
   const now = () => simNow(clock, Date.now());
   const deadline = input.arrival + proc.sla;
-  // as the engine: a process that cannot revisit a step draws every task as visit 0 (its task ids still count)
-  const mayRevisit = hasCycle(proc.steps);
-  const durations = new KeyedStream(seed, Stream.durations);
-  const branches = new KeyedStream(seed, Stream.branches);
-  const failures = new KeyedStream(seed, Stream.failures);
+  // as the engine: a process that cannot revisit a step draws every task as visit 0 (its task ids still count);
+  // the compiler says which (inputs of cases started before it did lack the field: work it out)
+  const mayRevisit = (proc as Partial<Process>).mayRevisit ?? graphMayRevisit(proc.steps);
+  const draws = new CaseDraws(seed);
+  const kase = { process: processIndex, no: caseNo };
 
   /**
    * Grants that came before their task was marked waiting. That happens when a workflow task
@@ -152,10 +150,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     delete st.waiting[taskId];
     const pool = input.pools.find((p) => p.id === g.pool);
     if (!pool) throw new Error(`grant ${g.grantId} names unknown pool '${g.pool}'`);
-    const key = taskKey(stepIndex, visit);
     const isBot = pool.kind === 'bot';
-    const service = sample(isBot ? step.botDuration : step.humanDuration, durations.open(processIndex, caseNo, key)) * g.slowdown;
-    const drawnFailure = isBot && pool.failureRate > 0 && failures.open(processIndex, caseNo, key).next() < pool.failureRate;
+    const service = draws.duration(kase, step, visit, isBot) * g.slowdown;
+    const drawnFailure = draws.botFails(kase, step, visit, pool);
     let started: Promise<void> | null = null;
     if (input.reportStarted !== false) {
       const ev: TaskStartedEvent = { ...ident, type: 'task.started', grantId: g.grantId, unit: g.unit, pool: g.pool, at: g.at };
@@ -187,15 +184,15 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
 
   /**
    * Walks the case from `stepIndex` until its path ends: the case is done, or
-   * this branch reached its join before the others. Mirrors Engine.enter/advance/leave.
+   * this path reached its join before the others. The walk is the engine's (model/process-graph.ts).
    */
-  async function walk(stepIndex: number, frame: Frame | null): Promise<void> {
+  async function walk(stepIndex: number, parent: Frame | null): Promise<void> {
     let s = stepIndex;
+    let frame = parent;
     for (;;) {
-      if (frame && s === frame.join) {
-        if (--frame.remaining > 0) return;
-        frame = frame.parent;
-      }
+      const current = arrive(frame, s);
+      if (current === undefined) return; // a parallel path waits at its join for the others
+      frame = current;
       if (!frame && workflowInfo().historyLength > maxHistory) {
         const resume: CaseResume = {
           step: s, visits: st.visits, wait: st.wait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
@@ -206,26 +203,15 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       const step = proc.steps[s];
       const visit = mayRevisit ? st.visits[s] : 0;
       const failed = await work(s);
-      if (failed) { s = step.onBotFailure >= 0 ? step.onBotFailure : s; continue; }
-      const next = step.next;
-      if (next.kind === 'end') {
-        if (!frame) return;
-        s = frame.join;
-      } else if (next.kind === 'step') {
-        s = next.step;
-      } else if (next.kind === 'branch') {
-        const x = branches.open(processIndex, caseNo, taskKey(s, visit)).next();
-        let i = 0;
-        while (x >= next.cumulative[i] && i < next.to.length - 1) i++;
-        if (next.to[i] >= 0) s = next.to[i];
-        else if (frame) s = frame.join;
-        else return;
-      } else {
-        const child: Frame = { join: next.join, remaining: next.branches.length, parent: frame };
+      const to = nextStep(step, failed, frame, kase, visit, draws);
+      if (to === CASE_ENDS) return;
+      if (to === SPLIT && step.next.kind === 'parallel') {
+        const child = splitFrame(step.next, frame);
         // each branch enters in order (visit numbers as in the engine); the last to reach the join goes on
-        await Promise.all(next.branches.map((b) => walk(b, child)));
+        await Promise.all(step.next.branches.map((b) => walk(b, child)));
         return;
       }
+      s = to;
     }
   }
 

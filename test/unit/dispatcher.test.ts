@@ -1,7 +1,8 @@
 /**
  * The allocator's Dispatcher makes the engine's decisions. Driven with zero
- * latency by a small discrete-event loop that walks cases the way the case
- * workflow does (same keyed draws), it reproduces the `sim` engine's figures
+ * latency by a small discrete-event loop that walks cases with the walk and
+ * the keyed draws both runtimes use (model/process-graph.ts,
+ * simulator/case-draws.ts), it reproduces the `sim` engine's figures
  * exactly: so any difference in a live run is timing, not logic. Also: its
  * restore from a replayed log never grants a busy unit again.
  */
@@ -11,15 +12,15 @@ import type { Scenario } from '../../model/scenario.js';
 import { createPolicy, policyNames } from '../../allocation/registry.js';
 import type { Policy } from '../../allocation/policy.js';
 import { simulateReplication } from '../../simulator/simulate.js';
-import { KeyedStream, Stream, taskKey, replicationSeed } from '../../simulator/random.js';
-import { sample } from '../../simulator/distributions.js';
+import { replicationSeed } from '../../simulator/random.js';
+import { CaseDraws } from '../../simulator/case-draws.js';
+import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, type Frame } from '../../model/process-graph.js';
 import { Dispatcher, type IssuedGrant } from '../../workers/dispatcher.js';
 import { demandTimeline } from '../../workers/producer.js';
 import type { GrantEvent, TaskRequestedEvent } from '../../protocol/topics.js';
 import { loadScenario } from '../../cli/load-scenario.js';
 import { ROOT } from '../helpers/cli.js';
 
-interface Frame { join: number; remaining: number; parent: Frame | null }
 interface Kase { process: number; no: number; arrival: number; visits: number[]; open: number; wait: number; id: string }
 interface Pending { kase: Kase; step: number; visit: number; frame: Frame | null; enqueue: number }
 
@@ -27,7 +28,7 @@ interface Pending { kase: Kase; step: number; visit: number; frame: Frame | null
 function zeroLatency(scenario: Scenario, policy: Policy) {
   const d = new Dispatcher(scenario, policy, 'z');
   const seed = replicationSeed(scenario.seed, 0);
-  const durations = new KeyedStream(seed, Stream.durations), branches = new KeyedStream(seed, Stream.branches), failures = new KeyedStream(seed, Stream.failures);
+  const draws = new CaseDraws(seed);
   const clock = { startWallMs: 0, speed: 1 };
   // events: [time, seq, fn]
   const events: [number, number, () => void][] = [];
@@ -38,11 +39,9 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
   const waits: number[][] = scenario.processes.map(() => []);
   let now = 0;
 
-  const request = (kase: Kase, step: number, frame: Frame | null) => {
-    if (frame && step === frame.join) {
-      if (--frame.remaining > 0) { kase.open--; return; }
-      frame = frame.parent;
-    }
+  const request = (kase: Kase, step: number, parent: Frame | null) => {
+    const frame = arrive(parent, step);
+    if (frame === undefined) { kase.open--; return; }
     const proc = scenario.processes[kase.process];
     const visit = kase.visits[step]++;
     const taskId = `${kase.id}/${step}/${visit}`;
@@ -54,8 +53,7 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
     d.request(req, now);
     drain();
   };
-  const leave = (kase: Kase, frame: Frame | null) => {
-    if (frame) { request(kase, frame.join, frame); return; }
+  const caseEnds = (kase: Kase) => {
     if (--kase.open === 0 && kase.arrival >= scenario.warmup) { cycles[kase.process].push(now - kase.arrival); waits[kase.process].push(kase.wait); }
   };
   const onGrant = (g: IssuedGrant) => {
@@ -63,28 +61,20 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
     const { kase, step, visit } = p;
     const s = scenario.processes[kase.process].steps[step];
     const pool = scenario.pools.find((x) => x.id === g.grant.pool)!;
-    const key = taskKey(step, visit);
-    const service = sample(pool.kind === 'bot' ? s.botDuration : s.humanDuration, durations.open(kase.process, kase.no, key)) * g.grant.slowdown;
-    const failed = pool.kind === 'bot' && pool.failureRate > 0 && failures.open(kase.process, kase.no, key).next() < pool.failureRate;
+    const service = draws.duration(kase, s, visit, pool.kind === 'bot') * g.grant.slowdown;
+    const failed = draws.botFails(kase, s, visit, pool);
     // the grant's own time: grants issued while the dispatcher advanced its own events (a shift starts) are later than `now`
     kase.wait += g.grant.at - p.enqueue;
     at(g.grant.at + service, () => {
       d.finish(g.grant.taskId, g.grant.unit, now);
       drain();
-      if (failed) { request(kase, s.onBotFailure >= 0 ? s.onBotFailure : step, p.frame); return; }
-      const next = s.next;
-      if (next.kind === 'end') leave(kase, p.frame);
-      else if (next.kind === 'step') request(kase, next.step, p.frame);
-      else if (next.kind === 'branch') {
-        const x = branches.open(kase.process, kase.no, key).next();
-        let i = 0;
-        while (x >= next.cumulative[i] && i < next.to.length - 1) i++;
-        if (next.to[i] < 0) leave(kase, p.frame); else request(kase, next.to[i], p.frame);
-      } else {
-        const child: Frame = { join: next.join, remaining: next.branches.length, parent: p.frame };
-        kase.open += next.branches.length - 1;
-        for (const b of next.branches) request(kase, b, child);
-      }
+      const to = nextStep(s, failed, p.frame, kase, visit, draws);
+      if (to === CASE_ENDS) caseEnds(kase);
+      else if (to === SPLIT && s.next.kind === 'parallel') {
+        const child = splitFrame(s.next, p.frame);
+        kase.open += s.next.branches.length - 1;
+        for (const b of s.next.branches) request(kase, b, child);
+      } else request(kase, to, p.frame);
     });
   };
   const drain = () => { for (const g of d.takeGrants()) onGrant(g); };
