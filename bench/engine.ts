@@ -25,7 +25,7 @@ import { table } from '../cli/table.js';
 import { createPolicy } from '../allocation/registry.js';
 import { meanWait as erlangMeanWait } from '../allocation/erlang-c.js';
 import { simulateReplication } from '../simulator/simulate.js';
-import type { ReplicationFigures } from '../simulator/run-stats.js';
+import type { ReplicationFigures } from '../simulator/figures.js';
 import type { Scenario } from '../model/scenario.js';
 import { runHeapCeiling } from './heap-ceiling.js';
 import { Peers, describeScenario, differences, type PeerResult } from './peers.js';

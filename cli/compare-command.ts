@@ -14,7 +14,7 @@ import { table } from './table.js';
 import { fmtCount, fmtDuration, fmtMoney, fmtShare } from './format.js';
 import { computeResilience } from './resilience-hook.js';
 import { checkOpenMetricsFlags, defaultRunId, openMetricsClock, openMetricsFlags, openMetricsHelp, writeOpenMetrics } from './openmetrics-flags.js';
-import type { TimeSeries } from '../simulator/run-stats.js';
+import type { TimeSeries } from '../simulator/figures.js';
 import { formatDuration } from '../model/units.js';
 import type { Scenario } from '../model/scenario.js';
 import { attributeError } from '../model/sweep-grid.js';

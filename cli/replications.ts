@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { ReplicationFigures } from '../simulator/run-stats.js';
+import type { ReplicationFigures } from '../simulator/figures.js';
 import type { ThreadSetup } from '../experiments/executors/replication-job.js';
 import { ThreadPool } from '../experiments/executors/thread-pool.js';
 import { eventLogFrame } from './event-log-writer.js';

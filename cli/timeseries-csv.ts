@@ -1,5 +1,5 @@
 /** The time series of every replication as one long CSV (replication, time, series, key, value). */
-import type { ReplicationFigures } from '../simulator/run-stats.js';
+import type { ReplicationFigures } from '../simulator/figures.js';
 
 export function timeseriesCsv(reps: ReplicationFigures[]): string {
   const rows: string[] = ['replication,time_seconds,series,key,value'];

@@ -10,7 +10,7 @@
  * const kept = await runArms(executor, { arms, replications: 5, reduce: (reps, i) => summarize(arms[i].scenario, 'static', reps) });
  * ```
  */
-import type { ReplicationFigures } from '../simulator/run-stats.js';
+import type { ReplicationFigures } from '../simulator/figures.js';
 import type { ArmSpec, Executor, ReplicationRequest } from './executor.js';
 
 export interface ArmsOptions<T> {

@@ -16,7 +16,7 @@
  * ```
  */
 import type { Scenario } from '../model/scenario.js';
-import type { ReplicationFigures } from '../simulator/run-stats.js';
+import type { ReplicationFigures } from '../simulator/figures.js';
 
 /** One arm of an experiment: a compiled scenario (variant) and the policy to run it with. */
 export interface ArmSpec {

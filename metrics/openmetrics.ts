@@ -27,7 +27,7 @@
  */
 import { Registry } from 'prom-client';
 import type { Scenario } from '../model/scenario.js';
-import type { TimeSeries } from '../simulator/run-stats.js';
+import type { TimeSeries } from '../simulator/figures.js';
 import { capacityHours } from '../simulator/capacity.js';
 import { createMetrics, type Metrics } from './registry.js';
 import { disruptionStates, RESILIENCE_GAUGES, type DisruptionState } from './resilience-series.js';

@@ -5,7 +5,7 @@
  */
 import type { Gauge } from 'prom-client';
 import type { Scenario } from '../model/scenario.js';
-import type { TimeSeries } from '../simulator/run-stats.js';
+import type { TimeSeries } from '../simulator/figures.js';
 import type { Metrics } from './registry.js';
 import { disruptionStates, RESILIENCE_GAUGES } from './resilience-series.js';
 

@@ -1,7 +1,7 @@
 /**
  * The resilience state of every disruption at one sample of a run's time
  * series: what the resilience gauges show. Both runtimes call it: the live
- * runtime on its time series rebuilt from events (workers/live-timeseries.ts)
+ * runtime on its time series rebuilt from events (simulator/live-timeseries.ts)
  * up to the current simulated time, the OpenMetrics export of a `sim` run at
  * each sample of the engine's series. The measure itself is
  * simulator/resilience.ts `measureDisruption`, the code of the result
@@ -15,7 +15,7 @@
  * ```
  */
 import type { Disruption, Scenario } from '../model/scenario.js';
-import type { TimeSeries } from '../simulator/run-stats.js';
+import type { TimeSeries } from '../simulator/figures.js';
 import { measureDisruption, seriesPrefix, type DisruptionMeasure } from '../simulator/resilience.js';
 import type { Metrics } from './registry.js';
 

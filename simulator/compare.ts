@@ -16,7 +16,7 @@
  * pairedDifference(a.map((k) => k.slaAttainment), b.map((k) => k.slaAttainment)); // { mean, ci95 }
  * ```
  */
-import type { ReplicationFigures } from './run-stats.js';
+import type { ReplicationFigures } from './figures.js';
 import { estimate, tQuantile975, type Estimate } from './summarize.js';
 
 /** The key figures of one replication, each one number. */

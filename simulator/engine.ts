@@ -10,11 +10,9 @@
 import type { Scenario, Step } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
 import { EventCalendar } from './calendar.js';
-import type { TaskQueue } from './task-queue.js';
 import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, type Frame } from '../model/process-graph.js';
 import { createArrivalStream, type ArrivalStream } from './demand.js';
 import { CaseDraws } from './case-draws.js';
-import type { TimeWeighted } from './time-weighted.js';
 import { RunStats } from './run-stats.js';
 import type { DecisionRecord } from './snapshot.js';
 import { UnitBoard } from './unit-board.js';
@@ -97,18 +95,10 @@ export class Engine {
   /** the task each unit works on */
   readonly unitTask: (Task | null)[];
 
-  // the board's measures, read by RunStats
-  readonly queues: TaskQueue<Task>[];
-  readonly backlog: TimeWeighted; // per queue
-  readonly busy: TimeWeighted; // per pool
-  readonly available: TimeWeighted; // per pool
-  readonly rostered: TimeWeighted; // per pool
-
   constructor(private readonly options: EngineOptions) {
     const { scenario, policy, seed } = options;
     this.scenario = scenario;
     this.policy = policy;
-    this.stats = new RunStats(scenario);
     this.arrivals = scenario.demand.map((d) => createArrivalStream(d, scenario, seed));
     this.nextCaseNo = scenario.processes.map(() => 0);
     this.draws = new CaseDraws(seed);
@@ -121,12 +111,8 @@ export class Engine {
       },
       disruptions: 'schedule',
     });
+    this.stats = new RunStats(scenario, this.board);
     this.unitTask = new Array(this.board.unitPool.length).fill(null);
-    this.queues = this.board.queues;
-    this.backlog = this.board.backlog;
-    this.busy = this.board.busy;
-    this.available = this.board.available;
-    this.rostered = this.board.rostered;
   }
 
   /** decision epochs so far */
@@ -180,8 +166,9 @@ export class Engine {
   finish(): void {
     const h = this.scenario.horizon;
     this.now = h;
-    for (const tw of [this.backlog, this.busy, this.available, this.rostered]) tw.flush(h);
-    this.stats.finish(this);
+    const b = this.board;
+    for (const tw of [b.backlog, b.busy, b.available, b.rostered]) tw.flush(h);
+    this.stats.finish(h, this.events);
   }
 
   // ---- demand -------------------------------------------------------------
@@ -302,7 +289,6 @@ export class Engine {
 
   private onDisruption(d: number, begins: boolean): void {
     this.board.disruption(d, begins);
-    this.stats.disruptionEdge(d, begins, this.now);
     this.decide(`${this.scenario.disruptions[d].label} ${begins ? 'begins' : 'ends'}`, false);
   }
 
@@ -326,12 +312,13 @@ export class Engine {
   // ---- measurement --------------------------------------------------------
 
   private onWarmupEnd(): void {
-    for (const tw of [this.backlog, this.busy, this.available, this.rostered]) tw.reset(this.now);
+    const b = this.board;
+    for (const tw of [b.backlog, b.busy, b.available, b.rostered]) tw.reset(this.now);
     this.stats.resetTimeWeighted(this.now);
   }
 
   private onSample(): void {
-    this.stats.sample(this);
+    this.stats.sample(this.now);
     const next = this.now + this.scenario.sampleEvery;
     if (next <= this.scenario.horizon + 1e-9) this.cal.schedule(next, SAMPLE, 0);
   }

@@ -17,7 +17,7 @@
  * - extra cost: cost of work done from the start to recovery, minus the baseline rate over the same time.
  */
 import type { Scenario } from '../model/scenario.js';
-import type { ReplicationFigures, TimeSeries } from './run-stats.js';
+import type { ReplicationFigures, TimeSeries } from './figures.js';
 import { estimate, type Estimate } from './summarize.js';
 import { WEEK } from '../model/units.js';
 

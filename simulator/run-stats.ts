@@ -1,50 +1,33 @@
 /**
  * The statistics of one replication, streamed: running sums per process, step
  * and pool, a quantile sketch of cycle times, and a time series sampled every
- * `sampleEvery`. Nothing here grows with the number of cases.
+ * `sampleEvery`. Nothing here grows with the number of cases. It reads the
+ * unit board's measures (`BoardMeasures`) and is told of arrivals, tasks and
+ * completed cases; the figures at the end are `figuresOf` (simulator/figures.ts),
+ * the same formulas as the live runtime's.
  */
 import type { Scenario } from '../model/scenario.js';
-import { CYCLE_QUANTILES, QuantileSketch } from './quantile-sketch.js';
+import { QuantileSketch } from './quantile-sketch.js';
 import { TimeWeighted } from './time-weighted.js';
-import type { CaseState, Engine } from './engine.js';
+import { figuresOf, roundSample, type ReplicationFigures, type TimeSeries } from './figures.js';
 
-/** Plain-JSON figures of one replication (what a worker thread sends back). */
-export interface ReplicationFigures {
-  seed: number;
-  events: number;
-  simulatedSeconds: number;
-  processes: Record<string, {
-    arrived: number; completed: number; waitMeanSeconds: number; cycleMeanSeconds: number;
-    cycleP95Seconds: number; slaAttainment: number; costPerCase: number; automationShare: number;
-    wipMean: number; throughputPerHour: number;
-  }>;
-  steps: Record<string, { completed: number; waitMeanSeconds: number; serviceMeanSeconds: number }>;
-  pools: Record<string, { utilization: number; cost: number; busyHours: number; availableHours: number }>;
-  totals: { completed: number; cost: number; slaAttainment: number; costPerCase: number };
-  /** per process, the cycle-time quantiles (seconds) at CYCLE_QUANTILES */
-  cycleQuantiles?: Record<string, number[]>;
-  timeseries: TimeSeries;
+/** What the statistics read of the unit board: queue lengths and the time-weighted unit counts per pool. */
+export interface BoardMeasures {
+  readonly queues: readonly { readonly size: number }[];
+  readonly busy: TimeWeighted;
+  readonly available: TimeWeighted;
+  readonly rostered: TimeWeighted;
 }
 
-export interface TimeSeries {
-  /** end of each sample interval, seconds from start */
-  time: number[];
-  /** tasks waiting in each queue at the sample instant */
-  backlog: Record<string, number[]>;
-  /** all tasks waiting, summed over queues */
-  backlogTotal: number[];
-  /** cases in progress per process */
-  wip: Record<string, number[]>;
-  /** busy share of available units over the interval, per pool (null when none available) */
-  utilization: Record<string, (number | null)[]>;
-  /** share of cases completed in the interval that met their SLA (null when none completed) */
-  slaAttainment: (number | null)[];
-  completed: number[];
-  arrived: number[];
-  /** cost of the interval: rostered unit-hours times cost per hour */
-  cost: number[];
-  /** cost of the work done in the interval: busy unit-hours times cost per hour */
-  workCost: number[];
+/** What the statistics read of a completed case. */
+export interface CompletedCase {
+  process: number;
+  arrival: number;
+  /** seconds waited for capacity, summed over its tasks */
+  wait: number;
+  cost: number;
+  tasks: number;
+  botTasks: number;
 }
 
 export class RunStats {
@@ -74,7 +57,7 @@ export class RunStats {
   readonly series: TimeSeries;
   figures: ReplicationFigures | null = null;
 
-  constructor(private readonly scenario: Scenario) {
+  constructor(private readonly scenario: Scenario, private readonly board: BoardMeasures) {
     const P = scenario.processes.length;
     const zeros = () => new Array(P).fill(0);
     this.arrived = zeros(); this.completed = zeros(); this.waitSum = zeros(); this.cycleSum = zeros();
@@ -105,7 +88,7 @@ export class RunStats {
     this.stepWait[i] += wait;
   }
 
-  caseDone(kase: CaseState, now: number, sla: number): void {
+  caseDone(kase: CompletedCase, now: number, sla: number): void {
     const p = kase.process;
     const cycle = now - kase.arrival;
     this.completed[p]++;
@@ -119,34 +102,30 @@ export class RunStats {
     if (cycle <= sla) { this.slaMet[p]++; this.intervalMet++; }
   }
 
-  disruptionEdge(_d: number, _begins: boolean, _now: number): void {
-    // resilience is computed from the time series after the run
-  }
-
   resetTimeWeighted(now: number): void {
     this.wip.reset(now);
     this.windowStart = now;
   }
 
-  sample(engine: Engine): void {
-    const now = engine.now;
+  sample(now: number): void {
+    const board = this.board;
     const s = this.scenario;
     const ts = this.series;
     ts.time.push(now);
     let total = 0;
-    s.skills.forEach((skill, q) => { const w = engine.queues[q].size; ts.backlog[skill].push(w); total += w; });
+    s.skills.forEach((skill, q) => { const w = board.queues[q].size; ts.backlog[skill].push(w); total += w; });
     ts.backlogTotal.push(total);
     s.processes.forEach((p, i) => ts.wip[p.id].push(this.wip.value[i]));
-    engine.busy.flush(now); engine.available.flush(now); engine.rostered.flush(now);
+    board.busy.flush(now); board.available.flush(now); board.rostered.flush(now);
     let cost = 0, work = 0;
     s.pools.forEach((pool, i) => {
-      const busy = engine.busy.integral[i] - this.lastBusy[i];
-      const avail = engine.available.integral[i] - this.lastAvail[i];
-      const roster = engine.rostered.integral[i] - this.lastRoster[i];
+      const busy = board.busy.integral[i] - this.lastBusy[i];
+      const avail = board.available.integral[i] - this.lastAvail[i];
+      const roster = board.rostered.integral[i] - this.lastRoster[i];
       ts.utilization[pool.id].push(avail > 1e-9 ? roundSample(busy / avail) : null);
       cost += (roster / 3600) * pool.costPerHour;
       work += (busy / 3600) * pool.costPerHour;
-      this.lastBusy[i] = engine.busy.integral[i]; this.lastAvail[i] = engine.available.integral[i]; this.lastRoster[i] = engine.rostered.integral[i];
+      this.lastBusy[i] = board.busy.integral[i]; this.lastAvail[i] = board.available.integral[i]; this.lastRoster[i] = board.rostered.integral[i];
     });
     ts.cost.push(roundSample(cost));
     ts.workCost.push(roundSample(work));
@@ -159,56 +138,24 @@ export class RunStats {
     this.intervalMet = 0;
   }
 
-  finish(engine: Engine): void {
+  /** The figures at `now` (the horizon), after `events` events; the board's measures are flushed to `now`. */
+  finish(now: number, events: number): void {
     const s = this.scenario;
-    const now = engine.now;
+    const board = this.board;
     this.wip.flush(now);
-    const window = Math.max(1e-9, now - this.windowStart);
-    const processes: ReplicationFigures['processes'] = {};
-    let completedAll = 0, metAll = 0;
-    s.processes.forEach((p, i) => {
-      const c = this.completed[i];
-      completedAll += c; metAll += this.slaMet[i];
-      processes[p.id] = {
-        arrived: this.arrived[i], completed: c,
-        waitMeanSeconds: c ? this.waitSum[i] / c : 0,
-        cycleMeanSeconds: c ? this.cycleSum[i] / c : 0,
-        cycleP95Seconds: this.sketches[i].quantile(0.95),
-        slaAttainment: c ? this.slaMet[i] / c : 0,
-        costPerCase: c ? this.costSum[i] / c : 0,
-        automationShare: this.tasks[i] ? this.botTasks[i] / this.tasks[i] : 0,
-        wipMean: this.wip.integral[i] / window,
-        throughputPerHour: (c / window) * 3600,
-      };
-    });
-    const steps: ReplicationFigures['steps'] = {};
-    s.processes.forEach((p, i) => p.steps.forEach((st, j) => {
-      const k = this.stepOffset[i] + j;
-      const n = this.stepDone[k];
-      steps[st.key] = { completed: n, waitMeanSeconds: n ? this.stepWait[k] / n : 0, serviceMeanSeconds: n ? this.stepService[k] / n : 0 };
-    }));
-    const pools: ReplicationFigures['pools'] = {};
-    let poolCost = 0;
-    s.pools.forEach((pool, i) => {
-      const busy = engine.busy.integral[i];
-      const avail = engine.available.integral[i];
-      const cost = (engine.rostered.integral[i] / 3600) * pool.costPerHour;
-      poolCost += cost;
-      pools[pool.id] = { utilization: avail > 0 ? busy / avail : 0, cost, busyHours: busy / 3600, availableHours: avail / 3600 };
-    });
-    this.figures = {
-      seed: 0, events: engine.events, simulatedSeconds: now - this.windowStart,
-      processes, steps, pools,
-      totals: {
-        completed: completedAll, cost: poolCost,
-        slaAttainment: completedAll ? metAll / completedAll : 0,
-        costPerCase: completedAll ? poolCost / completedAll : 0,
-      },
-      cycleQuantiles: Object.fromEntries(s.processes.map((p, i) => [p.id, this.sketches[i].quantiles(CYCLE_QUANTILES)])),
+    this.figures = figuresOf(s, {
+      seed: 0, events, observed: now - this.windowStart,
+      processes: s.processes.map((_, i) => ({
+        arrived: this.arrived[i], completed: this.completed[i], waitSum: this.waitSum[i], cycleSum: this.cycleSum[i],
+        cycles: this.sketches[i], slaMet: this.slaMet[i], costSum: this.costSum[i], tasks: this.tasks[i], botTasks: this.botTasks[i],
+        wipArea: this.wip.integral[i],
+      })),
+      steps: s.processes.map((p, i) => p.steps.map((_, j) => {
+        const k = this.stepOffset[i] + j;
+        return { completed: this.stepDone[k], waitSum: this.stepWait[k], serviceSum: this.stepService[k] };
+      })),
+      pools: s.pools.map((_, i) => ({ busy: board.busy.integral[i], available: board.available.integral[i], rostered: board.rostered.integral[i] })),
       timeseries: this.series,
-    };
+    });
   }
 }
-
-/** The precision of a sampled ratio or cost in the time series (six decimals), in both runtimes. */
-export function roundSample(x: number): number { return Math.round(x * 1e6) / 1e6; }

@@ -9,7 +9,7 @@
  * case completed, no unit available) is left out of that instant's estimate,
  * and the instant is null when every replication has null.
  */
-import type { TimeSeries } from './run-stats.js';
+import type { TimeSeries } from './figures.js';
 import { estimate } from './summarize.js';
 
 /** Per sample instant: mean across replications and its 95% half-width (null: no replication had a value). */

@@ -5,7 +5,7 @@
 import type { Scenario } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
 import { Engine, type TaskRecord } from './engine.js';
-import type { ReplicationFigures } from './run-stats.js';
+import type { ReplicationFigures } from './figures.js';
 import type { DecisionRecord } from './snapshot.js';
 import { replicationSeed } from './random.js';
 

@@ -4,7 +4,7 @@
  * replication). This is the result contract of docs/results.schema.json.
  */
 import type { Scenario } from '../model/scenario.js';
-import type { ReplicationFigures, TimeSeries } from './run-stats.js';
+import type { ReplicationFigures, TimeSeries } from './figures.js';
 import { CYCLE_QUANTILES } from './quantile-sketch.js';
 import { timeseriesBand, type TimeseriesBand } from './series-band.js';
 

@@ -1,7 +1,7 @@
 /**
  * The unit board: the pools' units and the work queues, and every rule that
  * moves one or the other. The `sim` engine (simulator/engine.ts) and the live
- * allocator's dispatcher (workers/dispatcher.ts) both drive this one board, so
+ * allocator's dispatcher (simulator/dispatcher.ts) both drive this one board, so
  * they make the same decisions by construction:
  *
  * - **Dispatch.** A new item takes a free unit at once: bots first, then

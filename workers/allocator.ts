@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import type { Scenario } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
 import type { Metrics } from '../metrics/registry.js';
-import { Dispatcher, type IssuedGrant } from './dispatcher.js';
+import { Dispatcher, type IssuedGrant } from '../simulator/dispatcher.js';
 import { retrying } from './retry.js';
 import { TIMINGS_KEPT } from './timings.js';
 import { ReliableProducer, TransactionalLog, ensureTopics, replayAndFollow } from './kafka.js';

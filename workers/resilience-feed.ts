@@ -1,7 +1,7 @@
 /**
  * Keeps the live resilience gauges current: every few wall seconds it
  * rebuilds the run's time series from the collector's records up to the
- * simulated now (workers/live-timeseries.ts) and sets the gauges from it with
+ * simulated now (simulator/live-timeseries.ts) and sets the gauges from it with
  * the same code as the OpenMetrics export of a sim run
  * (metrics/resilience-gauges.ts → simulator/resilience.ts). Needs a tally that
  * keeps its records (`autoshift live`); the long-running allocator service
@@ -10,7 +10,7 @@
 import type { Scenario } from '../model/scenario.js';
 import type { Metrics } from '../metrics/registry.js';
 import { setResilienceGauges } from '../metrics/resilience-gauges.js';
-import type { LiveTally } from './collector.js';
+import type { LiveTally } from '../simulator/live-tally.js';
 import { simNow, type Clock } from '../protocol/clock.js';
 
 export interface ResilienceFeedOptions {

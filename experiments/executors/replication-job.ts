@@ -4,7 +4,7 @@
  */
 import type { Scenario } from '../../model/scenario.js';
 import { simulateReplication } from '../../simulator/simulate.js';
-import type { ReplicationFigures } from '../../simulator/run-stats.js';
+import type { ReplicationFigures } from '../../simulator/figures.js';
 import { EventLogWriter } from '../../cli/event-log-writer.js';
 import { DecisionLogWriter } from '../../cli/decision-log-writer.js';
 import { resolvePolicy } from '../../cli/policy-loader.js';

@@ -13,7 +13,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { ReplicationFigures } from '../../simulator/run-stats.js';
+import type { ReplicationFigures } from '../../simulator/figures.js';
 import type { ArmSpec, Executor, ReplicationRequest } from '../executor.js';
 import { runOneReplication, type ReplicationJob, type ThreadSetup } from './replication-job.js';
 

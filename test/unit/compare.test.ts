@@ -9,7 +9,7 @@ import {
   KPI_METRICS, type Arm,
 } from '../../simulator/compare.js';
 import { estimate, tQuantile975 } from '../../simulator/summarize.js';
-import type { ReplicationFigures } from '../../simulator/run-stats.js';
+import type { ReplicationFigures } from '../../simulator/figures.js';
 import { parseScenarioText } from '../../model/scenario-source.js';
 import { compileScenario } from '../../model/compile-scenario.js';
 import { createPolicy, policyNames } from '../../allocation/registry.js';

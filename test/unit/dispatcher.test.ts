@@ -15,7 +15,7 @@ import { simulateReplication } from '../../simulator/simulate.js';
 import { replicationSeed } from '../../simulator/random.js';
 import { CaseDraws } from '../../simulator/case-draws.js';
 import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, type Frame } from '../../model/process-graph.js';
-import { Dispatcher, type IssuedGrant } from '../../workers/dispatcher.js';
+import { Dispatcher, type IssuedGrant } from '../../simulator/dispatcher.js';
 import { demandTimeline } from '../../workers/producer.js';
 import type { GrantEvent, TaskRequestedEvent } from '../../protocol/topics.js';
 import { loadScenario } from '../../cli/load-scenario.js';

@@ -2,14 +2,14 @@
  * The collector's tally drops redelivered events by id, in both modes: with
  * records (a bounded run's result document) and without (a long-running
  * service, whose memory must not grow with the run: it keeps the most recent
- * ids only, workers/recent-ids.ts).
+ * ids only, simulator/recent-ids.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadScenario } from '../../cli/load-scenario.js';
 import { ROOT } from '../helpers/cli.js';
-import { LiveTally } from '../../workers/collector.js';
-import { RecentIds } from '../../workers/recent-ids.js';
+import { LiveTally } from '../../simulator/live-tally.js';
+import { RecentIds } from '../../simulator/recent-ids.js';
 import type { AnyEvent } from '../../protocol/topics.js';
 
 const scenario = loadScenario(join(ROOT, 'test', 'fixtures', 'live-small.yaml'));

@@ -1,5 +1,5 @@
 /**
- * The live runtime's time series (workers/live-timeseries.ts), rebuilt from
+ * The live runtime's time series (simulator/live-timeseries.ts), rebuilt from
  * task and case events, is the `sim` engine's series: fed the events of a
  * `sim` run (its event log, as the collector would read them from Kafka), it
  * gives the engine's own samples, and the same resilience figures.
@@ -10,7 +10,7 @@ import { loadScenario } from '../../cli/load-scenario.js';
 import { runOnce } from '../helpers/scenario.js';
 import { ROOT } from '../helpers/cli.js';
 import type { TaskRecord } from '../../simulator/engine.js';
-import { liveTimeSeries, type LiveSeriesInput } from '../../workers/live-timeseries.js';
+import { liveTimeSeries, type LiveSeriesInput } from '../../simulator/live-timeseries.js';
 import { capacityHours } from '../../simulator/capacity.js';
 import { resilienceOf } from '../../simulator/resilience.js';
 import type { Scenario } from '../../model/scenario.js';

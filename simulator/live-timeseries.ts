@@ -13,7 +13,7 @@
  * from the calendars and disruptions, as the collector's totals do.
  */
 import type { Scenario } from '../model/scenario.js';
-import { roundSample, type TimeSeries } from '../simulator/run-stats.js';
+import { roundSample, type TimeSeries } from './figures.js';
 
 /** What the series needs of the run's events. */
 export interface LiveSeriesInput {

@@ -20,8 +20,8 @@
  */
 import type { Scenario } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
-import { EventCalendar } from '../simulator/calendar.js';
-import { UnitBoard, UnitState, type BoardItem } from '../simulator/unit-board.js';
+import { EventCalendar } from './calendar.js';
+import { UnitBoard, UnitState, type BoardItem } from './unit-board.js';
 import { RecentIds } from './recent-ids.js';
 import type { GrantEvent, TaskRequestedEvent } from '../protocol/topics.js';
 

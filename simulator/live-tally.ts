@@ -1,0 +1,200 @@
+/**
+ * The live run's events, deduplicated by id, and the figures, time series
+ * and result document made from them: what the collector (workers/collector.ts)
+ * keeps of a run on Kafka and Temporal. Pure: it is given events.
+ *
+ * Figures follow the `sim` definitions and are computed by the same function
+ * (simulator/figures.ts `figuresOf`): cases that arrived after the warm-up;
+ * completed = done by the horizon; wait = time between a task's request and
+ * its grant, summed per case; service = the drawn duration; pool busy hours =
+ * service of tasks started after the warm-up; available and rostered hours
+ * from the scenario's calendars, absences and disruptions (as the engine
+ * counts them), so utilisation and cost mean the same in both runtimes.
+ *
+ * ```ts
+ * const tally = new LiveTally(scenario);
+ * tally.add(parseEvent(message.value));      // false: a duplicate
+ * const doc = tally.document(policy.name);   // as `autoshift run --json`, with runtime: 'live'
+ * ```
+ */
+import type { Scenario } from '../model/scenario.js';
+import type { AnyEvent, CaseCompletedEvent, TaskFinishedEvent } from '../protocol/topics.js';
+import { EventType } from '../protocol/topics.js';
+import { figuresOf, type ProcessMeasures, type ReplicationFigures, type StepMeasures, type TimeSeries } from './figures.js';
+import { resilienceOf } from './resilience.js';
+import { liveTimeSeries } from './live-timeseries.js';
+import { RecentIds } from './recent-ids.js';
+import { summarize, type ResultDocument } from './summarize.js';
+import { QuantileSketch } from './quantile-sketch.js';
+import { capacityHours } from './capacity.js';
+import { replicationSeed } from './random.js';
+
+/** Ids remembered per kind when a tally keeps no records: far more than Kafka redelivers after a rebalance. */
+const RECENT = 200_000;
+
+/**
+ * The run's events, deduplicated by id. With `retain` (the default) it keeps
+ * every demand, task and case record, for the result document at the end of
+ * a run. Without, as in the long-running `autoshift allocator` service, it
+ * keeps counts and the most recent ids only, so its memory does not grow with
+ * the run; `figures` and `document` are then unavailable.
+ */
+export class LiveTally {
+  readonly demand = new Map<string, number>(); // demand id → arrival
+  readonly arrivedBy: Map<string, number>[];
+  readonly cases = new Map<string, CaseCompletedEvent>();
+  readonly tasks = new Map<string, TaskFinishedEvent>();
+  /** task id → when it asked for a unit, on which queue, and when it started (Infinity: waiting) */
+  readonly requested = new Map<string, { at: number; skill: number; start: number }>();
+  /** cases past their due date */
+  readonly breached: Set<string> | RecentIds;
+  events = 0;
+  /** largest simulated time seen in any event */
+  latest = 0;
+  readonly retain: boolean;
+  private readonly recent: { demand: RecentIds; cases: RecentIds; tasks: RecentIds } | null;
+  private readonly count = { arrived: 0, completed: 0, tasks: 0 };
+  /** pool id → index, process id → index */
+  private readonly poolIndex: Map<string, number>;
+  private readonly processIndex: Map<string, number>;
+
+  constructor(readonly scenario: Scenario, options: { retain?: boolean } = {}) {
+    this.retain = options.retain ?? true;
+    this.poolIndex = new Map(scenario.pools.map((p) => [p.id, p.index]));
+    this.processIndex = new Map(scenario.processes.map((p) => [p.id, p.index]));
+    this.arrivedBy = scenario.processes.map(() => new Map());
+    this.recent = this.retain ? null : { demand: new RecentIds(RECENT), cases: new RecentIds(RECENT), tasks: new RecentIds(RECENT) };
+    this.breached = this.retain ? new Set() : new RecentIds(RECENT);
+  }
+
+  /** Distinct demand events, completed cases and finished tasks seen so far. */
+  counts(): { arrived: number; completed: number; tasks: number } {
+    return { ...this.count };
+  }
+
+  /** Records the event; false if it is one already recorded (a redelivery or a retried publish). */
+  add(ev: AnyEvent): boolean {
+    this.events++;
+    const fresh = this.isNew(ev);
+    if (fresh) {
+      if (ev.type === EventType.demand) this.count.arrived++;
+      else if (ev.type === EventType.caseCompleted) this.count.completed++;
+      else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) this.count.tasks++;
+      else if (ev.type === EventType.slaBreached) this.breached.add(ev.caseId);
+    }
+    if (this.retain) this.keep(ev);
+    return fresh;
+  }
+
+  private isNew(ev: AnyEvent): boolean {
+    const r = this.recent;
+    switch (ev.type) {
+      case EventType.demand: return r ? r.demand.add(ev.id) : !this.demand.has(ev.id);
+      case EventType.caseCompleted: return r ? r.cases.add(ev.caseId) : !this.cases.has(ev.caseId);
+      case EventType.taskDone:
+      case EventType.taskFailed: return r ? r.tasks.add(ev.taskId) : !this.tasks.has(ev.taskId);
+      case EventType.slaBreached: return !this.breached.has(ev.caseId);
+      default: return true;
+    }
+  }
+
+  private keep(ev: AnyEvent): void {
+    switch (ev.type) {
+      case EventType.demand: {
+        this.demand.set(ev.id, ev.at);
+        const p = this.processIndex.get(ev.process);
+        if (p !== undefined) this.arrivedBy[p].set(ev.id, ev.at);
+        this.latest = Math.max(this.latest, ev.at);
+        break;
+      }
+      case EventType.taskRequested:
+        if (!this.requested.has(ev.taskId)) this.requested.set(ev.taskId, { at: ev.at, skill: ev.skill, start: Infinity });
+        break;
+      case EventType.taskStarted: this.started(ev.taskId, ev.at); break;
+      case EventType.taskDone:
+      case EventType.taskFailed:
+        this.tasks.set(ev.taskId, ev); this.started(ev.taskId, ev.start);
+        this.latest = Math.max(this.latest, ev.end);
+        break;
+      case EventType.caseCompleted: this.cases.set(ev.caseId, ev); this.latest = Math.max(this.latest, ev.end); break;
+      default: break;
+    }
+  }
+
+  private started(taskId: string, at: number): void {
+    const r = this.requested.get(taskId);
+    if (r) r.start = Math.min(r.start, at);
+  }
+
+  /** The run's time series up to `until`, sampled as `sim` samples it (simulator/live-timeseries.ts). */
+  timeseries(until = this.scenario.horizon): TimeSeries {
+    const s = this.scenario;
+    const poolIndex = this.poolIndex;
+    const tasks = [...this.tasks.values()].filter((t) => poolIndex.has(t.pool));
+    const cases = this.arrivedBy.flatMap((m, process) => [...m].map(([id, arrival]) => {
+      const c = this.cases.get(id);
+      return { process, arrival, end: c ? c.end : Infinity, counted: c ? c.counted : arrival >= s.warmup, slaMet: c ? c.slaMet : false };
+    }));
+    return liveTimeSeries(s, {
+      waits: this.requested.values(),
+      work: tasks.map((t) => ({ pool: poolIndex.get(t.pool)!, start: t.start, service: t.service })),
+      cases,
+      capacity: (p, from, to) => capacityHours(s, p, from, to),
+    }, until);
+  }
+
+  /** The figures of the run up to simulated time `until` (default: the horizon). */
+  figures(until = this.scenario.horizon): ReplicationFigures {
+    if (!this.retain) throw new Error('this tally keeps no records (retain: false): it has counts, not figures');
+    const s = this.scenario;
+    const warm = s.warmup;
+    const processes: ProcessMeasures[] = s.processes.map(() => ({
+      arrived: 0, completed: 0, waitSum: 0, cycleSum: 0, cycles: new QuantileSketch(), slaMet: 0, costSum: 0, tasks: 0, botTasks: 0, wipArea: 0,
+    }));
+    for (const c of this.cases.values()) {
+      if (!c.counted || c.end > until) continue;
+      const m = processes[c.processIndex];
+      const cycle = c.end - c.arrival;
+      m.completed++; m.waitSum += c.wait; m.cycleSum += cycle; m.costSum += c.cost;
+      m.tasks += c.tasks; m.botTasks += c.botTasks; m.cycles.add(cycle);
+      if (c.slaMet) m.slaMet++;
+    }
+    s.processes.forEach((_, i) => {
+      const m = processes[i];
+      for (const [id, at] of this.arrivedBy[i]) {
+        const c = this.cases.get(id);
+        const end = Math.min(until, c ? c.end : until);
+        const from = Math.max(warm, at);
+        if (end > from) m.wipArea += end - from;
+        if (at >= warm && at <= until) m.arrived++;
+      }
+    });
+    const steps: StepMeasures[][] = s.processes.map((p) => p.steps.map(() => ({ completed: 0, waitSum: 0, serviceSum: 0 })));
+    const busy = s.pools.map(() => 0);
+    for (const t of this.tasks.values()) {
+      if (t.end > until) continue;
+      if (t.counted) {
+        const m = steps[t.processIndex][t.step];
+        m.completed++; m.waitSum += t.start - t.enqueue; m.serviceSum += t.service;
+      }
+      const pool = this.poolIndex.get(t.pool);
+      if (pool !== undefined && t.start >= warm) busy[pool] += t.service;
+    }
+    return figuresOf(s, {
+      seed: replicationSeed(s.seed, 0), events: this.events, observed: until - warm,
+      processes, steps,
+      pools: s.pools.map((_, i) => ({ busy: busy[i], ...capacityHours(s, i, warm, until) })),
+      timeseries: this.timeseries(until),
+    });
+  }
+
+  /** The result document of `figures` (default: the run up to the horizon), as `autoshift run --json` gives it (with the time series when asked), plus `live`. */
+  document(
+    policyName: string, figures = this.figures(), live: Record<string, unknown> = {}, withTimeseries = false,
+  ): ResultDocument & { runtime: 'live'; live: Record<string, unknown> } {
+    const doc = summarize(this.scenario, policyName, [figures], withTimeseries);
+    doc.resilience = resilienceOf(this.scenario, [figures]);
+    return { ...doc, runtime: 'live', live };
+  }
+}
+
