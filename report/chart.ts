@@ -35,7 +35,7 @@ const CONFIG = {
   background: 'white',
   range: { category: PALETTE },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const, gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom' as const, direction: 'horizontal' as const },
+  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom' as const, direction: 'horizontal' as const, symbolOpacity: 1 },
   title: { fontSize: 14, anchor: 'start' as const },
   view: { stroke: '#cccccc' },
 };

@@ -7,6 +7,8 @@
 import type { Estimate } from '../simulator/summarize.js';
 
 const MINUTE = 60, HOUR = 3600, DAY = 86400;
+/** A no-break space between a number and its unit, so that "7.5 h" never wraps inside a table cell. */
+const NB = '\u00a0';
 const grouped = (x: number, decimals: number) =>
   x.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 
@@ -21,10 +23,10 @@ function decimalsFor(x: number, max = 2): number {
 /** 45 s, 12 min, 7.5 h, 2.1 d: the unit chosen by the size of `seconds`. */
 export function duration(seconds: number, unitOf = seconds): string {
   const a = Math.abs(unitOf);
-  if (a < MINUTE) return `${grouped(seconds, decimalsFor(seconds, 1))} s`;
-  if (a < HOUR) return `${grouped(seconds / MINUTE, 1)} min`;
-  if (a < 4 * DAY) return `${grouped(seconds / HOUR, Math.abs(seconds) < 10 * HOUR ? 1 : 0)} h`;
-  return `${grouped(seconds / DAY, 1)} d`;
+  if (a < MINUTE) return `${grouped(seconds, decimalsFor(seconds, 1))}${NB}s`;
+  if (a < HOUR) return `${grouped(seconds / MINUTE, 1)}${NB}min`;
+  if (a < 4 * DAY) return `${grouped(seconds / HOUR, Math.abs(seconds) < 10 * HOUR ? 1 : 0)}${NB}h`;
+  return `${grouped(seconds / DAY, 1)}${NB}d`;
 }
 
 /** 96.6% */
@@ -71,8 +73,8 @@ export function valueOf(kind: Kind, e: Estimate): string {
 /** A difference's unit, scale and axis title suffix: shares in percentage points, durations in hours. */
 export function differenceUnit(kind: Kind): { scale: number; unit: string; title: string } {
   switch (kind) {
-    case 'share': return { scale: 100, unit: ' pp', title: 'percentage points' };
-    case 'duration': return { scale: 1 / 3600, unit: ' h', title: 'hours' };
+    case 'share': return { scale: 100, unit: `${NB}pp`, title: 'percentage points' };
+    case 'duration': return { scale: 1 / 3600, unit: `${NB}h`, title: 'hours' };
     case 'money': return { scale: 1, unit: '', title: 'money' };
     default: return { scale: 1, unit: '', title: 'count' };
   }

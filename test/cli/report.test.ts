@@ -64,7 +64,7 @@ describe('autoshift run --report', () => {
   it('shows the numbers of --json: the summary sentence and the process, pool and disruption tables', () => {
     const r = readReport(html);
     const p = doc.processes.invoice;
-    const m = /^([\d.]+% ±[\d.]+%) of invoice cases met the 48 h SLA \(mean cycle time (.+?), 95th percentile (.+?); ([\d,.]+ ±[\d,.]+) completed\)/.exec(r.summary);
+    const m = /^([\d.]+% ±[\d.]+%) of invoice cases met the 48\sh SLA \(mean cycle time (.+?), 95th percentile (.+?); ([\d,.]+ ±[\d,.]+) completed\)/.exec(r.summary);
     expect(m, r.summary).not.toBeNull();
     expectShows(m![1], p.slaAttainment, 'summary SLA');
     expectShows(m![2], p.cycleMeanSeconds, 'summary cycle');
