@@ -97,7 +97,7 @@ export async function liveCommand(argv: string[]): Promise<number> {
   const tally = run.collector!.tally;
   const figures = tally.figures(until);
   const doc = tally.document(policy.name, figures, {
-    runId, speed, interrupted, drained, terminated, observedUntil: until,
+    runId, speed, startedAt: new Date(run.clock.startWallMs).toISOString(), interrupted, drained, terminated, observedUntil: until,
     started: run.intake?.started ?? 0, duplicates: run.intake?.duplicates ?? 0, deadLettered: run.intake?.deadLettered ?? 0,
     grants: run.allocator?.granted ?? 0,
   }, !!flags.timeseries);
