@@ -17,7 +17,6 @@ import { checkOpenMetricsFlags, defaultRunId, openMetricsClock, openMetricsFlags
 import type { TimeSeries } from '../simulator/figures.js';
 import { formatDuration } from '../model/units.js';
 import type { Scenario } from '../model/scenario.js';
-import { attributeError } from '../model/sweep-grid.js';
 import { estimate, summarize, type Estimate, type ResultDocument } from '../simulator/summarize.js';
 import { windowBand, type Band } from '../simulator/series-band.js';
 import { reportPath, writeReport } from './report-file.js';
@@ -270,11 +269,7 @@ export function armKeys(names: readonly string[]): string[] {
   });
 }
 
-/** loadScenario, with validation errors attributed to the `--set` that caused them. */
+/** loadScenario (which attributes problems to the `--set` that caused them), with a context for the others. */
 export function loadScenarioWith(file: string, overrides: string[], context?: string): Scenario {
-  try {
-    return loadScenario(file, overrides);
-  } catch (err) {
-    throw attributeError(err, overrides, context);
-  }
+  return loadScenario(file, overrides, context);
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs, intFlag, UsageError } from './args.js';
 import { timeseriesCsv } from './timeseries-csv.js';
 import { loadScenario } from './load-scenario.js';
+import type { OverrideSpec } from '../model/sweep-grid.js';
 import { resolvePolicy } from './policy-loader.js';
 import { renderSummary } from './run-command.js';
 import { parseDuration } from '../model/units.js';
@@ -51,11 +52,11 @@ export async function liveCommand(argv: string[]): Promise<number> {
   });
   if (flags.help) { process.stdout.write(liveHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift live <scenario.yaml> --speed N');
-  const overrides = [...((flags.set as string[]) ?? [])];
-  if (flags.seed !== undefined) overrides.push(`seed=${intFlag(flags, 'seed', 0)}`);
+  const overrides: OverrideSpec[] = [...((flags.set as string[]) ?? [])];
+  if (flags.seed !== undefined) overrides.push({ set: `seed=${intFlag(flags, 'seed', 0)}`, flag: `--seed ${flags.seed}` });
   if (flags.horizon !== undefined) {
     if (Number.isNaN(parseDuration(String(flags.horizon)))) throw new UsageError(`--horizon: expected a duration like 12h, got ${JSON.stringify(flags.horizon)}`);
-    overrides.push(`horizon=${flags.horizon}`);
+    overrides.push({ set: `horizon=${flags.horizon}`, flag: `--horizon ${flags.horizon}` });
   }
   const scenario = loadScenario(positionals[0], overrides);
   const policy = await resolvePolicy(scenario);

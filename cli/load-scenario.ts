@@ -10,6 +10,7 @@ import { ScenarioError } from '../model/scenario-error.js';
 import type { Scenario } from '../model/scenario.js';
 import { applyOverride } from '../model/overrides.js';
 import { policyNames } from '../allocation/registry.js';
+import { attributeError, overrideAssignment, overrideFlag, type OverrideSpec } from '../model/sweep-grid.js';
 
 export function readScenarioSource(file: string): ScenarioSource {
   let text: string;
@@ -21,11 +22,20 @@ export function readScenarioSource(file: string): ScenarioSource {
   return parseScenarioText(text, file);
 }
 
-export function loadScenario(file: string, overrides: string[] = []): Scenario {
+/**
+ * The compiled scenario. A problem caused by an override names its flag
+ * (`--set pools.clerks.size=abc: ...`, `--seed 1e20: ...`), not the line of the
+ * value it replaced; `context` is added to the others (e.g. a sweep cell).
+ */
+export function loadScenario(file: string, overrides: readonly OverrideSpec[] = [], context?: string): Scenario {
   const source = readScenarioSource(file);
-  for (const o of overrides) applyOverride(source, o);
-  return compileScenario(source, {
-    readCompanion: (rel) => readFileSync(resolve(dirname(file), rel), 'utf8'),
-    knownPolicies: policyNames(),
-  });
+  try {
+    for (const o of overrides) applyOverride(source, overrideAssignment(o), overrideFlag(o));
+    return compileScenario(source, {
+      readCompanion: (rel) => readFileSync(resolve(dirname(file), rel), 'utf8'),
+      knownPolicies: policyNames(),
+    });
+  } catch (err) {
+    throw attributeError(err, overrides, context);
+  }
 }

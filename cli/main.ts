@@ -62,9 +62,10 @@ export async function main(argv: string[]): Promise<number> {
     const e = err as Error;
     if (USER_ERRORS.has(e.name)) {
       const lines = e.message.split('\n');
+      const count = (e as { issues?: unknown[] }).issues?.length ?? lines.length;
       process.stderr.write(lines.length === 1
         ? `autoshift ${name}: ${lines[0]}\n`
-        : `autoshift ${name}: ${lines.length} problems:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+        : `autoshift ${name}: ${count} problems:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
       return 2;
     }
     process.stderr.write(`autoshift ${name}: internal error (a bug; please report it with the command and scenario)\n${e.stack ?? e.message}\n`);

@@ -19,6 +19,7 @@ import { simulateReplication } from '../simulator/simulate.js';
 import { KeyedStream } from '../simulator/random.js';
 import { DAY, formatDuration, parseDuration } from '../model/units.js';
 import type { Scenario } from '../model/scenario.js';
+import type { OverrideSpec } from '../model/sweep-grid.js';
 
 export const policyHelp = `Usage: autoshift policy check <module.js> [scenario.yaml] [options]
 
@@ -93,8 +94,8 @@ export async function policyCommand(argv: string[]): Promise<number> {
   if (sub !== 'check') throw new UsageError(`unknown subcommand '${sub}' (expected: autoshift policy check <module.js> [scenario.yaml])`);
   if (!modulePath) throw new UsageError('expected a policy module: autoshift policy check <module.js> [scenario.yaml]');
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-  const overrides: string[] = [];
-  if (flags.seed !== undefined) overrides.push(`seed=${intFlag(flags, 'seed', 0)}`);
+  const overrides: OverrideSpec[] = [];
+  if (flags.seed !== undefined) overrides.push({ set: `seed=${intFlag(flags, 'seed', 0)}`, flag: `--seed ${flags.seed}` });
   const file = scenarioPath ?? bundledScenario();
   if (!existsSync(file)) throw new UsageError(`scenario ${file}: no such file`);
   const loaded = loadScenario(file, overrides);

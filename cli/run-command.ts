@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, intFlag, UsageError } from './args.js';
 import { loadScenario } from './load-scenario.js';
+import type { OverrideSpec } from '../model/sweep-grid.js';
 import { runReplications } from './replications.js';
 import { policyFromCommandLine } from './policy-loader.js';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
@@ -47,11 +48,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   });
   if (flags.help) { process.stdout.write(runHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift run <scenario.yaml>');
-  const overrides = [...((flags.set as string[]) ?? [])];
-  if (flags.seed !== undefined) overrides.push(`seed=${intFlag(flags, 'seed', 0)}`);
+  const overrides: OverrideSpec[] = [...((flags.set as string[]) ?? [])];
+  if (flags.seed !== undefined) overrides.push({ set: `seed=${intFlag(flags, 'seed', 0)}`, flag: `--seed ${flags.seed}` });
   if (flags.horizon !== undefined) {
     if (Number.isNaN(parseDuration(String(flags.horizon)))) throw new UsageError(`--horizon: expected a duration like 30d, got ${JSON.stringify(flags.horizon)}`);
-    overrides.push(`horizon=${flags.horizon}`);
+    overrides.push({ set: `horizon=${flags.horizon}`, flag: `--horizon ${flags.horizon}` });
   }
   checkOpenMetricsFlags(flags);
   const report = reportPath(flags.report, '--report');

@@ -7,6 +7,7 @@
  */
 import { parseArgs, intFlag, UsageError } from './args.js';
 import { loadScenario } from './load-scenario.js';
+import type { OverrideSpec } from '../model/sweep-grid.js';
 import { resolvePolicy } from './policy-loader.js';
 import { parseDuration } from '../model/units.js';
 import { startLiveRun, type ServiceName } from '../workers/live-run.js';
@@ -56,10 +57,10 @@ async function runService(name: ServiceName, argv: string[]): Promise<number> {
   });
   if (flags.help) { process.stdout.write(serviceHelp[name]); return 0; }
   if (positionals.length !== 1) throw new UsageError(`expected one scenario file: autoshift ${name} <scenario.yaml> --run-id ID`);
-  const overrides = [...((flags.set as string[]) ?? [])];
+  const overrides: OverrideSpec[] = [...((flags.set as string[]) ?? [])];
   if (flags.horizon !== undefined) {
     if (Number.isNaN(parseDuration(String(flags.horizon)))) throw new UsageError(`--horizon: expected a duration like 12h, got ${JSON.stringify(flags.horizon)}`);
-    overrides.push(`horizon=${flags.horizon}`);
+    overrides.push({ set: `horizon=${flags.horizon}`, flag: `--horizon ${flags.horizon}` });
   }
   const scenario = loadScenario(positionals[0], overrides);
   const policy = await resolvePolicy(scenario);

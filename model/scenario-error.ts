@@ -18,12 +18,17 @@ export function formatIssue(issue: ScenarioIssue): string {
   return `${where}: ${path}${issue.message}`;
 }
 
-/** A scenario that cannot be run. `retriable` is false: the file must change. */
+/** Problems shown in a message; the rest are counted (the first ones are what to fix first). */
+export const MAX_SHOWN_ISSUES = 50;
+
+/** A scenario that cannot be run. `retriable` is false: the file must change. Its message shows the first 50 problems and counts the rest. */
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
   readonly retriable = false;
   constructor(readonly issues: ScenarioIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
+    const shown = issues.slice(0, MAX_SHOWN_ISSUES).map(formatIssue);
+    if (issues.length > MAX_SHOWN_ISSUES) shown.push(`… and ${issues.length - MAX_SHOWN_ISSUES} more problems (the first ${MAX_SHOWN_ISSUES} are shown)`);
+    super(shown.join('\n'));
   }
 }
 

@@ -156,26 +156,37 @@ export function describeCell(cell: SweepCell): string {
 }
 
 /**
- * Issues from compiling a scenario with overrides, attributed to the override
- * that caused them: an issue at (or under) an overridden path names `--set
- * path=value` instead of the file and line of the value it replaced. Other
- * issues keep their place and, when `context` is given, say it.
+ * An override as the user gave it: `path=value` (from `--set path=value`), or
+ * with the flag that made it (`{ set: 'seed=7', flag: '--seed 7' }`).
  */
-export function attributeToOverrides(issues: readonly ScenarioIssue[], overrides: readonly string[], context?: string): ScenarioIssue[] {
-  const assignments = overrides.map((o) => ({ path: o.slice(0, Math.max(0, o.indexOf('='))).trim(), text: o }));
+export type OverrideSpec = string | { set: string; flag: string };
+export const overrideAssignment = (o: OverrideSpec): string => (typeof o === 'string' ? o : o.set);
+export const overrideFlag = (o: OverrideSpec): string => (typeof o === 'string' ? `--set ${o}` : o.flag);
+
+/**
+ * Issues from compiling a scenario with overrides, attributed to the override
+ * that caused them: an issue at (or under) an overridden path names the flag
+ * (`--set path=value`, `--seed 7`) instead of the file and line of the value
+ * it replaced. Other issues keep their place and, when `context` is given, say it.
+ */
+export function attributeToOverrides(issues: readonly ScenarioIssue[], overrides: readonly OverrideSpec[], context?: string): ScenarioIssue[] {
+  const assignments = overrides.map((o) => {
+    const text = overrideAssignment(o);
+    return { path: text.slice(0, Math.max(0, text.indexOf('='))).trim(), flag: overrideFlag(o) };
+  });
   return issues.map((issue) => {
-    let cause: { path: string; text: string } | undefined;
+    let cause: { path: string; flag: string } | undefined;
     for (const a of assignments) {
       if (a.path && (issue.path === a.path || issue.path.startsWith(`${a.path}.`) || issue.path.startsWith(`${a.path}[`))) cause = a;
     }
-    if (cause) return { ...issue, file: `--set ${cause.text}`, line: 0 };
-    if (issue.file === '--set' || !context) return issue;
+    if (cause) return { ...issue, file: cause.flag, line: 0 };
+    if (issue.file.startsWith('--') || !context) return issue;
     return { ...issue, message: `${issue.message} (in ${context})` };
   });
 }
 
 /** A ScenarioError with its issues attributed to the overrides (see attributeToOverrides); other errors as they are. */
-export function attributeError(err: unknown, overrides: readonly string[], context?: string): unknown {
+export function attributeError(err: unknown, overrides: readonly OverrideSpec[], context?: string): unknown {
   const e = err as { name?: string; issues?: ScenarioIssue[] };
   if (e?.name !== 'ScenarioError' || !Array.isArray(e.issues)) return err;
   return new ScenarioError(attributeToOverrides(e.issues, overrides, context));
