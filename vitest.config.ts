@@ -12,7 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/helpers/generate-validators.ts'],
+    globalSetup: ['test/helpers/generate-validators.ts', 'test/helpers/infra-lifecycle.ts'],
     testTimeout: 60_000,
     hookTimeout: 600_000,
     pool: 'forks',

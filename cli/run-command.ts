@@ -1,13 +1,16 @@
 /**
  * `autoshift run <scenario>`: a what-if run on the embedded `sim` runtime.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, intFlag, UsageError } from './args.js';
 import { loadScenario } from './load-scenario.js';
-import type { OverrideSpec } from '../model/sweep-grid.js';
+import { overrideAssignment, type OverrideSpec } from '../model/sweep-grid.js';
 import { runReplications } from './replications.js';
-import { policyFromCommandLine } from './policy-loader.js';
+import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
+import { prepareOutputDir, prepareOutputFile, withPartFiles } from './output-paths.js';
+import { ThreadPool } from '../experiments/executors/thread-pool.js';
+import { availableParallelism } from 'node:os';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
@@ -30,7 +33,7 @@ Options:
   --policy NAME       run with this allocation policy instead of the scenario's
   --set PATH=VALUE    override a scenario field, e.g. --set pools.clerks.size=5 (repeatable)
   --json              print exactly one JSON document (docs/results.schema.json) on stdout
-  --out DIR           write summary.json and timeseries.csv into DIR
+  --out DIR           write summary.json and timeseries.csv into DIR (made if missing)
   --event-log FILE    stream every task (case, activity, resource, timestamps, warm-up flag) to FILE:
                       CSV, or IEEE 1849 XES when FILE ends in .xes
   --decision-log FILE write every decision epoch of the policy as JSON lines to FILE
@@ -59,29 +62,41 @@ export async function runCommand(argv: string[]): Promise<number> {
   const scenario = loadScenario(positionals[0], overrides);
   const clock = flags.openmetrics !== undefined ? openMetricsClock(flags, scenario, Date.now) : null;
   const replications = intFlag(flags, 'replications', 1, 1);
+  const threads = flags.threads !== undefined ? intFlag(flags, 'threads', 1, 1) : undefined;
+  const policyName = policyFromCommandLine(flags.policy as string | undefined);
+  await resolvePolicy(scenario, policyName); // a bad policy fails here, before any output is touched
+  // outputs are checked (and their directories made) before the simulation, not after it
+  const eventLog = flags['event-log'] as string | undefined;
+  const decisionLog = flags['decision-log'] as string | undefined;
+  if (flags.out !== undefined) prepareOutputDir('--out', String(flags.out));
+  if (eventLog !== undefined) prepareOutputFile('--event-log', eventLog);
+  if (decisionLog !== undefined) prepareOutputFile('--decision-log', decisionLog);
+  if (flags.openmetrics !== undefined) prepareOutputFile('--openmetrics', String(flags.openmetrics));
   const bar = new ProgressBar(`${scenario.name}`);
-  const reps = await runReplications({
-    scenario, policyName: policyFromCommandLine(flags.policy as string | undefined), replications,
-    threads: flags.threads !== undefined ? intFlag(flags, 'threads', 1, 1) : undefined,
-    eventLog: flags['event-log'] as string | undefined,
-    decisionLog: flags['decision-log'] as string | undefined,
-    onProgress: bar.update,
-  });
+  let done = 0;
+  // logs are written in part files: keep the simulation off the main thread so Ctrl-C can stop it and remove them
+  const pool = new ThreadPool({ threads: Math.min(threads ?? availableParallelism(), replications), inlineSingleThread: !eventLog && !decisionLog });
+  const reps = await withPartFiles([eventLog, decisionLog], {
+    command: 'run', stop: () => pool.close(),
+    finished: () => `${Math.floor(done * 100)}% of ${replications} replication${replications > 1 ? 's' : ''} simulated, no result written`,
+  }, () => runReplications({
+    scenario, policyName, replications, pool, eventLog, decisionLog,
+    onProgress: (f) => { done = f; bar.update(f); },
+  })).finally(() => pool.close());
   bar.done();
-  const policyName = (flags.policy as string | undefined) ?? scenario.policy.name;
-  const doc = summarize(scenario, policyName, reps, !!flags.timeseries, report !== undefined);
-  if (overrides.length) doc.overrides = overrides;
+  const shownPolicy = (flags.policy as string | undefined) ?? scenario.policy.name;
+  const doc = summarize(scenario, shownPolicy, reps, !!flags.timeseries, report !== undefined);
+  if (overrides.length) doc.overrides = overrides.map(overrideAssignment);
   doc.resilience = computeResilience(scenario, reps);
   if (report !== undefined) writeReport(report, await (await import('../report/run-report.js')).renderRunReport(doc));
   if (flags.out) {
     const dir = String(flags.out);
-    mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'summary.json'), JSON.stringify(doc, null, 2) + '\n');
     writeFileSync(join(dir, 'timeseries.csv'), timeseriesCsv(reps));
   }
   if (clock) {
-    const run = typeof flags['run-id'] === 'string' ? flags['run-id'] : defaultRunId(scenario, policyName);
-    process.stderr.write(await writeOpenMetrics(String(flags.openmetrics), [{ scenario, policy: policyName, run, replications: reps.map((r) => r.timeseries) }], clock));
+    const run = typeof flags['run-id'] === 'string' ? flags['run-id'] : defaultRunId(scenario, shownPolicy);
+    process.stderr.write(await writeOpenMetrics(String(flags.openmetrics), [{ scenario, policy: shownPolicy, run, replications: reps.map((r) => r.timeseries) }], clock));
   }
   if (flags.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   else process.stdout.write(renderSummary(doc) + '\n');

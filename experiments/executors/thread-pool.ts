@@ -20,6 +20,12 @@ import { runOneReplication, type ReplicationJob, type ThreadSetup } from './repl
 export interface ThreadPoolOptions {
   /** worker threads @default the number of cores */
   threads?: number;
+  /**
+   * With one thread, run the replications in the calling thread (no thread
+   * start-up). false keeps even one replication in a worker thread, so the
+   * calling thread stays free to answer Ctrl-C. @default true
+   */
+  inlineSingleThread?: boolean;
 }
 
 /** A replication job and the arm it belongs to (what `runJobs` takes; `run` builds these). */
@@ -54,8 +60,11 @@ export class ThreadPool implements Executor {
   private nextId = 0;
   private closed = false;
 
+  private readonly inline: boolean;
+
   constructor(options: ThreadPoolOptions = {}) {
     this.threads = Math.max(1, options.threads ?? availableParallelism());
+    this.inline = this.threads === 1 && options.inlineSingleThread !== false;
   }
 
   run(arms: readonly ArmSpec[], requests: readonly ReplicationRequest[], onProgress?: (fraction: number) => void): Promise<ReplicationFigures[]> {
@@ -67,7 +76,7 @@ export class ThreadPool implements Executor {
   runJobs(jobs: readonly PoolJob[], onProgress?: (fraction: number) => void): Promise<ReplicationFigures[]> {
     if (this.closed) return Promise.reject(new Error('ThreadPool: run after close'));
     if (jobs.length === 0) return Promise.resolve([]);
-    if (this.threads === 1) return this.runHere(jobs, onProgress);
+    if (this.inline) return this.runHere(jobs, onProgress);
     return new Promise((resolve, reject) => {
       const batch: Batch = { results: new Array(jobs.length), progress: new Array(jobs.length).fill(0), left: jobs.length, failed: false, onProgress, resolve, reject };
       jobs.forEach((j, index) => this.queue.push({ batch, index, key: this.keyOf(j.setup), setup: j.setup, job: j.job }));

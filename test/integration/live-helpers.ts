@@ -11,6 +11,8 @@ import { pino, type Logger } from 'pino';
 import type { Kafka } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { ROOT, CLI } from '../helpers/cli.js';
+import { noteStarted } from '../helpers/infra-session.js';
+import { infraSessionDeps } from '../helpers/infra-lifecycle.js';
 import { loadScenario } from '../../cli/load-scenario.js';
 import { createPolicy } from '../../allocation/registry.js';
 import type { Scenario } from '../../model/scenario.js';
@@ -27,6 +29,13 @@ export const TEMPORAL = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
  */
 export const TEMPORAL_ARGS = process.env.AUTOSHIFT_TEMPORAL_EXTRA_ARGS ?? '--dynamic-config-value history.timerProcessorMaxTimeShift="10ms"';
 
+/** The pid of the infra home's process for the service (infra/lib.sh service_pid), or null when none runs. */
+export function servicePid(service: string): number | null {
+  const r = spawnSync('bash', ['-c', 'source "$0/infra/lib.sh"; service_pid "$1"', ROOT, service], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const pid = Number(r.stdout.trim());
+  return r.status === 0 && Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
 /** Starts Kafka and Temporal with infra/up.sh (idempotent); needs the compiled tree for the workflow bundle. */
 export function infraUp(): void {
   if (!existsSync(join(ROOT, 'dist', 'workflows', 'index.js'))) {
@@ -34,7 +43,11 @@ export function infraUp(): void {
     if (b.status !== 0) throw new Error('npx tsc -p . failed');
   }
   const env = { ...process.env, AUTOSHIFT_TEMPORAL_EXTRA_ARGS: TEMPORAL_ARGS };
-  const r = spawnSync('bash', [join(ROOT, 'infra', 'up.sh'), 'kafka', 'temporal'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 540_000, env });
+  // what runs now is kept running after the tests; what this call starts, the test run stops at its end (test/helpers/infra-lifecycle.ts)
+  const wanted = ['kafka', 'temporal'];
+  const before = wanted.map(servicePid);
+  const r = spawnSync('bash', [join(ROOT, 'infra', 'up.sh'), ...wanted], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 540_000, env });
+  noteStarted(infraSessionDeps(), wanted.filter((s, i) => before[i] === null && servicePid(s) !== null));
   if (r.status !== 0) throw new Error(`bash infra/up.sh kafka temporal exited with ${r.status}`);
   // a Temporal started earlier without the timer setting (by hand, or by another suite): restart it with it
   const pidFile = join(process.env.AUTOSHIFT_INFRA_HOME ?? join(ROOT, '.infra'), 'run', 'temporal.pid');
