@@ -6,6 +6,8 @@
  */
 import { parseArgs, intFlag, UsageError } from './args.js';
 import { reportPath, writeReport } from './report-file.js';
+import { prepareOutputDir, withPartFiles } from './output-paths.js';
+import { SweepCellStore } from './sweep-cells.js';
 import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
@@ -45,6 +47,9 @@ Options:
   --report FILE.html  write a self-contained HTML report with charts (docs/report.md): for one
                       axis the KPIs against its values, for two a heatmap, and the cost-SLA Pareto front
   --threads N         worker threads (default: number of cores)
+  --out DIR           keep each cell in DIR/cells.jsonl as it finishes, and the result in DIR/sweep.json
+  --resume            with --out: reuse the cells DIR/cells.jsonl already holds (same scenario, policy
+                      and replications) and run only the others, e.g. after Ctrl-C
 
 Example:
   autoshift sweep scenarios/invoice-office.yaml --set pools.ocr-bot.size=0..4 \\
@@ -79,7 +84,7 @@ export interface SweepResult {
 export async function sweepCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     set: { value: true, repeat: true }, replications: { value: true }, policy: { value: true },
-    'target-sla': { value: true }, json: {}, threads: { value: true }, report: { value: true }, help: {},
+    'target-sla': { value: true }, json: {}, threads: { value: true }, report: { value: true }, out: { value: true }, resume: {}, help: {},
   });
   if (flags.help) { process.stdout.write(sweepHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift sweep <scenario.yaml> --set PATH=a..b');
@@ -93,6 +98,9 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const grid = parseSweepGrid((flags.set as string[] | undefined) ?? []);
   if (grid.axes.length === 0) throw new UsageError('expected at least one axis: --set PATH=a..b or --set PATH=x,y,z');
   if (policyName !== undefined && grid.axes.some((a) => a.path === 'policy')) throw new UsageError('--policy and an axis over policy: expected one or the other');
+  if (flags.resume && flags.out === undefined) throw new UsageError('--resume needs --out DIR (the directory of the sweep to resume)');
+  const outDir = flags.out !== undefined ? String(flags.out) : undefined;
+  if (outDir !== undefined) prepareOutputDir('--out', outDir);
   // Every cell is compiled (and its policy built) before anything runs: a bad cell fails fast, naming its --set.
   const scenarios: Scenario[] = [];
   for (const cell of grid.cells) {
@@ -101,21 +109,39 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     scenarios.push(s);
   }
 
-  const bar = new ProgressBar(`${scenarios[0].name}: ${grid.cells.length} cells × ${replications}`);
+  // cells finished earlier (--resume), and the store that keeps each cell as it finishes (--out)
+  const store = outDir !== undefined ? new SweepCellStore<CellResult>(outDir, !!flags.resume) : null;
+  const keys = scenarios.map((s) => SweepCellStore.key(s, policyName, replications));
+  const results: CellResult[] = new Array(scenarios.length);
+  const todo: number[] = [];
+  scenarios.forEach((_, i) => { const kept = store?.get(keys[i]); if (kept) results[i] = kept; else todo.push(i); });
+  if (store && flags.resume) process.stderr.write(`autoshift sweep: resuming: ${scenarios.length - todo.length} of ${scenarios.length} cells done in ${store.file}\n`);
+  let finished = scenarios.length - todo.length;
+  const bar = new ProgressBar(`${scenarios[0].name}: ${todo.length} cells × ${replications}`);
   const pool = new ThreadPool({ threads });
-  const results = await runArms(pool, {
-    arms: scenarios.map((scenario) => ({ scenario, policyName })),
+  // a few cells per call (one per thread), so cells are kept as they finish, not all at the end
+  const executor = { run: pool.run.bind(pool), batchLimit: Math.min(pool.batchLimit, Math.max(1, pool.threads) * replications) };
+  await withPartFiles([], {
+    command: 'sweep', stop: () => pool.close(),
+    finished: () => `${finished} of ${scenarios.length} cells done${store ? `, kept in ${store.file} (run again with --resume to finish)` : ' (not kept: --out DIR keeps each cell as it finishes, --resume goes on from there)'}`,
+  }, () => runArms(executor, {
+    arms: todo.map((i) => ({ scenario: scenarios[i], policyName })),
     replications, onProgress: bar.update,
-    reduce: (reps, i): CellResult => {
+    reduce: (reps, k): CellResult => {
+      const i = todo[k];
       const s = scenarios[i];
       const doc = summarize(s, policyName ?? s.policy.module ?? s.policy.name, reps);
-      return {
+      const cell: CellResult = {
         policy: doc.policy, replications: doc.replications, simulatedSeconds: doc.simulatedSeconds,
         kpis: Object.fromEntries(KPI_METRICS.map((m) => [m.key, estimate(reps.map((r) => m.of(r)))])),
         processes: doc.processes, pools: doc.pools, totals: doc.totals,
       };
+      results[i] = cell;
+      finished++;
+      store?.record(i, keys[i], grid.cells[i].values, cell);
+      return cell;
     },
-  }).finally(() => pool.close());
+  })).finally(() => pool.close());
   bar.done();
 
   const result: SweepResult = {
@@ -128,6 +154,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     cheapest: cheapestMeeting(results, target),
   };
   if (report !== undefined) writeReport(report, await (await import('../report/sweep-report.js')).renderSweepReport(result));
+  store?.writeResult(result);
   if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(renderSweep(result, grid) + '\n');
   return 0;
