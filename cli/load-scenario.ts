@@ -6,11 +6,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseScenarioText, type ScenarioSource } from '../model/scenario-source.js';
 import { compileScenario } from '../model/compile-scenario.js';
-import { ScenarioError } from '../model/scenario-error.js';
+import { ScenarioError, formatIssue, formatPath, type ScenarioIssue } from '../model/scenario-error.js';
+import { analyseFeasibility, type FeasibilityIssue } from '../model/feasibility.js';
 import type { Scenario } from '../model/scenario.js';
 import { applyOverride } from '../model/overrides.js';
 import { policyNames } from '../allocation/registry.js';
-import { attributeError, overrideAssignment, overrideFlag, type OverrideSpec } from '../model/sweep-grid.js';
+import { attributeError, attributeToOverrides, overrideAssignment, overrideFlag, type OverrideSpec } from '../model/sweep-grid.js';
 
 export function readScenarioSource(file: string): ScenarioSource {
   let text: string;
@@ -27,14 +28,20 @@ export function readScenarioSource(file: string): ScenarioSource {
  * (`--set pools.clerks.size=abc: ...`, `--seed 1e20: ...`), not the line of the
  * value it replaced; `context` is added to the others (e.g. a sweep cell).
  */
-export function loadScenario(file: string, overrides: readonly OverrideSpec[] = [], context?: string): Scenario {
+export function loadScenario(file: string, overrides: readonly OverrideSpec[] = [], context?: string, onWarning?: (warning: string) => void): Scenario {
   const source = readScenarioSource(file);
   try {
     for (const o of overrides) applyOverride(source, overrideAssignment(o), overrideFlag(o));
-    return compileScenario(source, {
+    const scenario = compileScenario(source, {
       readCompanion: (rel) => readFileSync(resolve(dirname(file), rel), 'utf8'),
       knownPolicies: policyNames(),
     });
+    // can a case finish? (model/feasibility.ts): an error where none can, a warning where some cannot
+    const found = analyseFeasibility(scenario);
+    const issue = (f: FeasibilityIssue): ScenarioIssue => ({ file: source.file, line: source.locate(f.path), path: formatPath(f.path), message: f.message });
+    if (found.errors.length) throw new ScenarioError(found.errors.map(issue));
+    if (onWarning) for (const w of attributeToOverrides(found.warnings.map(issue), overrides, context)) onWarning(formatIssue(w));
+    return scenario;
   } catch (err) {
     throw attributeError(err, overrides, context);
   }

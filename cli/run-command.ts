@@ -59,7 +59,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   checkOpenMetricsFlags(flags);
   const report = reportPath(flags.report, '--report');
-  const scenario = loadScenario(positionals[0], overrides);
+  const scenario = loadScenario(positionals[0], overrides, undefined, (w) => process.stderr.write(`autoshift run: warning: ${w}\n`));
   const clock = flags.openmetrics !== undefined ? openMetricsClock(flags, scenario, Date.now) : null;
   const replications = intFlag(flags, 'replications', 1, 1);
   const threads = flags.threads !== undefined ? intFlag(flags, 'threads', 1, 1) : undefined;
