@@ -10,6 +10,8 @@ import { runReplications } from './replications.js';
 import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
 import { prepareOutputDir, prepareOutputFile, withPartFiles } from './output-paths.js';
 import { ThreadPool } from '../experiments/executors/thread-pool.js';
+import { estimateRunSize } from '../simulator/run-size.js';
+import { checkRunSize } from './run-size-check.js';
 import { availableParallelism } from 'node:os';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
 import { ProgressBar } from './progress-bar.js';
@@ -39,6 +41,8 @@ Options:
   --decision-log FILE write every decision epoch of the policy as JSON lines to FILE
   --threads N         worker threads (default: number of cores)
   --timeseries        include the time series in the JSON: replication 1's, and the band
+  --force             run even when the size estimate says it cannot fit in memory
+                      (see "How big a run is" in docs/scenario.md)
                       (mean and 95% interval) over every replication
   --report FILE.html  write a self-contained HTML report with charts (docs/report.md)
 ${openMetricsHelp}`;
@@ -47,7 +51,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     seed: { value: true }, replications: { value: true }, horizon: { value: true }, policy: { value: true },
     set: { value: true, repeat: true }, json: {}, out: { value: true }, 'event-log': { value: true },
-    'decision-log': { value: true }, threads: { value: true }, timeseries: {}, report: { value: true }, help: {}, ...openMetricsFlags,
+    'decision-log': { value: true }, threads: { value: true }, timeseries: {}, force: {}, report: { value: true }, help: {}, ...openMetricsFlags,
   });
   if (flags.help) { process.stdout.write(runHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift run <scenario.yaml>');
@@ -65,6 +69,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   const threads = flags.threads !== undefined ? intFlag(flags, 'threads', 1, 1) : undefined;
   const policyName = policyFromCommandLine(flags.policy as string | undefined);
   await resolvePolicy(scenario, policyName); // a bad policy fails here, before any output is touched
+  const running = Math.min(threads ?? availableParallelism(), replications);
+  checkRunSize(estimateRunSize(scenario, { replications, threads: running, eventLog: flags['event-log'] !== undefined }), {
+    command: 'run', force: !!flags.force, warn: (line) => process.stderr.write(`${line}\n`),
+  });
   // outputs are checked (and their directories made) before the simulation, not after it
   const eventLog = flags['event-log'] as string | undefined;
   const decisionLog = flags['decision-log'] as string | undefined;
