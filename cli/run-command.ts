@@ -68,7 +68,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const replications = intFlag(flags, 'replications', 1, 1);
   const threads = flags.threads !== undefined ? intFlag(flags, 'threads', 1, 1) : undefined;
   const policyName = policyFromCommandLine(flags.policy as string | undefined);
-  await resolvePolicy(scenario, policyName); // a bad policy fails here, before any output is touched
+  const policy = await resolvePolicy(scenario, policyName); // a bad policy fails here, before any output is touched
   const running = Math.min(threads ?? availableParallelism(), replications);
   checkRunSize(estimateRunSize(scenario, { replications, threads: running, eventLog: flags['event-log'] !== undefined }), {
     command: 'run', force: !!flags.force, warn: (line) => process.stderr.write(`${line}\n`),
@@ -92,7 +92,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     onProgress: (f) => { done = f; bar.update(f); },
   })).finally(() => pool.close());
   bar.done();
-  const shownPolicy = (flags.policy as string | undefined) ?? scenario.policy.name;
+  // the policy's own name (a module's `name`, not its path): what the result, header and report show
+  const shownPolicy = policy.name;
   const doc = summarize(scenario, shownPolicy, reps, !!flags.timeseries, report !== undefined);
   if (overrides.length) doc.overrides = overrides.map(overrideAssignment);
   doc.resilience = computeResilience(scenario, reps);
@@ -114,10 +115,11 @@ export async function runCommand(argv: string[]): Promise<number> {
 export function renderSummary(doc: ResultDocument): string {
   const lines: string[] = [];
   lines.push(`${doc.scenario} — policy ${doc.policy}, seed ${doc.seed}, ${doc.replications} replication${doc.replications > 1 ? 's' : ''}, ${formatDuration(doc.simulatedSeconds)} observed, ${fmtThousands(doc.events)} events`);
+  if (doc.overrides?.length) lines.push(`overrides: ${doc.overrides.join(', ')}`);
   if (doc.replications > 1) lines.push('(figures are means ± 95% confidence half-widths across replications)');
   lines.push('');
   lines.push(table(
-    ['process', 'arrived', 'completed', 'wait', 'cycle', 'cycle p95', 'SLA met', 'cost/case', 'by bots'],
+    ['process', 'arrived', 'completed', 'wait', 'cycle', 'cycle p95', 'SLA met', 'work cost/case', 'by bots'],
     Object.entries(doc.processes).map(([id, p]) => [id, fmtCount(p.arrived), fmtCount(p.completed), fmtDuration(p.waitMeanSeconds),
       fmtDuration(p.cycleMeanSeconds), fmtDuration(p.cycleP95Seconds), fmtShare(p.slaAttainment), fmtMoney(p.costPerCase), fmtShare(p.automationShare)]),
   ));
