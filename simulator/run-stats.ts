@@ -6,6 +6,7 @@
  * completed cases; the figures at the end are `figuresOf` (simulator/figures.ts),
  * the same formulas as the live runtime's.
  */
+import { withinSla } from '../model/sla.js';
 import type { Scenario } from '../model/scenario.js';
 import { QuantileSketch } from './quantile-sketch.js';
 import { TimeWeighted } from './time-weighted.js';
@@ -99,7 +100,7 @@ export class RunStats {
     this.botTasks[p] += kase.botTasks;
     this.sketches[p].add(cycle);
     this.intervalCompleted++;
-    if (cycle <= sla) { this.slaMet[p]++; this.intervalMet++; }
+    if (withinSla(cycle, sla)) { this.slaMet[p]++; this.intervalMet++; }
   }
 
   resetTimeWeighted(now: number): void {

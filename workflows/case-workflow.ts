@@ -28,6 +28,7 @@ import {
 import type { Process } from '../model/scenario.js';
 import { CASE_ENDS, SPLIT, arrive, mayRevisit as graphMayRevisit, nextStep, splitFrame, type Frame } from '../model/process-graph.js';
 import { CaseDraws } from '../simulator/case-draws.js';
+import { withinSla } from '../model/sla.js';
 import type {
   BotFailureReason, CaseCompletedEvent, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent,
 } from '../protocol/topics.js';
@@ -221,7 +222,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   const result: CaseCompletedEvent = {
     v: 1, type: 'case.completed', caseId, process: proc.id, processIndex, caseNo, arrival: input.arrival, end,
     wait: st.wait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
-    slaMet: end - input.arrival <= proc.sla, counted: input.counted,
+    slaMet: withinSla(end - input.arrival, proc.sla), counted: input.counted,
   };
   await acts.publishCaseEvent(result);
   return { ...result, runs: r?.runs ?? 1 };
