@@ -11,6 +11,7 @@ import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
 import { prepareOutputDir, prepareOutputFile, withPartFiles } from './output-paths.js';
 import { ThreadPool } from '../experiments/executors/thread-pool.js';
 import { estimateRunSize } from '../simulator/run-size.js';
+import { notApplicable, scenarioWarnings } from '../simulator/nothing-to-measure.js';
 import { checkRunSize } from './run-size-check.js';
 import { availableParallelism } from 'node:os';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
@@ -97,6 +98,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const doc = summarize(scenario, shownPolicy, reps, !!flags.timeseries, report !== undefined);
   if (overrides.length) doc.overrides = overrides.map(overrideAssignment);
   doc.resilience = computeResilience(scenario, reps);
+  const warnings = [...scenarioWarnings(scenario), ...notApplicable(doc)];
+  if (warnings.length) doc.warnings = warnings;
+  for (const w of warnings) process.stderr.write(`autoshift run: warning: ${w}\n`);
   if (report !== undefined) writeReport(report, await (await import('../report/run-report.js')).renderRunReport(doc));
   if (flags.out) {
     const dir = String(flags.out);
@@ -120,21 +124,26 @@ export function renderSummary(doc: ResultDocument): string {
   lines.push('');
   lines.push(table(
     ['process', 'arrived', 'completed', 'wait', 'cycle', 'cycle p95', 'SLA met', 'work cost/case', 'by bots'],
-    Object.entries(doc.processes).map(([id, p]) => [id, fmtCount(p.arrived), fmtCount(p.completed), fmtDuration(p.waitMeanSeconds),
-      fmtDuration(p.cycleMeanSeconds), fmtDuration(p.cycleP95Seconds), fmtShare(p.slaAttainment), fmtMoney(p.costPerCase), fmtShare(p.automationShare)]),
+    Object.entries(doc.processes).map(([id, p]) => {
+      // nothing completed: nothing to measure (n/a, not 0s and 0.0%)
+      const na = p.completed.mean === 0 ? () => 'n/a' : null;
+      return [id, fmtCount(p.arrived), fmtCount(p.completed), na?.() ?? fmtDuration(p.waitMeanSeconds),
+        na?.() ?? fmtDuration(p.cycleMeanSeconds), na?.() ?? fmtDuration(p.cycleP95Seconds), na?.() ?? fmtShare(p.slaAttainment), na?.() ?? fmtMoney(p.costPerCase), fmtShare(p.automationShare)];
+    }),
   ));
   lines.push('');
   lines.push(table(
     ['pool', 'utilisation', 'cost'],
     Object.entries(doc.pools).map(([id, p]) => [id, fmtShare(p.utilization), fmtMoney(p.cost)]),
   ));
-  const res = doc.resilience as { disruption: string; timeToRecoverSeconds: { mean: number; ci95: number }; slaInWindow: { mean: number; ci95: number }; worstBacklog: { mean: number; ci95: number } }[] | undefined;
+  const res = doc.resilience as { disruption: string; timeToRecoverSeconds: { mean: number; ci95: number }; slaInWindow: { mean: number; ci95: number }; completedInWindow?: { mean: number; ci95: number }; worstBacklog: { mean: number; ci95: number } }[] | undefined;
   if (res && res.length) {
     lines.push('');
     lines.push(table(['disruption', 'time to recover', 'SLA met inside', 'worst backlog'],
-      res.map((r) => [r.disruption, fmtDuration(r.timeToRecoverSeconds), fmtShare(r.slaInWindow), fmtCount(r.worstBacklog)])));
+      res.map((r) => [r.disruption, fmtDuration(r.timeToRecoverSeconds), r.completedInWindow?.mean === 0 ? 'n/a' : fmtShare(r.slaInWindow), fmtCount(r.worstBacklog)])));
   }
   lines.push('');
-  lines.push(`all pools: cost ${fmtMoney(doc.totals.cost)} (rostered hours, idle time included), ${fmtMoney(doc.totals.costPerCase)} per completed case; SLA met ${fmtShare(doc.totals.slaAttainment)}`);
+  const none = doc.totals.completed.mean === 0;
+  lines.push(`all pools: cost ${fmtMoney(doc.totals.cost)} (rostered hours, idle time included), ${none ? 'n/a' : fmtMoney(doc.totals.costPerCase)} per completed case; SLA met ${none ? 'n/a (no case completed)' : fmtShare(doc.totals.slaAttainment)}`);
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import { parseArgs, intFlag, UsageError } from './args.js';
 import { reportPath, writeReport } from './report-file.js';
 import { prepareOutputDir, withPartFiles } from './output-paths.js';
 import { SweepCellStore } from './sweep-cells.js';
+import { scenarioWarnings } from '../simulator/nothing-to-measure.js';
 import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
@@ -109,6 +110,8 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     scenarios.push(s);
   }
 
+  // a horizon (fixed or on an axis) that leaves out the scenario's disruptions or surges: say so once, not a table of zeros
+  for (const w of new Set(scenarios.flatMap((s) => scenarioWarnings(s)))) process.stderr.write(`autoshift sweep: warning: ${w}\n`);
   // cells finished earlier (--resume), and the store that keeps each cell as it finishes (--out)
   const store = outDir !== undefined ? new SweepCellStore<CellResult>(outDir, !!flags.resume) : null;
   const keys = scenarios.map((s) => SweepCellStore.key(s, policyName, replications));

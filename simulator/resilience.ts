@@ -31,12 +31,14 @@ export interface ResilienceFigures {
   lossAreaHours: Estimate;
   worstBacklog: Estimate;
   slaInWindow: Estimate;
+  /** cases completed inside the window (from the disruption's start to recovery): 0 makes slaInWindow not applicable */
+  completedInWindow: Estimate;
   extraCost: Estimate;
   baselineBacklog: Estimate;
   baselineSla: Estimate;
 }
 
-interface One { recovered: number; ttr: number; loss: number; worst: number; slaIn: number; extra: number; baseBacklog: number; baseSla: number }
+interface One { recovered: number; ttr: number; loss: number; worst: number; slaIn: number; doneIn: number; extra: number; baseBacklog: number; baseSla: number }
 
 /**
  * One disruption measured on one time series, read as "so far": on a series
@@ -52,6 +54,7 @@ export interface DisruptionMeasure {
   lossAreaHours: number;
   worstBacklog: number;
   slaInWindow: number;
+  completedInWindow: number;
   extraCost: number;
   baselineBacklog: number;
   baselineSla: number;
@@ -62,7 +65,7 @@ export function measureDisruption(ts: TimeSeries, start: number, end: number, sa
   const o = measure(ts, start, end, sampleEvery);
   return {
     recovered: o.recovered === 1, timeToRecoverSeconds: o.ttr, lossAreaHours: o.loss, worstBacklog: o.worst,
-    slaInWindow: o.slaIn, extraCost: o.extra, baselineBacklog: o.baseBacklog, baselineSla: o.baseSla,
+    slaInWindow: o.slaIn, completedInWindow: o.doneIn, extraCost: o.extra, baselineBacklog: o.baseBacklog, baselineSla: o.baseSla,
   };
 }
 
@@ -88,7 +91,7 @@ export function resilienceOf(scenario: Scenario, reps: ReplicationFigures[]): Re
     return {
       disruption: d.label, kind: d.kind, start: d.start, end: d.end,
       recovered: e((o) => o.recovered), timeToRecoverSeconds: e((o) => o.ttr), lossAreaHours: e((o) => o.loss),
-      worstBacklog: e((o) => o.worst), slaInWindow: e((o) => o.slaIn), extraCost: e((o) => o.extra),
+      worstBacklog: e((o) => o.worst), slaInWindow: e((o) => o.slaIn), completedInWindow: e((o) => o.doneIn), extraCost: e((o) => o.extra),
       baselineBacklog: e((o) => o.baseBacklog), baselineSla: e((o) => o.baseSla),
     };
   });
@@ -105,7 +108,7 @@ function measure(ts: TimeSeries, start: number, end: number, dt: number): One {
   const baseWork = mean(idx.map((k) => ts.workCost[k]));
 
   const startK = ts.time.findIndex((t) => t > start);
-  if (startK < 0) return { recovered: 0, ttr: 0, loss: 0, worst: 0, slaIn: 0, extra: 0, baseBacklog, baseSla };
+  if (startK < 0) return { recovered: 0, ttr: 0, loss: 0, worst: 0, slaIn: 0, doneIn: 0, extra: 0, baseBacklog, baseSla };
   const within = (k: number) => ts.backlogTotal[k] <= Math.max(baseBacklog * (1 + BACKLOG_BAND), baseBacklog + 1)
     && (ts.slaAttainment[k] === null || ts.slaAttainment[k]! >= baseSla - SLA_BAND);
   let recoverK = -1;
@@ -132,6 +135,7 @@ function measure(ts: TimeSeries, start: number, end: number, dt: number): One {
     ttr: Math.max(0, recoveredAt - start),
     loss, worst,
     slaIn: weightedSla(ts, inWindow),
+    doneIn: inWindow.reduce((n, k) => n + (ts.completed[k] ?? 0), 0),
     extra: work - baseWork * (stopK - startK + 1),
     baseBacklog, baseSla,
   };

@@ -35,6 +35,8 @@ export interface ResultDocument {
   /** per process, the cycle-time quantiles (seconds) at `probabilities`, across replications */
   cycleTimeQuantiles?: { probabilities: number[]; processes: Record<string, Estimate[]> };
   resilience?: unknown;
+  /** figures that are not applicable and what a run could not measure, in words (simulator/nothing-to-measure.ts) */
+  warnings?: string[];
   timeseries?: TimeSeries & { replication: number };
   /** the time series of every replication as a band (mean and 95% half-width per sample) */
   timeseriesBand?: TimeseriesBand;

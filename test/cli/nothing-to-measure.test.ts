@@ -1,0 +1,82 @@
+/**
+ * Nothing to measure (issue 8, item 5): zero completions print n/a, not
+ * "cycle 0s, SLA met 0.0%"; a disruption window with no completion is not
+ * "SLA met inside 100%"; a disruption after the horizon, replayed arrivals
+ * all in the warm-up and a sweep horizon that leaves out disruptions and
+ * surges are warnings; the JSON lists every one under `warnings`.
+ */
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { autoshift } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'autoshift-na-'));
+const file = join(dir, 'none.yaml');
+writeFileSync(file, `name: nothing completes
+horizon: 1h
+pools:
+  staff: { kind: human, size: 2, skills: [work] }
+  bot: { kind: bot, size: 1, skills: [scan] }
+processes:
+  job:
+    sla: 4h
+    start: work
+    steps:
+      work:
+        skill: work
+        duration: { dist: constant, value: 2h }
+demand:
+  job: { rate: 4/h }
+disruptions:
+  - { kind: outage, pool: staff, start: 30m, duration: 30m }
+  - { kind: outage, pool: bot, start: 3h, duration: 1h }
+`);
+const replay = join(dir, 'replay.yaml');
+writeFileSync(join(dir, 'arrivals.csv'), 'time\n10m\n20m\n');
+writeFileSync(replay, `name: replay in warm-up
+horizon: 2d
+warmup: 1d
+pools:
+  staff: { kind: human, size: 2, skills: [work] }
+processes:
+  job:
+    sla: 4h
+    start: work
+    steps:
+      work:
+        skill: work
+        duration: { dist: constant, value: 10m }
+demand:
+  job: { replay: arrivals.csv }
+`);
+
+describe('nothing to measure: n/a and warnings, not zeros', () => {
+  it('zero completions and an empty disruption window print n/a; the reasons are warnings and in the JSON', () => {
+    const r = autoshift(['run', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^job\s+5\s+0\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+0\.0%$/m);
+    expect(r.stdout).toMatch(/^outage staff @1800s\s+\S+\s+n\/a\s+\d+$/m);
+    expect(r.stdout).not.toMatch(/100\.0%/);
+    expect(r.stdout).toMatch(/n\/a per completed case; SLA met n\/a \(no case completed\)/);
+    expect(r.stderr).toMatch(/warning: processes\.job: no case completed \(5 arrived after the warm-up\)/);
+    expect(r.stderr).toMatch(/warning: resilience of outage staff @1800s: no case completed inside the disruption window/);
+    expect(r.stderr).toMatch(/warning: disruptions\[1\] \(outage bot @3h\) starts at 3h, at or after the horizon \(1h\)/);
+    const doc = JSON.parse(autoshift(['run', file, '--json']).stdout);
+    expect(doc.warnings).toHaveLength(5);
+    expect(doc.resilience[0].completedInWindow.mean).toBe(0);
+  });
+
+  it('replayed arrivals all in the warm-up: a warning', () => {
+    const r = autoshift(['run', replay]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: demand\.job: every replayed arrival \(2\) falls in the warm-up \(1d\): no case of job is counted/);
+  });
+
+  it('a sweep whose horizon leaves out the disruption and the surge says so', () => {
+    const r = autoshift(['sweep', 'scenarios/invoice-office.yaml', '--set', 'pools.clerks.size=3,4', '--set', 'horizon=30d', '--replications', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: disruptions\[0\] \(outage ocr-bot @50d\) starts at 50d, at or after the horizon \(30d\)/);
+    expect(r.stderr).toMatch(/warning: demand\.invoice\.surges\[0\] starts at 84d, at or after the horizon \(30d\)/);
+  });
+});
