@@ -168,6 +168,8 @@ export class ThreadPool implements Executor {
 
   /** Gives an idle thread the next queued replication, sending its arm first if the thread lacks it. */
   private feed(slot: Slot): void {
+    // after close() a late message must not unref a thread whose exit close() is waiting for (exit code 13)
+    if (this.closed) return;
     const item = this.queue.shift();
     if (!item) { slot.worker.unref(); return; }
     slot.worker.ref();
