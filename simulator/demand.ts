@@ -43,10 +43,7 @@ export function createArrivalStream(d: Demand, scenario: Scenario, seed: number)
   const maxRate = d.rate * Math.max(...d.hourOfDay) * Math.max(...d.dayOfWeek) * surgeBound;
   let t = 0;
   if (maxRate <= 0) return { process: d.process, next: () => Infinity };
-  if (flat) {
-    const mean = 1 / maxRate;
-    return { process: d.process, next: () => (t += -Math.log(rng.next()) * mean) };
-  }
+  if (flat) return new FlatPoissonArrivals(d.process, rng, 1 / maxRate);
   const mean = 1 / maxRate;
   const hasDisruptionSurge = scenario.disruptions.some((x) => x.kind === 'surge');
   return {
@@ -61,4 +58,19 @@ export function createArrivalStream(d: Demand, scenario: Scenario, seed: number)
       }
     },
   };
+}
+
+/**
+ * Poisson arrivals at a constant rate: exponential gaps from the process's
+ * own stream. A class rather than a closure: the running time is a field V8
+ * updates in place, where a closure's variable holding a double is a fresh
+ * heap number at every arrival.
+ */
+class FlatPoissonArrivals implements ArrivalStream {
+  private t = 0;
+  constructor(readonly process: number, private readonly rng: KeyedStream, private readonly mean: number) {}
+  next(): number {
+    this.t += -Math.log(this.rng.next()) * this.mean;
+    return this.t;
+  }
 }

@@ -48,7 +48,7 @@ export class Dispatcher {
   now = 0;
   /** units, queues, capacity and allocation, as in the engine */
   readonly board: UnitBoard<QueuedTask>;
-  private readonly cal = new EventCalendar<null>(256);
+  private readonly cal = new EventCalendar(256);
   private grantNo = 0;
   /** tasks requested (waiting or granted) and not finished: a request for one of them again is a duplicate */
   private readonly open = new Set<string>();

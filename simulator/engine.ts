@@ -86,7 +86,7 @@ export class Engine {
   now = 0;
   events = 0;
 
-  private readonly cal = new EventCalendar<null>(4096);
+  private readonly cal = new EventCalendar(4096);
   private readonly arrivals: ArrivalStream[];
   private readonly nextCaseNo: number[];
   private readonly draws: CaseDraws;

@@ -19,20 +19,20 @@ export interface TaskQueue<T extends Queued> {
   forEach(fn: (task: T) => void): void;
 }
 
-/** FIFO as a ring buffer: O(1) push and pop, since keys arrive in order. */
+/**
+ * FIFO as a ring buffer: O(1) push and pop, since keys arrive in order. The
+ * capacity is a power of two, so a position wraps with a mask (an integer
+ * division, `%`, costs tens of cycles on the engine's hot path).
+ */
 export class FifoQueue<T extends Queued> implements TaskQueue<T> {
-  private items: (T | undefined)[] = new Array(16);
+  private items: (T | undefined)[] = new Array(16).fill(undefined);
+  private mask = 15;
   private head = 0;
   private n = 0;
   get size(): number { return this.n; }
   push(task: T): void {
-    if (this.n === this.items.length) {
-      const bigger: (T | undefined)[] = new Array(this.items.length * 2);
-      for (let i = 0; i < this.n; i++) bigger[i] = this.items[(this.head + i) % this.items.length];
-      this.items = bigger;
-      this.head = 0;
-    }
-    this.items[(this.head + this.n) % this.items.length] = task;
+    if (this.n === this.items.length) this.grow();
+    this.items[(this.head + this.n) & this.mask] = task;
     this.n++;
   }
   peek(): T | undefined { return this.n ? this.items[this.head] : undefined; }
@@ -40,12 +40,19 @@ export class FifoQueue<T extends Queued> implements TaskQueue<T> {
     if (!this.n) return undefined;
     const t = this.items[this.head];
     this.items[this.head] = undefined;
-    this.head = (this.head + 1) % this.items.length;
+    this.head = (this.head + 1) & this.mask;
     this.n--;
     return t;
   }
   forEach(fn: (task: T) => void): void {
-    for (let i = 0; i < this.n; i++) fn(this.items[(this.head + i) % this.items.length]!);
+    for (let i = 0; i < this.n; i++) fn(this.items[(this.head + i) & this.mask]!);
+  }
+  private grow(): void {
+    const bigger: (T | undefined)[] = new Array(this.items.length * 2).fill(undefined);
+    for (let i = 0; i < this.n; i++) bigger[i] = this.items[(this.head + i) & this.mask];
+    this.items = bigger;
+    this.mask = bigger.length - 1;
+    this.head = 0;
   }
 }
 

@@ -10,7 +10,7 @@ describe('event calendar', () => {
   it('always pops the smallest (time, seq) among what is scheduled, over many random pushes with many ties', () => {
     for (let trial = 0; trial < 20; trial++) {
       const rand = prng(trial + 1);
-      const cal = new EventCalendar<null>(4);
+      const cal = new EventCalendar(4);
       const pending: { t: number; id: number }[] = [];
       let id = 0;
       for (let i = 0; i < 3000; i++) {
@@ -33,7 +33,7 @@ describe('event calendar', () => {
   });
 
   it('same-instant events leave in scheduling order (ids 10 after 2, never by string)', () => {
-    const cal = new EventCalendar<null>(2);
+    const cal = new EventCalendar(2);
     for (let i = 0; i < 100; i++) cal.schedule(5, 0, i);
     const order: number[] = [];
     while (cal.pop()) order.push(cal.lastArg);
@@ -42,7 +42,7 @@ describe('event calendar', () => {
 
   it('drains in sorted order', () => {
     const rand = prng(99);
-    const cal = new EventCalendar<null>(8);
+    const cal = new EventCalendar(8);
     const items = Array.from({ length: 5000 }, (_, i) => ({ t: Math.floor(rand() * 50), i }));
     for (const x of items) cal.schedule(x.t, 0, x.i);
     const out: { t: number; i: number }[] = [];
