@@ -96,7 +96,7 @@ function scanExport(file: string): Scan {
   const runs = new Set<string>();
   lines.forEach((line, i) => {
     if (line === '' || line.startsWith('#')) return;
-    const m = /\s(-?[0-9.e+]+)\s+(-?[0-9.e+]+)$/.exec(line);
+    const m = /\s([-+0-9.eE]+|[-+]?Inf|NaN)\s+([-+0-9.eE]+)$/.exec(line);
     if (!m) throw new UsageError(`${file}:${i + 1}: expected a sample with a value and a timestamp (autoshift run --openmetrics writes them), got ${JSON.stringify(line.slice(0, 80))}`);
     const ts = Number(m[2]);
     samples++;

@@ -78,7 +78,7 @@ export function toOpenMetrics(runs: OpenMetricsRun[], clock: OpenMetricsClock): 
   family('casesStarted', (p) => [{ labels: {}, values: cumulative(p.ts.arrived) }]);
   family('casesCompleted', (p) => [{ labels: {}, values: cumulative(p.ts.completed) }]);
   family('casesWithinSla', (p) => [{ labels: {}, values: cumulative(p.met) }]);
-  family('slaBreaches', (p) => [{ labels: {}, values: cumulative(p.ts.completed.map((c, k) => c - p.met[k])) }]);
+  family('slaBreaches', (p) => [{ labels: {}, values: cumulative(p.ts.completed.map((c, k) => Math.max(0, round9(c - p.met[k])))) }]);
   family('slaAttainment', (p) => [{ labels: {}, values: p.ts.slaAttainment }]);
   family('simulatedTime', (p) => [{ labels: {}, values: p.ts.time }]);
   for (const g of RESILIENCE_GAUGES) {
@@ -109,7 +109,7 @@ function prepare(r: OpenMetricsRun): Prepared {
   return {
     scenario: s, ts,
     labels: { source: 'sim', run: r.run, scenario: scenarioLabel(s), policy: r.policy, replication: r.replications.length === 1 ? '1' : 'mean' },
-    met: ts.completed.map((c, k) => Math.round(c * (ts.slaAttainment[k] ?? 0) * 1e6) / 1e6),
+    met: ts.completed.map((c, k) => round9(c * (ts.slaAttainment[k] ?? 0))),
     available: s.pools.map((_, p) => ts.time.map((t) => capacityHours(s, p, Math.max(0, t - dt), t).available / dt)),
     states: ts.time.map((_, k) => disruptionStates(s, ts, k + 1)),
   };
@@ -138,9 +138,14 @@ export function meanSeries(reps: TimeSeries[]): TimeSeries {
   };
 }
 
+/** Nine significant digits: a mean of replications' counts is not an integer, and float noise must not make a counter step back. */
+function round9(x: number): number {
+  return Number(x.toPrecision(9));
+}
+
 function cumulative(xs: number[]): number[] {
   let sum = 0;
-  return xs.map((x) => (sum += x));
+  return xs.map((x) => (sum = round9(sum + x)));
 }
 
 function fmt(v: number): string {

@@ -110,6 +110,14 @@ describe('autoshift compare --openmetrics', () => {
     const { samples } = parse(readFileSync(file, 'utf8'));
     const policies = new Set(samples.map((s) => `${s.labels.policy}/${s.labels.replication}/${s.labels.run}`));
     expect([...policies].sort()).toEqual(['reactive/mean/outage-and-surge-compare-seed2026', 'static/mean/outage-and-surge-compare-seed2026']);
+    // counters of a mean of replications never step back nor go below 0 (float noise of completed - met included)
+    const counters = new Map<string, number[]>();
+    for (const x of samples.filter((m) => m.name.endsWith('_total'))) {
+      const key = `${x.name}${JSON.stringify(x.labels)}`;
+      counters.set(key, [...(counters.get(key) ?? []), x.value]);
+    }
+    expect(counters.size).toBe(8);
+    for (const [key, values] of counters) values.forEach((v, k) => { expect(v, key).toBeGreaterThanOrEqual(k ? values[k - 1] : 0); });
   });
 });
 
