@@ -6,6 +6,7 @@
  * discipline inside queues. The `sim` engine and the live allocator call the
  * same policies with the same snapshots.
  */
+import { PolicyError } from '../model/errors.js';
 import type { PoolKind, QueueLimits } from '../model/scenario.js';
 
 export type Dispatch = 'fifo' | 'edf' | 'priority';
@@ -106,11 +107,8 @@ export interface PolicyContext {
   pools: { id: string; kind: PoolKind; skills: number[] }[];
 }
 
-/** Bad policy parameters; names the parameter and what is expected. */
-export class PolicyError extends Error {
-  override name = 'PolicyError';
-  readonly retriable = false;
-}
+/** Bad policy parameters; names the parameter and what is expected (model/errors.ts). */
+export { PolicyError };
 
 /** Everything flexible: every unit serves any of its skills (a work-conserving pool). */
 export function flexibleAllocation(pools: number, queues: number): number[][] {

@@ -2,9 +2,9 @@
  * A small, strict argument parser: `--flag value`, `--flag=value`, boolean
  * flags, repeatable flags; unknown flags are errors (exit code 2).
  */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { UsageError } from '../model/errors.js';
+
+export { UsageError };
 
 export interface FlagSpec {
   /** takes a value */

@@ -7,7 +7,7 @@
  * Temporal clients. To add a command, add one entry to `commands` below whose
  * `load` imports its module and returns its `(argv) => Promise<exit code>`.
  */
-import { UsageError } from './args.js';
+import { UsageError, isUserError } from '../model/errors.js';
 
 type CommandRun = (argv: string[]) => Promise<number>;
 interface CommandEntry { summary: string; load: () => Promise<CommandRun> }
@@ -43,9 +43,6 @@ Example:
 `;
 }
 
-/** Errors a user can fix: printed without a stack trace, exit code 2. */
-const USER_ERRORS = new Set(['ScenarioError', 'UsageError', 'PolicyError', 'InputError']);
-
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -60,7 +57,8 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (err) {
     const e = err as Error;
-    if (USER_ERRORS.has(e.name)) {
+    // errors a user can fix (model/errors.ts): printed without a stack trace, exit code 2
+    if (isUserError(e)) {
       const lines = e.message.split('\n');
       const count = (e as { issues?: unknown[] }).issues?.length ?? lines.length;
       process.stderr.write(lines.length === 1

@@ -25,7 +25,7 @@
  */
 import { parse } from 'yaml';
 import { parseOverridePath } from './overrides.js';
-import { ScenarioError, type ScenarioIssue } from './scenario-error.js';
+import { ScenarioError, isScenarioError, type ScenarioIssue } from './errors.js';
 
 export type AxisValue = string | number | boolean | null;
 
@@ -187,7 +187,6 @@ export function attributeToOverrides(issues: readonly ScenarioIssue[], overrides
 
 /** A ScenarioError with its issues attributed to the overrides (see attributeToOverrides); other errors as they are. */
 export function attributeError(err: unknown, overrides: readonly OverrideSpec[], context?: string): unknown {
-  const e = err as { name?: string; issues?: ScenarioIssue[] };
-  if (e?.name !== 'ScenarioError' || !Array.isArray(e.issues)) return err;
-  return new ScenarioError(attributeToOverrides(e.issues, overrides, context));
+  if (!isScenarioError(err)) return err;
+  return new ScenarioError(attributeToOverrides(err.issues, overrides, context));
 }

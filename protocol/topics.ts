@@ -17,6 +17,7 @@
  */
 import type { PoolKind } from '../model/scenario.js';
 import type { Clock } from './clock.js';
+import { InvalidEventError } from '../model/errors.js';
 
 /** The topics of one run: name, partitions, and what is on them. */
 export const Topics = {
@@ -240,11 +241,7 @@ export function encodeEvent(ev: AnyEvent): string {
   return JSON.stringify(ev);
 }
 
-/** A message that is not a valid event: the reason goes to the dead-letter topic. */
-export class InvalidEventError extends Error {
-  override name = 'InvalidEventError';
-  readonly retriable = false;
-}
+export { InvalidEventError };
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0;

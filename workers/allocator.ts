@@ -30,6 +30,7 @@ import {
 } from '../protocol/topics.js';
 import { simNow, wallAt, type Clock } from '../protocol/clock.js';
 import { grantSignal } from '../protocol/signals.js';
+import { isFencedError } from '../model/errors.js';
 
 export interface AllocatorOptions {
   scenario: Scenario;
@@ -146,7 +147,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       try {
         await grantLog.append(topics.grants, messages);
       } catch (err) {
-        if ((err as Error).name !== 'FencedError' || fenced) throw err;
+        if (!isFencedError(err) || fenced) throw err;
         fenced = true;
         stopped = true;
         log.error({ err: (err as Error).message, instance }, 'fenced: another allocator took over; this one stops granting');

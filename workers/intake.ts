@@ -23,6 +23,7 @@ import { ReliableProducer, ensureTopics, watchConsumer } from './kafka.js';
 import { TIMINGS_KEPT } from './timings.js';
 import { deadLetterOf, encodeEvent, parseDemandEvent, topicNames } from '../protocol/topics.js';
 import { caseInputOf, type CaseInput } from '../protocol/case-input.js';
+import { isInvalidEventError } from '../model/errors.js';
 
 export interface IntakeOptions {
   scenario: Scenario;
@@ -65,7 +66,7 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
     try {
       input = caseInputOf(parseDemandEvent(m.value), scenario, runId, { reportStarted: options.reportStarted, maxHistory: options.maxHistory });
     } catch (err) {
-      if ((err as Error).name !== 'InvalidEventError') throw err;
+      if (!isInvalidEventError(err)) throw err;
       const ev = deadLetterOf({ topic: topics.demand, partition, offset: m.offset }, m, (err as Error).message, Date.now());
       await dlq.send(topics.deadLetters, [{ key: ev.key, value: encodeEvent(ev) }]);
       stats.deadLettered++;

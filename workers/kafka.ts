@@ -4,6 +4,7 @@
  * through a broker restart, and a reader that consumes topics from the
  * beginning up to their current end (the allocator's replay).
  */
+import { FencedError } from '../model/errors.js';
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer, type Message, type ProducerConfig } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaLink, meansUnreachable } from './kafka-link.js';
@@ -164,11 +165,7 @@ export class ReliableProducer {
   }
 }
 
-/** Another writer with the same transactional id took over: this one must stop writing. */
-export class FencedError extends Error {
-  override name = 'FencedError';
-  readonly retriable = false;
-}
+export { FencedError };
 
 function isFenced(err: unknown): boolean {
   for (let e = err as { type?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
