@@ -11,7 +11,7 @@ import { ScenarioError, formatPath, type ScenarioIssue } from './scenario-error.
 import type { ScenarioSource } from './scenario-source.js';
 import { schemaIssues } from './validate-schema.js';
 import { DAY, HOUR, parseDuration, parseRate, parseTimeOfDay } from './units.js';
-import { validateDistribution } from '../simulator/distributions.js';
+import { DISTRIBUTION_KINDS, compileDistribution, validateDistribution } from '../simulator/distributions.js';
 import { parseArrivalsCsv } from './arrivals-csv.js';
 import { mayRevisit, pathReaches } from './process-graph.js';
 
@@ -80,7 +80,8 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       const dist = (field: string): Distribution | null => {
         const d = s[field];
         if (!d) return null;
-        const compiled = compileDistribution(d);
+        const compiled = compileDistribution(d, parseDuration);
+        if (!compiled) { fail(stepPath(sid, field, 'dist'), `unknown distribution '${d.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`); return null; }
         const problem = validateDistribution(compiled);
         if (problem) fail(stepPath(sid, field), problem);
         return compiled;
@@ -236,21 +237,6 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
     rebalanceEvery: raw.rebalanceEvery !== undefined ? seconds(raw.rebalanceEvery) : HOUR,
     policy, skills, queueLimits, pools, processes, demand, disruptions,
   };
-}
-
-export function compileDistribution(d: any): Distribution {
-  const t = (v: string | number) => parseDuration(v);
-  switch (d.dist) {
-    case 'constant': return { kind: 'constant', value: t(d.value) };
-    case 'exponential': return { kind: 'exponential', mean: t(d.mean) };
-    case 'lognormal': return { kind: 'lognormal', mean: t(d.mean), sd: t(d.sd) };
-    case 'gamma': return { kind: 'gamma', mean: t(d.mean), sd: t(d.sd) };
-    case 'triangular': return { kind: 'triangular', min: t(d.min), mode: t(d.mode), max: t(d.max) };
-    case 'uniform': return { kind: 'uniform', min: t(d.min), max: t(d.max) };
-    default: return d.weights
-      ? { kind: 'empirical', values: d.values.map(t), weights: d.weights }
-      : { kind: 'empirical', values: d.values.map(t) };
-  }
 }
 
 /** Every branch of a parallel split must be able to reach its join (or end, which counts as arriving there), or the case would wait forever. */

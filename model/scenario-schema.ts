@@ -5,6 +5,7 @@
  * "what is expected" where the schema keyword alone would say too little.
  */
 import { DURATION_PATTERN, RATE_PATTERN, TIME_OF_DAY_PATTERN } from './units.js';
+import { DISTRIBUTIONS, DISTRIBUTION_KINDS, type FieldType } from '../simulator/distributions.js';
 
 const id = '^[A-Za-z][A-Za-z0-9_.-]*$';
 const duration = {
@@ -25,28 +26,30 @@ const window = {
   duration: { ...positiveDuration, description: 'How long it lasts.' },
 };
 
+/** How each kind of field of a distribution is written (simulator/distributions.ts `FieldType`). */
+const fieldSchema: Record<FieldType, object> = {
+  duration,
+  durations: { type: 'array', minItems: 1, items: duration },
+  weights: { type: 'array', minItems: 1, items: { type: 'number', minimum: 0 } },
+};
+
 const distribution = {
   type: 'object',
   description: 'A duration distribution. Times are durations (20m) or seconds.',
   required: ['dist'],
-  properties: { dist: { enum: ['constant', 'exponential', 'lognormal', 'gamma', 'triangular', 'uniform', 'empirical'] } },
+  properties: { dist: { enum: [...DISTRIBUTION_KINDS] } },
   discriminator: { propertyName: 'dist' },
-  oneOf: [
-    { properties: { dist: { const: 'constant' }, value: duration }, required: ['dist', 'value'], additionalProperties: false },
-    { properties: { dist: { const: 'exponential' }, mean: duration }, required: ['dist', 'mean'], additionalProperties: false },
-    { properties: { dist: { const: 'lognormal' }, mean: duration, sd: duration }, required: ['dist', 'mean', 'sd'], additionalProperties: false },
-    { properties: { dist: { const: 'gamma' }, mean: duration, sd: duration }, required: ['dist', 'mean', 'sd'], additionalProperties: false },
-    { properties: { dist: { const: 'triangular' }, min: duration, mode: duration, max: duration }, required: ['dist', 'min', 'mode', 'max'], additionalProperties: false },
-    { properties: { dist: { const: 'uniform' }, min: duration, max: duration }, required: ['dist', 'min', 'max'], additionalProperties: false },
-    {
-      properties: {
-        dist: { const: 'empirical' },
-        values: { type: 'array', minItems: 1, items: duration },
-        weights: { type: 'array', minItems: 1, items: { type: 'number', minimum: 0 } },
-      },
-      required: ['dist', 'values'], additionalProperties: false,
-    },
-  ],
+  // one entry per kind of the table in simulator/distributions.ts
+  oneOf: DISTRIBUTION_KINDS.map((kind): object => {
+    const spec = DISTRIBUTIONS[kind];
+    const fields = Object.entries(spec.fields) as [string, FieldType][];
+    const optional = (spec.optional ?? []) as readonly string[];
+    return {
+      properties: { dist: { const: kind }, ...Object.fromEntries(fields.map(([f, type]) => [f, fieldSchema[type]])) },
+      required: ['dist', ...fields.map(([f]) => f).filter((f) => !optional.includes(f))],
+      additionalProperties: false,
+    };
+  }),
 };
 
 const next = {

@@ -1,12 +1,17 @@
 /**
- * Sampling and moments of the duration distributions named in
- * `model/distribution.ts`.
+ * The duration distributions: one table, `DISTRIBUTIONS`, with one entry per
+ * kind holding everything about it: its fields in a scenario (which the JSON
+ * Schema and the compiler read), its validation, sampling, mean, variance and
+ * scaling (Ciw's `dists/distributions.py` keeps a distribution's sample, mean
+ * and variance together in the same way). Adding a kind is one entry here
+ * plus its test and docs/scenario.md: the `Distribution` type is derived from
+ * the table's parameter types, and the compiler points at a missing method.
  *
- * `sample` is on the simulator's hot path: it switches on `kind`, allocates
- * nothing and keeps no state between calls, so the draws a case consumes
- * depend only on its own keyed stream (STYLE.md rule 7). Draws per sample:
- * constant 0; exponential, uniform, triangular, empirical 1; lognormal 2;
- * gamma a variable number (rejection sampling), 2 or more per attempt.
+ * `sample` is on the simulator's hot path: it allocates nothing and keeps no
+ * state between calls, so the draws a case consumes depend only on its own
+ * keyed stream (STYLE.md rule 7). Draws per sample: constant 0; exponential,
+ * uniform, triangular, empirical 1; lognormal 2; gamma a variable number
+ * (rejection sampling), 2 or more per attempt.
  *
  * `sample` trusts its input: run `validateDistribution` once when a scenario
  * is compiled, not per draw. A valid distribution never yields a negative or
@@ -19,8 +24,44 @@
  * const botSpeed = scaleDistribution(d, 0.25); // a bot four times faster
  * ```
  */
-import type { Distribution } from '../model/distribution.js';
 import type { UniformSource } from '../model/uniform-source.js';
+
+/** How a field is written in a scenario: a duration (20m, or seconds), a list of them, or a list of weights. */
+export type FieldType = 'duration' | 'durations' | 'weights';
+
+/** Every parameter is in seconds (or is dimensionless, like a weight). */
+export interface DistributionParameters {
+  constant: { value: number };
+  exponential: { mean: number };
+  /** lognormal given by the mean and standard deviation of the duration itself (not of its log) */
+  lognormal: { mean: number; sd: number };
+  /** gamma given by its mean and standard deviation (shape = (mean/sd)^2) */
+  gamma: { mean: number; sd: number };
+  triangular: { min: number; mode: number; max: number };
+  uniform: { min: number; max: number };
+  /** one of `values`, with probability proportional to `weights` (all equal when absent) */
+  empirical: { values: number[]; weights?: number[] };
+}
+
+export type DistributionKind = keyof DistributionParameters;
+export type DistributionOf<K extends DistributionKind> = { kind: K } & DistributionParameters[K];
+/** A compiled duration distribution. */
+export type Distribution = { [K in DistributionKind]: DistributionOf<K> }[DistributionKind];
+
+/** Everything about one kind of distribution. */
+interface KindSpec<K extends DistributionKind> {
+  /** its fields in a scenario (after `dist`), in order, and how each is written */
+  fields: { [F in keyof DistributionParameters[K]]-?: FieldType };
+  /** fields that may be absent */
+  optional?: readonly (keyof DistributionParameters[K])[];
+  /** what is wrong with it, as one sentence, or null (fields are known to exist; their values are not checked yet) */
+  validate(d: DistributionOf<K>): string | null;
+  sample(d: DistributionOf<K>, u: UniformSource): number;
+  mean(d: DistributionOf<K>): number;
+  variance(d: DistributionOf<K>): number;
+  /** every time parameter times `factor` (shapes unchanged) */
+  scale(d: DistributionOf<K>, factor: number): DistributionOf<K>;
+}
 
 const TWO_PI = 2 * Math.PI;
 
@@ -76,45 +117,6 @@ function sampleEmpirical(values: number[], weights: number[] | undefined, p: num
   return values[0];
 }
 
-/** Draws one duration from `d`. Assumes `validateDistribution(d) === null`. */
-export function sample(d: Distribution, u: UniformSource): number {
-  switch (d.kind) {
-    case 'constant':
-      return d.value;
-    case 'exponential':
-      return -d.mean * Math.log(u.next());
-    case 'lognormal': {
-      // sigma² = ln(1 + cv²), mu = ln(mean) - sigma²/2, so exp(mu + sigma z) = mean * exp(sigma z - sigma²/2)
-      const cv = d.sd / d.mean;
-      const sigma2 = Math.log1p(cv * cv);
-      return d.mean * Math.exp(Math.sqrt(sigma2) * standardNormal(u) - 0.5 * sigma2);
-    }
-    case 'gamma': {
-      const ratio = d.mean / d.sd;
-      const scale = d.sd / ratio; // sd² / mean
-      return scale * standardGamma(ratio * ratio, u);
-    }
-    case 'triangular': {
-      const { min, mode, max } = d;
-      const p = u.next();
-      const width = max - min;
-      // p < F(mode) = (mode - min) / width, written without the division so min == max is safe
-      if (p * width < mode - min) return min + Math.sqrt(p * width * (mode - min));
-      return max - Math.sqrt((1 - p) * width * (max - mode));
-    }
-    case 'uniform':
-      return d.min + (d.max - d.min) * u.next();
-    case 'empirical':
-      return sampleEmpirical(d.values, d.weights, u.next());
-    default:
-      return unknownKind(d);
-  }
-}
-
-function unknownKind(d: never): never {
-  throw new TypeError(`unknown distribution kind ${JSON.stringify((d as { kind?: unknown }).kind)}`);
-}
-
 function empiricalMoments(values: number[], weights: number[] | undefined): { mean: number; variance: number } {
   const n = values.length;
   let total = 0;
@@ -134,83 +136,6 @@ function empiricalMoments(values: number[], weights: number[] | undefined): { me
   return { mean, variance: sq / total };
 }
 
-/** Analytic mean of `d`, in seconds. */
-export function distributionMean(d: Distribution): number {
-  switch (d.kind) {
-    case 'constant':
-      return d.value;
-    case 'exponential':
-    case 'lognormal':
-    case 'gamma':
-      return d.mean;
-    case 'triangular':
-      return (d.min + d.mode + d.max) / 3;
-    case 'uniform':
-      return (d.min + d.max) / 2;
-    case 'empirical':
-      return empiricalMoments(d.values, d.weights).mean;
-    default:
-      return unknownKind(d);
-  }
-}
-
-/** Analytic variance of `d`, in seconds². */
-export function distributionVariance(d: Distribution): number {
-  switch (d.kind) {
-    case 'constant':
-      return 0;
-    case 'exponential':
-      return d.mean * d.mean;
-    case 'lognormal':
-    case 'gamma':
-      return d.sd * d.sd;
-    case 'triangular': {
-      const { min: a, mode: c, max: b } = d;
-      return (a * a + b * b + c * c - a * b - a * c - b * c) / 18;
-    }
-    case 'uniform': {
-      const w = d.max - d.min;
-      return (w * w) / 12;
-    }
-    case 'empirical':
-      return empiricalMoments(d.values, d.weights).variance;
-    default:
-      return unknownKind(d);
-  }
-}
-
-/**
- * A new distribution whose every time parameter is multiplied by `factor`
- * (a slowdown of 1.5, a bot at 0.25 of human time). Shapes are unchanged, so
- * the mean scales by `factor` and the variance by `factor²`.
- * @throws RangeError when `factor` is not a finite number > 0
- */
-export function scaleDistribution(d: Distribution, factor: number): Distribution {
-  if (!(Number.isFinite(factor) && factor > 0)) {
-    throw new RangeError(`scale factor must be a finite number > 0 (got ${factor})`);
-  }
-  switch (d.kind) {
-    case 'constant':
-      return { kind: 'constant', value: d.value * factor };
-    case 'exponential':
-      return { kind: 'exponential', mean: d.mean * factor };
-    case 'lognormal':
-      return { kind: 'lognormal', mean: d.mean * factor, sd: d.sd * factor };
-    case 'gamma':
-      return { kind: 'gamma', mean: d.mean * factor, sd: d.sd * factor };
-    case 'triangular':
-      return { kind: 'triangular', min: d.min * factor, mode: d.mode * factor, max: d.max * factor };
-    case 'uniform':
-      return { kind: 'uniform', min: d.min * factor, max: d.max * factor };
-    case 'empirical': {
-      const values = d.values.map((v) => v * factor);
-      return d.weights === undefined ? { kind: 'empirical', values } : { kind: 'empirical', values, weights: d.weights.slice() };
-    }
-    default:
-      return unknownKind(d);
-  }
-}
-
 function isNum(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
 }
@@ -225,24 +150,52 @@ function checkDuration(kind: string, field: string, x: unknown, strict: boolean)
   return `${kind} ${field} must be a finite number ${strict ? '> 0' : '>= 0'} (got ${got(x)})`;
 }
 
-/**
- * What is wrong with `d`, as one human-readable sentence, or `null` when it
- * can be sampled. Every time parameter must be finite and non-negative (and
- * means and standard deviations strictly positive), so a valid distribution
- * never yields a negative duration. The caller adds where `d` came from.
- */
-export function validateDistribution(d: Distribution): string | null {
-  if (typeof d !== 'object' || d === null) return `a distribution must be an object (got ${got(d)})`;
-  const kind = (d as { kind?: unknown }).kind;
-  switch (d.kind) {
-    case 'constant':
-      return checkDuration(d.kind, 'value', d.value, false);
-    case 'exponential':
-      return checkDuration(d.kind, 'mean', d.mean, true);
-    case 'lognormal':
-    case 'gamma':
-      return checkDuration(d.kind, 'mean', d.mean, true) ?? checkDuration(d.kind, 'sd', d.sd, true);
-    case 'triangular': {
+/** The table: one entry per kind. */
+export const DISTRIBUTIONS: { readonly [K in DistributionKind]: KindSpec<K> } = {
+  constant: {
+    fields: { value: 'duration' },
+    validate: (d) => checkDuration(d.kind, 'value', d.value, false),
+    sample: (d) => d.value,
+    mean: (d) => d.value,
+    variance: () => 0,
+    scale: (d, f) => ({ kind: 'constant', value: d.value * f }),
+  },
+  exponential: {
+    fields: { mean: 'duration' },
+    validate: (d) => checkDuration(d.kind, 'mean', d.mean, true),
+    sample: (d, u) => -d.mean * Math.log(u.next()),
+    mean: (d) => d.mean,
+    variance: (d) => d.mean * d.mean,
+    scale: (d, f) => ({ kind: 'exponential', mean: d.mean * f }),
+  },
+  lognormal: {
+    fields: { mean: 'duration', sd: 'duration' },
+    validate: (d) => checkDuration(d.kind, 'mean', d.mean, true) ?? checkDuration(d.kind, 'sd', d.sd, true),
+    sample: (d, u) => {
+      // sigma² = ln(1 + cv²), mu = ln(mean) - sigma²/2, so exp(mu + sigma z) = mean * exp(sigma z - sigma²/2)
+      const cv = d.sd / d.mean;
+      const sigma2 = Math.log1p(cv * cv);
+      return d.mean * Math.exp(Math.sqrt(sigma2) * standardNormal(u) - 0.5 * sigma2);
+    },
+    mean: (d) => d.mean,
+    variance: (d) => d.sd * d.sd,
+    scale: (d, f) => ({ kind: 'lognormal', mean: d.mean * f, sd: d.sd * f }),
+  },
+  gamma: {
+    fields: { mean: 'duration', sd: 'duration' },
+    validate: (d) => checkDuration(d.kind, 'mean', d.mean, true) ?? checkDuration(d.kind, 'sd', d.sd, true),
+    sample: (d, u) => {
+      const ratio = d.mean / d.sd;
+      const scale = d.sd / ratio; // sd² / mean
+      return scale * standardGamma(ratio * ratio, u);
+    },
+    mean: (d) => d.mean,
+    variance: (d) => d.sd * d.sd,
+    scale: (d, f) => ({ kind: 'gamma', mean: d.mean * f, sd: d.sd * f }),
+  },
+  triangular: {
+    fields: { min: 'duration', mode: 'duration', max: 'duration' },
+    validate: (d) => {
       const problem = checkDuration(d.kind, 'min', d.min, false)
         ?? checkDuration(d.kind, 'mode', d.mode, false)
         ?? checkDuration(d.kind, 'max', d.max, false);
@@ -251,14 +204,42 @@ export function validateDistribution(d: Distribution): string | null {
         return `triangular needs min <= mode <= max (got min ${d.min}, mode ${d.mode}, max ${d.max})`;
       }
       return null;
-    }
-    case 'uniform': {
+    },
+    sample: (d, u) => {
+      const { min, mode, max } = d;
+      const p = u.next();
+      const width = max - min;
+      // p < F(mode) = (mode - min) / width, written without the division so min == max is safe
+      if (p * width < mode - min) return min + Math.sqrt(p * width * (mode - min));
+      return max - Math.sqrt((1 - p) * width * (max - mode));
+    },
+    mean: (d) => (d.min + d.mode + d.max) / 3,
+    variance: (d) => {
+      const { min: a, mode: c, max: b } = d;
+      return (a * a + b * b + c * c - a * b - a * c - b * c) / 18;
+    },
+    scale: (d, f) => ({ kind: 'triangular', min: d.min * f, mode: d.mode * f, max: d.max * f }),
+  },
+  uniform: {
+    fields: { min: 'duration', max: 'duration' },
+    validate: (d) => {
       const problem = checkDuration(d.kind, 'min', d.min, false) ?? checkDuration(d.kind, 'max', d.max, false);
       if (problem !== null) return problem;
       if (!(d.min <= d.max)) return `uniform needs min <= max (got min ${d.min}, max ${d.max})`;
       return null;
-    }
-    case 'empirical': {
+    },
+    sample: (d, u) => d.min + (d.max - d.min) * u.next(),
+    mean: (d) => (d.min + d.max) / 2,
+    variance: (d) => {
+      const w = d.max - d.min;
+      return (w * w) / 12;
+    },
+    scale: (d, f) => ({ kind: 'uniform', min: d.min * f, max: d.max * f }),
+  },
+  empirical: {
+    fields: { values: 'durations', weights: 'weights' },
+    optional: ['weights'],
+    validate: (d) => {
       const { values, weights } = d;
       if (!Array.isArray(values) || values.length === 0) return 'empirical values must be a non-empty array of numbers';
       for (let i = 0; i < values.length; i++) {
@@ -278,8 +259,81 @@ export function validateDistribution(d: Distribution): string | null {
       }
       if (!(total > 0 && Number.isFinite(total))) return `${weightsRule} (the sum is ${total})`;
       return null;
-    }
-    default:
-      return `unknown distribution kind ${got(kind)}; expected one of constant, exponential, lognormal, gamma, triangular, uniform, empirical`;
+    },
+    sample: (d, u) => sampleEmpirical(d.values, d.weights, u.next()),
+    mean: (d) => empiricalMoments(d.values, d.weights).mean,
+    variance: (d) => empiricalMoments(d.values, d.weights).variance,
+    scale: (d, f) => {
+      const values = d.values.map((v) => v * f);
+      return d.weights === undefined ? { kind: 'empirical', values } : { kind: 'empirical', values, weights: d.weights.slice() };
+    },
+  },
+};
+
+/** Every kind, in the table's order. */
+export const DISTRIBUTION_KINDS = Object.keys(DISTRIBUTIONS) as readonly DistributionKind[];
+
+/** The entry of `d`'s kind (typed loosely: the caller passes `d` itself). */
+function specOf(d: Distribution): KindSpec<DistributionKind> {
+  return DISTRIBUTIONS[d.kind] as unknown as KindSpec<DistributionKind>;
+}
+
+/** Draws one duration from `d`. Assumes `validateDistribution(d) === null`. */
+export function sample(d: Distribution, u: UniformSource): number {
+  return (specOf(d).sample as (d: Distribution, u: UniformSource) => number)(d, u);
+}
+
+/** Analytic mean of `d`, in seconds. */
+export function distributionMean(d: Distribution): number {
+  return (specOf(d).mean as (d: Distribution) => number)(d);
+}
+
+/** Analytic variance of `d`, in seconds². */
+export function distributionVariance(d: Distribution): number {
+  return (specOf(d).variance as (d: Distribution) => number)(d);
+}
+
+/**
+ * A new distribution whose every time parameter is multiplied by `factor`
+ * (a slowdown of 1.5, a bot at 0.25 of human time). Shapes are unchanged, so
+ * the mean scales by `factor` and the variance by `factor²`.
+ * @throws RangeError when `factor` is not a finite number > 0
+ */
+export function scaleDistribution(d: Distribution, factor: number): Distribution {
+  if (!(Number.isFinite(factor) && factor > 0)) {
+    throw new RangeError(`scale factor must be a finite number > 0 (got ${factor})`);
   }
+  return (specOf(d).scale as (d: Distribution, f: number) => Distribution)(d, factor);
+}
+
+/**
+ * What is wrong with `d`, as one human-readable sentence, or `null` when it
+ * can be sampled. Every time parameter must be finite and non-negative (and
+ * means and standard deviations strictly positive), so a valid distribution
+ * never yields a negative duration. The caller adds where `d` came from.
+ */
+export function validateDistribution(d: Distribution): string | null {
+  if (typeof d !== 'object' || d === null) return `a distribution must be an object (got ${got(d)})`;
+  const kind: unknown = (d as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(DISTRIBUTIONS, kind)) {
+    return `unknown distribution kind ${got(kind)}; expected one of ${DISTRIBUTION_KINDS.join(', ')}`;
+  }
+  return (specOf(d).validate as (d: Distribution) => string | null)(d);
+}
+
+/**
+ * The distribution a scenario writes as `{ dist: kind, ...fields }`, with its
+ * durations parsed by `seconds`; null for a kind the table does not have (the
+ * schema rejects it first).
+ */
+export function compileDistribution(raw: { dist: string } & Record<string, unknown>, seconds: (v: string | number) => number): Distribution | null {
+  if (!Object.hasOwn(DISTRIBUTIONS, raw.dist)) return null;
+  const spec = DISTRIBUTIONS[raw.dist as DistributionKind];
+  const out: Record<string, unknown> = { kind: raw.dist };
+  for (const [field, type] of Object.entries(spec.fields) as [string, FieldType][]) {
+    const v = raw[field];
+    if (v === undefined) continue;
+    out[field] = type === 'duration' ? seconds(v as string | number) : type === 'durations' ? (v as (string | number)[]).map((x) => seconds(x)) : v;
+  }
+  return out as Distribution;
 }
