@@ -5,26 +5,23 @@
  * per-replication part files.
  */
 import { parentPort } from 'node:worker_threads';
-import { runOneReplication, type ReplicationJob, type ThreadSetup } from './replication-job.js';
-
-type Message =
-  | { type: 'setup'; key: string; setup: ThreadSetup }
-  | { type: 'forget'; key: string }
-  | { type: 'job'; key: string; job: ReplicationJob };
+import { runOneReplication, type ThreadSetup } from './replication-job.js';
+import { errorMessage, type FromThread, type ToThread } from './thread-messages.js';
 
 const port = parentPort!;
+const send = (m: FromThread) => port.postMessage(m);
 const setups = new Map<string, ThreadSetup>();
 
-port.on('message', async (m: Message) => {
+port.on('message', async (m: ToThread) => {
   if (m.type === 'setup') { setups.set(m.key, m.setup); return; }
   if (m.type === 'forget') { setups.delete(m.key); return; }
   const { job } = m;
   try {
     const setup = setups.get(m.key);
     if (!setup) throw new Error(`replication thread: no arm ${m.key} (sent a job before its setup)`);
-    const figures = await runOneReplication(setup, job, (fraction) => port.postMessage({ type: 'progress', replication: job.replication, fraction }));
-    port.postMessage({ type: 'done', replication: job.replication, figures });
+    const figures = await runOneReplication(setup, job, (fraction) => send({ type: 'progress', replication: job.replication, fraction }));
+    send({ type: 'done', replication: job.replication, figures });
   } catch (err) {
-    port.postMessage({ type: 'error', replication: job.replication, message: (err as Error).message, stack: (err as Error).stack, name: (err as Error).name });
+    send(errorMessage(job.replication, err));
   }
 });

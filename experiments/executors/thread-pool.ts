@@ -16,6 +16,7 @@ import { availableParallelism } from 'node:os';
 import type { ReplicationFigures } from '../../simulator/figures.js';
 import type { ArmSpec, Executor, ReplicationRequest } from '../executor.js';
 import { runOneReplication, type ReplicationJob, type ThreadSetup } from './replication-job.js';
+import { errorOf, type FromThread, type ToThread } from './thread-messages.js';
 
 export interface ThreadPoolOptions {
   /** worker threads @default the number of cores */
@@ -33,6 +34,8 @@ export interface PoolJob {
   setup: ThreadSetup;
   job: ReplicationJob;
 }
+
+const post = (worker: Worker, m: ToThread) => worker.postMessage(m);
 
 /** Arms a thread keeps compiled; older ones are forgotten (and sent again if needed). */
 const KEPT_SETUPS = 32;
@@ -117,7 +120,7 @@ export class ThreadPool implements Executor {
     const worker = new Worker(new URL('./replication-thread.js', import.meta.url));
     const slot: Slot = { worker, known: [], busy: null };
     worker.unref();
-    worker.on('message', (m: any) => {
+    worker.on('message', (m: FromThread) => {
       const item = slot.busy;
       if (!item) return;
       const b = item.batch;
@@ -132,11 +135,8 @@ export class ThreadPool implements Executor {
         if (--b.left === 0 && !b.failed) b.resolve(b.results);
         this.feed(slot);
       } else if (m.type === 'error') {
-        const err = new Error(m.message);
-        err.name = m.name;
-        err.stack = m.stack;
         slot.busy = null;
-        this.fail(b, err);
+        this.fail(b, errorOf(m));
         this.feed(slot);
       }
     });
@@ -175,10 +175,10 @@ export class ThreadPool implements Executor {
     slot.worker.ref();
     slot.busy = item;
     if (!slot.known.includes(item.key)) {
-      slot.worker.postMessage({ type: 'setup', key: item.key, setup: item.setup });
+      post(slot.worker, { type: 'setup', key: item.key, setup: item.setup });
       slot.known.push(item.key);
-      if (slot.known.length > KEPT_SETUPS) slot.worker.postMessage({ type: 'forget', key: slot.known.shift() });
+      if (slot.known.length > KEPT_SETUPS) post(slot.worker, { type: 'forget', key: slot.known.shift()! });
     }
-    slot.worker.postMessage({ type: 'job', key: item.key, job: item.job });
+    post(slot.worker, { type: 'job', key: item.key, job: item.job });
   }
 }

@@ -1,4 +1,4 @@
-/** metrics/registry.ts: METRIC_NAMES is exactly what createMetrics registers, and every name keeps the conventions. */
+/** metrics/registry.ts: METRIC_NAMES is exactly what createMetrics registers (once each), and every name keeps the conventions. */
 import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { createMetrics, METRIC_NAMES, serveMetrics } from '../../metrics/registry.js';
@@ -9,6 +9,8 @@ describe('metrics registry', () => {
     createMetrics(registry);
     const defined = (await registry.getMetricsAsJSON()).map((m) => ({ name: m.name, type: String(m.type) }));
     expect(defined.map((m) => m.name).sort()).toEqual([...METRIC_NAMES].sort());
+    expect(new Set(METRIC_NAMES).size).toBe(METRIC_NAMES.length);
+    expect(METRIC_NAMES.length).toBeGreaterThan(30);
     for (const m of defined) {
       expect(m.name).toMatch(/^autoshift_[a-z0-9_]+$/);
       if (m.type === 'counter') expect(m.name).toMatch(/_total$/);
