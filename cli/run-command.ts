@@ -127,7 +127,7 @@ export function renderSummary(doc: ResultDocument): string {
     Object.entries(doc.processes).map(([id, p]) => {
       // nothing completed: nothing to measure (n/a, not 0s and 0.0%)
       const na = p.completed.mean === 0 ? () => 'n/a' : null;
-      return [id, fmtCount(p.arrived), fmtCount(p.completed), na?.() ?? fmtDuration(p.waitMeanSeconds),
+      return [id, fmtCount(p.arrived), fmtCount(p.completed), na?.() ?? fmtDuration(p.criticalPathWaitMeanSeconds ?? p.waitMeanSeconds),
         na?.() ?? fmtDuration(p.cycleMeanSeconds), na?.() ?? fmtDuration(p.cycleP95Seconds), na?.() ?? fmtShare(p.slaAttainment), na?.() ?? fmtMoney(p.costPerCase), fmtShare(p.automationShare)];
     }),
   ));

@@ -50,7 +50,8 @@ export const resultsSchema = {
         {
           arrived: 'Cases that arrived.',
           completed: 'Cases completed before the horizon.',
-          waitMeanSeconds: 'Mean total time a completed case spent waiting for capacity.',
+          waitMeanSeconds: 'Mean time a completed case spent waiting for capacity, summed over all its tasks: the waits of parallel branches add up, so it can exceed the cycle time.',
+          criticalPathWaitMeanSeconds: "Mean wait on a completed case's critical path (the last branch to reach each join): the part of the cycle time spent waiting, never more than the cycle.",
           cycleMeanSeconds: 'Mean time from arrival to completion.',
           cycleP95Seconds: '95th percentile of the cycle time (streaming sketch, within 0.5% of the exact sample quantile).',
           slaAttainment: 'Fraction of completed cases done within the SLA.',

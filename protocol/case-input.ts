@@ -25,6 +25,8 @@ export interface CaseResume {
   step: number;
   visits: number[];
   wait: number;
+  /** waits on the path walked so far (absent in older histories: then `wait`) */
+  pathWait?: number;
   cost: number;
   tasks: number;
   botTasks: number;

@@ -181,6 +181,8 @@ export interface CaseCompletedEvent {
   end: number;
   /** time spent waiting for capacity, summed over tasks */
   wait: number;
+  /** time spent waiting on the case's critical path (the last path to reach each join): at most end − arrival; absent in events of older workers */
+  criticalWait?: number;
   /** service seconds times the pool's cost per hour, summed */
   cost: number;
   tasks: number;

@@ -72,6 +72,8 @@ export interface Task {
   step: Step;
   visit: number;
   frame: Frame | null;
+  /** waits so far on this task's path through the case (from its arrival): the critical-path wait when the path ends the case */
+  pathWait: number;
   enqueued: number;
   start: number;
   failed: boolean;
@@ -188,13 +190,14 @@ export class Engine {
     };
     if (kase.counted) this.stats.arrived[a.process]++;
     this.stats.wipChange(a.process, 1, this.now);
-    this.enter(kase, proc.start, null);
+    this.enter(kase, proc.start, null, 0);
     this.scheduleArrival(stream, a.next());
   }
 
   // ---- case flow ------------------------------------------------------------
 
-  private enter(kase: CaseState, stepIndex: number, parent: Frame | null): void {
+  private enter(kase: CaseState, stepIndex: number, parent: Frame | null, pathWait: number): void {
+    // the last path to reach a join carries the case on: its waits are the critical path's
     const frame = arrive(parent, stepIndex);
     if (frame === undefined) { kase.open--; return; } // a parallel path waits at its join for the others
     const step = this.scenario.processes[kase.process].steps[stepIndex];
@@ -203,18 +206,18 @@ export class Engine {
     let task = this.freeTasks.pop();
     if (task) {
       task.deadline = kase.deadline; task.kase = kase; task.step = step; task.visit = visit;
-      task.frame = frame; task.enqueued = now; task.start = 0; task.failed = false;
+      task.frame = frame; task.pathWait = pathWait; task.enqueued = now; task.start = 0; task.failed = false;
     } else {
-      task = { key: now, seq: 0, deadline: kase.deadline, kase, step, visit, frame, enqueued: now, start: 0, failed: false };
+      task = { key: now, seq: 0, deadline: kase.deadline, kase, step, visit, frame, pathWait, enqueued: now, start: 0, failed: false };
     }
     // the board sets its queue order; a free unit takes it at once, or it waits in its skill's queue
     const u = this.board.offer(task, step.skill, kase.process, stepIndex);
     if (u >= 0) this.startTask(u, task);
   }
 
-  private completeCase(kase: CaseState): void {
+  private completeCase(kase: CaseState, criticalWait: number): void {
     this.stats.wipChange(kase.process, -1, this.now);
-    if (kase.counted) this.stats.caseDone(kase, this.now, this.scenario.processes[kase.process].sla);
+    if (kase.counted) this.stats.caseDone(kase, this.now, this.scenario.processes[kase.process].sla, criticalWait);
   }
 
   /** Unit u (the board has marked it busy) works on the task: draws its duration and outcome. */
@@ -226,6 +229,7 @@ export class Engine {
     task.start = now;
     const waited = now - task.enqueued;
     task.kase.wait += waited;
+    task.pathWait += waited;
     const duration = this.draws.duration(task.kase, task.step, task.visit, pool.kind === 'bot') * board.slowdown[p];
     task.failed = this.draws.botFails(task.kase, task.step, task.visit, pool);
     this.unitTask[u] = task;
@@ -264,14 +268,14 @@ export class Engine {
 
   /** The case moves on after a task (model/process-graph.ts: the walk the live workflow makes too). */
   private advance(task: Task): void {
-    const { kase, step, frame } = task;
+    const { kase, step, frame, pathWait } = task;
     const to = nextStep(step, task.failed, frame, kase, task.visit, this.draws);
-    if (to >= 0) this.enter(kase, to, frame);
-    else if (to === CASE_ENDS) { if (--kase.open === 0) this.completeCase(kase); }
+    if (to >= 0) this.enter(kase, to, frame, pathWait);
+    else if (to === CASE_ENDS) { if (--kase.open === 0) this.completeCase(kase, pathWait); }
     else if (to === SPLIT && step.next.kind === 'parallel') {
       const child = splitFrame(step.next, frame);
       kase.open += step.next.branches.length - 1;
-      for (const b of step.next.branches) this.enter(kase, b, child);
+      for (const b of step.next.branches) this.enter(kase, b, child, pathWait);
     }
   }
 

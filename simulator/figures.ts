@@ -23,7 +23,7 @@ export interface ReplicationFigures {
   events: number;
   simulatedSeconds: number;
   processes: Record<string, {
-    arrived: number; completed: number; waitMeanSeconds: number; cycleMeanSeconds: number;
+    arrived: number; completed: number; waitMeanSeconds: number; criticalPathWaitMeanSeconds: number; cycleMeanSeconds: number;
     cycleP95Seconds: number; slaAttainment: number; costPerCase: number; automationShare: number;
     wipMean: number; throughputPerHour: number;
   }>;
@@ -60,8 +60,10 @@ export interface TimeSeries {
 export interface ProcessMeasures {
   arrived: number;
   completed: number;
-  /** seconds the completed cases waited for capacity, summed */
+  /** seconds the completed cases waited for capacity, summed (over every task: parallel paths' waits add up) */
   waitSum: number;
+  /** seconds the completed cases waited on their critical paths (the last path to reach each join), summed: at most their cycle times */
+  criticalWaitSum: number;
   /** cycle times (arrival to completion) of the completed cases, summed, and their sketch */
   cycleSum: number;
   cycles: QuantileSketch;
@@ -116,6 +118,7 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
     processes[p.id] = {
       arrived: x.arrived, completed: c,
       waitMeanSeconds: c ? x.waitSum / c : 0,
+      criticalPathWaitMeanSeconds: c ? x.criticalWaitSum / c : 0,
       cycleMeanSeconds: c ? x.cycleSum / c : 0,
       cycleP95Seconds: x.cycles.quantile(0.95),
       slaAttainment: c ? x.slaMet / c : 0,

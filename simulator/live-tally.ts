@@ -149,13 +149,13 @@ export class LiveTally {
     const s = this.scenario;
     const warm = s.warmup;
     const processes: ProcessMeasures[] = s.processes.map(() => ({
-      arrived: 0, completed: 0, waitSum: 0, cycleSum: 0, cycles: new QuantileSketch(), slaMet: 0, costSum: 0, tasks: 0, botTasks: 0, wipArea: 0,
+      arrived: 0, completed: 0, waitSum: 0, criticalWaitSum: 0, cycleSum: 0, cycles: new QuantileSketch(), slaMet: 0, costSum: 0, tasks: 0, botTasks: 0, wipArea: 0,
     }));
     for (const c of this.cases.values()) {
       if (!c.counted || c.end > until) continue;
       const m = processes[c.processIndex];
       const cycle = c.end - c.arrival;
-      m.completed++; m.waitSum += c.wait; m.cycleSum += cycle; m.costSum += c.cost;
+      m.completed++; m.waitSum += c.wait; m.criticalWaitSum += c.criticalWait ?? c.wait; m.cycleSum += cycle; m.costSum += c.cost;
       m.tasks += c.tasks; m.botTasks += c.botTasks; m.cycles.add(cycle);
       if (c.slaMet) m.slaMet++;
     }

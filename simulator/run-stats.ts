@@ -35,6 +35,8 @@ export class RunStats {
   readonly arrived: number[];
   private readonly completed: number[];
   private readonly waitSum: number[];
+  /** per process: the waits on each completed case's critical path (the last path to reach each join) */
+  private readonly criticalWaitSum: number[];
   private readonly cycleSum: number[];
   private readonly slaMet: number[];
   private readonly costSum: number[];
@@ -61,7 +63,7 @@ export class RunStats {
   constructor(private readonly scenario: Scenario, private readonly board: BoardMeasures) {
     const P = scenario.processes.length;
     const zeros = () => new Array(P).fill(0);
-    this.arrived = zeros(); this.completed = zeros(); this.waitSum = zeros(); this.cycleSum = zeros();
+    this.arrived = zeros(); this.completed = zeros(); this.waitSum = zeros(); this.criticalWaitSum = zeros(); this.cycleSum = zeros();
     this.slaMet = zeros(); this.costSum = zeros(); this.tasks = zeros(); this.botTasks = zeros();
     this.sketches = scenario.processes.map(() => new QuantileSketch());
     this.stepOffset = [];
@@ -89,12 +91,13 @@ export class RunStats {
     this.stepWait[i] += wait;
   }
 
-  caseDone(kase: CompletedCase, now: number, sla: number): void {
+  caseDone(kase: CompletedCase, now: number, sla: number, criticalWait = kase.wait): void {
     const p = kase.process;
     const cycle = now - kase.arrival;
     this.completed[p]++;
     this.cycleSum[p] += cycle;
     this.waitSum[p] += kase.wait;
+    this.criticalWaitSum[p] += criticalWait;
     this.costSum[p] += kase.cost;
     this.tasks[p] += kase.tasks;
     this.botTasks[p] += kase.botTasks;
@@ -147,7 +150,7 @@ export class RunStats {
     this.figures = figuresOf(s, {
       seed: 0, events, observed: now - this.windowStart,
       processes: s.processes.map((_, i) => ({
-        arrived: this.arrived[i], completed: this.completed[i], waitSum: this.waitSum[i], cycleSum: this.cycleSum[i],
+        arrived: this.arrived[i], completed: this.completed[i], waitSum: this.waitSum[i], criticalWaitSum: this.criticalWaitSum[i], cycleSum: this.cycleSum[i],
         cycles: this.sketches[i], slaMet: this.slaMet[i], costSum: this.costSum[i], tasks: this.tasks[i], botTasks: this.botTasks[i],
         wipArea: this.wip.integral[i],
       })),

@@ -82,6 +82,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   const st = {
     visits: r ? r.visits.slice() : proc.steps.map(() => 0),
     wait: r?.wait ?? 0,
+    /** the waits on the path that finished the case (the last path to reach each join), as the sim engine counts them */
+    criticalWait: 0,
     cost: r?.cost ?? 0,
     tasks: r?.tasks ?? 0,
     botTasks: r?.botTasks ?? 0,
@@ -133,7 +135,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   }
 
   /** One task: request, grant, work, report. Returns whether a bot failed it. */
-  async function work(stepIndex: number): Promise<boolean> {
+  async function work(stepIndex: number): Promise<{ failed: boolean; waited: number }> {
     const step = proc.steps[stepIndex];
     const n = st.visits[stepIndex]++;
     const visit = mayRevisit ? n : 0;
@@ -170,7 +172,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     }
     const failed = failure !== undefined;
     if (started) await started;
-    st.wait += g.at - enqueue;
+    const waited = g.at - enqueue;
+    st.wait += waited;
     st.cost += (service * pool.costPerHour) / 3600;
     st.tasks++;
     if (isBot) st.botTasks++;
@@ -180,48 +183,50 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       ...(failure ? { failure } : {}),
     };
     await acts.publishTaskEvent(finished);
-    return failed;
+    return { failed, waited };
   }
 
   /**
    * Walks the case from `stepIndex` until its path ends: the case is done, or
    * this path reached its join before the others. The walk is the engine's (model/process-graph.ts).
    */
-  async function walk(stepIndex: number, parent: Frame | null): Promise<void> {
+  async function walk(stepIndex: number, parent: Frame | null, pathWaitBefore: number): Promise<void> {
     let s = stepIndex;
     let frame = parent;
+    let pathWait = pathWaitBefore;
     for (;;) {
       const current = arrive(frame, s);
       if (current === undefined) return; // a parallel path waits at its join for the others
       frame = current;
       if (!frame && workflowInfo().historyLength > maxHistory) {
         const resume: CaseResume = {
-          step: s, visits: st.visits, wait: st.wait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
+          step: s, visits: st.visits, wait: st.wait, pathWait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
           breached: st.breached, runs: (r?.runs ?? 1) + 1,
         };
         await continueAsNew<typeof caseWorkflow>({ ...input, resume });
       }
       const step = proc.steps[s];
       const visit = mayRevisit ? st.visits[s] : 0;
-      const failed = await work(s);
+      const { failed, waited } = await work(s);
+      pathWait += waited;
       const to = nextStep(step, failed, frame, kase, visit, draws);
-      if (to === CASE_ENDS) return;
+      if (to === CASE_ENDS) { st.criticalWait = pathWait; return; }
       if (to === SPLIT && step.next.kind === 'parallel') {
         const child = splitFrame(step.next, frame);
         // each branch enters in order (visit numbers as in the engine); the last to reach the join goes on
-        await Promise.all(step.next.branches.map((b) => walk(b, child)));
+        await Promise.all(step.next.branches.map((b) => walk(b, child, pathWait)));
         return;
       }
       s = to;
     }
   }
 
-  await walk(r ? r.step : proc.start, null);
+  await walk(r ? r.step : proc.start, null, r?.pathWait ?? r?.wait ?? 0);
   st.done = true;
   const end = now();
   const result: CaseCompletedEvent = {
     v: 1, type: 'case.completed', caseId, process: proc.id, processIndex, caseNo, arrival: input.arrival, end,
-    wait: st.wait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
+    wait: st.wait, criticalWait: st.criticalWait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
     slaMet: withinSla(end - input.arrival, proc.sla), counted: input.counted,
   };
   await acts.publishCaseEvent(result);
