@@ -50,6 +50,8 @@ export const resultsSchema = {
         {
           arrived: 'Cases that arrived.',
           completed: 'Cases completed before the horizon.',
+          openAtEnd: 'Cases that arrived and were still open at the horizon (left out of every cycle-time figure).',
+          openAgeMeanSeconds: 'Mean age at the horizon of the cases still open then (0 when none).',
           waitMeanSeconds: 'Mean time a completed case spent waiting for capacity, summed over all its tasks: the waits of parallel branches add up, so it can exceed the cycle time.',
           criticalPathWaitMeanSeconds: "Mean wait on a completed case's critical path (the last branch to reach each join): the part of the cycle time spent waiting, never more than the cycle.",
           cycleMeanSeconds: 'Mean time from arrival to completion.',

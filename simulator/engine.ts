@@ -188,7 +188,7 @@ export class Engine {
       wait: 0, cost: 0, tasks: 0, botTasks: 0, open: 1,
       visits: proc.mayRevisit ? new Uint16Array(proc.steps.length) : null, counted: this.now >= this.scenario.warmup,
     };
-    if (kase.counted) this.stats.arrived[a.process]++;
+    if (kase.counted) this.stats.caseArrived(a.process, this.now);
     this.stats.wipChange(a.process, 1, this.now);
     this.enter(kase, proc.start, null, 0);
     this.scheduleArrival(stream, a.next());

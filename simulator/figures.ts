@@ -23,7 +23,8 @@ export interface ReplicationFigures {
   events: number;
   simulatedSeconds: number;
   processes: Record<string, {
-    arrived: number; completed: number; waitMeanSeconds: number; criticalPathWaitMeanSeconds: number; cycleMeanSeconds: number;
+    arrived: number; completed: number; openAtEnd: number; openAgeMeanSeconds: number;
+    waitMeanSeconds: number; criticalPathWaitMeanSeconds: number; cycleMeanSeconds: number;
     cycleP95Seconds: number; slaAttainment: number; costPerCase: number; automationShare: number;
     wipMean: number; throughputPerHour: number;
   }>;
@@ -76,6 +77,9 @@ export interface ProcessMeasures {
   botTasks: number;
   /** case-seconds in progress over the window (every case, counted or not) */
   wipArea: number;
+  /** counted cases still open at the end (arrived, not completed), and their ages at the end, summed */
+  openAtEnd: number;
+  openAgeSum: number;
 }
 
 /** What is counted of a step's tasks (those of counted cases). */
@@ -117,6 +121,8 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
     completedAll += c; metAll += x.slaMet;
     processes[p.id] = {
       arrived: x.arrived, completed: c,
+      openAtEnd: x.openAtEnd,
+      openAgeMeanSeconds: x.openAtEnd ? x.openAgeSum / x.openAtEnd : 0,
       waitMeanSeconds: c ? x.waitSum / c : 0,
       criticalPathWaitMeanSeconds: c ? x.criticalWaitSum / c : 0,
       cycleMeanSeconds: c ? x.cycleSum / c : 0,

@@ -149,7 +149,7 @@ export class LiveTally {
     const s = this.scenario;
     const warm = s.warmup;
     const processes: ProcessMeasures[] = s.processes.map(() => ({
-      arrived: 0, completed: 0, waitSum: 0, criticalWaitSum: 0, cycleSum: 0, cycles: new QuantileSketch(), slaMet: 0, costSum: 0, tasks: 0, botTasks: 0, wipArea: 0,
+      arrived: 0, completed: 0, openAtEnd: 0, openAgeSum: 0, waitSum: 0, criticalWaitSum: 0, cycleSum: 0, cycles: new QuantileSketch(), slaMet: 0, costSum: 0, tasks: 0, botTasks: 0, wipArea: 0,
     }));
     for (const c of this.cases.values()) {
       if (!c.counted || c.end > until) continue;
@@ -166,7 +166,10 @@ export class LiveTally {
         const end = Math.min(until, c ? c.end : until);
         const from = Math.max(warm, at);
         if (end > from) m.wipArea += end - from;
-        if (at >= warm && at <= until) m.arrived++;
+        if (at >= warm && at <= until) {
+          m.arrived++;
+          if (!c || !(c.end <= until)) { m.openAtEnd++; m.openAgeSum += until - at; }
+        }
       }
     });
     const steps: StepMeasures[][] = s.processes.map((p) => p.steps.map(() => ({ completed: 0, waitSum: 0, serviceSum: 0 })));

@@ -34,8 +34,11 @@ export function scenarioWarnings(scenario: Scenario): string[] {
   return out;
 }
 
+/** Share of arrivals still open at the horizon above which the cycle-time figures are flagged as biased. */
+export const OPEN_AT_END_WARNING_SHARE = 0.03;
+
 interface Figures {
-  processes: Record<string, { arrived: Estimate; completed: Estimate }>;
+  processes: Record<string, { arrived: Estimate; completed: Estimate; openAtEnd?: Estimate; openAgeMeanSeconds?: Estimate }>;
   totals: { completed: Estimate };
   resilience?: unknown;
 }
@@ -45,6 +48,12 @@ export function notApplicable(doc: Figures): string[] {
   const out: string[] = [];
   for (const [id, p] of Object.entries(doc.processes)) {
     if (p.completed.mean === 0) out.push(`processes.${id}: no case completed (${p.arrived.mean} arrived after the warm-up): its wait, cycle time, p95, SLA attainment and cost per case are not applicable (0 in the figures)`);
+  }
+  for (const [id, p] of Object.entries(doc.processes)) {
+    const open = p.openAtEnd?.mean ?? 0;
+    if (p.completed.mean > 0 && open > OPEN_AT_END_WARNING_SHARE * p.arrived.mean) {
+      out.push(`processes.${id}: ${open} cases (${((100 * open) / p.arrived.mean).toFixed(1)}% of arrivals) are still open at the horizon, ${formatDuration(p.openAgeMeanSeconds?.mean ?? 0)} old on average: cycle-time figures leave them out and are biased down; a longer horizon counts them`);
+    }
   }
   if (doc.totals.completed.mean === 0) out.push('totals: no case completed: SLA attainment and cost per completed case are not applicable');
   const res = (doc.resilience ?? []) as { disruption: string; completedInWindow?: Estimate }[];

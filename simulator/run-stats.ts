@@ -33,6 +33,8 @@ export interface CompletedCase {
 
 export class RunStats {
   readonly arrived: number[];
+  /** per process: arrival times of counted cases, summed, less those completed (for the ages of the cases open at the end) */
+  private readonly openArrivalSum: number[];
   private readonly completed: number[];
   private readonly waitSum: number[];
   /** per process: the waits on each completed case's critical path (the last path to reach each join) */
@@ -63,7 +65,7 @@ export class RunStats {
   constructor(private readonly scenario: Scenario, private readonly board: BoardMeasures) {
     const P = scenario.processes.length;
     const zeros = () => new Array(P).fill(0);
-    this.arrived = zeros(); this.completed = zeros(); this.waitSum = zeros(); this.criticalWaitSum = zeros(); this.cycleSum = zeros();
+    this.arrived = zeros(); this.openArrivalSum = zeros(); this.completed = zeros(); this.waitSum = zeros(); this.criticalWaitSum = zeros(); this.cycleSum = zeros();
     this.slaMet = zeros(); this.costSum = zeros(); this.tasks = zeros(); this.botTasks = zeros();
     this.sketches = scenario.processes.map(() => new QuantileSketch());
     this.stepOffset = [];
@@ -84,6 +86,12 @@ export class RunStats {
 
   wipChange(process: number, delta: number, now: number): void { this.wip.add(process, delta, now); }
 
+  /** A counted case (one arriving after the warm-up) arrives at `now`. */
+  caseArrived(process: number, now: number): void {
+    this.arrived[process]++;
+    this.openArrivalSum[process] += now;
+  }
+
   taskDone(process: number, step: number, service: number, wait: number): void {
     const i = this.stepOffset[process] + step;
     this.stepDone[i]++;
@@ -98,6 +106,7 @@ export class RunStats {
     this.cycleSum[p] += cycle;
     this.waitSum[p] += kase.wait;
     this.criticalWaitSum[p] += criticalWait;
+    this.openArrivalSum[p] -= kase.arrival;
     this.costSum[p] += kase.cost;
     this.tasks[p] += kase.tasks;
     this.botTasks[p] += kase.botTasks;
@@ -153,6 +162,8 @@ export class RunStats {
         arrived: this.arrived[i], completed: this.completed[i], waitSum: this.waitSum[i], criticalWaitSum: this.criticalWaitSum[i], cycleSum: this.cycleSum[i],
         cycles: this.sketches[i], slaMet: this.slaMet[i], costSum: this.costSum[i], tasks: this.tasks[i], botTasks: this.botTasks[i],
         wipArea: this.wip.integral[i],
+        openAtEnd: this.arrived[i] - this.completed[i],
+        openAgeSum: (this.arrived[i] - this.completed[i]) * now - this.openArrivalSum[i],
       })),
       steps: s.processes.map((p, i) => p.steps.map((_, j) => {
         const k = this.stepOffset[i] + j;
