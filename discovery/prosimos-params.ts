@@ -1,0 +1,122 @@
+/**
+ * Simulation parameters in Prosimos/Simod's JSON format, in both of its
+ * shapes: lists with `{ value }` parameters (current Prosimos, means and
+ * variances as in pix-framework) and dicts with plain scipy.stats parameters
+ * (older Prosimos and its QBP converter: loc and scale). Distributions come
+ * out as the scenario's kinds, with a note when one had to be approximated.
+ */
+import { InputError } from './log-error.js';
+
+export type ScenarioDistribution = Record<string, string | number | number[]>;
+
+export interface ParamResource { id: string; name: string; amount: number; costPerHour: number; calendar: string }
+export interface ParamProfile { id: string; name: string; resources: ParamResource[] }
+export interface TimePeriod { from: string; to: string; beginTime: string; endTime: string }
+
+export interface ProsimosParams {
+  profiles: ParamProfile[];
+  /** task id → resource id → distribution */
+  durations: Map<string, Map<string, { dist: ScenarioDistribution; note?: string }>>;
+  /** gateway id → flow id → probability */
+  branching: Map<string, Map<string, number>>;
+  arrival: { dist: ScenarioDistribution; mean: number; note?: string } | null;
+  arrivalCalendar: TimePeriod[];
+  calendars: Map<string, TimePeriod[]>;
+  /** sections present that the scenario cannot express */
+  unsupported: string[];
+}
+
+export function readProsimosParams(text: string, file: string): ProsimosParams {
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: not valid JSON (${(e as Error).message}); expected Prosimos simulation parameters`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError(`${file}: expected a JSON object of Prosimos simulation parameters`);
+  const where = (path: string) => `${file}: ${path}`;
+  const entries = (v: any): [string, any][] => (Array.isArray(v) ? v.map((x) => [String(x.id ?? x.task_id ?? x.gateway_id ?? ''), x]) : Object.entries(v ?? {}));
+
+  const calendars = new Map<string, TimePeriod[]>();
+  for (const [id, c] of entries(json.resource_calendars)) calendars.set(id, Array.isArray(c) ? c : c.time_periods ?? []);
+
+  const profiles: ParamProfile[] = entries(json.resource_profiles).map(([id, p]) => ({
+    id, name: String(p.name ?? id),
+    resources: (p.resource_list ?? []).map((r: any) => ({
+      id: String(r.id), name: String(r.name ?? r.id), amount: Number(r.amount ?? 1) || 1, costPerHour: Number(r.cost_per_hour ?? 0) || 0,
+      calendar: String(r.calendar ?? (calendars.has(String(r.id)) ? r.id : '')),
+    })),
+  }));
+
+  const durations = new Map<string, Map<string, { dist: ScenarioDistribution; note?: string }>>();
+  for (const [taskId, t] of entries(json.task_resource_distribution)) {
+    const m = new Map<string, { dist: ScenarioDistribution; note?: string }>();
+    const list: [string, any][] = Array.isArray(t.resources) ? t.resources.map((r: any) => [String(r.resource_id), r]) : Object.entries(t);
+    for (const [rid, d] of list) m.set(rid, toDistribution(d, where(`task_resource_distribution '${taskId}' resource '${rid}'`)));
+    durations.set(taskId, m);
+  }
+
+  const branching = new Map<string, Map<string, number>>();
+  for (const [gid, g] of entries(json.gateway_branching_probabilities)) {
+    const list: [string, any][] = Array.isArray(g.probabilities) ? g.probabilities.map((x: any) => [String(x.path_id), x.value]) : Object.entries(g);
+    branching.set(gid, new Map(list.map(([flow, v]) => [flow, Number(v)])));
+  }
+
+  let arrival: ProsimosParams['arrival'] = null;
+  if (json.arrival_time_distribution) {
+    const d = toDistribution(json.arrival_time_distribution, where('arrival_time_distribution'));
+    arrival = { ...d, mean: meanOf(d.dist) };
+  }
+  const unsupported = ['batch_processing', 'case_attributes', 'event_distribution', 'prioritisation_rules', 'branch_rules', 'multitask', 'event_attributes', 'global_attributes']
+    .filter((k) => Array.isArray(json[k]) ? json[k].length > 0 : json[k] && Object.keys(json[k]).length > 0);
+  return { profiles, durations, branching, arrival, arrivalCalendar: json.arrival_time_calendar ?? [], calendars, unsupported };
+}
+
+/** A Prosimos distribution → a scenario distribution (durations in seconds). */
+function toDistribution(d: any, where: string): { dist: ScenarioDistribution; note?: string } {
+  const name = String(d?.distribution_name ?? '');
+  const raw: any[] = d?.distribution_params ?? [];
+  const modern = raw.some((x) => typeof x === 'object' && x !== null);
+  const p = raw.map((x) => Number(typeof x === 'object' && x !== null ? x.value : x));
+  if (p.some((x) => !Number.isFinite(x))) throw new InputError(`${where}: distribution_params must be numbers, got ${JSON.stringify(raw)}`);
+  const lognormal = (mean: number, sd: number) => ({ dist: 'lognormal', mean: r(mean), sd: r(sd) });
+  if (modern) {
+    // pix-framework: fix [value]; expon [mean, min, max]; norm [mean, sd, min, max];
+    // uniform [min, max]; lognorm and gamma [mean, variance, min, max]
+    switch (name) {
+      case 'fix': return { dist: { dist: 'constant', value: r(p[0]) } };
+      case 'expon': return { dist: { dist: 'exponential', mean: r(p[0]) }, note: p.length > 1 ? 'its bounds are dropped' : undefined };
+      case 'uniform': return { dist: { dist: 'uniform', min: r(p[0]), max: r(p[1]) } };
+      case 'norm': return { dist: { dist: 'gamma', mean: r(p[0]), sd: r(p[1]) }, note: 'a normal distribution, written as a gamma of the same mean and sd (durations are not negative)' };
+      case 'lognorm': return { dist: lognormal(p[0], Math.sqrt(p[1])) };
+      case 'gamma': return { dist: { dist: 'gamma', mean: r(p[0]), sd: r(Math.sqrt(p[1])) } };
+    }
+  } else {
+    // scipy.stats: shape parameters first, then loc and scale
+    switch (name) {
+      case 'fix': return { dist: { dist: 'constant', value: r(p[0]) } };
+      case 'expon': return p[0] ? { dist: { dist: 'exponential', mean: r(p[0] + p[1]) }, note: `its shift of ${p[0]}s is added to the mean` } : { dist: { dist: 'exponential', mean: r(p[1]) } };
+      case 'uniform': return p[1] > 0 ? { dist: { dist: 'uniform', min: r(p[0]), max: r(p[0] + p[1]) } } : { dist: { dist: 'constant', value: r(p[0]) } };
+      case 'norm': return { dist: { dist: 'gamma', mean: r(p[0]), sd: r(p[1]) }, note: 'a normal distribution, written as a gamma of the same mean and sd (durations are not negative)' };
+      case 'gamma': return { dist: { dist: 'gamma', mean: r(p[1] + p[0] * p[2]), sd: r(Math.sqrt(p[0]) * p[2]) } };
+      case 'lognorm': {
+        const s2 = p[0] * p[0];
+        return { dist: lognormal(p[1] + p[2] * Math.exp(s2 / 2), p[2] * Math.sqrt(Math.expm1(s2) * Math.exp(s2))) };
+      }
+      case 'triang': return { dist: { dist: 'triangular', min: r(p[1]), mode: r(p[1] + p[0] * p[2]), max: r(p[1] + p[2]) } };
+    }
+  }
+  throw new InputError(`${where}: distribution '${name}' is not supported (expected one of: fix, expon, uniform, norm, lognorm, gamma, triang)`);
+}
+
+export function meanOf(d: ScenarioDistribution): number {
+  switch (d.dist) {
+    case 'constant': return d.value as number;
+    case 'exponential': case 'lognormal': case 'gamma': return d.mean as number;
+    case 'uniform': return ((d.min as number) + (d.max as number)) / 2;
+    case 'triangular': return ((d.min as number) + (d.mode as number) + (d.max as number)) / 3;
+    default: return NaN;
+  }
+}
+
+function r(x: number): number { return Number(x.toPrecision(6)); }
