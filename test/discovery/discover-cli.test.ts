@@ -90,3 +90,21 @@ describe('autoshift discover --check', () => {
     expect(r.stdout).toMatch(/cycle time, EMD \/ log mean +0\.\d{3}/);
   }, 120_000);
 });
+
+describe('autoshift discover --replay', () => {
+  it('writes the observed arrivals as a replay CSV that the scenario replays exactly', () => {
+    const log = join(dir, 'replay-log.csv');
+    expect(autoshift(['run', 'scenarios/invoice-office.yaml', '--horizon', '14d', '--event-log', log]).code).toBe(0);
+    const out = join(dir, 'replayed.yaml');
+    const r = autoshift(['discover', log, '-o', out, '--replay']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = parse(readFileSync(out, 'utf8'));
+    expect(doc.demand.invoice.replay).toBe('replayed.invoice.arrivals.csv');
+    const arrivals = readFileSync(join(dir, 'replayed.invoice.arrivals.csv'), 'utf8').trim().split('\n').slice(1);
+    const cases = new Set(readFileSync(log, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]));
+    expect(arrivals.length).toBe(cases.size);
+    const run = autoshift(['run', out, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).processes.invoice.arrived.mean).toBe(cases.size);
+  });
+});
