@@ -7,7 +7,7 @@
 import { parseArgs, intFlag, UsageError } from './args.js';
 import { loadScenario } from './load-scenario.js';
 import { runArms } from '../experiments/arms.js';
-import { ThreadPool } from '../experiments/executors/thread-pool.js';
+import { executorFor, onHelp } from './experiment-executor.js';
 import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
@@ -54,6 +54,7 @@ Options:
                         disruptions: [{ disruption, start, end, time, backlog: { name: band } }] }
   --report FILE.html  write a self-contained HTML report with charts (docs/report.md)
   --threads N         worker threads (default: number of cores)
+${onHelp}
 ${openMetricsHelp.replace('<scenario>-<policy>-seed<seed>', '<scenario>-compare-seed<seed>; policies differ by the policy label')}
 Example:
   autoshift compare scenarios/invoice-office.yaml --policies static,reactive --replications 20
@@ -62,7 +63,7 @@ Example:
 export async function compareCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     policies: { value: true }, replications: { value: true }, set: { value: true, repeat: true },
-    json: {}, threads: { value: true }, metric: { value: true }, report: { value: true }, help: {}, ...openMetricsFlags,
+    json: {}, threads: { value: true }, on: { value: true }, metric: { value: true }, report: { value: true }, help: {}, ...openMetricsFlags,
   });
   if (flags.help) { process.stdout.write(compareHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift compare <scenario.yaml> --policies a,b');
@@ -93,7 +94,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const metrics = KPI_METRICS.some((m) => m.key === primary.key) ? [...KPI_METRICS] : [...KPI_METRICS, primary];
 
   const bar = new ProgressBar(`${scenario.name}: ${policies.length} policies × ${replications}`);
-  const pool = new ThreadPool({ threads });
+  const pool = await executorFor(flags.on, threads);
   const arms = await runArms(pool, {
     arms: policies.map((policyName) => ({ scenario, policyName: policyFromCommandLine(policyName) })),
     replications, onProgress: bar.update,

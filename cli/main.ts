@@ -22,6 +22,7 @@ const commands: Record<string, CommandEntry> = {
   discover: { summary: 'discover a scenario from an event log (CSV or XES); --check compares it with the log', load: async () => (await import('./discover-command.js')).discoverCommand },
   optimise: { summary: 'cheapest staffing (or any design) whose targets hold at 95% confidence, from an Erlang C start', load: async () => (await import('./optimise-command.js')).optimiseCommand },
   import: { summary: 'import a BPMN 2.0 model (with Prosimos/Simod parameters) as a scenario', load: async () => (await import('./import-command.js')).importCommand },
+  'experiment-worker': { summary: 'runs replications of experiments started with --on temporal, on this machine', load: async () => (await import('./experiment-worker-command.js')).experimentWorkerCommand },
   live: { summary: 'run a scenario on the live runtime (Kafka + Temporal)', load: async () => (await import('./live-command.js')).liveCommand },
   worker: { summary: 'live runtime: the Temporal worker of case workflows', load: async () => (await import('./service-commands.js')).workerCommand },
   allocator: { summary: 'live runtime: the allocator (grants units by policy)', load: async () => (await import('./service-commands.js')).allocatorCommand },

@@ -10,7 +10,7 @@ import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
 import { loadScenarioWith } from './compare-command.js';
 import { show } from './compare-command.js';
-import { ThreadPool } from '../experiments/executors/thread-pool.js';
+import { executorFor, onHelp } from './experiment-executor.js';
 import { parseAxes } from '../experiments/design-space.js';
 import { parseObjective, parseTarget, figureMetric, type Target } from '../experiments/targets.js';
 import { staffingStart } from '../experiments/staffing-start.js';
@@ -54,6 +54,7 @@ Options:
   --policy NAME           run every design with this allocation policy instead of the scenario's
   --json                  print exactly one JSON document on stdout (see docs/optimise.md)
   --threads N             worker threads (default: number of cores)
+${onHelp}
 
 Example:
   autoshift optimise scenarios/invoice-office.yaml --vary pools.clerks.size=1..12 \\
@@ -64,7 +65,7 @@ export async function optimiseCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     vary: { value: true, repeat: true }, target: { value: true, repeat: true }, minimise: { value: true }, maximise: { value: true },
     confidence: { value: true }, replications: { value: true }, 'max-replications': { value: true }, 'budget-runs': { value: true },
-    set: { value: true, repeat: true }, policy: { value: true }, json: {}, threads: { value: true }, help: {},
+    set: { value: true, repeat: true }, policy: { value: true }, json: {}, threads: { value: true }, on: { value: true }, help: {},
   });
   if (flags.help) { process.stdout.write(optimiseHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift optimise <scenario.yaml> --vary PATH=a..b --target FIGURE>=VALUE');
@@ -94,7 +95,7 @@ export async function optimiseCommand(argv: string[]): Promise<number> {
   try { objective = parseObjective(objectiveName, sense, base); } catch (err) { throw new UsageError(`--${sense} ${objectiveName}: ${(err as Error).message}`); }
   const start = staffingStart(base, axes, targets);
 
-  const pool = new ThreadPool({ threads });
+  const pool = await executorFor(flags.on, threads);
   const bar = new ProgressBar(`${base.name}: optimising`);
   let result: OptimiseResult;
   try {

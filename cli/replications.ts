@@ -9,6 +9,7 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ReplicationFigures } from '../simulator/figures.js';
 import type { ThreadSetup } from '../experiments/executors/replication-job.js';
 import { ThreadPool } from '../experiments/executors/thread-pool.js';
+import type { Executor } from '../experiments/executor.js';
 import { eventLogFrame } from './event-log-writer.js';
 
 export interface ReplicationsOptions extends ThreadSetup {
@@ -19,13 +20,19 @@ export interface ReplicationsOptions extends ThreadSetup {
   threads?: number;
   /** a warm pool to run on (left open); by default a pool is made for this call and closed after */
   pool?: ThreadPool;
+  /** another executor to run on (left open), e.g. Temporal's; no logs then */
+  executor?: Executor;
   onProgress?: (fraction: number) => void;
 }
 
 export async function runReplications(options: ReplicationsOptions): Promise<ReplicationFigures[]> {
   const R = options.replications;
+  if (options.executor) {
+    if (options.eventLog || options.decisionLog) throw new Error('runReplications: event and decision logs are written by local threads only');
+    return options.executor.run([setupOf(options)], Array.from({ length: R }, (_, r) => ({ arm: 0, replication: r })), options.onProgress);
+  }
   const parts = (base: string | undefined, r: number) => (base ? `${base}.part${r}` : undefined);
-  const setup: ThreadSetup = { scenario: options.scenario, policyName: options.policyName };
+  const setup = setupOf(options);
   const jobs = Array.from({ length: R }, (_, r) => ({
     setup, job: { replication: r, eventLogPart: parts(options.eventLog, r), decisionLogPart: parts(options.decisionLog, r), progress: !!options.onProgress },
   }));
@@ -39,6 +46,10 @@ export async function runReplications(options: ReplicationsOptions): Promise<Rep
   if (options.eventLog) joinParts(options.eventLog, R, eventLogFrame(options.eventLog, options.scenario.name));
   joinParts(options.decisionLog, R, { header: '', footer: '' });
   return results;
+}
+
+function setupOf(options: ThreadSetup): ThreadSetup {
+  return { scenario: options.scenario, policyName: options.policyName };
 }
 
 function joinParts(base: string | undefined, R: number, frame: { header: string; footer: string }): void {

@@ -14,6 +14,7 @@ import { estimateRunSize } from '../simulator/run-size.js';
 import { notApplicable, scenarioWarnings } from '../simulator/nothing-to-measure.js';
 import { checkRunSize } from './run-size-check.js';
 import { availableParallelism } from 'node:os';
+import { executorFor, onHelp, parseOn } from './experiment-executor.js';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
@@ -41,6 +42,7 @@ Options:
                       CSV, or IEEE 1849 XES when FILE ends in .xes
   --decision-log FILE write every decision epoch of the policy as JSON lines to FILE
   --threads N         worker threads (default: number of cores)
+${onHelp}
   --timeseries        include the time series in the JSON: replication 1's, and the band
   --force             run even when the size estimate says it cannot fit in memory
                       (see "How big a run is" in docs/scenario.md)
@@ -52,7 +54,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     seed: { value: true }, replications: { value: true }, horizon: { value: true }, policy: { value: true },
     set: { value: true, repeat: true }, json: {}, out: { value: true }, 'event-log': { value: true },
-    'decision-log': { value: true }, threads: { value: true }, timeseries: {}, force: {}, report: { value: true }, help: {}, ...openMetricsFlags,
+    'decision-log': { value: true }, threads: { value: true }, on: { value: true }, timeseries: {}, force: {}, report: { value: true }, help: {}, ...openMetricsFlags,
   });
   if (flags.help) { process.stdout.write(runHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift run <scenario.yaml>');

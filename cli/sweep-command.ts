@@ -15,6 +15,7 @@ import { table } from './table.js';
 import { fmtDuration, fmtMoney, fmtShare } from './format.js';
 import { loadScenarioWith } from './compare-command.js';
 import { runArms } from '../experiments/arms.js';
+import { executorFor, onHelp } from './experiment-executor.js';
 import { ThreadPool } from '../experiments/executors/thread-pool.js';
 import { formatDuration } from '../model/units.js';
 import type { Scenario } from '../model/scenario.js';
@@ -51,6 +52,7 @@ Options:
   --out DIR           keep each cell in DIR/cells.jsonl as it finishes, and the result in DIR/sweep.json
   --resume            with --out: reuse the cells DIR/cells.jsonl already holds (same scenario, policy
                       and replications) and run only the others, e.g. after Ctrl-C
+${onHelp}
 
 Example:
   autoshift sweep scenarios/invoice-office.yaml --set pools.ocr-bot.size=0..4 \\
@@ -85,7 +87,7 @@ export interface SweepResult {
 export async function sweepCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     set: { value: true, repeat: true }, replications: { value: true }, policy: { value: true },
-    'target-sla': { value: true }, json: {}, threads: { value: true }, report: { value: true }, out: { value: true }, resume: {}, help: {},
+    'target-sla': { value: true }, json: {}, threads: { value: true }, on: { value: true }, report: { value: true }, out: { value: true }, resume: {}, help: {},
   });
   if (flags.help) { process.stdout.write(sweepHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift sweep <scenario.yaml> --set PATH=a..b');
@@ -121,9 +123,10 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   if (store && flags.resume) process.stderr.write(`autoshift sweep: resuming: ${scenarios.length - todo.length} of ${scenarios.length} cells done in ${store.file}\n`);
   let finished = scenarios.length - todo.length;
   const bar = new ProgressBar(`${scenarios[0].name}: ${todo.length} cells × ${replications}`);
-  const pool = new ThreadPool({ threads });
-  // a few cells per call (one per thread), so cells are kept as they finish, not all at the end
-  const executor = { run: pool.run.bind(pool), batchLimit: Math.min(pool.batchLimit, Math.max(1, pool.threads) * replications) };
+  const pool = await executorFor(flags.on, threads);
+  // a few cells per call (one per thread), so cells are kept as they finish, not all at the end (on Temporal: a workflow's worth)
+  const perCall = pool instanceof ThreadPool ? Math.max(1, pool.threads) * replications : pool.batchLimit;
+  const executor = { run: pool.run.bind(pool), batchLimit: Math.min(pool.batchLimit, perCall) };
   await withPartFiles([], {
     command: 'sweep', stop: () => pool.close(),
     finished: () => `${finished} of ${scenarios.length} cells done${store ? `, kept in ${store.file} (run again with --resume to finish)` : ' (not kept: --out DIR keeps each cell as it finishes, --resume goes on from there)'}`,
