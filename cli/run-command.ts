@@ -83,6 +83,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (eventLog !== undefined) prepareOutputFile('--event-log', eventLog);
   if (decisionLog !== undefined) prepareOutputFile('--decision-log', decisionLog);
   if (flags.openmetrics !== undefined) prepareOutputFile('--openmetrics', String(flags.openmetrics));
+  const onTemporal = parseOn(flags.on).kind === 'temporal';
+  if (onTemporal && (eventLog !== undefined || decisionLog !== undefined)) {
+    throw new UsageError('--on temporal with --event-log or --decision-log: expected one or the other (logs are written by local runs)');
+  }
+  const executor = onTemporal ? await executorFor(flags.on) : undefined;
   const bar = new ProgressBar(`${scenario.name}`);
   let done = 0;
   // logs are written in part files: keep the simulation off the main thread so Ctrl-C can stop it and remove them
@@ -91,9 +96,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     command: 'run', stop: () => pool.close(),
     finished: () => `${Math.floor(done * 100)}% of ${replications} replication${replications > 1 ? 's' : ''} simulated, no result written`,
   }, () => runReplications({
-    scenario, policyName, replications, pool, eventLog, decisionLog,
+    scenario, policyName, replications, pool, executor, eventLog, decisionLog,
     onProgress: (f) => { done = f; bar.update(f); },
-  })).finally(() => pool.close());
+  })).finally(() => Promise.all([pool.close(), executor?.close()]));
   bar.done();
   // the policy's own name (a module's `name`, not its path): what the result, header and report show
   const shownPolicy = policy.name;
