@@ -11,7 +11,7 @@ import { ScenarioError, formatPath, type ScenarioIssue } from './scenario-error.
 import type { ScenarioSource } from './scenario-source.js';
 import { schemaIssues } from './validate-schema.js';
 import { DAY, HOUR, parseDuration, parseRate, parseTimeOfDay } from './units.js';
-import { DISTRIBUTION_KINDS, compileDistribution, validateDistribution } from '../simulator/distributions.js';
+import { DISTRIBUTION_KINDS, compileDistribution, distributionMean, validateDistribution } from '../simulator/distributions.js';
 import { parseArrivalsCsv } from './arrivals-csv.js';
 import { mayRevisit, pathReaches } from './process-graph.js';
 
@@ -174,9 +174,40 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       const dayOfWeek: number[] = d.dayOfWeek ?? new Array(7).fill(1);
       if (hourOfDay.every((x) => x === 0)) fail(['demand', pid, 'hourOfDay'], 'expected at least one hour with a multiplier above 0');
       if (dayOfWeek.every((x) => x === 0)) fail(['demand', pid, 'dayOfWeek'], 'expected at least one day with a multiplier above 0');
+      let rate = 0;
+      let interarrival: Distribution | undefined;
+      let batch: Distribution | undefined;
+      if (d.rate !== undefined && d.interarrival !== undefined) {
+        fail(['demand', pid, 'interarrival'], "expected either 'rate' (Poisson arrivals) or 'interarrival' (renewal arrivals), not both");
+        continue;
+      } else if (d.rate !== undefined) {
+        rate = parseRate(d.rate);
+      } else if (d.interarrival !== undefined) {
+        const compiled = compileDistribution(d.interarrival, parseDuration);
+        if (!compiled) { fail(['demand', pid, 'interarrival', 'dist'], `unknown distribution '${d.interarrival.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`); continue; }
+        interarrival = compiled;
+        const problem = validateDistribution(interarrival);
+        const mean = distributionMean(interarrival);
+        if (problem) { fail(['demand', pid, 'interarrival'], problem); continue; }
+        if (!(mean > 0)) { fail(['demand', pid, 'interarrival'], `expected a distribution with a mean above 0 (got mean ${mean}s)`); continue; }
+        rate = 1 / mean;
+      } else {
+        fail(['demand', pid], "expected 'rate' (e.g. 8/h), 'interarrival' (a distribution) or 'replay' (a CSV file)");
+        continue;
+      }
+      if (d.batch !== undefined) {
+        const compiled = compileDistribution(d.batch, parseDuration);
+        if (!compiled) { fail(['demand', pid, 'batch', 'dist'], `unknown distribution '${d.batch.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`); continue; }
+        batch = compiled;
+        const problem = validateDistribution(batch);
+        if (problem) { fail(['demand', pid, 'batch'], problem); continue; }
+        if (!(distributionMean(batch) > 0)) { fail(['demand', pid, 'batch'], 'expected a batch-size distribution with a mean above 0'); continue; }
+      }
       demand.push({
-        kind: 'poisson', process, rate: parseRate(d.rate), hourOfDay, dayOfWeek,
+        kind: 'poisson', process, rate, hourOfDay, dayOfWeek,
         surges: (d.surges ?? []).map((s: any) => ({ start: seconds(s.start), end: seconds(s.start) + seconds(s.duration), factor: s.factor })),
+        ...(interarrival ? { interarrival } : {}),
+        ...(batch ? { batch } : {}),
       });
     }
   }

@@ -138,12 +138,20 @@ const pool = {
 
 const demand = {
   type: 'object',
-  'x-expected': '{ rate: 8/h, ... } or { replay: arrivals.csv }',
+  'x-expected': '{ rate: 8/h, ... }, { interarrival: { dist: ... }, ... } or { replay: arrivals.csv }',
   anyOf: [
     {
-      additionalProperties: false, required: ['rate'],
+      additionalProperties: false,
       properties: {
-        rate: rate,
+        rate: { ...rate, description: 'Poisson arrivals at this rate (scaled by the profiles and surges). Give rate or interarrival, not both.' },
+        interarrival: {
+          ...distribution,
+          description: 'Renewal arrivals: the time between arrivals at multiplier 1 (any distribution). The profiles and surges scale it in operational time: at multiplier m, gaps pass m times as fast. Give rate or interarrival, not both.',
+        },
+        batch: {
+          ...distribution,
+          description: 'Cases per arrival, a distribution of whole numbers (bare numbers, e.g. { dist: empirical, values: [1, 2, 5] }); rounded; 0 brings none. Absent: 1.',
+        },
         hourOfDay: { type: 'array', minItems: 24, maxItems: 24, items: multiplier, description: '24 multipliers of the rate, hour 0 first.' },
         dayOfWeek: { type: 'array', minItems: 7, maxItems: 7, items: multiplier, description: '7 multipliers, Monday first.' },
         surges: {

@@ -68,10 +68,19 @@ export interface Process {
 
 export type Demand =
   | {
+      /**
+       * Rate-driven demand: Poisson (exponential gaps, drawn by thinning) unless
+       * `interarrival` is set, which makes it a renewal process whose gaps are
+       * drawn from that distribution in operational time (see simulator/demand.ts).
+       */
       kind: 'poisson';
       process: number;
-      /** mean arrivals per second before profiles and surges */
+      /** mean arrivals per second before profiles and surges (1 / mean gap for a renewal process) */
       rate: number;
+      /** renewal arrivals: the gap between arrivals at multiplier 1; absent = Poisson */
+      interarrival?: Distribution;
+      /** cases per arrival (rounded to an integer; 0 brings none); absent = 1 */
+      batch?: Distribution;
       /** 24 multipliers, hour 0 first */
       hourOfDay: number[];
       /** 7 multipliers, Monday first */

@@ -21,6 +21,7 @@ export const Stream = {
   branches: 3,
   failures: 4,
   replications: 5,
+  batches: 6,
 } as const;
 export type StreamId = (typeof Stream)[keyof typeof Stream];
 

@@ -73,6 +73,9 @@ describe('scenario errors', () => {
     { what: 'a warm-up longer than the horizon', edit: (t) => t.replace('horizon: 10d', 'horizon: 10d\nwarmup: 12d'), path: 'warmup', message: /shorter than the horizon/, lineNeedle: 'warmup' },
     { what: 'an unknown policy', edit: (t) => t.replace('horizon: 10d', 'horizon: 10d\npolicy: fastest'), path: 'policy', message: /unknown policy 'fastest' \(expected one of: static/, lineNeedle: 'policy' },
     { what: 'a 23-item hour-of-day profile', edit: (t) => t.replace('{ rate: 6/h }', `{ rate: 6/h, hourOfDay: [${new Array(23).fill(1).join(', ')}] }`), path: 'demand.invoice.hourOfDay', message: /exactly 24 items, got a list of 23/, lineNeedle: 'hourOfDay' },
+    { what: 'both a rate and an inter-arrival distribution', edit: (t) => t.replace('{ rate: 6/h }', '{ rate: 6/h, interarrival: { dist: constant, value: 10m } }'), path: 'demand.invoice.interarrival', message: /either 'rate' \(Poisson arrivals\) or 'interarrival' \(renewal arrivals\), not both/, lineNeedle: 'interarrival' },
+    { what: 'neither a rate nor an inter-arrival distribution', edit: (t) => t.replace('{ rate: 6/h }', '{ hourOfDay: [' + new Array(24).fill(1).join(', ') + '] }'), path: 'demand.invoice', message: /expected 'rate' \(e.g. 8\/h\), 'interarrival'/, lineNeedle: 'hourOfDay' },
+    { what: 'an inter-arrival distribution of mean 0', edit: (t) => t.replace('{ rate: 6/h }', '{ interarrival: { dist: constant, value: 0 } }'), path: 'demand.invoice.interarrival', message: /mean above 0/, lineNeedle: 'interarrival' },
     { what: 'a parallel branch that never reaches its join', edit: (t) => t.replace('next: review', 'next: { parallel: [review, review], join: extract }').replace('duration: { dist: exponential, mean: 5m }', 'duration: { dist: exponential, mean: 5m }\n        next: review'), path: 'processes.invoice.steps.extract.next.parallel[0]', message: /never reaches the join step/, lineNeedle: 'parallel' },
   ];
 
