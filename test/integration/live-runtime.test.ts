@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import Ajv from 'ajv';
+import AjvModule from 'ajv';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { historyToJson } from '../../workers/history-json.js';
@@ -108,7 +108,8 @@ describe('live runtime (real Kafka + Temporal)', () => {
     expect(live.timeseries!.arrived).toEqual(simFigures.timeseries.arrived);
     expect(live.timeseries!.completed.reduce((a, b) => a + b, 0)).toBe(simFigures.timeseries.completed.reduce((a, b) => a + b, 0));
     // the same document as `autoshift run --json`: it follows docs/results.schema.json
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'docs', 'results.schema.json'), 'utf8')));
+    const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
+    const validate = new (Ajv as unknown as new (o: object) => { compile(s: unknown): ((d: unknown) => boolean) & { errors?: unknown } })({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'docs', 'results.schema.json'), 'utf8')));
     expect(validate(JSON.parse(JSON.stringify(live))), JSON.stringify(validate.errors)).toBe(true);
     const resilience = live.resilience as { disruption: string; worstBacklog: { mean: number } }[];
     expect(resilience.map((r) => r.disruption)).toEqual(scenario.disruptions.map((d) => d.label));

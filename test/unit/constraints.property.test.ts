@@ -176,7 +176,7 @@ describe.each(policies)('%s over random snapshots', (name, factory) => {
           if (!policy) policy = factory(params, contextOf(s));
           const label = `${name} ${JSON.stringify(params)} world ${world} epoch ${epoch}`;
           const before = JSON.stringify(s);
-          const first = policy.decide(s);
+          const first: ReturnType<Policy['decide']> = policy.decide(s);
           if (JSON.stringify(s) !== before) expect.fail(`${label}: snapshot mutated`);
           const again = policy.decide(s);
           if (JSON.stringify(again) !== JSON.stringify(first)) expect(again, `${label}: same snapshot, different answer`).toEqual(first);
@@ -186,7 +186,7 @@ describe.each(policies)('%s over random snapshots', (name, factory) => {
             const fresh = factory(params, contextOf(s)).decide(structuredClone(s));
             if (JSON.stringify(fresh) !== JSON.stringify(first)) expect(fresh, `${label}: a fresh instance answers differently`).toEqual(first);
           }
-          const problem = enforcedProblem(s, enforceConstraints(first.assign, s)) ?? (ownRules ? ownProblem(s, first.assign) : null);
+          const problem: string | null = enforcedProblem(s, enforceConstraints(first.assign, s)) ?? (ownRules ? ownProblem(s, first.assign) : null);
           if (problem) expect.fail(`${label}: ${problem}`);
           decisions++;
           if (chance(r, 0.75)) time += chance(r, 0.8) && w.epochLength > 0 ? w.epochLength : int(r, 1, 20_000);
