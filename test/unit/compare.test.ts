@@ -78,7 +78,7 @@ function figures(over: { sla: number; cost: number; completed: number[]; cycle: 
   const processes: ReplicationFigures['processes'] = {};
   over.completed.forEach((c, i) => {
     processes[`p${i}`] = {
-      arrived: c, completed: c, waitMeanSeconds: 0, cycleMeanSeconds: over.cycle[i], cycleP95Seconds: 0,
+      arrived: c, completed: c, openAtEnd: 0, openAgeMeanSeconds: 0, waitMeanSeconds: 0, criticalPathWaitMeanSeconds: 0, cycleMeanSeconds: over.cycle[i], cycleP95Seconds: 0,
       slaAttainment: over.sla, costPerCase: 0, automationShare: 0, wipMean: 0, throughputPerHour: 0,
     };
   });
