@@ -94,6 +94,8 @@ export class Engine {
   private readonly draws: CaseDraws;
   /** finished tasks, reused: a long run allocates no task objects once warm */
   private readonly freeTasks: Task[] = [];
+  /** finished cases, reused likewise (their double fields are updated in place) */
+  private readonly freeCases: CaseState[] = [];
   /** the task each unit works on */
   readonly unitTask: (Task | null)[];
 
@@ -183,11 +185,20 @@ export class Engine {
     const a = this.arrivals[stream];
     const proc = this.scenario.processes[a.process];
     const no = this.nextCaseNo[a.process]++;
-    const kase: CaseState = {
-      process: a.process, no, arrival: this.now, deadline: this.now + proc.sla,
-      wait: 0, cost: 0, tasks: 0, botTasks: 0, open: 1,
-      visits: proc.mayRevisit ? new Uint16Array(proc.steps.length) : null, counted: this.now >= this.scenario.warmup,
-    };
+    const now = this.now;
+    let kase = this.freeCases.pop();
+    if (kase) {
+      kase.process = a.process; kase.no = no; kase.arrival = now; kase.deadline = now + proc.sla;
+      kase.wait = 0; kase.cost = 0; kase.tasks = 0; kase.botTasks = 0; kase.open = 1;
+      kase.visits = proc.mayRevisit ? newVisits(kase.visits, proc.steps.length) : null;
+      kase.counted = now >= this.scenario.warmup;
+    } else {
+      kase = {
+        process: a.process, no, arrival: now, deadline: now + proc.sla,
+        wait: 0, cost: 0, tasks: 0, botTasks: 0, open: 1,
+        visits: proc.mayRevisit ? new Uint16Array(proc.steps.length) : null, counted: now >= this.scenario.warmup,
+      };
+    }
     if (kase.counted) this.stats.caseArrived(a.process, this.now);
     this.stats.wipChange(a.process, 1, this.now);
     this.enter(kase, proc.start, null, 0);
@@ -264,6 +275,8 @@ export class Engine {
       });
     }
     this.freeTasks.push(task);
+    // its last task done (and reported), nothing refers to the case any more
+    if (kase.open === 0) this.freeCases.push(kase);
   }
 
   /** The case moves on after a task (model/process-graph.ts: the walk the live workflow makes too). */
@@ -326,4 +339,9 @@ export class Engine {
     const next = this.now + this.scenario.sampleEvery;
     if (next <= this.scenario.horizon + 1e-9) this.cal.schedule(next, SAMPLE, 0);
   }
+}
+
+/** Zeroed visit counters for a case of `steps` steps, reusing a finished case's when it has the length. */
+function newVisits(old: Uint16Array | null, steps: number): Uint16Array {
+  return old !== null && old.length === steps ? old.fill(0) : new Uint16Array(steps);
 }

@@ -270,10 +270,32 @@ export class UnitBoard<T extends BoardItem> {
   /** Unit u has finished its item: returns the item it takes next (now busy), or null (idle, off duty, switching). */
   free(u: number): T | null {
     const p = this.unitPool[u];
-    this.busy.add(p, -1, this.clock.now);
-    this.busyOn[p * this.queueCount + this.unitSkill[u]]--;
+    const Q = this.queueCount;
+    this.busyOn[p * Q + this.unitSkill[u]]--;
+    if (this.unitWantsOff[u] !== 0 || this.unitPending[u] !== NO_PENDING) {
+      this.busy.add(p, -1, this.clock.now);
+      this.unitState[u] = IDLE;
+      return this.afterWork(u);
+    }
+    // takeWork(u), written out (the hot path), for a unit that stays busy if it finds work: its pool's busy
+    // count is brought up to now and left as it is, where -1 then +1 at the same instant would add the same
+    const q = this.unitQueue[u];
+    const best = this.bestQueue(p, q);
+    const now = this.clock.now;
+    if (best >= 0) {
+      const item = this.queues[best].pop()!;
+      this.backlog.add(best, -1, now);
+      this.busy.add(p, 0, now);
+      this.unitSkill[u] = best;
+      this.busyOn[p * Q + best]++;
+      return item;
+    }
+    this.busy.add(p, -1, now);
     this.unitState[u] = IDLE;
-    return this.unitWantsOff[u] === 0 && this.unitPending[u] === NO_PENDING ? this.takeWork(u) : this.afterWork(u);
+    const set = this.idle[p * (Q + 1) + (q >= 0 ? q : Q)];
+    this.idlePos[u] = set.length;
+    set.push(u);
+    return null;
   }
 
   /** Unit u is busy with an item of queue q since before the board existed (a replayed log); it counts as on duty. */
@@ -319,17 +341,7 @@ export class UnitBoard<T extends BoardItem> {
     const p = this.unitPool[u];
     const Q = this.queueCount;
     const q = this.unitQueue[u];
-    let best = -1;
-    if (q >= 0 && this.queues[q].size > 0) {
-      best = q;
-    } else if (q < 0 || !this.strict) {
-      let bk = Infinity, bs = Infinity;
-      const skills = this.poolSkills[p];
-      for (let i = 0; i < skills.length; i++) {
-        const head = this.queues[skills[i]].peek();
-        if (head && (head.key < bk || (head.key === bk && head.seq < bs))) { bk = head.key; bs = head.seq; best = skills[i]; }
-      }
-    }
+    const best = this.bestQueue(p, q);
     if (best >= 0) {
       const item = this.queues[best].pop()!;
       const now = this.clock.now;
@@ -346,6 +358,20 @@ export class UnitBoard<T extends BoardItem> {
     this.idlePos[u] = set.length;
     set.push(u);
     return null;
+  }
+
+  /** The queue a unit of pool p assigned to q (-1: flexible) takes its next item from, or -1 when none has work for it. */
+  private bestQueue(p: number, q: number): number {
+    if (q >= 0 && this.queues[q].size > 0) return q;
+    if (q >= 0 && this.strict) return -1;
+    let best = -1;
+    let bk = Infinity, bs = Infinity;
+    const skills = this.poolSkills[p];
+    for (let i = 0; i < skills.length; i++) {
+      const head = this.queues[skills[i]].peek();
+      if (head && (head.key < bk || (head.key === bk && head.seq < bs))) { bk = head.key; bs = head.seq; best = skills[i]; }
+    }
+    return best;
   }
 
   /** For the calls that may move many units: the host starts what a unit took. */
