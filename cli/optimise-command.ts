@@ -142,6 +142,10 @@ export function renderOptimise(r: OptimiseDocument, scenario: Scenario, targets:
     lines.push(table(['design', objective.key, 'reps', 'why not'], shown.map((d) => [describe(d), show(objective, d.objective), String(d.replications), d.reason ?? '']), ['l', 'r', 'r', 'l']));
     lines.push('');
   }
+  if (r.skipped.length) {
+    lines.push(`Skipped ${r.skipped.length} design${r.skipped.length === 1 ? '' : 's'} that cannot run: ${r.skipped.slice(0, 3).map((d) => `${Object.entries(d.values).map(([k, v]) => `${k}=${String(v)}`).join(', ')} (${d.reason.split('\n')[0]})`).join('; ')}${r.skipped.length > 3 ? '; …' : ''}`);
+    lines.push('');
+  }
   const first = targets[0];
   lines.push(`Pareto front (${objective.key} against ${first.metric.key}):`);
   lines.push(table(['design', objective.key, first.metric.key, 'meets all'], r.pareto.map((d) => [describe(d), show(objective, d.objective), show(first.metric, d.figures[first.metric.key]), d.status === 'met' ? 'yes' : d.status]), ['l', 'r', 'r', 'l']));

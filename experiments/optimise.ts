@@ -108,6 +108,8 @@ export interface OptimiseResult {
   runnersUp: DesignReport[];
   /** designs on the objective vs first-target front (non-dominated by means) */
   pareto: DesignReport[];
+  /** designs met on the way that do not compile (e.g. a step no pool can do), with the reason */
+  skipped: { values: Record<string, AxisValue>; reason: string }[];
   simulations: number;
   designsEvaluated: number;
   gridCells: number;
@@ -146,15 +148,26 @@ export async function optimise(options: OptimiseOptions): Promise<OptimiseResult
   let phase: OptimiseProgress['phase'] = 'climb';
   const progress = (round: number) => options.onProgress?.({ simulations, designs: seen.size, phase, round });
 
-  const get = (design: readonly number[]): Candidate => {
+  const skipped = new Map<string, { values: Record<string, AxisValue>; reason: string }>();
+  /** The candidate of a design; null for a design that does not compile (e.g. no unit left for a step), kept in `skipped`. */
+  const tryGet = (design: readonly number[]): Candidate | null => {
     const key = designKey(design);
     let c = seen.get(key);
     if (!c) {
-      c = { design: [...design], key, arm: options.makeArm(overridesOf(axes, design)), n: 0, values: new Map(metrics.map((m) => [m.key, []])) };
+      if (skipped.has(key)) return null;
+      let arm: ArmSpec;
+      try {
+        arm = options.makeArm(overridesOf(axes, design));
+      } catch (err) {
+        skipped.set(key, { values: valuesOf(axes, design), reason: (err as Error).message });
+        return null;
+      }
+      c = { design: [...design], key, arm, n: 0, values: new Map(metrics.map((m) => [m.key, []])) };
       seen.set(key, c);
     }
     return c;
   };
+  const getAll = (designs: number[][]) => designs.map(tryGet).filter((c): c is Candidate => c !== null);
 
   /** Runs replications so that each candidate reaches its wanted count (one executor call). */
   const extend = async (wanted: Map<Candidate, number>): Promise<void> => {
@@ -233,13 +246,14 @@ export async function optimise(options: OptimiseOptions): Promise<OptimiseResult
   }, 0);
   const byObjective = (a: Candidate, b: Candidate) => sign * (objectiveMean(a) - objectiveMean(b)) || (a.key < b.key ? -1 : 1);
 
-  let cur: Candidate = get(options.start);
+  // the start must compile: its error is the user's (a scenario that cannot run at all)
+  let cur: Candidate = tryGet(options.start) ?? (options.makeArm(overridesOf(axes, options.start)), null as never);
   let budgetExhausted = false;
   try {
     await resolve([cur]);
     // climb until a design is proven to meet every target
     while (status(cur) !== 'met') {
-      const ups = upNeighbours(axes, cur.design).map(get);
+      const ups = getAll(upNeighbours(axes, cur.design));
       if (!ups.length) break;
       await resolve(ups);
       const met = ups.filter((c) => status(c) === 'met').sort(byObjective);
@@ -248,7 +262,7 @@ export async function optimise(options: OptimiseOptions): Promise<OptimiseResult
     // descend: the best significantly better neighbour that meets every target, until there is none
     phase = 'descend';
     while (status(cur) === 'met') {
-      const near = neighbours(axes, cur.design).map(get);
+      const near = getAll(neighbours(axes, cur.design));
       await extend(new Map(near.map((c) => [c, Math.max(c.n, n0)])));
       const candidates = near.filter((c) => status(c) !== 'failed');
       const better = await betterThan(cur, candidates);
@@ -297,6 +311,7 @@ export async function optimise(options: OptimiseOptions): Promise<OptimiseResult
     chosen: chosenReport,
     runnersUp,
     pareto: paretoFront(all, objective, targets[0]).map(report),
+    skipped: [...skipped.values()],
     simulations,
     designsEvaluated: seen.size,
     gridCells: gridSize(axes),

@@ -166,6 +166,19 @@ describe('optimise on a two-pool line, checked against the full grid', () => {
     }
   });
 
+  it('skips a design that cannot run (no unit left for a step) and says why', async () => {
+    // a light M/M/c (A = 1/3): one agent meets the target, so the search looks at none
+    const text = mmc(1, 20, 60);
+    // as the CLI's loader does (model checks: a step no pool can ever do), a design without agents does not compile
+    const makeArm = (overrides: string[]) => {
+      if (overrides.includes('pools.agents.size=0')) throw new Error("no case of process 'job' can ever finish: no pool with the skill 'work' has a unit");
+      return { scenario: compile(text, overrides) };
+    };
+    const r = await optimiseText(text, ['pools.agents.size=0..4'], ['processes.job.slaAttainment>=0.8'], [2], { makeArm });
+    expect(r.chosen?.values).toEqual({ 'pools.agents.size': 1 });
+    expect(r.skipped).toEqual([{ values: { 'pools.agents.size': 0 }, reason: expect.stringMatching(/no pool with the skill 'work'/) }]);
+  });
+
   it('a budget stops the search and keeps only proven designs', async () => {
     const r = await optimiseText(tandem, ['pools.front.size=1..8', 'pools.back.size=1..8'], ['processes.job.slaAttainment>=0.9'], [0, 0], { budgetRuns: 12 });
     expect(r.budgetExhausted).toBe(true);
