@@ -76,8 +76,8 @@ async function runService(name: ServiceName, argv: string[]): Promise<number> {
     scenario, policy, ...servers, runId, speed, logger, services: name === 'allocator' ? ['allocator', 'collector'] : [name], metricsPort, lease: name === 'allocator',
     // a service runs as long as the run: its outcome metrics must not keep every record
     retainOutcomes: false,
-    // only the producer sets the clock; the allocator learns it from the first event
-    clock: name === 'producer' ? { startWallMs: startMs ?? Date.now() + 1500, speed } : name === 'allocator' ? null : { startWallMs: 0, speed },
+    // only the producer sets the clock; the others learn it from the first event
+    clock: name === 'producer' ? { startWallMs: startMs ?? Date.now() + 1500, speed } : null,
   }));
   logger.info({ taskQueue: run.taskQueue }, `${name} running`);
   const signalled = untilSignal();

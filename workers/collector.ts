@@ -10,7 +10,9 @@ import type { Scenario } from '../model/scenario.js';
 import type { Metrics } from '../metrics/registry.js';
 import { watchConsumer } from './kafka.js';
 import { LiveTally } from '../simulator/live-tally.js';
-import { EventType, parseEvent, topicNames, type AnyEvent } from '../protocol/topics.js';
+import { EventType, parseDemandEvent, parseEvent, topicNames, type AnyEvent } from '../protocol/topics.js';
+import type { Clock } from '../protocol/clock.js';
+import { DemandCheck } from './demand-check.js';
 
 export interface CollectorOptions {
   scenario: Scenario;
@@ -20,6 +22,8 @@ export interface CollectorOptions {
   metrics?: Metrics;
   /** unique consumer group suffix (default: time-based) */
   instance?: string;
+  /** the run's clock; absent: learned from the first valid demand event (workers/demand-check.ts) */
+  clock?: Clock;
 }
 
 export interface CollectorService {
@@ -38,6 +42,8 @@ export async function startCollector(options: CollectorOptions & CollectorRetent
   const log = options.logger.child({ component: 'collector' });
   const topics = topicNames(runId);
   const tally = new LiveTally(scenario, { retain: options.retain });
+  // an arrival counts only if intake would start it: the same trust check (a dead letter is not an arrival)
+  const trusted = new DemandCheck({ scenario, runId, clock: options.clock });
   const consumer: Consumer = kafka.consumer({
     groupId: `autoshift.${runId}.collector.${options.instance ?? Date.now().toString(36)}`, maxWaitTimeInMs: 50, sessionTimeout: 15_000, heartbeatInterval: 1000,
   });
@@ -48,7 +54,10 @@ export async function startCollector(options: CollectorOptions & CollectorRetent
     autoCommit: true,
     eachMessage: async ({ message }) => {
       let ev: AnyEvent;
-      try { ev = parseEvent(message.value); } catch { return; } // intake dead-letters bad demand
+      try {
+        ev = parseEvent(message.value);
+        if (ev.type === EventType.demand) trusted.check(parseDemandEvent(message.value), Date.now());
+      } catch { return; } // intake dead-letters what does not pass
       const fresh = tally.add(ev);
       if (metrics && fresh) {
         if (ev.type === EventType.caseCompleted) {

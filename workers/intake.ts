@@ -4,8 +4,9 @@
  * Temporal rejects a second start of the same id (`REJECT_DUPLICATE`, even
  * after the case closed), which counts as success: each case exists exactly
  * once. Offsets are committed only after the starts of a batch succeeded. A
- * message that cannot be parsed or validated goes to the dead-letter topic
- * with its reason, and intake goes on.
+ * message that cannot be parsed, or that is not one of the run's seeded
+ * arrivals on time (workers/demand-check.ts: the trust boundary), goes to the
+ * dead-letter topic with its reason, and intake goes on.
  *
  * ```ts
  * const intake = await startIntake({ scenario, kafka, client, runId, taskQueue, logger });
@@ -24,6 +25,8 @@ import { TIMINGS_KEPT } from './timings.js';
 import { deadLetterOf, encodeEvent, parseDemandEvent, topicNames } from '../protocol/topics.js';
 import { caseInputOf, type CaseInput } from '../protocol/case-input.js';
 import { isInvalidEventError } from '../model/errors.js';
+import type { Clock } from '../protocol/clock.js';
+import { DemandCheck } from './demand-check.js';
 
 export interface IntakeOptions {
   scenario: Scenario;
@@ -38,6 +41,8 @@ export interface IntakeOptions {
   /** passed to each case (see CaseInput) */
   reportStarted?: boolean;
   maxHistory?: number;
+  /** the run's clock; absent: learned from the first valid demand event (workers/demand-check.ts) */
+  clock?: Clock;
 }
 
 export interface IntakeService {
@@ -60,11 +65,15 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
   const stats = { started: 0, duplicates: 0, deadLettered: 0 };
   const startMs: number[] = [];
   const concurrency = options.concurrency ?? 32;
+  // the trust boundary: only the run's own seeded arrivals, on time, start a case
+  const trusted = new DemandCheck({ scenario, runId, clock: options.clock });
 
   const handle = async (m: { offset: string; key: Buffer | null; value: Buffer | null }, partition: number) => {
     let input: CaseInput;
     try {
-      input = caseInputOf(parseDemandEvent(m.value), scenario, runId, { reportStarted: options.reportStarted, maxHistory: options.maxHistory });
+      const ev = parseDemandEvent(m.value);
+      trusted.check(ev, Date.now());
+      input = caseInputOf(ev, scenario, runId, { reportStarted: options.reportStarted, maxHistory: options.maxHistory });
     } catch (err) {
       if (!isInvalidEventError(err)) throw err;
       const ev = deadLetterOf({ topic: topics.demand, partition, offset: m.offset }, m, (err as Error).message, Date.now());

@@ -51,7 +51,7 @@ export interface LiveRunOptions {
   logger: Logger;
   /** services to run here @default all five */
   services?: ServiceName[];
-  /** the run's clock; absent = simulated time 0 is `startDelayMs` after setup; null = the allocator learns it from the first event */
+  /** the run's clock; absent = simulated time 0 is `startDelayMs` after setup; null = the allocator, intake and collector learn it from the first event */
   clock?: Clock | null;
   /** @default 1500 */
   startDelayMs?: number;
@@ -148,16 +148,18 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
       await native.close();
     };
   }
-  const intake = services.has('intake')
-    ? await startIntake({ scenario, kafka, client, runId, taskQueue, logger, metrics, reportStarted: options.reportStarted, maxHistory: options.maxHistory })
-    : undefined;
-  if (intake) stops.intake = () => intake.stop();
-  const collector = services.has('collector') ? await startCollector({ scenario, kafka, runId, logger, metrics, retain: options.retainOutcomes }) : undefined;
-  if (collector) stops.collector = () => collector.stop();
-
   const learn = options.clock === null;
   const clock: Clock = options.clock ?? { startWallMs: Date.now() + (options.startDelayMs ?? 1500), speed: options.speed };
-  const allocatorOptions = { scenario, policy, kafka, client, runId, logger, metrics, clock: learn ? undefined : clock, instance: options.instance };
+  // the allocator, intake and the collector of a service without the producer learn the clock from the first event
+  const known = learn ? undefined : clock;
+  const intake = services.has('intake')
+    ? await startIntake({ scenario, kafka, client, runId, taskQueue, logger, metrics, reportStarted: options.reportStarted, maxHistory: options.maxHistory, clock: known })
+    : undefined;
+  if (intake) stops.intake = () => intake.stop();
+  const collector = services.has('collector') ? await startCollector({ scenario, kafka, runId, logger, metrics, retain: options.retainOutcomes, clock: known }) : undefined;
+  if (collector) stops.collector = () => collector.stop();
+
+  const allocatorOptions = { scenario, policy, kafka, client, runId, logger, metrics, clock: known, instance: options.instance };
   const lease = services.has('allocator') && options.lease ? await startAllocatorLease(allocatorOptions) : undefined;
   if (lease) stops.allocator = () => lease.stop();
   const allocator = services.has('allocator') && !options.lease ? await startAllocator(allocatorOptions) : undefined;
@@ -208,8 +210,8 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
       await Promise.all((['allocator', 'worker'] as const).map((name) => stops[name] && bounded(name, stops[name]!())));
       let terminated = 0;
       if (stopOptions.terminate) {
-        const known = collector ? [...collector.tally.demand.keys()].filter((id) => !collector.tally.cases.has(id)) : [];
-        terminated = await terminateRunning(client, scenario, runId, stopOptions.terminate, known)
+        const open = collector ? [...collector.tally.demand.keys()].filter((id) => !collector.tally.cases.has(id)) : [];
+        terminated = await terminateRunning(client, scenario, runId, stopOptions.terminate, open)
           .catch((err: Error) => { logger.error({ err: err.message }, 'could not terminate the running case workflows'); return 0; });
         if (terminated) logger.info({ terminated, reason: stopOptions.terminate }, 'terminated the case workflows still running');
       }

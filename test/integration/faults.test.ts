@@ -75,7 +75,7 @@ function logLines(text: string): { level: number; msg: string }[] {
 }
 
 /** Every expected case is one completed workflow and one case.completed event; returns the run's events. */
-async function expectAllCompleted(run: LiveRun, runId: string, timeoutMs = 120_000) {
+async function expectAllCompleted(run: LiveRun, runId: string, timeoutMs = 120_000, forgedIds: string[] = []) {
   const t = topicNames(runId);
   let doneIds = new Set<string>();
   try {
@@ -89,7 +89,7 @@ async function expectAllCompleted(run: LiveRun, runId: string, timeoutMs = 120_0
     throw err;
   }
   const processes = new Set(scenario.processes.map((p) => p.id));
-  const demand = (await readTopic<DemandEvent>(run.kafka, t.demand)).events.filter((e) => e.type === 'demand' && processes.has(e.process));
+  const demand = (await readTopic<DemandEvent>(run.kafka, t.demand)).events.filter((e) => e.type === 'demand' && processes.has(e.process) && !forgedIds.includes(e.id));
   const completed = (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed');
   expect([...new Set(demand.map((d) => d.id))].sort()).toEqual([...expectedIds].sort());
   expect([...new Set(completed.map((c) => c.caseId))].sort()).toEqual([...expectedIds].sort());
@@ -248,7 +248,7 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     console.log(`standby took over ${takeover.toFixed(1)} s after the active was paused; the old one stood down (${/fenced/.test(active.output.text.slice(woke)) ? 'fenced' : 'lost the lease'}); ${grants} grants, no overlap`);
   }, 240_000);
 
-  it('a poison message lands in the dead-letter topic and the pipeline goes on', async () => {
+  it('a poison or forged message lands in the dead-letter topic, is not counted, and the pipeline goes on', async () => {
     const runId = newRunId('poison');
     expectedIds = expectedDemand(runId);
     const run = await start(runId, ['worker', 'intake', 'allocator', 'collector', 'producer']);
@@ -256,16 +256,26 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     const t = topicNames(runId);
     const producer = run.kafka.producer();
     await producer.connect();
+    // forgeries of the run's own events (workers/demand-check.ts): a new arrival, a skewed clock, a case published an hour early
+    const genuine = [...demandTimeline(scenario, runId, run.clock)].flatMap((e) => (e.demand ? [e.demand] : []));
+    const invoices = genuine.filter((d) => d.process === 'invoice');
+    const last = invoices[invoices.length - 1];
+    const forged: DemandEvent[] = [
+      { ...invoices[0], id: `${runId}.invoice.${invoices.length}`, caseNo: invoices.length, at: 10 },
+      { ...invoices[0], clock: { ...run.clock, startWallMs: run.clock.startWallMs - 3_600_000 } },
+      last,
+    ];
     const poison = [
       { key: 'invoice', value: 'this is not json {' },
       { key: 'invoice', value: JSON.stringify({ v: 2, type: 'demand', id: 'x' }) },
       { key: 'invoice', value: JSON.stringify({ v: 1, type: 'demand', id: `${runId}.nope.1`, runId, process: 'nope', caseNo: 1, at: 10, seed: 7, clock: run.clock }) },
       { key: 'invoice', value: null },
+      ...forged.map((f) => ({ key: 'invoice', value: JSON.stringify(f) })),
     ];
     await producer.send({ topic: t.demand, messages: poison });
     await producer.disconnect();
     await run.produced;
-    await expectAllCompleted(run, runId);
+    await expectAllCompleted(run, runId, 120_000, [forged[0].id]);
     await waitFor(() => run.intake!.deadLettered >= poison.length, 30_000, 'dead letters');
     const dead = (await readTopic<DeadLetterEvent>(run.kafka, t.deadLetters)).events;
     expect(dead.length).toBe(poison.length);
@@ -274,6 +284,12 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     expect(reasons).toContain('unsupported version v=2 (expected 1)');
     expect(reasons).toContain("process: unknown process 'nope' (expected one of: invoice, ticket)");
     expect(reasons.some((r) => r.startsWith('not JSON'))).toBe(true);
+    expect(reasons).toContain(`caseNo: process 'invoice' has ${invoices.length} arrivals up to the horizon (case numbers from 0), got ${invoices.length}`);
+    expect(reasons.some((r) => r.startsWith("clock: expected the run's clock"))).toBe(true);
+    expect(reasons.some((r) => /^at: simulated .* ahead of the run's clock/.test(r))).toBe(true);
+    // the collector counts the run's arrivals only: no dead letter is an arrival
+    expect([...run.collector!.tally.demand.keys()].sort()).toEqual([...expectedIds].sort());
+    expect(run.collector!.tally.counts().arrived).toBe(expectedIds.length);
     console.log(`dead letters: ${dead.map((d) => d.reason).join(' | ')}`);
   }, 240_000);
 });
