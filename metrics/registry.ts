@@ -53,6 +53,11 @@ export function createMetrics(registry: Registry, runLabels?: RunLabels) {
     poolAvailable: new Gauge({ name: 'autoshift_pool_available_units', help: 'Units on duty and not down', labelNames: ['pool'], registers }),
     epochs: new Counter({ name: 'autoshift_policy_epochs_total', help: 'Decision epochs of the allocation policy', labelNames: ['trigger'], registers }),
     simulatedTime: new Gauge({ name: 'autoshift_simulated_time_seconds', help: 'Simulated seconds since the scenario start, as the allocator sees it', registers }),
+    // lag (logical time): how long after its simulated moment an event reaches the service that acts on it
+    handoff: new Histogram({ name: 'autoshift_handoff_seconds', help: 'Wall time from an event\'s simulated moment to its arrival: start (arrival to workflow started, intake), request and finish (task requested or ended to the allocator), disruption (edge to the allocator)', labelNames: ['stage'], buckets: latencyBuckets, registers }),
+    lag: new Gauge({ name: 'autoshift_lag_seconds', help: 'Largest hand-off to the allocator in the last second: wall time the run is behind its simulated schedule', registers }),
+    lagBudget: new Gauge({ name: 'autoshift_lag_budget_seconds', help: 'Wall time the allocator waits before deciding a simulated moment (settle time): a larger hand-off is applied late', registers }),
+    lateEvents: new Counter({ name: 'autoshift_late_events_total', help: 'Events that reached the allocator after their simulated moment was decided (hand-off above the settle time): applied late', labelNames: ['stage'], registers }),
     // outcomes (collector)
     casesCompleted: new Counter({ name: 'autoshift_cases_completed_total', help: 'Cases completed', labelNames: ['process'], registers }),
     casesWithinSla: new Counter({ name: 'autoshift_cases_completed_within_sla_total', help: 'Cases completed by their SLA due date (SLA attainment = this over autoshift_cases_completed_total)', labelNames: ['process'], registers }),

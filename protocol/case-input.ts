@@ -32,6 +32,8 @@ export interface CaseResume {
   botTasks: number;
   breached: boolean;
   runs: number;
+  /** simulated time the case resumes at (absent in cases continued before logical time: they resume at the clock's now) */
+  t?: number;
 }
 
 export interface CaseInput {

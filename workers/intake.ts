@@ -25,7 +25,7 @@ import { TIMINGS_KEPT } from './timings.js';
 import { deadLetterOf, encodeEvent, parseDemandEvent, topicNames } from '../protocol/topics.js';
 import { caseInputOf, type CaseInput } from '../protocol/case-input.js';
 import { isInvalidEventError } from '../model/errors.js';
-import type { Clock } from '../protocol/clock.js';
+import { wallAt, type Clock } from '../protocol/clock.js';
 import { DemandCheck } from './demand-check.js';
 
 export interface IntakeOptions {
@@ -93,6 +93,7 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
       if (startMs.length < TIMINGS_KEPT) startMs.push(Date.now() - t0);
       metrics?.casesStarted.inc({ process: input.process.id });
       metrics?.workflowStart.observe((Date.now() - t0) / 1000);
+      if (trusted.clock) metrics?.handoff.observe({ stage: 'start' }, Math.max(0, Date.now() - wallAt(trusted.clock, input.arrival)) / 1000);
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError || (err as Error).name === 'WorkflowExecutionAlreadyStartedError') {
         stats.duplicates++;

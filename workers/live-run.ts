@@ -25,7 +25,7 @@ import { startResilienceFeed } from './resilience-feed.js';
 import { createActivities } from './activities.js';
 import { createBotActivities } from './bot-activities.js';
 import type { BotActivities } from '../protocol/bot-work.js';
-import { startAllocator, type AllocatorService } from './allocator.js';
+import { DEFAULT_SETTLE_MS, startAllocator, type AllocatorService } from './allocator.js';
 import { startAllocatorLease, type AllocatorLease } from './allocator-lease.js';
 import { startCollector, type CollectorService } from './collector.js';
 import { startIntake, type IntakeService } from './intake.js';
@@ -173,7 +173,8 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     : undefined;
   let horizonTimer: NodeJS.Timeout | undefined;
   const horizonReached = new Promise<void>((resolve) => {
-    horizonTimer = setTimeout(resolve, Math.max(0, wallAt(clock, scenario.horizon) - Date.now()));
+    // the events of the last simulated moments reach the services within the allocator's settle time
+    horizonTimer = setTimeout(resolve, Math.max(0, wallAt(clock, scenario.horizon) + DEFAULT_SETTLE_MS - Date.now()));
   });
   const wallStart = Date.now();
   const stopFeed = collector ? startResilienceFeed({ scenario, tally: collector.tally, metrics, clock }) : () => undefined;
@@ -192,6 +193,8 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
         const c = allocator.dispatcher.counts();
         parts.push(`waiting ${c.waiting.reduce((a, b) => a + b, 0)}`,
           scenario.pools.map((p, i) => `${p.id} ${c.busy[i]}/${c.available[i]}`).join(' '), `grants ${allocator.granted}`);
+        const lag = allocator.lagSummary();
+        if (lag.count) parts.push(`lag p99 ${fmtMs(lag.p99Ms)}/${fmtMs(allocator.settleMs)}`);
       }
       parts.push(`wall ${((Date.now() - wallStart) / 1000).toFixed(0)}s`);
       return parts.join('  ');
@@ -228,6 +231,10 @@ function within(ms: number, work: Promise<unknown>, late: () => void): Promise<v
     const timer = setTimeout(() => { late(); resolve(); }, ms);
     void work.catch(() => undefined).finally(() => { clearTimeout(timer); resolve(); });
   });
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.max(0, Math.round(ms))}ms`;
 }
 
 function fmtHours(s: number): string {

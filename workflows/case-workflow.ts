@@ -32,7 +32,7 @@ import { withinSla } from '../model/sla.js';
 import type {
   BotFailureReason, CaseCompletedEvent, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent,
 } from '../protocol/topics.js';
-import { simNow, wallMsOf, wallMsUntil } from '../protocol/clock.js';
+import { simNow, wallMsUntil } from '../protocol/clock.js';
 import type { CaseInput, CaseResult, CaseResume } from '../protocol/case-input.js';
 import type { CaseActivities } from '../protocol/activities.js';
 import { BOT_FAILURE, type BotActivities, type BotWorkInput } from '../protocol/bot-work.js';
@@ -89,6 +89,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     botTasks: r?.botTasks ?? 0,
     breached: r?.breached ?? false,
     done: false,
+    /** simulated time the case ended (set where its path ends) */
+    end: 0,
     /** taskId → null while waiting, the grant once it came */
     waiting: {} as Record<string, GrantSignal | null>,
   };
@@ -129,13 +131,19 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       void sleep(untilDue).then(async () => {
         if (st.done) return;
         st.breached = true;
-        await acts.publishCaseEvent({ v: 1, type: 'case.sla-breached', caseId, process: proc.id, at: now() });
+        await acts.publishCaseEvent({ v: 1, type: 'case.sla-breached', caseId, process: proc.id, at: deadline });
       });
     }
   }
 
-  /** One task: request, grant, work, report. Returns whether a bot failed it. */
-  async function work(stepIndex: number): Promise<{ failed: boolean; waited: number }> {
+  /**
+   * One task, entered at simulated time `t`: request, grant, work, report. Logical time: the
+   * request is stamped `t`, the work starts at the grant's simulated time and ends exactly the
+   * drawn duration later, and its timer fires at the wall instant of that end (at once if the
+   * grant reached the case after it). Hand-off latency delays when things happen on the wall
+   * clock, never the simulated stamps. Returns whether a bot failed it, when it ended and how long it waited.
+   */
+  async function work(stepIndex: number, t: number): Promise<{ failed: boolean; end: number; waited: number }> {
     const step = proc.steps[stepIndex];
     const n = st.visits[stepIndex]++;
     const visit = mayRevisit ? n : 0;
@@ -143,8 +151,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     const ident = { v: 1 as const, taskId, caseId, process: proc.id, processIndex, step: stepIndex, visit, skill: step.skill };
     const granted = early[taskId];
     delete early[taskId];
-    // the request of an early grant went out before the grant's time
-    const enqueue = granted ? Math.min(now(), granted.at) : now();
+    const enqueue = t;
     st.waiting[taskId] = granted ?? null;
     const request: TaskRequestedEvent = { ...ident, type: 'task.requested', at: enqueue, deadline, clock };
     await acts.publishTaskEvent(request);
@@ -161,7 +168,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       const ev: TaskStartedEvent = { ...ident, type: 'task.started', grantId: g.grantId, unit: g.unit, pool: g.pool, at: g.at };
       started = acts.publishTaskEvent(ev);
     }
-    const ms = wallMsOf(clock, service);
+    // a grant is never earlier than its request (the allocator orders by simulated time); a late one starts when it came
+    const start = Math.max(g.at, enqueue);
+    const end = start + service;
+    const ms = Math.max(0, wallMsUntil(clock, end, Date.now()));
     let failure: BotFailureReason | undefined;
     if (isBot && patched(BOT_ACTIVITY_PATCH)) {
       failure = await botWork({ taskId, pool: g.pool, unit: g.unit, ms: Math.round(ms), fail: drawnFailure });
@@ -172,58 +182,72 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     }
     const failed = failure !== undefined;
     if (started) await started;
-    const waited = g.at - enqueue;
+    const waited = start - enqueue;
     st.wait += waited;
     st.cost += (service * pool.costPerHour) / 3600;
     st.tasks++;
     if (isBot) st.botTasks++;
     const finished: TaskFinishedEvent = {
       ...ident, type: failed ? 'task.failed' : 'task.done', grantId: g.grantId, unit: g.unit, pool: g.pool, kind: pool.kind,
-      enqueue, start: g.at, end: Math.max(now(), g.at + service), service, counted: input.counted,
+      enqueue, start, end, service, counted: input.counted,
       ...(failure ? { failure } : {}),
     };
     await acts.publishTaskEvent(finished);
-    return { failed, waited };
+    return { failed, end, waited };
   }
+
+  /** per parallel split in progress: the latest simulated time one of its paths reached the join, and that path's wait */
+  const joinTimes = new Map<Frame, { t: number; pathWait: number }>();
 
   /**
    * Walks the case from `stepIndex` until its path ends: the case is done, or
    * this path reached its join before the others. The walk is the engine's (model/process-graph.ts).
    */
-  async function walk(stepIndex: number, parent: Frame | null, pathWaitBefore: number): Promise<void> {
+  async function walk(stepIndex: number, parent: Frame | null, from: number, pathWaitBefore: number): Promise<void> {
     let s = stepIndex;
     let frame = parent;
+    let t = from;
     let pathWait = pathWaitBefore;
     for (;;) {
+      // a join happens when the last path reaches it in simulated time (not the last on the wall clock)
+      // (that path is the case's critical one: its wait is the case's critical wait)
+      if (frame && s === frame.join) {
+        const latest = joinTimes.get(frame);
+        if (!latest || t >= latest.t) joinTimes.set(frame, { t, pathWait });
+        ({ t, pathWait } = joinTimes.get(frame)!);
+      }
       const current = arrive(frame, s);
       if (current === undefined) return; // a parallel path waits at its join for the others
+      if (frame && current !== frame) joinTimes.delete(frame);
       frame = current;
       if (!frame && workflowInfo().historyLength > maxHistory) {
         const resume: CaseResume = {
           step: s, visits: st.visits, wait: st.wait, pathWait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
-          breached: st.breached, runs: (r?.runs ?? 1) + 1,
+          breached: st.breached, runs: (r?.runs ?? 1) + 1, t,
         };
         await continueAsNew<typeof caseWorkflow>({ ...input, resume });
       }
       const step = proc.steps[s];
       const visit = mayRevisit ? st.visits[s] : 0;
-      const { failed, waited } = await work(s);
-      pathWait += waited;
-      const to = nextStep(step, failed, frame, kase, visit, draws);
-      if (to === CASE_ENDS) { st.criticalWait = pathWait; return; }
+      const task = await work(s, t);
+      t = task.end;
+      pathWait += task.waited;
+      const to = nextStep(step, task.failed, frame, kase, visit, draws);
+      if (to === CASE_ENDS) { st.end = t; st.criticalWait = pathWait; return; }
       if (to === SPLIT && step.next.kind === 'parallel') {
         const child = splitFrame(step.next, frame);
         // each branch enters in order (visit numbers as in the engine); the last to reach the join goes on
-        await Promise.all(step.next.branches.map((b) => walk(b, child, pathWait)));
+        await Promise.all(step.next.branches.map((b) => walk(b, child, t, pathWait)));
         return;
       }
       s = to;
     }
   }
 
-  await walk(r ? r.step : proc.start, null, r?.pathWait ?? r?.wait ?? 0);
+  // a case continued as new before logical time resumes at the wall clock's simulated now
+  await walk(r ? r.step : proc.start, null, r ? (r.t ?? now()) : input.arrival, r?.pathWait ?? r?.wait ?? 0);
   st.done = true;
-  const end = now();
+  const end = st.end;
   const result: CaseCompletedEvent = {
     v: 1, type: 'case.completed', caseId, process: proc.id, processIndex, caseNo, arrival: input.arrival, end,
     wait: st.wait, criticalWait: st.criticalWait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,

@@ -154,32 +154,27 @@ describe('live runtime (real Kafka + Temporal)', () => {
     expect(mismatched).toBeLessThanOrEqual(Math.ceil(0.05 * unique.size));
     expect(matched).toBeGreaterThan(0.9 * unique.size);
 
-    // waits and cycle times: within timing noise, which this run measures. Between a grant and the task's
-    // done event a task also spends the signal, two workflow tasks, the timer's lateness and a Kafka send:
-    // 0.1-0.4 s wall on this machine (the Temporal dev server's timer queue and SQLite dominate), i.e.
-    // `overhead` simulated seconds at this speed, during which the unit stays held. A case also waits for
-    // intake to start it. So live cycle times are longer than sim's by about (tasks per case + 1) x overhead,
-    // and waits grow a little (units free later, queues differ). Tolerance: 15% of the sim value (queue
-    // order differences) plus 1.5 x (tasks per case + 1) x the measured mean overhead.
-    const overheads = [...unique.values()].map((f) => f.end - f.start - f.service);
-    const overhead = overheads.reduce((a, b) => a + b, 0) / overheads.length;
-    console.log(`overhead per task: mean ${overhead.toFixed(1)} simulated s = ${(overhead / SPEED * 1000).toFixed(0)} ms wall`);
-    // the comparison means something only while that noise is small against the work itself (mean task
-    // 252 s). Measured: 34-54 s (0.19-0.30 s wall; the high end with other work on the machine). A dev
-    // server with its default timer shift adds ~0.8 s of lateness per timer, 144 s at this speed: caught.
-    const meanService = overheads.length ? [...unique.values()].reduce((a, f) => a + f.service, 0) / unique.size : 0;
-    expect(overhead, 'per-task overhead above 35% of the mean task: are Temporal timers late? (dev server: history.timerProcessorMaxTimeShift)')
-      .toBeLessThan(0.35 * meanService);
+    // waits and cycle times. The live runtime keeps logical time: every stamp is simulated (a task ends
+    // exactly its drawn duration after its grant), and the allocator decides each simulated moment
+    // `settleMs` after it on the wall clock, taking the events of that moment in simulated-time order. An
+    // event that reaches it later than that (its hand-off, measured here, exceeded the settle time) is
+    // applied late by the excess, which can delay the cases behind it. So the tolerance is 3% of the sim
+    // value (the few tasks done by the other kind of unit change their cases' paths) plus, per task of a
+    // case, the largest excess of a late event in this run, in simulated seconds: 0 when none was late.
+    const lagged = run.allocator!.lagSummary();
+    const excess = (Math.max(0, lagged.maxMs - run.allocator!.settleMs) * SPEED) / 1000;
+    console.log(`hand-off to the allocator: p50 ${lagged.p50Ms.toFixed(0)} ms, p99 ${lagged.p99Ms.toFixed(0)} ms, max ${lagged.maxMs.toFixed(0)} ms of ${lagged.count} events; settle ${run.allocator!.settleMs} ms; late excess ${excess.toFixed(1)} simulated s`);
     const row = (d: ResultDocument, id: string) => d.processes[id];
     for (const p of scenario.processes) {
       const l = row(live, p.id), s = row(sim, p.id);
-      console.log(`${p.id}: wait live ${l.waitMeanSeconds.mean.toFixed(0)}s sim ${s.waitMeanSeconds.mean.toFixed(0)}s; cycle live ${l.cycleMeanSeconds.mean.toFixed(0)}s sim ${s.cycleMeanSeconds.mean.toFixed(0)}s; p95 live ${l.cycleP95Seconds.mean.toFixed(0)}s sim ${s.cycleP95Seconds.mean.toFixed(0)}s; SLA live ${l.slaAttainment.mean.toFixed(3)} sim ${s.slaAttainment.mean.toFixed(3)}`);
+      console.log(`${p.id}: wait live ${l.waitMeanSeconds.mean.toFixed(0)}s sim ${s.waitMeanSeconds.mean.toFixed(0)}s; cycle live ${l.cycleMeanSeconds.mean.toFixed(0)}s sim ${s.cycleMeanSeconds.mean.toFixed(0)}s (${(100 * (l.cycleMeanSeconds.mean / s.cycleMeanSeconds.mean - 1)).toFixed(1)}%); p95 live ${l.cycleP95Seconds.mean.toFixed(0)}s sim ${s.cycleP95Seconds.mean.toFixed(0)}s; SLA live ${l.slaAttainment.mean.toFixed(3)} sim ${s.slaAttainment.mean.toFixed(3)}`);
       const tasksPerCase = completed.filter((c) => c.process === p.id).reduce((n, c) => n + c.tasks, 0) / l.completed.mean;
-      const noise = 1.5 * (tasksPerCase + 1) * overhead;
-      expect(Math.abs(l.cycleMeanSeconds.mean - s.cycleMeanSeconds.mean)).toBeLessThanOrEqual(0.15 * s.cycleMeanSeconds.mean + noise);
-      expect(Math.abs(l.cycleP95Seconds.mean - s.cycleP95Seconds.mean)).toBeLessThanOrEqual(0.25 * s.cycleP95Seconds.mean + noise);
-      expect(Math.abs(l.waitMeanSeconds.mean - s.waitMeanSeconds.mean)).toBeLessThanOrEqual(0.15 * s.waitMeanSeconds.mean + noise);
-      expect(Math.abs(l.slaAttainment.mean - s.slaAttainment.mean)).toBeLessThanOrEqual(0.1);
+      const noise = tasksPerCase * excess;
+      expect(Math.abs(l.cycleMeanSeconds.mean - s.cycleMeanSeconds.mean)).toBeLessThanOrEqual(0.03 * s.cycleMeanSeconds.mean + noise);
+      expect(Math.abs(l.cycleP95Seconds.mean - s.cycleP95Seconds.mean)).toBeLessThanOrEqual(0.05 * s.cycleP95Seconds.mean + noise);
+      // waits are small next to cycles: 3% of the cycle, the same absolute slack
+      expect(Math.abs(l.waitMeanSeconds.mean - s.waitMeanSeconds.mean)).toBeLessThanOrEqual(0.03 * s.cycleMeanSeconds.mean + noise);
+      expect(Math.abs(l.slaAttainment.mean - s.slaAttainment.mean)).toBeLessThanOrEqual(0.05);
       expect(Math.abs(l.automationShare.mean - s.automationShare.mean)).toBeLessThanOrEqual(0.05);
     }
     for (const pool of scenario.pools) {
