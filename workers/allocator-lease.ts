@@ -111,7 +111,7 @@ export async function startAllocatorLease(options: LeaseOptions): Promise<Alloca
   consumer.on(consumer.events.FETCH, () => link?.ok());
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     const err = payload.error;
-    if (link && err && meansUnreachable(`${err.name} ${err.message}`)) link.trouble(err, 'lease consumer');
+    if (link && err && (payload.restart || meansUnreachable(`${err.name} ${err.message}`))) link.trouble(err, 'lease consumer');
     else log.warn({ err: err?.message, restart: payload.restart }, 'lease consumer crashed');
     void deactivate();
   });

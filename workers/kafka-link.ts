@@ -5,6 +5,8 @@
  * it logs one recovery line with the outage's length. The kafkajs client, the
  * producers, the consumers and the activities all report here, so a broker
  * restart reads as two lines per service instead of hundreds of retries.
+ * The link is back at the first success that comes some seconds after the
+ * last failure (a broker shutting down still answers between failures).
  *
  * ```ts
  * const link = new KafkaLink(logger);
@@ -39,9 +41,14 @@ export function kafkaDownWithin(graceMs: number, now = Date.now()): boolean {
 
 export class KafkaLink {
   private downSince: number | null = null;
+  private lastFailure = 0;
   private failures = 0;
 
-  constructor(private readonly logger: Logger, private readonly now: () => number = Date.now) {}
+  /**
+   * @param quietMs the link is back when a success comes this long after the last failure: a broker
+   * shutting down still answers some requests between failures, which is not yet a recovery
+   */
+  constructor(private readonly logger: Logger, private readonly now: () => number = Date.now, private readonly quietMs = 5000) {}
 
   /** True between the first failure and the next success. */
   get down(): boolean {
@@ -52,6 +59,7 @@ export class KafkaLink {
   trouble(err: unknown, where?: string): void {
     const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     this.failures++;
+    this.lastFailure = this.now();
     lastDownMs = Math.max(lastDownMs, this.now());
     if (this.downSince === null) {
       this.downSince = this.now();
@@ -62,9 +70,9 @@ export class KafkaLink {
     }
   }
 
-  /** A success: after a failure, logs one recovery line. */
+  /** A success: `quietMs` or more after the last failure of an outage, logs one recovery line. */
   ok(): void {
-    if (this.downSince === null) return;
+    if (this.downSince === null || this.now() - this.lastFailure < this.quietMs) return;
     const seconds = (this.now() - this.downSince) / 1000;
     this.downSince = null;
     lastDownMs = Math.max(lastDownMs, this.now());

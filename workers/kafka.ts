@@ -76,15 +76,17 @@ export function producerConfig(extra: ProducerConfig = {}): ProducerConfig {
 }
 
 /**
- * Tells the link what a consumer sees: a fetch means the broker answers; a crash that means the
- * broker is gone is the link's one warning, any other crash an error of `what`.
+ * Tells the link what a consumer sees: a fetch means the broker answers; a crash that kafkajs
+ * recovers from (it restarts the consumer) or that means the broker is gone is the link's one
+ * warning, any other crash (the consumer stays down) an error of `what`.
  */
 export function watchConsumer(consumer: Consumer, kafka: Kafka, log: Logger, what: string): void {
   const link = linkOf(kafka);
   consumer.on(consumer.events.FETCH, () => link?.ok());
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     const err = payload.error;
-    if (link && err && meansUnreachable(`${err.name} ${err.message}`)) link.trouble(err, what);
+    // a crash kafkajs restarts the consumer after (a retriable error: the coordinator moved during a broker restart) is part of the outage
+    if (link && err && (payload.restart || meansUnreachable(`${err.name} ${err.message}`))) link.trouble(err, what);
     else log.error({ err: err?.message, restart: payload.restart }, `${what} crashed`);
   });
 }

@@ -192,7 +192,8 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
       const other = lines.filter((l) => !/^Kafka (unreachable|reachable again)/.test(l.msg) && !/lease|replay/.test(l.msg));
       console.log(`${name}: ${lines.length} lines at warn or above: ${said('Kafka unreachable')} unreachable, ${said('Kafka reachable again')} recovered, other: ${other.map((l) => l.msg).join(' | ') || 'none'}`);
       expect(lines.filter((l) => l.level >= 50), `${name} logged errors`).toEqual([]);
-      expect(said('Kafka unreachable'), name).toBeLessThanOrEqual(2);
+      // consumers fetch all the time and see the outage; a worker between two publications may not
+      expect(said('Kafka unreachable'), name).toBe(name === 'worker' ? Math.min(1, said('Kafka unreachable')) : 1);
       expect(said('Kafka reachable again'), name).toBe(said('Kafka unreachable'));
       expect(other, `${name}: other warnings`).toEqual([]);
     }

@@ -31,12 +31,18 @@ describe('KafkaLink', () => {
     expect(link.down).toBe(false);
   });
 
-  it('tells a second outage again', async () => {
+  it('is back only when successes come a few seconds after the last failure, and tells a second outage again', async () => {
     const { lines, logger } = capture();
-    const link = new KafkaLink(logger);
-    link.trouble('down'); link.ok(); link.trouble('down'); link.ok();
+    let now = 0;
+    const link = new KafkaLink(logger, () => now);
+    // a broker shutting down answers some requests between failures: one outage
+    link.trouble('down'); now += 1000; link.ok(); now += 1000; link.trouble('down'); now += 4000; link.ok();
+    expect(link.down).toBe(true);
+    now += 1000; link.ok();
+    expect(link.down).toBe(false);
+    link.trouble('down'); now += 6000; link.ok();
     await flush();
-    expect(lines.filter((l) => l.level >= 40)).toHaveLength(4);
+    expect(lines.filter((l) => l.level >= 40).map((l) => l.msg.split(';')[0])).toEqual(['Kafka unreachable', 'Kafka reachable again', 'Kafka unreachable', 'Kafka reachable again']);
   });
 });
 
