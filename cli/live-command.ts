@@ -5,8 +5,10 @@
  * TEMPORAL_ADDRESS. With `--json`, prints the same result document as
  * `autoshift run --json` (with `"runtime": "live"`) when the horizon ends.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DEFAULT_HANDOFF_MS, speedAdvice, type Handoff } from '../workers/speed-guard.js';
 import { parseArgs, intFlag, UsageError } from './args.js';
 import { timeseriesCsv } from './timeseries-csv.js';
 import { loadScenario } from './load-scenario.js';
@@ -40,15 +42,44 @@ Options:
                       running at the horizon are terminated (reason in Temporal) and left out
   --metrics-port P    serve Prometheus metrics on 127.0.0.1:P/metrics (default 9464; 0 = none)
   --quiet             no progress line on stderr
+  --force             run even at a speed far past the faithful one (see below)
+
+Speed: every stamp of a live run is simulated time, so server latency does not
+lengthen tasks; but a task that lasts less wall time than one hand-off through
+the servers (p99 of the last run here, 500 ms until one was measured) ends late
+on the wall clock and frees its unit late. The command names the largest
+faithful speed for the scenario's short tasks, warns above it, and refuses
+above ten times it unless --force. The progress line shows the hand-off p99
+against the allocator's settle time (docs/live.md: Time).
 
 Ctrl-C stops the producer, stops the services within seconds, terminates the case workflows still
 running and prints what was measured (exit code 130); a second Ctrl-C exits at once.
 `;
 
+/** Where the last run's hand-off is kept: the speed advice of the next run starts from it. */
+function handoffFile(): string {
+  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'autoshift', 'live-handoff.json');
+}
+
+function lastHandoff(): Handoff {
+  try {
+    const saved = JSON.parse(readFileSync(handoffFile(), 'utf8')) as { p99Ms?: unknown; at?: unknown };
+    if (typeof saved.p99Ms === 'number' && saved.p99Ms > 0) return { ms: saved.p99Ms, source: `p99 of the last run here, ${String(saved.at)}` };
+  } catch { /* none yet */ }
+  return { ms: DEFAULT_HANDOFF_MS, source: 'default: no run measured here yet' };
+}
+
+function saveHandoff(p99Ms: number): void {
+  try {
+    mkdirSync(dirname(handoffFile()), { recursive: true });
+    writeFileSync(handoffFile(), JSON.stringify({ p99Ms: Math.round(p99Ms), at: new Date().toISOString() }) + '\n');
+  } catch { /* a cache: not worth failing the run */ }
+}
+
 export async function liveCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     speed: { value: true }, horizon: { value: true }, seed: { value: true }, set: { value: true, repeat: true },
-    json: {}, timeseries: {}, out: { value: true }, infra: {}, 'run-id': { value: true }, drain: {}, 'metrics-port': { value: true }, quiet: {}, help: {},
+    json: {}, timeseries: {}, out: { value: true }, infra: {}, force: {}, 'run-id': { value: true }, drain: {}, 'metrics-port': { value: true }, quiet: {}, help: {},
   });
   if (flags.help) { process.stdout.write(liveHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift live <scenario.yaml> --speed N');
@@ -61,6 +92,16 @@ export async function liveCommand(argv: string[]): Promise<number> {
   const scenario = loadScenario(positionals[0], overrides);
   const policy = await resolvePolicy(scenario);
   const speed = speedOf(flags.speed, 3600);
+  const advice = speedAdvice(scenario, lastHandoff());
+  const why = `its short tasks (${advice.step}: one in ten lasts under ${advice.shortTaskSeconds.toFixed(1)} simulated s) would last `
+    + `${((advice.shortTaskSeconds / speed) * 1000).toFixed(0)} ms of wall time, against a hand-off of ${advice.handoff.ms.toFixed(0)} ms (${advice.handoff.source})`;
+  if (speed > advice.hardLimit && !flags.force) {
+    throw new UsageError(`--speed ${speed}: the run would not agree with sim: ${why}. At most --speed ${Math.floor(advice.faithfulSpeed)} is faithful; `
+      + `above ${Math.floor(advice.hardLimit)} autoshift live refuses unless --force (or shorten the run: --horizon)`);
+  }
+  if (speed > advice.faithfulSpeed && !flags.quiet) {
+    process.stderr.write(`warning: --speed ${speed} is above the faithful speed ${Math.floor(advice.faithfulSpeed)}: ${why}; units of short tasks are freed late\n`);
+  }
   const runId = runIdOf(flags['run-id']);
   const metricsPort = intFlag(flags, 'metrics-port', 9464);
   if (flags.infra) startLocalInfra();
@@ -93,6 +134,8 @@ export async function liveCommand(argv: string[]): Promise<number> {
   const now = Math.max(0, ((Date.now() - run.clock.startWallMs) * speed) / 1000);
   const until = interrupted ? Math.min(scenario.horizon, now) : drained ? Math.max(scenario.horizon, run.collector!.tally.latest) : scenario.horizon;
   const reason = interrupted ? 'autoshift live: interrupted' : 'autoshift live: the run ended at its horizon (no --drain)';
+  const lag = run.allocator?.lagSummary();
+  if (lag && lag.count >= 50) saveHandoff(lag.p99Ms);
   const { terminated } = await run.stop({ terminate: drained ? undefined : reason });
   if (terminated && !flags.quiet) process.stderr.write(`${terminated} case workflows still running were terminated (${interrupted ? 'interrupted' : '--drain finishes them'})\n`);
   const tally = run.collector!.tally;

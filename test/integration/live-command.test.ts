@@ -11,10 +11,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Scenario } from '../../model/scenario.js';
 import { CLI, ROOT } from '../helpers/cli.js';
 import { BROKERS, FIXTURE, TEMPORAL, exclusiveLiveTests, expectNoneRunning, infraUp, newRunId, smallScenario } from './live-helpers.js';
+
+const CACHE = mkdtempSync(join(tmpdir(), 'autoshift-cache-'));
 
 interface Outcome { code: number | null; stdout: string; stderr: string; signalledToExitSeconds?: number }
 
@@ -23,7 +28,8 @@ function live(args: string[], sigintAfterMs?: number): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, 'live', FIXTURE, '--speed', '180', '--metrics-port', '0', '--json', ...args], {
       cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, KAFKA_BROKERS: BROKERS.join(','), TEMPORAL_ADDRESS: TEMPORAL },
+      // an empty cache: the speed advice uses its default hand-off, not one measured by an earlier run here
+      env: { ...process.env, KAFKA_BROKERS: BROKERS.join(','), TEMPORAL_ADDRESS: TEMPORAL, XDG_CACHE_HOME: CACHE },
     });
     let stdout = '', stderr = '';
     let signalledAt = 0;
