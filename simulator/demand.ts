@@ -50,11 +50,13 @@ function createSingleArrivalStream(d: Demand, scenario: Scenario, seed: number):
   }
   const rng = new KeyedStream(seed, Stream.arrivals).open(d.process);
   let surgeBound = 1;
+  let surged = d.surges.length > 0;
   for (const s of d.surges) surgeBound *= Math.max(1, s.factor);
   for (const x of scenario.disruptions) {
-    if (x.kind === 'surge' && (x.process < 0 || x.process === d.process)) surgeBound *= Math.max(1, x.factor);
+    if (x.kind === 'surge' && (x.process < 0 || x.process === d.process)) { surgeBound *= Math.max(1, x.factor); surged = true; }
   }
-  const flat = d.surges.length === 0 && surgeBound === 1
+  // any surge makes the rate vary, a drop (factor < 1) too: only then is the fast constant-rate path exact
+  const flat = !surged
     && d.hourOfDay.every((h) => h === d.hourOfDay[0]) && d.dayOfWeek.every((w) => w === d.dayOfWeek[0]);
   const maxRate = d.rate * Math.max(...d.hourOfDay) * Math.max(...d.dayOfWeek) * surgeBound;
   let t = 0;
