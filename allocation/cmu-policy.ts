@@ -18,8 +18,9 @@
  *
  * the cost of delay the queue accrues per hour, which reserves capacity for
  * expensive queues even when a cheap queue has the older tasks. The snapshot
- * does not carry each queue's cost of delay, so it is a parameter (per queue
- * name, default 1 per hour), kept for this split only; dispatch uses the
+ * carries each queue's cost of delay (`QueueView.costOfDelayPerHour`, from
+ * its processes), but this split takes it from the `costOfDelay` parameter
+ * (per queue name, default 1 per hour), as it always has; dispatch uses the
  * processes' own `costOfDelayPerHour`.
  *
  * params: `dedicate` (fraction in [0, 1], default 0), `costOfDelay`

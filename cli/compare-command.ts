@@ -12,7 +12,7 @@ import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
 import { fmtCount, fmtDuration, fmtMoney, fmtShare } from './format.js';
-import { computeResilience } from './resilience-hook.js';
+import { resilienceOf } from '../simulator/resilience.js';
 import { checkOpenMetricsFlags, defaultRunId, openMetricsClock, openMetricsFlags, openMetricsHelp, writeOpenMetrics } from './openmetrics-flags.js';
 import type { TimeSeries } from '../simulator/figures.js';
 import { formatDuration } from '../model/units.js';
@@ -100,7 +100,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
     replications, onProgress: bar.update,
     reduce: (reps, i) => {
       const doc = summarize(scenario, policies[i], reps);
-      doc.resilience = computeResilience(scenario, reps);
+      doc.resilience = resilienceOf(scenario, reps);
       const values: Record<string, number[]> = {};
       for (const m of metrics) values[m.key] = reps.map((r) => m.of(r));
       const series: TimeSeries[] | null = clock ? reps.map((r) => r.timeseries) : null;

@@ -21,7 +21,7 @@ import { table } from './table.js';
 import { fmtCount, fmtDuration, fmtMoney, fmtShare, fmtThousands } from './format.js';
 import { formatDuration, parseDuration } from '../model/units.js';
 import { timeseriesCsv } from './timeseries-csv.js';
-import { computeResilience } from './resilience-hook.js';
+import { resilienceOf } from '../simulator/resilience.js';
 import { checkOpenMetricsFlags, defaultRunId, openMetricsClock, openMetricsFlags, openMetricsHelp, writeOpenMetrics } from './openmetrics-flags.js';
 import { reportPath, writeReport } from './report-file.js';
 
@@ -104,7 +104,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const shownPolicy = policy.name;
   const doc = summarize(scenario, shownPolicy, reps, !!flags.timeseries, report !== undefined);
   if (overrides.length) doc.overrides = overrides.map(overrideAssignment);
-  doc.resilience = computeResilience(scenario, reps);
+  doc.resilience = resilienceOf(scenario, reps);
   const warnings = [...scenarioWarnings(scenario), ...notApplicable(doc)];
   if (warnings.length) doc.warnings = warnings;
   for (const w of warnings) process.stderr.write(`autoshift run: warning: ${w}\n`);

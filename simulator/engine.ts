@@ -14,6 +14,7 @@ import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, type Frame } from '../m
 import { createArrivalStream, type ArrivalStream } from './demand.js';
 import { CaseDraws } from './case-draws.js';
 import { RunStats } from './run-stats.js';
+import type { ReplicationFigures } from './figures.js';
 import type { DecisionRecord } from './snapshot.js';
 import { UnitBoard } from './unit-board.js';
 
@@ -166,13 +167,13 @@ export class Engine {
     this.now = Math.max(this.now, limit);
   }
 
-  /** Closes the books at the horizon. */
-  finish(): void {
+  /** Closes the books at the horizon; returns the replication's figures. */
+  finish(): ReplicationFigures {
     const h = this.scenario.horizon;
     this.now = h;
     const b = this.board;
     for (const tw of [b.backlog, b.busy, b.available, b.rostered]) tw.flush(h);
-    this.stats.finish(h, this.events);
+    return this.stats.finish(h, this.events);
   }
 
   // ---- demand -------------------------------------------------------------

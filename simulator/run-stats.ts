@@ -152,7 +152,7 @@ export class RunStats {
   }
 
   /** The figures at `now` (the horizon), after `events` events; the board's measures are flushed to `now`. */
-  finish(now: number, events: number): void {
+  finish(now: number, events: number): ReplicationFigures {
     const s = this.scenario;
     const board = this.board;
     this.wip.flush(now);
@@ -172,5 +172,6 @@ export class RunStats {
       pools: s.pools.map((_, i) => ({ busy: board.busy.integral[i], available: board.available.integral[i], rostered: board.rostered.integral[i] })),
       timeseries: this.series,
     });
+    return this.figures;
   }
 }

@@ -29,8 +29,7 @@ export function simulateReplication(options: ReplicationOptions): ReplicationFig
     engine.runUntil((scenario.horizon * i) / slices);
     options.onProgress?.(i / slices);
   }
-  engine.finish();
-  const figures = engine.stats.figures!;
+  const figures = engine.finish();
   figures.seed = seed;
   return figures;
 }
