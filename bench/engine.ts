@@ -131,6 +131,7 @@ async function main(): Promise<void> {
     rows.push({ figure: 'M/M/c mean wait (s)', autoshift: fix(a.meanWait), peer: simpy ? `${fix(simpy.meanWait)} SimPy` : '-', ratio: simpy ? fix(a.meanWait / simpy.meanWait, 3) : '-', reads: `Erlang C ${fix(erlang)} s` });
     checks.push({ ok: cps >= 1e6, text: `≥ 1,000,000 M/M/c cases/s on one core: ${int(cps)} (${int(a.cases / a.cpuSeconds)} per CPU second)` });
     if (simpy) checks.push({ ok: cps / simpy.casesPerSecond >= 20, text: `≥ 20× SimPy on the M/M/c: ${times(cps / simpy.casesPerSecond)} (${times((a.cases / a.cpuSeconds) / (simpy.cases / simpy.cpuSeconds))} per CPU second)` });
+    if (simpy) checks.push({ ok: (a.cases / a.cpuSeconds) / (simpy.cases / simpy.cpuSeconds) >= 30, text: `issue 16: ≥ 30× SimPy per CPU second on the M/M/c: ${times((a.cases / a.cpuSeconds) / (simpy.cases / simpy.cpuSeconds))}` });
     const waits = [['Erlang C', erlang], ...(simpy ? [['SimPy', simpy.meanWait]] : [])] as [string, number][];
     const worst = Math.max(...waits.map(([, w]) => relDiff(a.meanWait, w)));
     checks.push({ ok: worst < tolerance ? true : null, text: `sanity: M/M/c mean wait autoshift ${fix(a.meanWait)} s vs ${waits.map(([n, w]) => `${n} ${fix(w)} s`).join(', ')} (worst ${fix(worst * 100, 1)}% apart; ${fix(tolerance * 100, 0)}% allowed)` });
@@ -166,10 +167,16 @@ async function main(): Promise<void> {
   if (only.has('ceiling')) {
     log('(d) bare typed-array heap loop, same M/M/c ...');
     runHeapCeiling({ ...mm, horizon: Math.min(mm.horizon, 86_400) });
+    gc?.();
+    const c0 = process.cpuUsage();
     const c = runHeapCeiling(mm);
+    const cu = process.cpuUsage(c0);
     const ccps = c.cases / c.seconds;
+    const cpuCps = c.cases / ((cu.user + cu.system) / 1e6);
     const a = mmcRun;
     rows.push({ figure: 'M/M/c cases/s vs bare heap loop', autoshift: a ? int(a.cases / a.seconds) : '-', peer: `${int(ccps)} heap loop`, ratio: a ? fix((a.cases / a.seconds) / ccps, 3) : '-', reads: `share of the ceiling (loop wait ${fix(c.meanWait)} s)` });
+    rows.push({ figure: 'M/M/c cases per CPU s vs bare loop', autoshift: a ? int(a.cases / a.cpuSeconds) : '-', peer: `${int(cpuCps)} heap loop`, ratio: a ? fix((a.cases / a.cpuSeconds) / cpuCps, 3) : '-', reads: 'the same per CPU second' });
+    if (a) checks.push({ ok: (a.cases / a.cpuSeconds) / cpuCps >= 0.5, text: `issue 16: M/M/c ≥ 0.5 of the bare loop per CPU second: ${fix((a.cases / a.cpuSeconds) / cpuCps, 3)} (${fix((a.cases / a.seconds) / ccps, 3)} by wall time)` });
   }
 
   // (e) replications on 1 and 2 threads
