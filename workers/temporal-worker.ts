@@ -34,9 +34,10 @@ let installed = false;
 /**
  * Core warnings that a Kafka outage causes and the Kafka link already told: a workflow task slow
  * because its events wait to be published, the completion of a local activity whose workflow task
- * timed out meanwhile (the retried task runs it again: events are at least once).
+ * timed out meanwhile (the retried task runs it again: events are at least once), and the
+ * completion of a workflow task that timed out meanwhile ("Task not found when completing").
  */
-const KAFKA_SLOWED = ['[TMPRL1104]', 'Tried to complete untracked local activity'];
+const KAFKA_SLOWED = ['[TMPRL1104]', 'Tried to complete untracked local activity', 'Task not found when completing'];
 
 /** Activities whose failures are outcomes or retried outages, not faults: botWork (a drawn bot failure), the event publishers. */
 const QUIET_ACTIVITY_FAILURES = new Set(['botWork', 'publishTaskEvent', 'publishCaseEvent']);
