@@ -26,7 +26,9 @@ interface Outcome { code: number | null; stdout: string; stderr: string; signall
 /** Runs `autoshift live` to its end; with `sigintAfterMs`, sends SIGINT then and times the exit. */
 function live(args: string[], sigintAfterMs?: number): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'live', FIXTURE, '--speed', '180', '--metrics-port', '0', '--json', ...args], {
+    // --force: these tests are about how a run ends; each run here writes its measured hand-off to the cache,
+    // and on a loaded machine that p99 makes the speed guard refuse speed 180 in the next test
+    const child = spawn(process.execPath, [CLI, 'live', FIXTURE, '--speed', '180', '--force', '--metrics-port', '0', '--json', ...args], {
       cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
       // an empty cache: the speed advice uses its default hand-off, not one measured by an earlier run here
       env: { ...process.env, KAFKA_BROKERS: BROKERS.join(','), TEMPORAL_ADDRESS: TEMPORAL, XDG_CACHE_HOME: CACHE },
