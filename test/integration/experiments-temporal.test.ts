@@ -103,17 +103,23 @@ describe('experiments on Temporal (real server, two experiment workers)', () => 
     const expected = local(SWEEP(102, '91d')); // replications long enough that the killed worker is mid-batch
     let id = '';
     const running = onTemporal(SWEEP(102, '91d'), (w) => { id = w; });
-    // the worker to kill is one that is running a batch now (its identity is pid@host)
+    // The worker to kill is one that is running a batch now (its identity is pid@host). To know that for sure
+    // on a loaded machine, each worker is frozen (SIGSTOP) before it is looked at: a frozen worker cannot finish
+    // the batch it holds, so a batch the server shows as started on it is still mid-run when it is killed.
     let victim: ChildProcess | undefined;
     await waitFor(async () => {
       if (id === '' || (await progressOf(client, id)) < 3) return false;
-      const d = await client.workflow.getHandle(id).describe();
-      // a batch started in the last 100 ms (a replication of 91 days takes longer): its worker is surely mid-batch when killed
-      const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => (t ? Number(t.seconds) * 1000 + (t.nanos ?? 0) / 1e6 : 0);
-      const busy = (d.raw.pendingActivities ?? []).filter((a) => Date.now() - ms(a.lastStartedTime) < 100)
-        .map((a) => Number(String(a.lastWorkerIdentity ?? '').split('@')[0]));
-      victim = workers.find((w) => busy.includes(w.pid!));
-      return victim !== undefined;
+      for (const w of workers) {
+        if (w.exitCode !== null || w.signalCode !== null) continue;
+        w.kill('SIGSTOP');
+        await new Promise((r) => setTimeout(r, 300)); // a completion already on the wire lands first
+        const d = await client.workflow.getHandle(id).describe();
+        const holding = (d.raw.pendingActivities ?? []).some((a) => Number(a.state) === 2 /* STARTED */
+          && Number(String(a.lastWorkerIdentity ?? '').split('@')[0]) === w.pid);
+        if (holding) { victim = w; return true; }
+        w.kill('SIGCONT');
+      }
+      return false;
     }, 120_000, 'a worker running a batch mid-sweep', 20);
     await kill9(victim!);
     const r = await running;
