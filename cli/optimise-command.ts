@@ -11,6 +11,7 @@ import { table } from './table.js';
 import { loadScenarioWith } from './compare-command.js';
 import { show } from './compare-command.js';
 import { executorFor, onHelp } from './experiment-executor.js';
+import { reportPath, writeReport } from './report-file.js';
 import { parseAxes } from '../experiments/design-space.js';
 import { parseObjective, parseTarget, figureMetric, type Target } from '../experiments/targets.js';
 import { staffingStart } from '../experiments/staffing-start.js';
@@ -53,6 +54,8 @@ Options:
   --set PATH=VALUE        a fixed override for every design, e.g. --set horizon=30d (repeatable)
   --policy NAME           run every design with this allocation policy instead of the scenario's
   --json                  print exactly one JSON document on stdout (see docs/optimise.md)
+  --report FILE.html      also write an HTML report: the chosen design, the Pareto front chart,
+                          the rejected designs and the target each failed (docs/report.md)
   --threads N             worker threads (default: number of cores)
 ${onHelp}
 
@@ -65,7 +68,7 @@ export async function optimiseCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     vary: { value: true, repeat: true }, target: { value: true, repeat: true }, minimise: { value: true }, maximise: { value: true },
     confidence: { value: true }, replications: { value: true }, 'max-replications': { value: true }, 'budget-runs': { value: true },
-    set: { value: true, repeat: true }, policy: { value: true }, json: {}, threads: { value: true }, on: { value: true }, help: {},
+    set: { value: true, repeat: true }, policy: { value: true }, json: {}, report: { value: true }, threads: { value: true }, on: { value: true }, help: {},
   });
   if (flags.help) { process.stdout.write(optimiseHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift optimise <scenario.yaml> --vary PATH=a..b --target FIGURE>=VALUE');
@@ -82,6 +85,7 @@ export async function optimiseCommand(argv: string[]): Promise<number> {
   const threads = flags.threads !== undefined ? intFlag(flags, 'threads', 1, 1) : undefined;
   const policyName = flags.policy as string | undefined;
   const fixed = (flags.set as string[] | undefined) ?? [];
+  const report = reportPath(flags.report, '--report');
 
   const axes = parseAxes(vary);
   const base = loadScenarioWith(positionals[0], fixed);
@@ -109,6 +113,7 @@ export async function optimiseCommand(argv: string[]): Promise<number> {
     await pool.close();
   }
   const doc = { scenario: base.name, file: base.file, seed: base.seed, policy: policyName ?? base.policy.name, fixed, ...result };
+  if (report) writeReport(report, await (await import('../report/optimise-report.js')).renderOptimiseReport(doc));
   if (flags.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   else process.stdout.write(renderOptimise(doc, base, targets, objective.metric) + '\n');
   return 0;

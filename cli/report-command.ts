@@ -18,6 +18,7 @@ The kind is read from the document:
   autoshift run ... --json --timeseries > result.json     a run report (live --json too)
   autoshift compare ... --json > compare.json            a policy comparison
   autoshift sweep ... --json > sweep.json                a what-if grid
+  autoshift optimise ... --json > optimise.json          an optimisation
 
 (without --timeseries a run report has its tables and cycle-time chart but no
 charts over time). The charts and how to read them: docs/report.md.

@@ -98,6 +98,10 @@ export interface DesignReport {
 export interface OptimiseResult {
   objective: { metric: string; sense: Objective['sense'] };
   targets: string[];
+  /** each target as figure, comparison and threshold (in the figure's unit: a share, seconds, money or a count) */
+  targetSpecs: { figure: string; op: Target['op']; threshold: number }[];
+  /** how each figure of `figures` is shown: a share, a duration in seconds, money or a count */
+  figureKinds: Record<string, Metric['kind']>;
   confidence: number;
   /** the level of each one-sided bound after the Bonferroni correction */
   boundLevel: number;
@@ -304,6 +308,8 @@ export async function optimise(options: OptimiseOptions): Promise<OptimiseResult
   return {
     objective: { metric: objective.metric.key, sense: objective.sense },
     targets: targets.map((t) => t.text),
+    targetSpecs: targets.map((t) => ({ figure: t.metric.key, op: t.op, threshold: t.threshold })),
+    figureKinds: Object.fromEntries(metrics.map((m) => [m.key, m.kind])),
     confidence,
     boundLevel: clean(targetLevel),
     axes: axes.map((a) => ({ path: a.path, values: a.values })),

@@ -5,7 +5,7 @@
  *
  * @example
  * const html = await renderRunReport(doc);    // doc: `autoshift run --json --timeseries`
- * const any = await renderReport(JSON.parse(text));   // run, live, compare or sweep document
+ * const any = await renderReport(JSON.parse(text));   // run, live, compare, sweep or optimise document
  *
  * A new kind of report builds on the same parts:
  * const chart = await renderChart('Title', 'text alternative with the key numbers', { mark: 'line', data: { values }, encoding });
@@ -15,10 +15,12 @@ import { renderRunReport, type RunDocument } from './run-report.js';
 import { reportKindOf } from './report-kind.js';
 import { renderCompareReport, type CompareDocument } from './compare-report.js';
 import { renderSweepReport, type SweepDocument } from './sweep-report.js';
+import { renderOptimiseReport, type OptimiseDocument } from './optimise-report.js';
 
 export { renderRunReport, runSummary, type RunDocument } from './run-report.js';
 export { renderCompareReport, compareSummary, type CompareDocument } from './compare-report.js';
 export { renderSweepReport, sweepSummary, paretoFront, type SweepDocument } from './sweep-report.js';
+export { renderOptimiseReport, optimiseSummary, type OptimiseDocument } from './optimise-report.js';
 export { reportKindOf, type ReportKind } from './report-kind.js';
 // building blocks for a new kind of report (e.g. an optimiser's): a chart from a Vega-Lite spec, a figure, a table, the page
 export { renderChart, PALETTE, WIDTH, type Chart } from './chart.js';
@@ -34,5 +36,6 @@ export async function renderReport(doc: unknown): Promise<string> {
     case 'run': return renderRunReport(doc as RunDocument);
     case 'compare': return renderCompareReport(doc as CompareDocument);
     case 'sweep': return renderSweepReport(doc as SweepDocument);
+    case 'optimise': return renderOptimiseReport(doc as OptimiseDocument);
   }
 }

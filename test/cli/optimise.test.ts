@@ -1,5 +1,8 @@
 /** `autoshift optimise` as a user runs it: the built CLI on the M/M/4 fixture, short horizon. */
 import { describe, it, expect } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { autoshift } from '../helpers/cli.js';
 import { sojournWithin } from '../../allocation/erlang-c.js';
 
@@ -22,12 +25,29 @@ describe('autoshift optimise', () => {
     expect(doc.simulations).toBeLessThan(12 * 5);
   });
 
-  it('prints the chosen design, the rejected ones and the simulations spent', () => {
-    const r = autoshift(['optimise', 'test/fixtures/mmc.yaml', '--vary', 'pools.agents.size=1..12', '--target', 'processes.job.slaAttainment>=0.9', ...SHORT]);
-    expect(r.code).toBe(0);
+  it('prints the chosen design, the rejected ones and the simulations spent; --report writes them as HTML, as `report` does from --json', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autoshift-optimise-report-'));
+    const html = join(dir, 'optimise.html');
+    const r = autoshift(['optimise', 'test/fixtures/mmc.yaml', '--vary', 'pools.agents.size=1..12', '--target', 'processes.job.slaAttainment>=0.9', ...SHORT, '--report', html]);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Chosen: pools.agents.size=5');
     expect(r.stdout).toMatch(/pools\.agents\.size=4 .* fails processes\.job\.slaAttainment>=0\.9/);
     expect(r.stdout).toMatch(/Simulations spent: \d+ over \d+ designs; the full grid has 12 cells/);
+    expect(r.stderr).toContain(`report written to ${html}`);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<h2>Chosen design: pools.agents.size=5</h2>');
+    // the Pareto front chart, with the chosen design and the rejected c = 4 in it
+    expect(page).toMatch(/<svg role="img"[^>]*><title id="chart-1-title">totalCost against processes\.job\.slaAttainment: the Pareto front<\/title>/);
+    expect(page).toMatch(/Pareto front[^<]*pools\.agents\.size=4 \(80,640, 7\d\.\d%\); pools\.agents\.size=5/);
+    // the rejected design with the target it failed and by how much
+    expect(page).toMatch(/<th scope="row">pools\.agents\.size=4<\/th><td>80,640<\/td><td>5<\/td><td>failed<\/td><td><code>processes\.job\.slaAttainment&gt;=0\.9<\/code><\/td><td>fails processes\.job\.slaAttainment&gt;=0\.9 \(0\.7\d+ ±[\d.]+, short by 0\.1\d*\)/);
+    expect(page).not.toMatch(/<script|\bsrc=|href="http/);
+    // the same bytes from the saved JSON through `autoshift report`
+    const j = autoshift(['optimise', 'test/fixtures/mmc.yaml', '--vary', 'pools.agents.size=1..12', '--target', 'processes.job.slaAttainment>=0.9', ...SHORT, '--json']);
+    writeFileSync(join(dir, 'optimise.json'), j.stdout);
+    const rep = autoshift(['report', join(dir, 'optimise.json'), '-o', join(dir, 'again.html')]);
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'again.html'), 'utf8')).toBe(page);
   });
 
   it('bad input: exit code 2 naming the flag and what is expected', () => {
@@ -41,5 +61,8 @@ describe('autoshift optimise', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--vary pools\.agents\.size=5\.\.2.*expected a\.\.b with a <= b/);
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    r = autoshift(['optimise', 'test/fixtures/mmc.yaml', '--vary', 'pools.agents.size=1..12', '--target', 'processes.job.slaAttainment>=0.9', '--report', 'no-such-folder/o.html']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--report: the folder no-such-folder of no-such-folder\/o\.html does not exist/);
   });
 });
