@@ -3,7 +3,8 @@
  * an experiment workflow on two `autoshift experiment-worker` processes gives
  * the same JSON, byte for byte, as the local sweep; so does one whose worker is
  * killed with SIGKILL mid-sweep, and one during which the Temporal server is
- * restarted. The server is shared with the other live tests: this file holds
+ * restarted; and `run --replications`, `compare` and `optimise` with
+ * `--on temporal` print the same JSON as locally. The server is shared with the other live tests: this file holds
  * the machine-wide live-test lock throughout (it restarts the server).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +99,26 @@ describe('experiments on Temporal (real server, two experiment workers)', () => 
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(expected);
   }, 300_000);
+
+  it('run --replications, compare and optimise on two workers give the same JSON as locally', async () => {
+    const commands = [
+      ['run', 'scenarios/outage-and-surge.yaml', '--replications', '6', '--set', 'horizon=21d', '--set', 'seed=104', '--json', '--timeseries'],
+      ['compare', 'scenarios/invoice-office.yaml', '--policies', 'static,reactive', '--replications', '4', '--set', 'horizon=30d', '--set', 'seed=105', '--json'],
+      ['optimise', 'test/fixtures/mmc.yaml', '--vary', 'pools.agents.size=1..12', '--target', 'processes.job.slaAttainment>=0.9', '--set', 'horizon=30d', '--set', 'warmup=2d', '--json'],
+    ];
+    const outputs: string[] = [];
+    for (const args of commands) {
+      const expected = local(args);
+      const r = await onTemporal(args);
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(0);
+      expect(r.stderr, args[0]).toMatch(/experiment workflow \S+/); // it did run on Temporal
+      expect(r.stdout, `autoshift ${args.join(' ')} --on temporal`).toBe(expected);
+      outputs.push(r.stdout);
+    }
+    expect(JSON.parse(outputs[0]).replications).toBe(6);
+    expect(JSON.parse(outputs[1]).ranking).toHaveLength(2);
+    expect(JSON.parse(outputs[2]).chosen.values).toEqual({ 'pools.agents.size': 5 });
+  }, 420_000);
 
   it('kill -9 of a worker mid-sweep: the sweep finishes with the same JSON, every cell with its replications once', async () => {
     const expected = local(SWEEP(102, '91d')); // replications long enough that the killed worker is mid-batch
