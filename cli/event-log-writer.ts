@@ -8,11 +8,27 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { TaskRecord } from '../simulator/engine.js';
+import type { Scenario } from '../model/scenario.js';
 import { XES_FOOTER, XesWriter, xesHeader } from '../discovery/xes-writer.js';
 
 export const EVENT_LOG_HEADER = 'case_id,process,activity,resource,pool,enqueue_time,start_time,end_time,outcome,replication,warmup\n';
 
 export type EventLogFormat = 'csv' | 'xes';
+
+/** The attribute columns of a scenario's CSV log: every process's attribute names, in order of first mention. */
+export function attributeColumns(scenario: Scenario): string[] {
+  return [...new Set(scenario.processes.flatMap((p) => (p.attributes ?? []).map((a) => a.name)))];
+}
+
+function csvHeader(columns: readonly string[]): string {
+  return columns.length ? `${EVENT_LOG_HEADER.slice(0, -1)},${columns.join(',')}\n` : EVENT_LOG_HEADER;
+}
+
+function csvField(x: number | string | undefined): string {
+  if (x === undefined) return '';
+  const s = String(x);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
 
 /** By the file's extension (a replication's part `log.xes.part2` is read as `log.xes`). */
 export function eventLogFormat(path: string): EventLogFormat {
@@ -20,8 +36,8 @@ export function eventLogFormat(path: string): EventLogFormat {
 }
 
 /** What a joined log starts and ends with (parts written per replication hold neither). */
-export function eventLogFrame(path: string, scenarioName: string): { header: string; footer: string } {
-  return eventLogFormat(path) === 'xes' ? { header: xesHeader(scenarioName), footer: XES_FOOTER } : { header: EVENT_LOG_HEADER, footer: '' };
+export function eventLogFrame(path: string, scenarioName: string, columns: readonly string[] = []): { header: string; footer: string } {
+  return eventLogFormat(path) === 'xes' ? { header: xesHeader(scenarioName), footer: XES_FOOTER } : { header: csvHeader(columns), footer: '' };
 }
 
 export class EventLogWriter {
@@ -31,13 +47,14 @@ export class EventLogWriter {
   private readonly xes: XesWriter | null;
 
   /** `framed`: write the header (and, for XES, the footer) too; false for one replication's part of a joined log. */
-  constructor(path: string, startDate: string, private readonly replication: number, framed = true, scenarioName = 'autoshift') {
+  constructor(path: string, startDate: string, private readonly replication: number, framed = true, scenarioName = 'autoshift',
+    private readonly columns: readonly string[] = []) {
     this.fd = openSync(path, 'w');
     this.origin = Date.parse(`${startDate}T00:00:00Z`);
     const format = eventLogFormat(path);
     this.xes = format === 'xes' ? new XesWriter(this.append, { replication, originMs: this.origin }) : null;
     this.footer = framed && this.xes ? XES_FOOTER : '';
-    if (framed) this.buffer = this.xes ? xesHeader(scenarioName) : EVENT_LOG_HEADER;
+    if (framed) this.buffer = this.xes ? xesHeader(scenarioName) : csvHeader(columns);
   }
 
   private readonly footer: string;
@@ -46,8 +63,14 @@ export class EventLogWriter {
     if (this.xes) { this.xes.write(r); return; }
     const rep = this.replication;
     const caseId = rep > 0 ? `r${rep + 1}-${r.caseId}` : r.caseId;
-    this.append(`${caseId},${r.process},${r.activity},${r.resource},${r.pool},${this.iso(r.enqueue)},${this.iso(r.start)},${this.iso(r.end)},${r.outcome},${rep + 1},${r.warmup}\n`);
+    this.append(`${caseId},${r.process},${r.activity},${r.resource},${r.pool},${this.iso(r.enqueue)},${this.iso(r.start)},${this.iso(r.end)},${r.outcome},${rep + 1},${r.warmup}${this.columns.length ? this.attributeFields(r) : ''}\n`);
   };
+
+  private attributeFields(r: TaskRecord): string {
+    let out = '';
+    for (const c of this.columns) out += `,${csvField(r.attributes?.[c])}`;
+    return out;
+  }
 
   private append = (chunk: string): void => {
     this.buffer += chunk;

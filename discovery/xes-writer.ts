@@ -19,6 +19,8 @@ export interface XesTask {
   outcome: string;
   warmup: boolean;
   caseDone: boolean;
+  /** the case's attributes (trace attributes: a number as float, a string as string) */
+  attributes?: Record<string, number | string>;
 }
 
 export interface XesWriterOptions {
@@ -55,6 +57,12 @@ export function xesHeader(logName: string): string {
 
 export function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function traceAttributes(attributes: Record<string, number | string>): string {
+  return Object.entries(attributes).map(([k, v]) => (typeof v === 'number'
+    ? `    <float key="${escapeXml(k)}" value="${v}"/>\n`
+    : `    <string key="${escapeXml(k)}" value="${escapeXml(v)}"/>\n`)).join('');
 }
 
 export class XesWriter {
@@ -101,7 +109,7 @@ export class XesWriter {
     <int key="replication" value="${rep + 1}"/>
     <boolean key="warmup" value="${first.warmup}"/>
     <boolean key="complete" value="${complete}"/>
-${events.map((e) => e.xml).join('')}  </trace>
+${first.attributes ? traceAttributes(first.attributes) : ''}${events.map((e) => e.xml).join('')}  </trace>
 `;
   }
 

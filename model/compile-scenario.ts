@@ -6,7 +6,7 @@
  * its file, line, field path and what is expected; nothing runs on a bad file.
  */
 import type { Distribution } from './distribution.js';
-import type { Demand, Disruption, Next, Pool, Process, Scenario, ShiftWindow, Step } from './scenario.js';
+import type { Attribute, Demand, Disruption, Next, Pool, Process, Scenario, ShiftWindow, Step } from './scenario.js';
 import { ScenarioError, formatPath, type ScenarioIssue } from './scenario-error.js';
 import type { ScenarioSource } from './scenario-source.js';
 import { schemaIssues } from './validate-schema.js';
@@ -14,6 +14,7 @@ import { DAY, HOUR, parseDuration, parseRate, parseTimeOfDay } from './units.js'
 import { DISTRIBUTION_KINDS, compileDistribution, distributionMean, validateDistribution } from '../simulator/distributions.js';
 import { parseArrivalsCsv } from './arrivals-csv.js';
 import { mayRevisit, pathReaches } from './process-graph.js';
+import { compileAttributes, compileExpression } from './compile-attributes.js';
 
 export interface CompileOptions {
   /** reads a file named in the scenario (a replay CSV), relative to the scenario file */
@@ -74,6 +75,9 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
     if (stepIds.includes('end')) fail(['processes', pid, 'steps', 'end'], "'end' is reserved: it means the case is done");
     const start = stepIdx(p.start);
     if (start < 0) fail(['processes', pid, 'start'], `unknown step '${p.start}' (expected ${known})`);
+    const attributes: Attribute[] = compileAttributes(p.attributes, ['processes', pid, 'attributes'], fail);
+    const expression = (text: string, path: (string | number)[], type: 'boolean' | 'number', what: string) =>
+      compileExpression(text, attributes, path, type, what, fail);
 
     const steps: Step[] = stepIds.map((sid, sIndex) => {
       const s = p.steps[sid];
@@ -105,15 +109,24 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       } else if (s.next?.branch) {
         const to: number[] = [];
         const cumulative: number[] = [];
+        const when: (ReturnType<typeof expression>)[] = [];
         let sum = 0;
+        let lastDrawn = -1;
         s.next.branch.forEach((b: any, k: number) => {
           to.push(target(b.to, stepPath(sid, 'next', 'branch', k, 'to'), true));
-          sum += b.p;
+          if (b.when !== undefined && b.p !== undefined) fail(stepPath(sid, 'next', 'branch', k, 'p'), "expected 'when' (a condition) or 'p' (a probability), not both");
+          if (b.when !== undefined) when.push(expression(b.when, stepPath(sid, 'next', 'branch', k, 'when'), 'boolean', 'a condition'));
+          else { when.push(null); sum += b.p ?? 0; lastDrawn = k; }
           cumulative.push(sum);
         });
-        if (Math.abs(sum - 1) > 1e-9) fail(stepPath(sid, 'next', 'branch'), `expected probabilities that sum to 1, got ${round(sum)}`);
-        cumulative[cumulative.length - 1] = 1;
-        next = { kind: 'branch', to, cumulative };
+        const conditional = when.some((w) => w !== null);
+        if (conditional && lastDrawn < 0) {
+          fail(stepPath(sid, 'next', 'branch'), "expected an entry with 'p' too: where a case goes when no condition holds (e.g. { to: end, p: 1 })");
+        } else if (Math.abs(sum - 1) > 1e-9) {
+          fail(stepPath(sid, 'next', 'branch'), `expected probabilities that sum to 1${conditional ? " (over the entries without 'when')" : ''}, got ${round(sum)}`);
+        }
+        for (let k = Math.max(lastDrawn, 0); k < cumulative.length; k++) cumulative[k] = 1;
+        next = conditional ? { kind: 'branch', to, cumulative, when } : { kind: 'branch', to, cumulative };
       } else if (s.next?.parallel) {
         const branches = s.next.parallel.map((b: string, k: number) => target(b, stepPath(sid, 'next', 'parallel', k), false));
         const join = target(s.next.join, stepPath(sid, 'next', 'join'), false);
@@ -126,11 +139,13 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
         humanDuration: human ?? { kind: 'constant', value: 0 },
         botDuration: bot ?? { kind: 'constant', value: 0 },
         onBotFailure, next,
+        durationScale: s.durationScale !== undefined ? expression(s.durationScale, stepPath(sid, 'durationScale'), 'number', 'a duration scale') : null,
       };
     });
     return {
       id: pid, index, sla: seconds(p.sla), costOfDelayPerHour: p.costOfDelayPerHour ?? 1,
       start: Math.max(start, 0), steps, mayRevisit: mayRevisit(steps, botCanFail),
+      ...(attributes.length ? { attributes } : {}),
     };
   });
   const processIndex = new Map(processes.map((p) => [p.id, p.index]));

@@ -20,6 +20,7 @@
  * Pure; imports nothing at run time, so the workflow bundle stays small.
  */
 import type { Next, Step } from './scenario.js';
+import { evaluate } from './expression.js';
 
 /** A parallel split in progress: the paths still to reach `join`, and the split around this one. */
 export interface Frame {
@@ -33,6 +34,11 @@ export const CASE_ENDS = -1;
 /** `nextStep`: the step splits into parallel paths (`step.next` is `parallel`). */
 export const SPLIT = -2;
 
+/** What the walk reads of a case: its attributes, for branch conditions (absent or null: none). */
+export interface CaseAttributes {
+  attributes?: readonly (number | string)[] | null;
+}
+
 /** The uniform draw that chooses a branch, keyed by the case, the step and its visit (simulator/case-draws.ts). */
 export interface BranchDraws<K> {
   branch(kase: K, step: number, visit: number): number;
@@ -43,16 +49,19 @@ export interface BranchDraws<K> {
  * enter next (the frame's join when the path ends inside a parallel split),
  * `CASE_ENDS`, or `SPLIT`. A task a bot failed goes to the step's
  * `onBotFailure` (a person), or is tried again at the same step. A branch is
- * chosen by the case's branch draw for (step, visit), made only at a branch.
+ * chosen by the case's branch draw for (step, visit), made only at a branch;
+ * a branch with conditions takes its first entry whose `when` holds for the
+ * case's attributes, and only when none holds draws among the entries with `p`.
  */
-export function nextStep<K>(step: Step, failed: boolean, frame: Frame | null, kase: K, visit: number, draws: BranchDraws<K>): number {
+export function nextStep<K extends CaseAttributes>(step: Step, failed: boolean, frame: Frame | null, kase: K, visit: number, draws: BranchDraws<K>): number {
   if (failed) return step.onBotFailure >= 0 ? step.onBotFailure : step.index;
   const next = step.next;
   switch (next.kind) {
     case 'end': return frame ? frame.join : CASE_ENDS;
     case 'step': return next.step;
     case 'branch': {
-      const to = branchTarget(next, draws.branch(kase, step.index, visit));
+      const to = next.when ? conditionalTarget(next, next.when, kase.attributes ?? [], () => draws.branch(kase, step.index, visit))
+        : branchTarget(next, draws.branch(kase, step.index, visit));
       return to >= 0 ? to : frame ? frame.join : CASE_ENDS;
     }
     case 'parallel': return SPLIT;
@@ -64,6 +73,15 @@ export function branchTarget(next: Extract<Next, { kind: 'branch' }>, x: number)
   let i = 0;
   while (x >= next.cumulative[i] && i < next.to.length - 1) i++;
   return next.to[i];
+}
+
+/** The target of a branch with conditions: the first entry whose `when` holds, else one of the entries with `p` by the draw. */
+export function conditionalTarget(next: Extract<Next, { kind: 'branch' }>, when: NonNullable<Extract<Next, { kind: 'branch' }>['when']>, attributes: readonly (number | string)[], draw: () => number): number {
+  for (let i = 0; i < when.length; i++) {
+    const c = when[i];
+    if (c && evaluate(c, attributes) === true) return next.to[i];
+  }
+  return branchTarget(next, draw());
 }
 
 /** The frame of the child paths of a parallel split inside `parent`. */

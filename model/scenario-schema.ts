@@ -52,6 +52,24 @@ const distribution = {
   }),
 };
 
+const expression = { type: 'string', minLength: 1, 'x-expected': "an expression like 'amount > 10000' (docs/scenario.md, Expressions)" };
+
+/** A case attribute: a number from a distribution, or one of some strings by weight. */
+const attribute = {
+  'x-expected': '{ dist: ... } (a number) or { values: [a, b], weights: [3, 1] } (a string)',
+  anyOf: [
+    { ...distribution, description: 'A number attribute, drawn from this distribution (durations read as seconds: bare numbers are plain numbers).' },
+    {
+      type: 'object', additionalProperties: false, required: ['values'],
+      description: 'A string attribute: one of values, with probability proportional to weights (all equal when absent).',
+      properties: {
+        values: { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] } },
+        weights: { type: 'array', minItems: 1, items: { type: 'number', minimum: 0 } },
+      },
+    },
+  ],
+};
+
 const next = {
   description: 'Where a case goes after this step: a step id, a probabilistic branch, or a parallel split with its join. Absent: the case is done.',
   'x-expected': 'a step id, { branch: [{ to, p }, ...] } or { parallel: [step, ...], join: step }',
@@ -63,8 +81,14 @@ const next = {
         branch: {
           type: 'array', minItems: 1,
           items: {
-            type: 'object', additionalProperties: false, required: ['to', 'p'],
-            properties: { to: { type: 'string', pattern: id, description: 'a step id, or "end"' }, p: probability },
+            type: 'object', additionalProperties: false, required: ['to'],
+            anyOf: [{ required: ['p'] }, { required: ['when'] }],
+            'x-expected': "{ to: step, p: 0.3 } or { to: step, when: 'amount > 10000' }",
+            properties: {
+              to: { type: 'string', pattern: id, description: 'a step id, or "end"' },
+              p: { ...probability, description: "Probability of this entry among the entries without 'when'." },
+              when: { ...expression, description: "A condition on the case's attributes (docs/scenario.md, Expressions): the first entry whose condition holds is taken; when none holds, the entries with 'p' are drawn." },
+            },
           },
         },
       },
@@ -87,6 +111,7 @@ const step = {
     humanDuration: { ...distribution, description: 'Time the step takes a person (overrides duration).' },
     botDuration: { ...distribution, description: 'Time the step takes a bot (overrides duration).' },
     onBotFailure: { type: 'string', pattern: id, description: 'Step a case goes to when a bot fails this step (an exception for a person).' },
+    durationScale: { ...expression, 'x-expected': "a number expression like 'amount / 1000'", description: "A number expression over the case's attributes that multiplies this step's drawn durations (below 0, or not finite: 0)." },
     next,
   },
 };
@@ -222,6 +247,10 @@ export const scenarioSchema = {
           sla: { ...duration, description: 'Promised time from arrival to completion.' },
           costOfDelayPerHour: { type: 'number', minimum: 0, description: 'Cost of an hour of delay of one case (used by the cmu policy; default 1).' },
           start: { type: 'string', pattern: id, description: 'First step.' },
+          attributes: {
+            type: 'object', additionalProperties: attribute,
+            description: "Case attributes, drawn once per case: name → distribution (a number) or { values, weights } (a string). Read by 'when' and 'durationScale'; written to the event log.",
+          },
           steps: { type: 'object', minProperties: 1, propertyNames: { pattern: id }, additionalProperties: step },
         },
       },

@@ -5,6 +5,7 @@
  * calendar), every rate per second, every reference an index.
  */
 import type { Distribution } from './distribution.js';
+import type { Expr } from './expression.js';
 
 export type PoolKind = 'human' | 'bot';
 
@@ -37,7 +38,14 @@ export interface Pool {
 export type Next =
   | { kind: 'end' }
   | { kind: 'step'; step: number }
-  | { kind: 'branch'; to: number[]; cumulative: number[] }
+  | {
+      kind: 'branch';
+      to: number[];
+      /** cumulative probabilities of the entries with `p` (an entry with `when` adds 0) */
+      cumulative: number[];
+      /** per entry, its condition (model/expression.ts), or null for an entry chosen by `p`; absent = no conditions */
+      when?: (Expr | null)[];
+    }
   | { kind: 'parallel'; branches: number[]; join: number };
 
 export interface Step {
@@ -51,7 +59,17 @@ export interface Step {
   /** human step a failed bot attempt sends the case to; -1 = retry at the same step */
   onBotFailure: number;
   next: Next;
+  /** a number expression over the case's attributes that multiplies every duration drawn for this step; null = 1 */
+  durationScale?: Expr | null;
 }
+
+/**
+ * A case attribute, drawn once per case (simulator/case-attributes.ts): a
+ * number from a distribution, or one of a list of strings by weight.
+ */
+export type Attribute =
+  | { name: string; type: 'number'; dist: Distribution }
+  | { name: string; type: 'string'; values: string[]; cumulative: number[] };
 
 export interface Process {
   id: string;
@@ -64,6 +82,8 @@ export interface Process {
   steps: Step[];
   /** whether a case can enter a step twice (a loop, or a bot retry in place): its draws then count visits (model/process-graph.ts) */
   mayRevisit: boolean;
+  /** case attributes, in the order their values are kept (expressions name them by index); absent or empty = none */
+  attributes?: Attribute[];
 }
 
 export type Demand =

@@ -144,6 +144,8 @@ export interface TaskFinishedEvent extends TaskIdentity {
    * or its retries ran out (a dead bot worker). Absent in events of workflows started before it existed.
    */
   failure?: BotFailureReason;
+  /** the case's attributes, name → value (a process with attributes only; the same draws as `sim`) */
+  attributes?: Record<string, number | string>;
 }
 
 export type BotFailureReason = 'bot-failure' | 'bot-unavailable';

@@ -13,6 +13,7 @@ import { EventCalendar } from './calendar.js';
 import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, type Frame } from '../model/process-graph.js';
 import { createArrivalStream, type ArrivalStream } from './demand.js';
 import { CaseDraws } from './case-draws.js';
+import { attributeRecord, type AttributeValues } from './case-attributes.js';
 import { RunStats } from './run-stats.js';
 import type { ReplicationFigures } from './figures.js';
 import type { DecisionRecord } from './snapshot.js';
@@ -34,6 +35,8 @@ export interface TaskRecord {
   warmup: boolean;
   /** the case's last task: the case is done (an XES writer closes its trace) */
   caseDone: boolean;
+  /** the case's attributes, name → value (only for a process that has attributes) */
+  attributes?: Record<string, number | string>;
 }
 
 export interface EngineOptions {
@@ -62,6 +65,8 @@ export interface CaseState {
   /** visits per step, only for processes whose graph can revisit a step (null otherwise: every visit is the first) */
   visits: Uint16Array | null;
   counted: boolean;
+  /** the case's attributes (simulator/case-attributes.ts), null when its process has none */
+  attributes: AttributeValues | null;
 }
 
 export interface Task {
@@ -193,13 +198,16 @@ export class Engine {
       kase.wait = 0; kase.cost = 0; kase.tasks = 0; kase.botTasks = 0; kase.open = 1;
       kase.visits = proc.mayRevisit ? newVisits(kase.visits, proc.steps.length) : null;
       kase.counted = now >= this.scenario.warmup;
+      kase.attributes = null;
     } else {
       kase = {
         process: a.process, no, arrival: now, deadline: now + proc.sla,
         wait: 0, cost: 0, tasks: 0, botTasks: 0, open: 1,
         visits: proc.mayRevisit ? new Uint16Array(proc.steps.length) : null, counted: now >= this.scenario.warmup,
+        attributes: null,
       };
     }
+    if (proc.attributes) kase.attributes = this.draws.attributes(kase, proc);
     if (kase.counted) this.stats.caseArrived(a.process, this.now);
     this.stats.wipChange(a.process, 1, this.now);
     this.enter(kase, proc.start, null, 0);
@@ -273,6 +281,7 @@ export class Engine {
         activity: step.id, resource: board.unitName[u], pool: pool.id,
         enqueue: enqueued, start, end: now, outcome: failed ? 'bot-failed' : 'done',
         warmup: !kase.counted, caseDone: kase.open === 0,
+        ...(kase.attributes ? { attributes: attributeRecord(this.scenario.processes[kase.process].attributes!, kase.attributes) } : {}),
       });
     }
     this.freeTasks.push(task);

@@ -22,6 +22,7 @@ export const Stream = {
   failures: 4,
   replications: 5,
   batches: 6,
+  attributes: 7,
 } as const;
 export type StreamId = (typeof Stream)[keyof typeof Stream];
 

@@ -27,7 +27,8 @@ import {
 } from '@temporalio/workflow';
 import type { Process } from '../model/scenario.js';
 import { CASE_ENDS, SPLIT, arrive, mayRevisit as graphMayRevisit, nextStep, splitFrame, type Frame } from '../model/process-graph.js';
-import { CaseDraws } from '../simulator/case-draws.js';
+import { CaseDraws, type CaseKey } from '../simulator/case-draws.js';
+import { attributeRecord } from '../simulator/case-attributes.js';
 import { withinSla } from '../model/sla.js';
 import type {
   BotFailureReason, CaseCompletedEvent, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent,
@@ -100,7 +101,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   // the compiler says which (inputs of cases started before it did lack the field: work it out)
   const mayRevisit = (proc as Partial<Process>).mayRevisit ?? graphMayRevisit(proc.steps);
   const draws = new CaseDraws(seed);
-  const kase = { process: processIndex, no: caseNo };
+  const kase: CaseKey = { process: processIndex, no: caseNo, attributes: null };
+  // the case's attributes: the engine's draw, keyed by the case (a pure function: the same after continue-as-new)
+  kase.attributes = draws.attributes(kase, proc);
+  const attributes = kase.attributes ? attributeRecord(proc.attributes!, kase.attributes) : undefined;
 
   /**
    * Grants that came before their task was marked waiting. That happens when a workflow task
@@ -191,6 +195,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       ...ident, type: failed ? 'task.failed' : 'task.done', grantId: g.grantId, unit: g.unit, pool: g.pool, kind: pool.kind,
       enqueue, start, end, service, counted: input.counted,
       ...(failure ? { failure } : {}),
+      ...(attributes ? { attributes } : {}),
     };
     await acts.publishTaskEvent(finished);
     return { failed, end, waited };

@@ -5,7 +5,7 @@
 import type { Scenario } from '../../model/scenario.js';
 import { simulateReplication } from '../../simulator/simulate.js';
 import type { ReplicationFigures } from '../../simulator/figures.js';
-import { EventLogWriter } from '../../cli/event-log-writer.js';
+import { EventLogWriter, attributeColumns } from '../../cli/event-log-writer.js';
 import { DecisionLogWriter } from '../../cli/decision-log-writer.js';
 import { resolvePolicy } from '../../cli/policy-loader.js';
 
@@ -25,7 +25,7 @@ export interface ReplicationJob {
 
 export async function runOneReplication(setup: ThreadSetup, job: ReplicationJob, onProgress?: (f: number) => void): Promise<ReplicationFigures> {
   const policy = await resolvePolicy(setup.scenario, setup.policyName);
-  const events = job.eventLogPart ? new EventLogWriter(job.eventLogPart, setup.scenario.start, job.replication, false) : null;
+  const events = job.eventLogPart ? new EventLogWriter(job.eventLogPart, setup.scenario.start, job.replication, false, undefined, attributeColumns(setup.scenario)) : null;
   const decisions = job.decisionLogPart ? new DecisionLogWriter(job.decisionLogPart, job.replication) : null;
   try {
     return simulateReplication({
