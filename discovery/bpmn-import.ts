@@ -2,7 +2,10 @@
  * A BPMN process (with Prosimos/Simod parameters when given) → a scenario:
  * tasks become steps, exclusive gateways branches with their probabilities
  * (nested ones multiplied out), parallel gateways splits with their join (the
- * step after the converging gateway), loops stay loops; resource profiles
+ * step after the converging gateway), loops stay loops. Where the scenario
+ * needs a step to split or choose from (a split or a choice right after the
+ * start, a choice into a split, a join followed by a choice or the end), the
+ * gateway becomes a gateway step (`gateway: true`: no unit, no time). Resource profiles
  * become pools with their calendars as shifts, the arrival distribution a
  * rate with its calendar as profiles. What the scenario cannot express is
  * listed in `warnings`, each with the element's id and what was done instead:
@@ -14,7 +17,9 @@ import { meanOf, type ProsimosParams, type ScenarioDistribution, type TimePeriod
 
 export interface ImportedScenario { scenario: Record<string, any>; warnings: string[]; steps: Map<string, string> }
 
-type Target = { kind: 'end' } | { kind: 'step'; id: string } | { kind: 'branch'; options: { target: Target; p: number }[] } | { kind: 'parallel'; branches: Target[]; joinGateway: string };
+type Target = { kind: 'end' } | { kind: 'step'; id: string } | { kind: 'branch'; at: string; options: { target: Target; p: number }[] } | { kind: 'parallel'; at: string; branches: Target[] }
+  /** a converging parallel gateway followed by a choice, a split or the end: a gateway step of its own, so that paths meet there before going on */
+  | { kind: 'join'; at: string; after: Target };
 
 const DAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
 const DAY_IDS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -65,64 +70,86 @@ export function importBpmn(model: BpmnProcess, params: ProsimosParams | null, op
   }
 
   // where a flow leads: through gateways and events to steps, branches, splits or the end
-  const resolve = (flowId: string, seen: Set<string>): Target => {
-    const n = node(model.flows.get(flowId)!.target);
+  const resolve = (flowId: string, seen: Set<string>): Target => resolveNode(node(model.flows.get(flowId)!.target), seen);
+  const resolveNode = (n: BpmnNode, seen: Set<string>): Target => {
     if (n.kind === 'task') return { kind: 'step', id: stepId(n) };
     if (n.kind === 'end') return { kind: 'end' };
     if (seen.has(n.id)) { warn(n, 'a loop of gateways with no task in it: the case ends there'); return { kind: 'end' }; }
     const next = new Set(seen).add(n.id);
-    if (!n.outgoing.length) return { kind: 'end' };
+    if (!n.outgoing.length && n.kind !== 'parallel') return { kind: 'end' };
+    if (n.kind === 'parallel' && n.incoming.length > 1) {
+      const after = n.outgoing.length === 1 ? resolve(n.outgoing[0], next) : n.outgoing.length ? splitAt(n, next) : { kind: 'end' as const };
+      return after.kind === 'step' ? after : { kind: 'join', at: n.id, after };
+    }
     if (n.outgoing.length === 1) return resolve(n.outgoing[0], next);
-    if (n.kind === 'parallel') return { kind: 'parallel', branches: n.outgoing.map((f) => resolve(f, next)), joinGateway: n.id };
+    if (n.kind === 'parallel') return splitAt(n, next);
     // exclusive-like: branch with the given probabilities (equal when none)
     const given = params?.branching.get(n.id);
     if (!given) warn(n, `no branching probabilities${params ? ` in ${options.paramsFile}` : ''}: each of its ${n.outgoing.length} paths gets 1/${n.outgoing.length}`);
-    return { kind: 'branch', options: n.outgoing.map((f) => ({ target: resolve(f, next), p: given ? given.get(f) ?? 0 : 1 / n.outgoing.length })) };
+    return { kind: 'branch', at: n.id, options: n.outgoing.map((f) => ({ target: resolve(f, next), p: given ? given.get(f) ?? 0 : 1 / n.outgoing.length })) };
   };
-  const joinStep = (gatewayId: string, branches: Target[]): string | null => {
-    // the step after the first converging parallel gateway every branch reaches
-    const reach = (t: Target): Set<string> => {
-      const out = new Set<string>();
-      const stack = t.kind === 'step' ? [t.id] : [];
-      while (stack.length) {
-        const sid = stack.shift()!;
-        if (out.has(sid)) continue;
-        out.add(sid);
-        const n = node(nodeOfStep.get(sid)!);
-        for (const f of n.outgoing) for (const s of stepsOf(resolve(f, new Set([gatewayId])))) stack.push(s);
+  const splitAt = (n: BpmnNode, seen: Set<string>): Target => ({ kind: 'parallel', at: n.id, branches: n.outgoing.map((f) => resolve(f, seen)) });
+  // the first element every branch of a split at `at` reaches (its join): a task, a converging gateway or the end
+  const joinOf = (at: string, firstFlows: string[]): BpmnNode | null => {
+    const reach = (flow: string): string[] => {
+      const order: string[] = [];
+      const seen = new Set<string>([at]);
+      const queue = [model.flows.get(flow)!.target];
+      while (queue.length) {
+        const id = queue.shift()!;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        order.push(id);
+        for (const f of node(id).outgoing) queue.push(model.flows.get(f)!.target);
       }
-      return out;
+      return order;
     };
-    const sets = branches.map(reach);
-    const first = branches[0].kind === 'step' ? [...sets[0]] : [];
-    for (const s of first) if (!branches.some((b) => b.kind === 'step' && b.id === s) && sets.every((set) => set.has(s))) return s;
-    return null;
+    const orders = firstFlows.map(reach);
+    const sets = orders.map((o) => new Set(o));
+    const common = orders[0].find((id) => sets.every((set) => set.has(id)));
+    return common ? node(common) : null;
   };
-  const stepsOf = (t: Target): string[] => (t.kind === 'step' ? [t.id] : t.kind === 'branch' ? t.options.flatMap((o) => stepsOf(o.target)) : t.kind === 'parallel' ? t.branches.flatMap(stepsOf) : []);
+
+  // gateway steps: routing points (no unit, no time) where the scenario needs a step to split or choose from
+  const gatewaySteps: Record<string, Record<string, any>> = {};
+  const gatewayStep = (n: BpmnNode, target: Target | null): string => {
+    const sid = stepId(n);
+    if (gatewaySteps[sid]) return sid;
+    gatewaySteps[sid] = { gateway: true };
+    const next = target ? write(target, n) : undefined;
+    if (next !== undefined) gatewaySteps[sid].next = next;
+    return sid;
+  };
+  // a target as one step: itself when it is a step, else a gateway step at its element
+  const asStep = (t: Target): string | null => {
+    if (t.kind === 'step') return t.id;
+    if (t.kind === 'end') return null;
+    if (t.kind === 'join') return gatewayStep(node(t.at), t.after.kind === 'end' ? null : t.after);
+    return gatewayStep(node(t.at), t);
+  };
 
   const write = (t: Target, at: BpmnNode): any => {
     switch (t.kind) {
       case 'end': return undefined;
       case 'step': return t.id;
+      case 'join': return asStep(t);
       case 'parallel': {
-        const heads = t.branches.map((b) => (b.kind === 'step' ? b.id : null));
-        if (heads.some((h) => h === null)) {
-          warn(node(t.joinGateway), 'a parallel split whose branch starts with a gateway or ends at once: imported as a sequence into its first task');
-          return stepsOf(t)[0];
-        }
-        const join = joinStep(t.joinGateway, t.branches);
-        if (!join) {
-          warn(node(t.joinGateway), 'a parallel split whose branches never meet before the end: each branch ends the case when the last one is done; the join is its first branch');
-          return heads[0];
-        }
+        const split = node(t.at);
+        const joinNode = joinOf(split.id, split.outgoing);
+        const after: Target = joinNode && joinNode.kind !== 'end' ? resolveNode(joinNode, new Set()) : { kind: 'end' };
+        // branches that never meet before the end: a gateway step with no next, where the last one ends the case
+        const join = after.kind === 'end'
+          ? gatewayStep({ id: `${split.id}-end`, name: `${split.name || split.id} end`, kind: 'parallel', element: 'parallelGateway', incoming: [], outgoing: [] }, null)
+          : asStep(after)!;
+        // a branch straight to the join (or to the end) arrives at the join at once
+        const heads = t.branches.map((b) => (b.kind === 'end' ? join : asStep(b)!));
         return { parallel: heads, join };
       }
       case 'branch': {
         const flat: { to: string; p: number }[] = [];
         const add = (x: Target, p: number) => {
           if (x.kind === 'branch') { for (const o of x.options) add(o.target, p * o.p); return; }
-          if (x.kind === 'parallel') { warn(at, 'a branch leads to a parallel split: the scenario format cannot branch into a split, so that path goes to its first task'); add({ kind: 'step', id: stepsOf(x)[0] }, p); return; }
-          const to = x.kind === 'end' ? 'end' : x.id;
+          const to = x.kind === 'end' ? 'end' : asStep(x)!;
           const known = flat.find((o) => o.to === to);
           if (known) known.p += p; else flat.push({ to, p });
         };
@@ -143,9 +170,11 @@ export function importBpmn(model: BpmnProcess, params: ProsimosParams | null, op
   // start
   const start = [...model.nodes.values()].find((n) => n.kind === 'start')!;
   if (!start.outgoing.length) throw new InputError(`${options.file}: startEvent '${start.id}' has no outgoing flow (expected a flow to the first task)`);
-  const startTarget = resolve(start.outgoing[0], new Set());
-  const startStep = stepsOf(startTarget)[0];
-  if (startTarget.kind !== 'step') warn(start, `the process starts with a ${startTarget.kind === 'parallel' ? 'parallel split' : 'choice'}: a scenario starts with one step, so every case starts with ${startStep}`);
+  if (start.outgoing.length > 1) warn(start, 'several outgoing flows from the start event: read as a parallel split (BPMN semantics)');
+  const startTarget = start.outgoing.length === 1 ? resolve(start.outgoing[0], new Set()) : { kind: 'parallel' as const, at: start.id, branches: start.outgoing.map((f) => resolve(f, new Set())) };
+  // a process that starts with a split or a choice starts at a gateway step (a routing point)
+  const startStep = startTarget.kind === 'end' ? null : asStep(startTarget);
+  if (!startStep) throw new InputError(`${options.file}: startEvent '${start.id}' leads to the end with no task (expected a flow to the first task)`);
 
   // durations and pools
   const steps: Record<string, any> = {};
@@ -194,7 +223,7 @@ export function importBpmn(model: BpmnProcess, params: ProsimosParams | null, op
       const first = Object.keys(pools)[0];
       if (!params?.profiles.length || !Object.values(pools).some((p: any) => p.skills.includes(sid))) pools[first].skills.push(sid);
     }
-    const next = t.outgoing.length ? write(t.outgoing.length === 1 ? resolve(t.outgoing[0], new Set()) : { kind: 'parallel', branches: t.outgoing.map((f) => resolve(f, new Set())), joinGateway: t.id }, t) : undefined;
+    const next = t.outgoing.length ? write(t.outgoing.length === 1 ? resolve(t.outgoing[0], new Set()) : { kind: 'parallel', at: t.id, branches: t.outgoing.map((f) => resolve(f, new Set())) }, t) : undefined;
     if (t.outgoing.length > 1) warn(t, 'several outgoing flows from a task: read as a parallel split (BPMN semantics)');
     if (next !== undefined) step.next = next;
     steps[sid] = step;
@@ -223,7 +252,7 @@ export function importBpmn(model: BpmnProcess, params: ProsimosParams | null, op
     seed: 1,
     horizon: '30d',
     pools,
-    processes: { [processId]: { sla: '1d', start: startStep, steps } },
+    processes: { [processId]: { sla: '1d', start: startStep, steps: { ...(gatewaySteps[startStep] ? { [startStep]: gatewaySteps[startStep] } : {}), ...steps, ...gatewaySteps } } },
     demand: { [processId]: demand },
   };
   return { scenario, warnings: [...new Set(warnings)], steps: ids };

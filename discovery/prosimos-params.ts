@@ -85,7 +85,7 @@ function toDistribution(d: any, where: string): { dist: ScenarioDistribution; no
     // uniform [min, max]; lognorm and gamma [mean, variance, min, max]
     switch (name) {
       case 'fix': return { dist: { dist: 'constant', value: r(p[0]) } };
-      case 'expon': return { dist: { dist: 'exponential', mean: r(p[0]) }, note: p.length > 1 ? 'its bounds are dropped' : undefined };
+      case 'expon': return boundedExponential(p[0], p[1] ?? 0, p[2] ?? Infinity);
       case 'uniform': return { dist: { dist: 'uniform', min: r(p[0]), max: r(p[1]) } };
       case 'norm': return { dist: { dist: 'gamma', mean: r(p[0]), sd: r(p[1]) }, note: 'a normal distribution, written as a gamma of the same mean and sd (durations are not negative)' };
       case 'lognorm': return { dist: lognormal(p[0], Math.sqrt(p[1])) };
@@ -109,12 +109,38 @@ function toDistribution(d: any, where: string): { dist: ScenarioDistribution; no
   throw new InputError(`${where}: distribution '${name}' is not supported (expected one of: fix, expon, uniform, norm, lognorm, gamma, triang)`);
 }
 
+/**
+ * pix-framework's exponential [mean, min, max]: min + Exp(scale = mean − min),
+ * samples outside [min, max] drawn again (a truncated, shifted exponential).
+ * With no shift and a bound that moves the mean by less than 0.1% it is the
+ * plain exponential; else
+ * an empirical distribution of 64 values (the means of 64 slices of equal
+ * probability), which keeps its bounds, shift and mean.
+ */
+function boundedExponential(mean: number, min: number, max: number): { dist: ScenarioDistribution; note?: string } {
+  const scale = mean - min > 0 ? mean - min : mean; // pix-framework: a mean below min uses the mean as scale
+  const lo = Math.max(0, min);
+  const hi = Number.isFinite(max) && max > lo ? max : Infinity;
+  const cut = (hi - lo) / scale; // the bound, in scales: the truncation lowers the mean by cut·e^−cut/(1 − e^−cut) scales
+  if (lo === 0 && (cut === Infinity || (cut * Math.exp(-cut)) / -Math.expm1(-cut) < 1e-3)) return { dist: { dist: 'exponential', mean: r(scale) } };
+  const mass = Number.isFinite(hi) ? -Math.expm1(-(hi - lo) / scale) : 1;
+  // 64 bins of equal probability, each written as its conditional mean, so the mean is kept exactly
+  const at = (q: number) => (q >= 1 && !Number.isFinite(hi) ? Infinity : -scale * Math.log1p(-q * mass)); // offset above lo
+  const values = Array.from({ length: 64 }, (_, i) => {
+    const a = at(i / 64), b = at((i + 1) / 64);
+    const ea = Math.exp(-a / scale), eb = Number.isFinite(b) ? Math.exp(-b / scale) : 0;
+    return r(lo + scale + (a * ea - (Number.isFinite(b) ? b * eb : 0)) / (ea - eb));
+  });
+  return { dist: { dist: 'empirical', values }, note: `an exponential of mean ${r(mean)}s bounded to [${r(lo)}s, ${Number.isFinite(hi) ? `${r(hi)}s` : '∞'}] (as Prosimos draws it): written as 64 values of equal probability, mean ${r(values.reduce((a, v) => a + v, 0) / 64)}s` };
+}
+
 export function meanOf(d: ScenarioDistribution): number {
   switch (d.dist) {
     case 'constant': return d.value as number;
     case 'exponential': case 'lognormal': case 'gamma': return d.mean as number;
     case 'uniform': return ((d.min as number) + (d.max as number)) / 2;
     case 'triangular': return ((d.min as number) + (d.mode as number) + (d.max as number)) / 3;
+    case 'empirical': { const v = d.values as number[]; return v.reduce((a, x) => a + x, 0) / v.length; }
     default: return NaN;
   }
 }

@@ -90,9 +90,15 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
         if (problem) fail(stepPath(sid, field), problem);
         return compiled;
       };
-      const base = dist('duration');
-      const human = dist('humanDuration') ?? base;
-      const bot = dist('botDuration') ?? base;
+      const gateway = s.gateway === true;
+      if (gateway) {
+        for (const field of ['skill', 'duration', 'humanDuration', 'botDuration', 'onBotFailure']) {
+          if (s[field] !== undefined) fail(stepPath(sid, field), `a gateway step takes no unit and no time (expected no '${field}' beside gateway: true)`);
+        }
+      } else if (s.skill === undefined) fail(stepPath(sid), "missing field 'skill' (or gateway: true for a routing point that takes no unit)");
+      const base = gateway ? { kind: 'constant' as const, value: 0 } : dist('duration');
+      const human = gateway ? base : dist('humanDuration') ?? base;
+      const bot = gateway ? base : dist('botDuration') ?? base;
       if (!human || !bot) {
         fail(stepPath(sid), "missing field 'duration' (or both 'humanDuration' and 'botDuration')");
       }
@@ -135,7 +141,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       let onBotFailure = -1;
       if (s.onBotFailure !== undefined) onBotFailure = target(s.onBotFailure, stepPath(sid, 'onBotFailure'), false);
       return {
-        id: sid, index: sIndex, key: `${pid}/${sid}`, skill: skillIndex(s.skill),
+        id: sid, index: sIndex, key: `${pid}/${sid}`, ...(gateway ? { gateway } : {}), skill: gateway || s.skill === undefined ? -1 : skillIndex(s.skill),
         humanDuration: human ?? { kind: 'constant', value: 0 },
         botDuration: bot ?? { kind: 'constant', value: 0 },
         onBotFailure, next,
@@ -153,12 +159,14 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
   // Every skill must be served by some pool; a bot-failure target by a person.
   for (const proc of processes) {
     for (const step of proc.steps) {
+      if (step.gateway || step.skill < 0) continue; // a routing point needs no unit (a missing skill is reported above)
       if (!pools.some((pool) => pool.skills.includes(step.skill))) {
         fail(['processes', proc.id, 'steps', step.id, 'skill'], `no pool has skill '${skills[step.skill]}' (expected a skill listed by a pool: ${distinct(pools.flatMap((p) => p.skills)).map((i) => skills[i]).join(', ')})`);
       }
       if (step.onBotFailure >= 0) {
         const target = proc.steps[step.onBotFailure];
-        if (!pools.some((pool) => pool.kind === 'human' && pool.skills.includes(target.skill))) {
+        if (target.gateway) fail(['processes', proc.id, 'steps', step.id, 'onBotFailure'], `step '${target.id}' is a gateway step (expected a step people can do)`);
+        else if (!pools.some((pool) => pool.kind === 'human' && pool.skills.includes(target.skill))) {
           fail(['processes', proc.id, 'steps', step.id, 'onBotFailure'], `step '${target.id}' needs skill '${skills[target.skill]}', which no human pool has (expected a step people can do)`);
         }
       }

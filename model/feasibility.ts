@@ -45,6 +45,7 @@ interface StepFacts {
 }
 
 function stepFacts(step: Step, scenario: Scenario, onDuty: boolean[]): StepFacts {
+  if (step.gateway) return { canSucceed: true, canFail: false, why: '' }; // a routing point: no unit, passes on at once
   const pools = scenario.pools.filter((p) => p.skills.includes(step.skill));
   const skill = scenario.skills[step.skill];
   const working = pools.filter((p) => onDuty[p.index]);

@@ -104,9 +104,13 @@ const next = {
 };
 
 const step = {
-  type: 'object', additionalProperties: false, required: ['skill'],
+  type: 'object', additionalProperties: false,
   properties: {
-    skill: { type: 'string', pattern: id, description: 'Skill a unit needs to do this step; one work queue per skill.' },
+    gateway: {
+      const: true,
+      description: 'A routing point, not work: the step takes no unit and no time, it only passes the case on by its `next` (a parallel split or a branch). Use it where a process starts with a split or a choice, or where a branch leads into a split; with no `next`, the path ends there (a join at the end of the process). A gateway step has no skill or duration.',
+    },
+    skill: { type: 'string', pattern: id, description: 'Skill a unit needs to do this step; one work queue per skill. Required, except on a gateway step.' },
     duration: { ...distribution, description: 'Time the step takes, for humans and bots alike unless overridden.' },
     humanDuration: { ...distribution, description: 'Time the step takes a person (overrides duration).' },
     botDuration: { ...distribution, description: 'Time the step takes a bot (overrides duration).' },

@@ -53,6 +53,8 @@ export interface Step {
   index: number;
   /** "process/step", the key used in results */
   key: string;
+  /** a routing point (`gateway: true`): no unit, no time; the case passes on by `next` at once (skill is -1) */
+  gateway?: boolean;
   skill: number;
   humanDuration: Distribution;
   botDuration: Distribution;

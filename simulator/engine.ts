@@ -222,6 +222,7 @@ export class Engine {
     if (frame === undefined) { kase.open--; return; } // a parallel path waits at its join for the others
     const step = this.scenario.processes[kase.process].steps[stepIndex];
     const visit = kase.visits ? kase.visits[stepIndex]++ : 0;
+    if (step.gateway) { this.route(kase, step, false, frame, visit, pathWait); return; } // a routing point: no task, no time
     const now = this.now;
     let task = this.freeTasks.pop();
     if (task) {
@@ -291,8 +292,12 @@ export class Engine {
 
   /** The case moves on after a task (model/process-graph.ts: the walk the live workflow makes too). */
   private advance(task: Task): void {
-    const { kase, step, frame, pathWait } = task;
-    const to = nextStep(step, task.failed, frame, kase, task.visit, this.draws);
+    this.route(task.kase, task.step, task.failed, task.frame, task.visit, task.pathWait);
+  }
+
+  /** Where a path goes after `step` (a task done, or a gateway step passed). */
+  private route(kase: CaseState, step: Step, failed: boolean, frame: Frame | null, visit: number, pathWait: number): void {
+    const to = nextStep(step, failed, frame, kase, visit, this.draws);
     if (to >= 0) this.enter(kase, to, frame, pathWait);
     else if (to === CASE_ENDS) { if (--kase.open === 0) this.completeCase(kase, pathWait); }
     else if (to === SPLIT && step.next.kind === 'parallel') {

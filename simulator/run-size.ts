@@ -119,7 +119,7 @@ export function estimateRunSize(scenario: Scenario, options: RunSizeOptions): Ru
   let cases = 0, tasks = 0, workSeconds = 0;
   scenario.processes.forEach((proc, i) => {
     const visits = expectedVisits(scenario, i);
-    const perCase = visits.reduce((a, b) => a + b, 0);
+    const perCase = visits.reduce((a, b, k) => a + (proc.steps[k].gateway ? 0 : b), 0); // a gateway step is no task
     const n = rates[i] * horizon;
     cases += n;
     tasks += n * perCase;

@@ -147,6 +147,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
    * grant reached the case after it). Hand-off latency delays when things happen on the wall
    * clock, never the simulated stamps. Returns whether a bot failed it, when it ended and how long it waited.
    */
+  /** A gateway step is a routing point: no request, no unit, no time (its visit counts, as in the engine). */
+  function passGateway(stepIndex: number, t: number): { failed: boolean; end: number; waited: number } {
+    st.visits[stepIndex]++;
+    return { failed: false, end: t, waited: 0 };
+  }
+
   async function work(stepIndex: number, t: number): Promise<{ failed: boolean; end: number; waited: number }> {
     const step = proc.steps[stepIndex];
     const n = st.visits[stepIndex]++;
@@ -234,7 +240,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       }
       const step = proc.steps[s];
       const visit = mayRevisit ? st.visits[s] : 0;
-      const task = await work(s, t);
+      const task = step.gateway ? passGateway(s, t) : await work(s, t);
       t = task.end;
       pathWait += task.waited;
       const to = nextStep(step, task.failed, frame, kase, visit, draws);

@@ -112,11 +112,27 @@ describe('autoshift import: public Prosimos and Simod models', () => {
     for (const profile of Object.values<any>(params.resource_profiles)) expect(doc.pools[idOf(profile.name)].size).toBe(profile.resource_list.length);
   });
 
-  it('Prosimos AND_join (current parameters): the parallel split at the start is named in a warning', () => {
-    const { text, doc } = importAndRun('prosimos-AND_join.bpmn', 'prosimos-AND_join.json');
-    expect(text).toMatch(/startEvent 'StartEvent_1': the process starts with a parallel split/);
+  it('Prosimos AND_join (current parameters): the parallel split right after the start event, all six branches, from a gateway step', () => {
+    const { doc } = importAndRun('prosimos-AND_join.bpmn', 'prosimos-AND_join.json');
     expect(doc.pools.Resource.size).toBe(10);
-    expect(Object.keys(doc.processes.Process_1.steps).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G']);
+    const proc = doc.processes.Process_1;
+    expect(Object.keys(proc.steps).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'Gateway_1qxlzmi']);
+    expect(proc.start).toBe('Gateway_1qxlzmi');
+    expect(proc.steps.Gateway_1qxlzmi.gateway).toBe(true);
+    expect(proc.steps.Gateway_1qxlzmi.skill).toBeUndefined();
+    expect([...proc.steps.Gateway_1qxlzmi.next.parallel].sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+    expect(proc.steps.Gateway_1qxlzmi.next.join).toBe('G');
+  });
+
+  it('Prosimos padua example: a choice right after the start event, and a choice into a parallel split, as gateway steps', () => {
+    const { doc } = importAndRun('prosimos-padua.bpmn', 'prosimos-padua.json');
+    const proc = Object.values<any>(doc.processes)[0];
+    const start = proc.steps[proc.start];
+    expect(start.gateway).toBe(true);
+    expect(start.next.branch.map((o: any) => [o.to, o.p])).toEqual([['Create-Purchase-Requisition', 0.73], ['Create-Purchase-Order', 0.27]]);
+    const intoSplit = proc.steps['Create-Purchase-Order'].next.branch.map((o: any) => o.to).filter((to: string) => proc.steps[to]?.gateway);
+    expect(intoSplit).toHaveLength(1);
+    expect(proc.steps[intoSplit[0]].next).toEqual({ parallel: ['Record-Goods-Receipt', 'Record-Invoice-Receipt'], join: 'Clear-Invoice' });
   });
 
   it('Simod LoanApp_simplified (no parameters): the three-way parallel split and its join', () => {

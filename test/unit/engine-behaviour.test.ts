@@ -91,6 +91,52 @@ describe('engine behaviour', () => {
     expect(checked).toBeGreaterThan(300);
   });
 
+  it('passes a gateway step at once, with no unit: a split at the start, a choice into a split, a join at the end', () => {
+    const text = `
+name: gateways
+seed: 3
+horizon: 20d
+pools:
+  people: { kind: human, size: 4, skills: [a, b, c], costPerHour: 30 }
+processes:
+  order:
+    sla: 1d
+    start: split
+    steps:
+      split: { gateway: true, next: { parallel: [a, choose], join: c } }
+      a: { skill: a, duration: { dist: exponential, mean: 20m }, next: c }
+      choose: { gateway: true, next: { branch: [{ to: b, p: 0.3 }, { to: both, p: 0.7 }] } }
+      both: { gateway: true, next: { parallel: [d, b], join: ends } }
+      b: { skill: b, duration: { dist: constant, value: 10m } }
+      d: { skill: a, duration: { dist: exponential, mean: 20m } }
+      ends: { gateway: true }
+      c: { skill: c, duration: { dist: constant, value: 5m } }
+demand:
+  order: { rate: 4/h }
+`;
+    const { tasks, figures } = tasksOf(text);
+    const byCase = new Map<string, TaskRecord[]>();
+    for (const t of tasks) (byCase.get(t.caseId) ?? byCase.set(t.caseId, []).get(t.caseId)!).push(t);
+    let complete = 0, nested = 0;
+    for (const ts of byCase.values()) {
+      const c = ts.filter((t) => t.activity === 'c');
+      if (!c.length) continue;
+      complete++;
+      expect(c).toHaveLength(1);
+      // gateway steps make no tasks and take no time: both first tasks are asked for at the case's arrival
+      expect(ts.every((t) => ['a', 'b', 'c', 'd'].includes(t.activity))).toBe(true);
+      const first = ts.filter((t) => t.enqueue === Math.min(...ts.map((x) => x.enqueue)));
+      expect(first.map((t) => t.activity).sort()).toEqual(ts.some((t) => t.activity === 'd') ? ['a', 'b', 'd'] : ['a', 'b']);
+      // c waits for every branch, the nested split's ones too
+      expect(c[0].enqueue).toBe(Math.max(...ts.filter((t) => t.activity !== 'c').map((t) => t.end)));
+      if (ts.some((t) => t.activity === 'd')) nested++;
+    }
+    expect(complete).toBeGreaterThan(1000);
+    expect(nested / complete).toBeGreaterThan(0.65);
+    expect(nested / complete).toBeLessThan(0.75);
+    expect(figures.processes.order.completed).toBe(complete);
+  });
+
   it('a bot outage stops bot work for its duration', () => {
     const { tasks } = tasksOf(office('disruptions:\n  - { kind: outage, pool: bot, start: 10d, duration: 12h }\n'));
     const during = tasks.filter((t) => t.pool === 'bot' && t.start >= 10 * DAY && t.start < 10 * DAY + 12 * HOUR);
