@@ -15,7 +15,7 @@ import type { LiveRun } from '../../workers/live-run.js';
 import { installTemporalRuntime } from '../../workers/temporal-worker.js';
 import { topicNames, type CaseCompletedEvent, type TaskFinishedEvent } from '../../protocol/topics.js';
 import type { BotActivities } from '../../protocol/bot-work.js';
-import { exclusiveLiveTests, expectNoneRunning, infraUp, readTopic, runToCompletion, smallScenario, testLogger } from './live-helpers.js';
+import { endLiveTests, exclusiveLiveTests, infraUp, readTopic, runToCompletion, smallScenario, testLogger } from './live-helpers.js';
 
 describe('bot failures escalate to people (real Kafka + Temporal)', () => {
   const logger = testLogger();
@@ -41,14 +41,7 @@ describe('bot failures escalate to people (real Kafka + Temporal)', () => {
     ({ run, runId } = await runToCompletion('bots', scenario, logger, { bots }, 180_000));
   }, 900_000);
 
-  afterAll(async () => {
-    try {
-      await run?.stop({ terminate: 'test ended' });
-      if (run) await expectNoneRunning(scenario, runId);
-    } finally {
-      release?.();
-    }
-  }, 60_000);
+  afterAll(() => endLiveTests(release, { run, scenario, runId }), 60_000);
 
   it('escalates an unreachable bot to a person after its retries, and loses no case', async () => {
     const t = topicNames(runId);

@@ -13,7 +13,7 @@ import type { LiveRun } from '../../workers/live-run.js';
 import { installTemporalRuntime } from '../../workers/temporal-worker.js';
 import { topicNames, type CaseCompletedEvent, type TaskFinishedEvent } from '../../protocol/topics.js';
 import type { CaseResult } from '../../protocol/case-input.js';
-import { exclusiveLiveTests, expectNoneRunning, infraUp, readTopic, runToCompletion, smallScenario, testLogger } from './live-helpers.js';
+import { endLiveTests, exclusiveLiveTests, infraUp, readTopic, runToCompletion, smallScenario, testLogger } from './live-helpers.js';
 
 describe('case workflow continue-as-new (real Kafka + Temporal)', () => {
   const logger = testLogger();
@@ -30,14 +30,7 @@ describe('case workflow continue-as-new (real Kafka + Temporal)', () => {
     ({ run, runId } = await runToCompletion('can', scenario, logger, { maxHistory: 20 }));
   }, 900_000);
 
-  afterAll(async () => {
-    try {
-      await run?.stop({ terminate: 'test ended' });
-      if (run) await expectNoneRunning(scenario, runId);
-    } finally {
-      release?.();
-    }
-  }, 60_000);
+  afterAll(() => endLiveTests(release, { run, scenario, runId }), 60_000);
 
   it('continues long cases as new and finishes them exactly once, with the same draws', async () => {
     const t = topicNames(runId);

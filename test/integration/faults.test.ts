@@ -14,8 +14,7 @@
  *     and every valid case still completes.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { createPolicy } from '../../allocation/registry.js';
 import { simulateReplication } from '../../simulator/simulate.js';
 import type { Scenario } from '../../model/scenario.js';
@@ -25,9 +24,10 @@ import { installTemporalRuntime } from '../../workers/temporal-worker.js';
 import {
   topicNames, type CaseCompletedEvent, type DeadLetterEvent, type DemandEvent, type GrantEvent, type TaskFinishedEvent,
 } from '../../protocol/topics.js';
-import { ROOT } from '../helpers/cli.js';
 import { stateQuery } from '../../protocol/signals.js';
-import { exclusiveLiveTests, expectNoneRunning, BROKERS, FIXTURE, TEMPORAL, infraUp, listWorkflows, newRunId, readTopic, smallScenario, spawnCli, testLogger, waitFor } from './live-helpers.js';
+import {
+  exclusiveLiveTests, stopRunChecked, BROKERS, FIXTURE, TEMPORAL, infraUp, kafkaBudgetMs, listWorkflows, newRunId, readTopic, restartBroker, smallScenario, spawnCli, testLogger, waitFor,
+} from './live-helpers.js';
 
 const SPEED = 180;
 const HORIZON = '1h';
@@ -53,10 +53,24 @@ async function start(runId: string, services: ServiceName[], clock?: { startWall
   return run;
 }
 
-function child(service: 'worker' | 'allocator' | 'intake', runId: string): ChildProcess & { output: { text: string } } {
-  const c = spawnCli([service, FIXTURE, '--run-id', runId, '--set', `horizon=${HORIZON}`], `${service}-${runId}`);
+type Child = ChildProcess & { output: { text: string } };
+
+function child(service: 'worker' | 'allocator' | 'intake', runId: string): Child {
+  // at info level: the service says when it is running (only lines at warn or above are asserted on)
+  const c = spawnCli([service, FIXTURE, '--run-id', runId, '--set', `horizon=${HORIZON}`], `${service}-${runId}`, { LOG_LEVEL: 'info' });
   children.push(c);
   return c;
+}
+
+/**
+ * Until each service process has connected and says it is running ("<service> running"); one that
+ * exits first fails the test with what it printed. On a loaded machine start-up takes many seconds.
+ */
+async function servicesRunning(services: Record<string, Child>): Promise<void> {
+  await waitFor(() => Object.entries(services).every(([name, c]) => {
+    if (c.exitCode !== null || c.signalCode !== null) throw new Error(`${name} exited (${c.exitCode ?? c.signalCode}) before it ran:\n${c.output.text.slice(-2000)}`);
+    return c.output.text.includes(`"msg":"${name} running"`);
+  }), 120_000, `${Object.keys(services).join(', ')} to run`);
 }
 
 function kill9(c: ChildProcess): Promise<void> {
@@ -75,7 +89,7 @@ function logLines(text: string): { level: number; msg: string }[] {
 }
 
 /** Every expected case is one completed workflow and one case.completed event; returns the run's events. */
-async function expectAllCompleted(run: LiveRun, runId: string, timeoutMs = 120_000, forgedIds: string[] = []) {
+async function expectAllCompleted(run: LiveRun, runId: string, timeoutMs = kafkaBudgetMs(120_000), forgedIds: string[] = []) {
   const t = topicNames(runId);
   let doneIds = new Set<string>();
   try {
@@ -152,16 +166,14 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
   afterEach(async () => {
     for (const c of children.splice(0)) await kill9(c);
     // no test leaves Running workflows behind: a test that ended early has its run's cases terminated
-    for (const { run, runId } of running.splice(0)) {
-      await run.stop({ terminate: 'test ended' }).catch(() => undefined);
-      await expectNoneRunning(scenario, runId);
-    }
+    for (const { run, runId } of running.splice(0)) await stopRunChecked(run, scenario, runId);
   }, 90_000);
 
   it('kill -9 of the Temporal worker loses and duplicates no case', async () => {
     const runId = newRunId('kill-worker');
     expectedIds = expectedDemand(runId);
     const worker = child('worker', runId);
+    await servicesRunning({ worker });
     const run = await start(runId, ['intake', 'allocator', 'collector', 'producer']);
     await waitFor(() => run.collector!.tally.tasks.size >= 20, 60_000, 'some tasks done');
     await kill9(worker);
@@ -177,14 +189,15 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     const runId = newRunId('kafka-restart');
     expectedIds = expectedDemand(runId);
     const services = { worker: child('worker', runId), intake: child('intake', runId), allocator: child('allocator', runId) };
+    // the broker restarts mid-stream for running services: demand starts once they all run (not while they connect)
+    await servicesRunning(services);
     const run = await start(runId, ['collector', 'producer']);
     await waitFor(() => run.collector!.tally.demand.size >= 15, 60_000, 'some demand published');
     const before = run.collector!.tally.demand.size;
-    const r = spawnSync('bash', [join(ROOT, 'infra', 'restart-kafka.sh')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
-    expect(r.status).toBe(0);
+    const { scriptMs, recoveryMs } = await restartBroker(run.kafka, topicNames(runId).demand);
     await run.produced;
-    await expectAllCompleted(run, runId, 180_000);
-    console.log(`broker restarted after ${before} demand events; all ${expectedIds.length} arrived and completed`);
+    await expectAllCompleted(run, runId, kafkaBudgetMs(120_000));
+    console.log(`broker restarted after ${before} demand events (script ${(scriptMs / 1000).toFixed(1)} s, a new consumer group served after ${(recoveryMs / 1000).toFixed(1)} s); all ${expectedIds.length} arrived and completed`);
     // quiet: no error line; the outage is one warning and one recovery line per service (a lease change may add its own lines)
     for (const [name, c] of Object.entries(services)) {
       const lines = logLines(c.output.text);
@@ -217,6 +230,7 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     const runId = newRunId('kill-alloc');
     expectedIds = expectedDemand(runId);
     const allocator = child('allocator', runId);
+    await servicesRunning({ allocator });
     const run = await start(runId, ['worker', 'intake', 'collector', 'producer']);
     await waitFor(() => run.collector!.tally.tasks.size >= 30, 60_000, 'some tasks done');
     await kill9(allocator);
@@ -234,6 +248,8 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     expectedIds = expectedDemand(runId);
     const a = child('allocator', runId);
     const b = child('allocator', runId);
+    await servicesRunning({ allocator: a });
+    await servicesRunning({ allocator: b });
     // active now: its last lease message says it holds the lease
     const isActive = (c: typeof a) => c.output.text.lastIndexOf('holds the lease') > c.output.text.lastIndexOf('gave up the lease');
     const run = await start(runId, ['worker', 'intake', 'collector', 'producer']);
@@ -280,7 +296,7 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     await producer.send({ topic: t.demand, messages: poison });
     await producer.disconnect();
     await run.produced;
-    await expectAllCompleted(run, runId, 120_000, [forged[0].id]);
+    await expectAllCompleted(run, runId, undefined, [forged[0].id]);
     await waitFor(() => run.intake!.deadLettered >= poison.length, 30_000, 'dead letters');
     const dead = (await readTopic<DeadLetterEvent>(run.kafka, t.deadLetters)).events;
     expect(dead.length).toBe(poison.length);

@@ -19,6 +19,7 @@ import type { Scenario } from '../../model/scenario.js';
 import { startLiveRun, type LiveRun, type LiveRunOptions } from '../../workers/live-run.js';
 import { parseEvent, type AnyEvent } from '../../protocol/topics.js';
 import { listRunning } from '../../workers/run-workflows.js';
+import { meansUnreachable } from '../../workers/kafka-link.js';
 
 export const FIXTURE = join(ROOT, 'test', 'fixtures', 'live-small.yaml');
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -101,58 +102,138 @@ export function smallScenario(overrides: string[] = []) {
 }
 
 /**
- * The end offsets of a topic. Right after a broker restart the broker may answer "not the leader"
- * for a while (a retriable error): ask again for up to 60 s instead of failing the test on it.
+ * Wall ms of the last broker restart measured in this test file (`restartBroker`): from the restart
+ * script's start until a fresh consumer group read a topic again. 0 until a restart was measured.
  */
-async function topicOffsets(kafka: Kafka, topic: string): Promise<{ partition: number; high: string }[]> {
-  const deadline = Date.now() + 60_000;
+let brokerRecoveryMs = 0;
+
+/** The last measured broker recovery in ms (0 when this file restarted no broker). */
+export function measuredBrokerRecoveryMs(): number {
+  return brokerRecoveryMs;
+}
+
+/**
+ * A budget for waiting on Kafka: `baseMs` (what the wait needs on a healthy broker) plus twice the
+ * broker recovery measured in this file, since a wait that began just before a restart sits out a
+ * whole recovery and then catches up. On a loaded machine the recovery is long, and so is the budget.
+ */
+export function kafkaBudgetMs(baseMs: number): number {
+  return baseMs + 2 * brokerRecoveryMs;
+}
+
+/** A Kafka error worth asking again after: retriable by kafkajs, or one that says the broker is (still) unreachable ("Broker not connected" is a plain Error). */
+function worthRetrying(err: unknown): boolean {
+  const e = err as { retriable?: boolean; name?: string; message?: string };
+  return e.retriable === true || meansUnreachable(`${e.name ?? ''} ${e.message ?? ''}`);
+}
+
+/** The end offsets of a topic; a broker that is restarting or still electing leaders is asked again within `budgetMs`. */
+async function topicOffsets(kafka: Kafka, topic: string, budgetMs: number): Promise<{ partition: number; high: string }[]> {
+  const deadline = Date.now() + budgetMs;
   for (;;) {
     const admin = kafka.admin();
     try {
       await admin.connect();
       return await admin.fetchTopicOffsets(topic);
     } catch (err) {
-      if (!(err as { retriable?: boolean }).retriable || Date.now() > deadline) throw err;
+      if (!worthRetrying(err) || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 500));
     } finally {
-      await admin.disconnect();
+      await admin.disconnect().catch(() => undefined);
     }
   }
 }
 
-/** Every message of a topic from the beginning to its current end, parsed. */
-export async function readTopic<T extends AnyEvent = AnyEvent>(kafka: Kafka, topic: string): Promise<{ events: T[]; raw: { value: string; partition: number; offset: string }[] }> {
-  const offsets = await topicOffsets(kafka, topic);
-  const ends = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
-  const left = new Set(offsets.filter((o) => BigInt(o.high) > 0n).map((o) => o.partition));
-  const raw: { value: string; partition: number; offset: string }[] = [];
-  if (left.size === 0) return { events: [], raw };
-  const consumer = kafka.consumer({ groupId: `reader-${Date.now()}-${Math.random()}`, maxWaitTimeInMs: 50 });
-  let done!: () => void;
-  const finished = new Promise<void>((resolve) => { done = resolve; });
+type RawMessage = { value: string; partition: number; offset: string };
+
+/**
+ * One attempt at reading a topic up to `ends` with a fresh consumer group. Rejects when the consumer
+ * crashes for good (kafkajs restarts it only after retriable errors; a group coordinator that moved
+ * during a broker restart answers with a non-retriable one) or when it made no progress for `stallMs`.
+ */
+async function readOnce(kafka: Kafka, topic: string, ends: Map<number, bigint>, stallMs: number): Promise<RawMessage[]> {
+  const left = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
+  const raw: RawMessage[] = [];
+  if (left.size === 0) return raw;
+  const consumer = kafka.consumer({ groupId: `reader-${Date.now()}-${Math.random()}`, maxWaitTimeInMs: 50, retry: { retries: 5 } });
+  let lastProgress = Date.now();
+  let settle!: (err?: Error) => void;
+  const finished = new Promise<void>((resolve, reject) => { settle = (err) => (err ? reject(err) : resolve()); });
   // by position, not by the last message: the grants topic is transactional and ends in commit markers
   const reached = (partition: number, lastOffset: string) => {
+    lastProgress = Date.now();
     if (BigInt(lastOffset) + 1n >= ends.get(partition)!) left.delete(partition);
-    if (left.size === 0) done();
+    if (left.size === 0) settle();
   };
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.partition, payload.lastOffset));
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      for (const message of batch.messages) {
-        if (BigInt(message.offset) < ends.get(batch.partition)!) raw.push({ value: message.value?.toString('utf8') ?? '', partition: batch.partition, offset: message.offset });
-      }
-      reached(batch.partition, batch.lastOffset());
-    },
-  });
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([finished, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`reading ${topic} timed out`)), 30_000); })]);
-  clearTimeout(timer);
-  await consumer.disconnect();
+  consumer.on(consumer.events.GROUP_JOIN, () => { lastProgress = Date.now(); });
+  consumer.on(consumer.events.CRASH, ({ payload }) => { if (!payload.restart) settle(payload.error); });
+  const watchdog = setInterval(() => {
+    if (Date.now() - lastProgress > stallMs) settle(new Error(`no progress reading ${topic} for ${stallMs} ms`));
+  }, 250);
+  try {
+    // connecting is watched too: against a broker that is restarting, it can hang or fail
+    void (async () => {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachBatch: async ({ batch }) => {
+          for (const message of batch.messages) {
+            if (BigInt(message.offset) < ends.get(batch.partition)!) raw.push({ value: message.value?.toString('utf8') ?? '', partition: batch.partition, offset: message.offset });
+          }
+          reached(batch.partition, batch.lastOffset());
+        },
+      });
+    })().catch((err: Error) => settle(err));
+    await finished;
+    return raw;
+  } finally {
+    clearInterval(watchdog);
+    await consumer.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Every message of a topic from the beginning to its current end, parsed. A consumer that a broker
+ * restart leaves stuck or crashed is thrown away and the topic read again by a new one (a new group),
+ * within a budget derived from the measured broker recovery (`kafkaBudgetMs`).
+ */
+export async function readTopic<T extends AnyEvent = AnyEvent>(kafka: Kafka, topic: string): Promise<{ events: T[]; raw: RawMessage[] }> {
+  const budgetMs = kafkaBudgetMs(60_000);
+  const deadline = Date.now() + budgetMs;
+  const offsets = await topicOffsets(kafka, topic, budgetMs);
+  const ends = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+  // a healthy broker serves a new group within seconds (its initial rebalance delay is 3 s); a recovering one within its recovery
+  const stallMs = 20_000 + brokerRecoveryMs;
+  let raw: RawMessage[] = [];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      raw = await readOnce(kafka, topic, ends, stallMs);
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`reading ${topic} failed after ${attempt} attempts in ${budgetMs} ms: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   const events: T[] = [];
   for (const r of raw) { try { events.push(parseEvent<T>(r.value)); } catch { /* not an event: the caller looks at raw */ } }
   return { events, raw };
+}
+
+/**
+ * Restarts the broker with infra/restart-kafka.sh, then waits until a fresh consumer group reads
+ * `probeTopic` again (the group coordinator has reloaded its state, which the script's own health check
+ * does not wait for). The whole time is recorded as the broker recovery that `kafkaBudgetMs` scales with.
+ */
+export async function restartBroker(kafka: Kafka, probeTopic: string): Promise<{ scriptMs: number; recoveryMs: number }> {
+  const t0 = Date.now();
+  const r = spawnSync('bash', [join(ROOT, 'infra', 'restart-kafka.sh')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`bash infra/restart-kafka.sh exited with ${r.status}`);
+  const scriptMs = Date.now() - t0;
+  brokerRecoveryMs = Math.max(brokerRecoveryMs, scriptMs);
+  await readTopic(kafka, probeTopic);
+  brokerRecoveryMs = Math.max(brokerRecoveryMs, Date.now() - t0);
+  return { scriptMs, recoveryMs: Date.now() - t0 };
 }
 
 /** The workflows whose id starts with `prefix`, with their status (Temporal visibility). */
@@ -181,6 +262,27 @@ export async function expectNoneRunning(scenario: Scenario, runId: string): Prom
   }
 }
 
+/**
+ * Stops a test's live run, terminating the case workflows it left running, and checks that none of
+ * them is still Running (the end of every live test).
+ */
+export async function stopRunChecked(run: LiveRun, scenario: Scenario, runId: string): Promise<void> {
+  await run.stop({ terminate: 'test ended' }).catch(() => undefined);
+  await expectNoneRunning(scenario, runId);
+}
+
+/**
+ * The `afterAll` of a live test file: its run (if it got one) stopped and checked (`stopRunChecked`),
+ * then the machine-wide live-test lock released, whatever happened before.
+ */
+export async function endLiveTests(release: (() => void) | undefined, ended: { run?: LiveRun; scenario?: Scenario; runId?: string } = {}): Promise<void> {
+  try {
+    if (ended.run && ended.scenario && ended.runId) await stopRunChecked(ended.run, ended.scenario, ended.runId);
+  } finally {
+    release?.();
+  }
+}
+
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 250): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
@@ -189,11 +291,11 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs:
   }
 }
 
-/** `node dist/cli/main.js <args>` as a child process (for kill -9); its stderr is kept in `output.text`. */
-export function spawnCli(args: string[], logName: string): ChildProcess & { output: { text: string } } {
+/** `node dist/cli/main.js <args>` as a child process (for kill -9), with `env` on top of the test's; its stderr is kept in `output.text`. */
+export function spawnCli(args: string[], logName: string, env: NodeJS.ProcessEnv = {}): ChildProcess & { output: { text: string } } {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, KAFKA_BROKERS: BROKERS.join(','), TEMPORAL_ADDRESS: TEMPORAL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, KAFKA_BROKERS: BROKERS.join(','), TEMPORAL_ADDRESS: TEMPORAL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
   });
   const output = { text: '' };
   child.stderr!.on('data', (d: Buffer) => {

@@ -25,7 +25,7 @@ import type { LiveRun } from '../../workers/live-run.js';
 import { topicNames, type CaseCompletedEvent, type DemandEvent, type GrantEvent, type TaskFinishedEvent } from '../../protocol/topics.js';
 import { caseWorkflowBundle, installTemporalRuntime } from '../../workers/temporal-worker.js';
 import { ROOT } from '../helpers/cli.js';
-import { exclusiveLiveTests, expectNoneRunning, infraUp, listWorkflows, readTopic, runToCompletion, smallScenario, testLogger, waitFor } from './live-helpers.js';
+import { endLiveTests, exclusiveLiveTests, infraUp, listWorkflows, readTopic, runToCompletion, smallScenario, testLogger, waitFor } from './live-helpers.js';
 
 const SPEED = 180; // 3 simulated minutes per wall second: the 3-hour scenario takes 60 s
 
@@ -56,14 +56,7 @@ describe('live runtime (real Kafka + Temporal)', () => {
     grants = (await readTopic<GrantEvent>(run.kafka, t.grants)).events;
   }, 900_000);
 
-  afterAll(async () => {
-    try {
-      await run?.stop({ terminate: 'test ended' });
-      if (run) await expectNoneRunning(scenario, runId);
-    } finally {
-      release?.();
-    }
-  }, 60_000);
+  afterAll(() => endLiveTests(release, { run, scenario, runId }), 60_000);
 
   it('turns every demand event into exactly one completed case', async () => {
     const ids = demand.map((d) => d.id);
