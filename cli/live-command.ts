@@ -17,6 +17,7 @@ import { resolvePolicy } from './policy-loader.js';
 import { renderSummary } from './run-command.js';
 import { parseDuration } from '../model/units.js';
 import { startLiveRun } from '../workers/live-run.js';
+import { demandTimeline } from '../workers/producer.js';
 import { connecting, exitWhenDone, rootLogger, runIdOf, serversFromEnv, speedOf, startLocalInfra, untilSignal } from './live-env.js';
 
 export const liveHelp = `Usage: autoshift live <scenario.yaml> --speed N [options]
@@ -39,7 +40,9 @@ Options:
   --run-id ID         topics, task queue and workflow ids of this run (default: a fresh id)
   --drain             stop arrivals at the horizon and run until every case has finished (figures then
                       cover every case, to the last one's end); without it, the case workflows still
-                      running at the horizon are terminated (reason in Temporal) and left out
+                      running at the horizon are terminated (reason in Temporal) and left out.
+                      The scenario's \`drain: true\` means the same; with \`cases: N\` exactly N arrivals
+                      are published after the warm-up, whatever the horizon, and the run drains
   --metrics-port P    serve Prometheus metrics on 127.0.0.1:P/metrics (default 9464; 0 = none)
   --quiet             no progress line on stderr
   --force             run even at a speed far past the faithful one (see below)
@@ -115,15 +118,18 @@ export async function liveCommand(argv: string[]): Promise<number> {
     process.stderr.write(tty ? `\r${run.summaryLine()}\x1b[K` : `${run.summaryLine()}\n`);
   }, tty ? 500 : 5000);
   const signalled = untilSignal();
-  let interrupted = await Promise.race([run.horizonReached.then(() => false), signalled.then(() => true)]);
+  // the scenario's `drain: true` (or `cases: N`, which drains) is --drain; with `cases`, the horizon does not end arrivals
+  const drain = !!flags.drain || scenario.drain === true;
+  const byCount = scenario.cases !== undefined;
+  let interrupted = byCount ? false : await Promise.race([run.horizonReached.then(() => false), signalled.then(() => true)]);
   let drained = false;
-  if (!interrupted && flags.drain && run.collector && run.produced) {
-    // arrivals stop at the horizon (the producer publishes up to it); every case already started finishes
+  if (!interrupted && drain && run.collector && run.produced) {
+    // arrivals stop at the horizon or after the N-th (the producer publishes exactly those); every case started finishes
     const tally = run.collector.tally;
+    const arrivals = countArrivals(scenario);
     let waiting = true;
     const allDone = (async () => {
-      await run.produced;
-      while (waiting && tally.cases.size < tally.demand.size) await new Promise((r) => setTimeout(r, 200));
+      while (waiting && (tally.demand.size < arrivals || tally.cases.size < tally.demand.size)) await new Promise((r) => setTimeout(r, 200));
     })();
     interrupted = await Promise.race([allDone.then(() => false), signalled.then(() => true)]);
     waiting = false;
@@ -132,7 +138,9 @@ export async function liveCommand(argv: string[]): Promise<number> {
   if (progress) clearInterval(progress);
   if (!flags.quiet) process.stderr.write(`${tty ? '\r' : ''}${run.summaryLine()}${tty ? '\x1b[K' : ''}\n${interrupted ? 'interrupted: stopping…\n' : ''}`);
   const now = Math.max(0, ((Date.now() - run.clock.startWallMs) * speed) / 1000);
-  const until = interrupted ? Math.min(scenario.horizon, now) : drained ? Math.max(scenario.horizon, run.collector!.tally.latest) : scenario.horizon;
+  const latest = run.collector!.tally.latest;
+  // the engine's end of a draining run: the last case's end (not before the horizon, unless by `cases`)
+  const until = interrupted ? (byCount ? now : Math.min(scenario.horizon, now)) : drained ? (byCount ? latest : Math.max(scenario.horizon, latest)) : scenario.horizon;
   const reason = interrupted ? 'autoshift live: interrupted' : 'autoshift live: the run ended at its horizon (no --drain)';
   const lag = run.allocator?.lagSummary();
   if (lag && lag.count >= 50) saveHandoff(lag.p99Ms);
@@ -154,4 +162,11 @@ export async function liveCommand(argv: string[]): Promise<number> {
   if (flags.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   else process.stdout.write(renderSummary(doc) + '\n');
   return exitWhenDone(interrupted ? 130 : 0);
+}
+
+/** How many demand events the run's producer publishes: its own timeline, counted. */
+function countArrivals(scenario: Parameters<typeof demandTimeline>[0]): number {
+  let n = 0;
+  for (const e of demandTimeline(scenario, 'count', { startWallMs: 0, speed: 1 })) if (e.demand) n++;
+  return n;
 }

@@ -288,6 +288,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
   return {
     name: raw.name, description: raw.description ?? '', file: source.file,
     seed: raw.seed ?? 1, start, horizon, warmup, sampleEvery,
+    ...(raw.drain === true || raw.cases !== undefined ? { drain: true } : {}), ...(raw.cases !== undefined ? { cases: raw.cases } : {}),
     rebalanceEvery: raw.rebalanceEvery !== undefined ? seconds(raw.rebalanceEvery) : HOUR,
     policy, skills, queueLimits, pools, processes, demand, disruptions,
   };

@@ -233,6 +233,8 @@ export const scenarioSchema = {
     horizon: { ...duration, description: 'Simulated time of one replication.' },
     warmup: { ...duration, description: 'Initial time excluded from all results (default 0).' },
     sampleEvery: { ...duration, description: 'Interval of the time series (default 1h).' },
+    drain: { type: 'boolean', description: 'Stop arrivals at the horizon and run on until every case is done (default false).' },
+    cases: { type: 'integer', minimum: 1, 'x-expected': 'a whole number of cases, 1 or more', description: 'Exactly this many arrivals after the warm-up, then drain (the horizon no longer ends arrivals).' },
     rebalanceEvery: { ...duration, description: 'Interval between decision epochs of the policy (default 1h; 0 = only at start and at disruption edges).' },
     policy,
     queues: {

@@ -153,6 +153,10 @@ export interface Scenario {
   horizon: number;
   warmup: number;
   sampleEvery: number;
+  /** arrivals stop at the horizon (or after `cases`) and the run goes on until every case is done (absent: false) */
+  drain?: boolean;
+  /** exactly this many counted arrivals (after the warm-up), then the run drains; the horizon no longer ends arrivals (absent: none) */
+  cases?: number;
   /** seconds between decision epochs; 0 = only at start and at disruption edges */
   rebalanceEvery: number;
   policy: PolicySpec;

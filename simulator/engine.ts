@@ -50,6 +50,9 @@ export interface EngineOptions {
   onDecision?: (record: DecisionRecord) => void;
 }
 
+/** A drain stops when nothing has moved (no arrival, no task started or done) for this long: the cases left cannot finish. */
+export const DRAIN_STALL_SECONDS = 28 * 86400;
+
 const ARRIVAL = 0, DONE = 1, SAMPLE = 2, EPOCH = 3, SHIFT = 4, CAPACITY = 5, DISRUPTION = 6, SWITCHED = 7, WARMUP_END = 8;
 
 export interface CaseState {
@@ -104,6 +107,18 @@ export class Engine {
   private readonly freeCases: CaseState[] = [];
   /** the task each unit works on */
   readonly unitTask: (Task | null)[];
+  /** the run drains (scenario `drain` or `cases`): nothing but arrivals stops at the horizon */
+  readonly drains: boolean;
+  /** the last time anything may be scheduled: the horizon, or none for a draining run */
+  private readonly lastTime: number;
+  /** arrivals may come up to this time: the horizon, or none with `cases` */
+  private readonly arrivalsUntil: number;
+  /** cases in progress (counted or not), arrival events scheduled, counted arrivals so far */
+  private openCases = 0;
+  private pendingArrivals = 0;
+  private countedArrivals = 0;
+  /** the last arrival, task start or task end (a drain that sees nothing move stops) */
+  private lastMove = 0;
 
   constructor(private readonly options: EngineOptions) {
     const { scenario, policy, seed } = options;
@@ -123,6 +138,14 @@ export class Engine {
     });
     this.stats = new RunStats(scenario, this.board);
     this.unitTask = new Array(this.board.unitPool.length).fill(null);
+    this.drains = scenario.drain === true || scenario.cases !== undefined;
+    this.lastTime = this.drains ? Infinity : scenario.horizon;
+    this.arrivalsUntil = scenario.cases !== undefined ? Infinity : scenario.horizon;
+  }
+
+  /** A draining run is over: no arrival to come, no case open (and, without `cases`, the horizon reached). */
+  get over(): boolean {
+    return this.drains && this.pendingArrivals === 0 && this.openCases === 0 && (this.scenario.cases !== undefined || this.now >= this.scenario.horizon);
   }
 
   /** decision epochs so far */
@@ -148,11 +171,28 @@ export class Engine {
     this.cal.schedule(s.warmup + s.sampleEvery, SAMPLE, 0);
   }
 
-  /** Processes every event up to and including time t (never past the horizon). */
+  /** Processes every event up to and including time t (never past the horizon; a draining run stops when it is over). */
   runUntil(t: number): void {
     const limit = Math.min(t, this.scenario.horizon);
+    this.step(limit);
+    if (!this.over) this.now = Math.max(this.now, limit);
+  }
+
+  /**
+   * A draining run, after the horizon: goes on until every case is done (with
+   * `cases`, until the last of them has arrived and is done), or until nothing
+   * has moved for DRAIN_STALL_SECONDS (the cases left open are reported).
+   */
+  drain(): void {
+    if (!this.drains) return;
+    while (!this.over && this.cal.peekTime() < Infinity && this.cal.peekTime() - this.lastMove <= DRAIN_STALL_SECONDS) this.step(this.cal.peekTime());
+  }
+
+  private step(limit: number): void {
     const cal = this.cal;
+    const drains = this.drains;
     while (cal.peekTime() <= limit) {
+      if (drains && this.over) return;
       cal.pop();
       this.now = cal.lastTime;
       this.events++;
@@ -169,12 +209,11 @@ export class Engine {
         case WARMUP_END: this.onWarmupEnd(); break;
       }
     }
-    this.now = Math.max(this.now, limit);
   }
 
-  /** Closes the books at the horizon; returns the replication's figures. */
+  /** Closes the books at the horizon (a draining run: when it is over); returns the replication's figures. */
   finish(): ReplicationFigures {
-    const h = this.scenario.horizon;
+    const h = this.drains ? this.now : this.scenario.horizon;
     this.now = h;
     const b = this.board;
     for (const tw of [b.backlog, b.busy, b.available, b.rostered]) tw.flush(h);
@@ -184,10 +223,16 @@ export class Engine {
   // ---- demand -------------------------------------------------------------
 
   private scheduleArrival(stream: number, t: number): void {
-    if (t <= this.scenario.horizon) this.cal.schedule(t, ARRIVAL, stream);
+    if (t <= this.arrivalsUntil) { this.cal.schedule(t, ARRIVAL, stream); this.pendingArrivals++; }
   }
 
   private onArrival(stream: number): void {
+    this.pendingArrivals--;
+    const cases = this.scenario.cases;
+    // with `cases`, the arrivals after the last counted one never come
+    if (cases !== undefined && this.countedArrivals >= cases) return;
+    this.lastMove = this.now;
+    this.openCases++;
     const a = this.arrivals[stream];
     const proc = this.scenario.processes[a.process];
     const no = this.nextCaseNo[a.process]++;
@@ -208,10 +253,10 @@ export class Engine {
       };
     }
     if (proc.attributes) kase.attributes = this.draws.attributes(kase, proc);
-    if (kase.counted) this.stats.caseArrived(a.process, this.now);
+    if (kase.counted) { this.stats.caseArrived(a.process, this.now); this.countedArrivals++; }
     this.stats.wipChange(a.process, 1, this.now);
     this.enter(kase, proc.start, null, 0);
-    this.scheduleArrival(stream, a.next());
+    if (cases === undefined || this.countedArrivals < cases) this.scheduleArrival(stream, a.next());
   }
 
   // ---- case flow ------------------------------------------------------------
@@ -237,6 +282,7 @@ export class Engine {
   }
 
   private completeCase(kase: CaseState, criticalWait: number): void {
+    this.openCases--;
     this.stats.wipChange(kase.process, -1, this.now);
     if (kase.counted) this.stats.caseDone(kase, this.now, this.scenario.processes[kase.process].sla, criticalWait);
   }
@@ -248,6 +294,7 @@ export class Engine {
     const pool = this.scenario.pools[p];
     const now = this.now;
     task.start = now;
+    this.lastMove = now;
     const waited = now - task.enqueued;
     task.kase.wait += waited;
     task.pathWait += waited;
@@ -265,6 +312,7 @@ export class Engine {
     const kase = task.kase;
     const step = task.step;
     this.unitTask[u] = null;
+    this.lastMove = now;
     const service = now - task.start;
     kase.cost += (service * pool.costPerHour) / 3600;
     kase.tasks++;
@@ -316,7 +364,7 @@ export class Engine {
 
   private onShift(p: number): void {
     const next = this.board.shift(p);
-    if (next <= this.scenario.horizon) this.cal.schedule(next, SHIFT, p);
+    if (next <= this.lastTime) this.cal.schedule(next, SHIFT, p);
   }
 
   private onDisruption(d: number, begins: boolean): void {
@@ -337,7 +385,7 @@ export class Engine {
     }
     if (periodic && s.rebalanceEvery > 0 && this.policy.periodic !== false) {
       const next = this.now + s.rebalanceEvery;
-      if (next <= s.horizon) this.cal.schedule(next, EPOCH, 0);
+      if (next <= this.lastTime) this.cal.schedule(next, EPOCH, 0);
     }
   }
 
@@ -352,7 +400,7 @@ export class Engine {
   private onSample(): void {
     this.stats.sample(this.now);
     const next = this.now + this.scenario.sampleEvery;
-    if (next <= this.scenario.horizon + 1e-9) this.cal.schedule(next, SAMPLE, 0);
+    if (next <= this.lastTime + 1e-9) this.cal.schedule(next, SAMPLE, 0);
   }
 }
 

@@ -16,7 +16,7 @@ export function scenarioWarnings(scenario: Scenario): string[] {
   const out: string[] = [];
   const h = scenario.horizon;
   for (const d of scenario.disruptions) {
-    if (d.start >= h) out.push(`disruptions[${d.index}] (${d.label}) starts at ${formatDuration(d.start)}, at or after the horizon (${formatDuration(h)}): it is not simulated; its resilience figures are not applicable`);
+    if (d.start >= h && !scenario.drain) out.push(`disruptions[${d.index}] (${d.label}) starts at ${formatDuration(d.start)}, at or after the horizon (${formatDuration(h)}): it is not simulated; its resilience figures are not applicable`);
     else if (d.end <= scenario.warmup) out.push(`disruptions[${d.index}] (${d.label}) ends within the warm-up (${formatDuration(scenario.warmup)}): its effect is not counted in the results`);
   }
   for (const d of scenario.demand) {
@@ -52,7 +52,7 @@ export function notApplicable(doc: Figures): string[] {
   for (const [id, p] of Object.entries(doc.processes)) {
     const open = p.openAtEnd?.mean ?? 0;
     if (p.completed.mean > 0 && open > OPEN_AT_END_WARNING_SHARE * p.arrived.mean) {
-      out.push(`processes.${id}: ${open} cases (${((100 * open) / p.arrived.mean).toFixed(1)}% of arrivals) are still open at the horizon, ${formatDuration(p.openAgeMeanSeconds?.mean ?? 0)} old on average: cycle-time figures leave them out and are biased down; a longer horizon counts them`);
+      out.push(`processes.${id}: ${open} cases (${((100 * open) / p.arrived.mean).toFixed(1)}% of arrivals) are still open at the horizon, ${formatDuration(p.openAgeMeanSeconds?.mean ?? 0)} old on average: cycle-time figures leave them out and are biased down; a longer horizon counts them, \`drain: true\` runs every case to its end (docs/scenario.md)`);
     }
   }
   if (doc.totals.completed.mean === 0) out.push('totals: no case completed: SLA attainment and cost per completed case are not applicable');

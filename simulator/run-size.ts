@@ -114,8 +114,10 @@ function dutyShare(pool: Scenario['pools'][number]): number {
 }
 
 export function estimateRunSize(scenario: Scenario, options: RunSizeOptions): RunSize {
-  const horizon = scenario.horizon;
   const rates = arrivalsPerSecond(scenario);
+  const totalRate = rates.reduce((a, b) => a + b, 0);
+  // with `cases: N`, arrivals go on until the N-th after the warm-up, whatever the horizon
+  const horizon = scenario.cases !== undefined && totalRate > 0 ? scenario.warmup + scenario.cases / totalRate : scenario.horizon;
   let cases = 0, tasks = 0, workSeconds = 0;
   scenario.processes.forEach((proc, i) => {
     const visits = expectedVisits(scenario, i);

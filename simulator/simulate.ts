@@ -1,6 +1,7 @@
 /**
  * One replication, start to finish: the engine, run in slices so the caller
- * can report progress, closed at the horizon.
+ * can report progress, closed at the horizon (or, for a draining run, when
+ * every case is done).
  */
 import type { Scenario } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
@@ -27,8 +28,10 @@ export function simulateReplication(options: ReplicationOptions): ReplicationFig
   const slices = options.onProgress ? 100 : 1;
   for (let i = 1; i <= slices; i++) {
     engine.runUntil((scenario.horizon * i) / slices);
-    options.onProgress?.(i / slices);
+    if (i < slices || !engine.drains) options.onProgress?.(i / slices);
   }
+  engine.drain(); // a draining run goes on past the horizon until every case is done
+  if (engine.drains) options.onProgress?.(1);
   const figures = engine.finish();
   figures.seed = seed;
   return figures;

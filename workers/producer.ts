@@ -29,7 +29,7 @@ export interface ProducerOptions {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
-  /** stop publishing past this simulated time (default: the scenario's horizon) */
+  /** stop publishing arrivals past this simulated time (default: the scenario's horizon; none with `cases`) */
   horizon?: number;
   /** wall ms of the largest batch window: events due within it go in one send (default 5) */
   batchMs?: number;
@@ -45,21 +45,27 @@ export interface ProducerResult {
 
 type Timed = { at: number; demand?: DemandEvent; disruption?: DisruptionEvent };
 
-/** Every event of the run in time order (ties: demand streams in scenario order, then disruptions). */
-export function* demandTimeline(scenario: Scenario, runId: string, clock: Clock, horizon = scenario.horizon): Generator<Timed> {
+/**
+ * Every event of the run in time order (ties: demand streams in scenario order, then disruptions).
+ * Arrivals stop at the horizon, or with `cases: N` after the N-th arrival after the warm-up
+ * (the engine's rule, simulator/engine.ts). A disruption still on at the horizon ends there, the
+ * run being over; in a draining run (`drain`, `cases`) the world goes on as the scenario says.
+ */
+export function* demandTimeline(scenario: Scenario, runId: string, clock: Clock, horizon = scenario.cases !== undefined ? Infinity : scenario.horizon): Generator<Timed> {
   const seed = replicationSeed(scenario.seed, 0);
   const streams = scenario.demand.map((d) => createArrivalStream(d, scenario, seed));
   const heads = streams.map((s) => s.next());
   const caseNo = scenario.processes.map(() => 0);
-  // a disruption still on at the horizon ends there: the run is over, and the cases in flight can drain
-  const edges: DisruptionEvent[] = scenario.disruptions.filter((d) => d.start <= horizon).flatMap((d) => [
+  const worldUntil = scenario.drain ? Infinity : horizon;
+  const edges: DisruptionEvent[] = scenario.disruptions.filter((d) => d.start <= worldUntil).flatMap((d) => [
     { v: 1 as const, type: 'disruption.begins' as const, id: `${runId}.disruption.${d.index}.begins`, runId, index: d.index, label: d.label, at: d.start, clock },
-    { v: 1 as const, type: 'disruption.ends' as const, id: `${runId}.disruption.${d.index}.ends`, runId, index: d.index, label: d.label, at: Math.min(d.end, horizon), clock },
+    { v: 1 as const, type: 'disruption.ends' as const, id: `${runId}.disruption.${d.index}.ends`, runId, index: d.index, label: d.label, at: Math.min(d.end, worldUntil), clock },
   ]).sort((a, b) => a.at - b.at || a.index - b.index);
   let e = 0;
+  let counted = 0;
   for (;;) {
     let best = -1;
-    for (let i = 0; i < heads.length; i++) if (heads[i] <= horizon && (best < 0 || heads[i] < heads[best])) best = i;
+    for (let i = 0; i < heads.length; i++) if (heads[i] <= horizon && heads[i] < Infinity && (best < 0 || heads[i] < heads[best])) best = i;
     const nextEdge = e < edges.length ? edges[e].at : Infinity;
     if (best < 0 && nextEdge === Infinity) return;
     if (best >= 0 && heads[best] <= nextEdge) {
@@ -69,7 +75,8 @@ export function* demandTimeline(scenario: Scenario, runId: string, clock: Clock,
         at: heads[best],
         demand: { v: 1, type: 'demand', id: `${runId}.${proc.id}.${no}`, runId, process: proc.id, caseNo: no, at: heads[best], seed, clock },
       };
-      heads[best] = streams[best].next();
+      if (scenario.cases !== undefined && heads[best] >= scenario.warmup && ++counted >= scenario.cases) heads.fill(Infinity);
+      else heads[best] = streams[best].next();
     } else {
       yield { at: nextEdge, disruption: edges[e++] };
     }
@@ -85,7 +92,7 @@ export async function runProducer(options: ProducerOptions, signal?: AbortSignal
   await producer.connect();
   const result: ProducerResult = { published: Object.fromEntries(scenario.processes.map((p) => [p.id, 0])), disruptions: 0, until: 0 };
   const batchMs = options.batchMs ?? 5;
-  const timeline = demandTimeline(scenario, runId, clock, options.horizon ?? scenario.horizon);
+  const timeline = demandTimeline(scenario, runId, clock, options.horizon);
   let next = timeline.next();
   try {
     while (!next.done && !signal?.aborted) {

@@ -43,6 +43,13 @@ describe('estimateRunSize', () => {
     expect(size.backlogAtEnd).toBe(0); // load 6/h × 10m / 0.75 = 1.33 of 4 servers
   });
 
+  it('cases: N: N arrivals after the warm-up (and the warm-up\'s λ·warmup), whatever the horizon', () => {
+    const s = { ...scenario('6/h', 4, 0), warmup: 86_400, drain: true, cases: 50_000 };
+    const size = estimateRunSize(s, { replications: 1, threads: 1, eventLog: false });
+    expect(size.cases).toBeCloseTo(50_000 + 6 * 24, 3);
+    expect(size.samples).toBe(Math.floor(50_000 / 6) + 1);
+  });
+
   it('an overloaded queue: the backlog at the horizon is the fluid (λ − cμ)T', () => {
     const size = estimateRunSize(scenario('60/h', 4, 0), { replications: 1, threads: 1, eventLog: false });
     // λ = 60/h, cμ = 4 × 6/h = 24/h: 36 tasks/h pile up for 2,400 h
