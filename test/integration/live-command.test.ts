@@ -4,13 +4,14 @@
  *   - at its horizon without --drain: the case workflows still running are
  *     terminated with a reason, none is left Running;
  *   - with --drain: arrivals stop at the horizon and every case finishes;
+ *     with the scenario's `cases: N`, exactly N arrivals (those of sim) and a drain;
  *   - at the first SIGINT: the command stops its services, terminates what is
  *     running, prints what it measured and exits by itself (code 130), long
  *     before its watchdog would.
  * After each, the run's Running workflows are counted through Temporal visibility.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +89,25 @@ describe('autoshift live: how a run ends (real Kafka + Temporal)', () => {
     expect(doc.live).toMatchObject({ terminated: 0, drained: true });
     expect(doc.live.observedUntil).toBeGreaterThan(1800);
     for (const [id, p] of Object.entries(doc.processes)) expect(p.completed.mean, id).toBe(p.arrived.mean);
+    await expectNoneRunning(scenario, runId);
+  }, 240_000);
+
+  it('with the scenario\'s cases: N, publishes exactly the N cases sim simulates and drains them', async () => {
+    const runId = newRunId('cli-cases');
+    const out = await live(['--set', 'cases=20', '--run-id', runId]);
+    expect(out.code, out.stderr).toBe(0);
+    type Doc = { processes: Record<string, { arrived: { mean: number }; completed: { mean: number } }> };
+    const doc = JSON.parse(out.stdout) as Doc & { live: { terminated: number; drained: boolean } };
+    expect(doc.live).toMatchObject({ terminated: 0, drained: true });
+    const sim = spawnSync(process.execPath, [CLI, 'run', FIXTURE, '--set', 'cases=20', '--json'], { cwd: ROOT, encoding: 'utf8' });
+    const simDoc = JSON.parse(sim.stdout) as Doc;
+    let total = 0;
+    for (const [id, p] of Object.entries(doc.processes)) {
+      expect(p.completed.mean, id).toBe(p.arrived.mean);
+      expect(p.arrived.mean, id).toBe(simDoc.processes[id].arrived.mean);
+      total += p.arrived.mean;
+    }
+    expect(total).toBe(20);
     await expectNoneRunning(scenario, runId);
   }, 240_000);
 
