@@ -5,6 +5,8 @@
  * and a ranking. The statistics are in simulator/compare.ts.
  */
 import { parseArgs, intFlag, UsageError } from './args.js';
+import { availableParallelism } from 'node:os';
+import { checkRunSizes } from './run-size-check.js';
 import { loadScenario } from './load-scenario.js';
 import { runArms } from '../experiments/arms.js';
 import { executorFor, onHelp } from './experiment-executor.js';
@@ -54,6 +56,8 @@ Options:
                         disruptions: [{ disruption, start, end, time, backlog: { name: band } }] }
   --report FILE.html  write a self-contained HTML report with charts (docs/report.md)
   --threads N         worker threads (default: number of cores)
+  --force             run even when the size estimate says it cannot fit in memory
+                      (see "How big a run is" in docs/scenario.md)
 ${onHelp}
 ${openMetricsHelp.replace('<scenario>-<policy>-seed<seed>', '<scenario>-compare-seed<seed>; policies differ by the policy label')}
 Example:
@@ -63,7 +67,7 @@ Example:
 export async function compareCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     policies: { value: true }, replications: { value: true }, set: { value: true, repeat: true },
-    json: {}, threads: { value: true }, on: { value: true }, metric: { value: true }, report: { value: true }, help: {}, ...openMetricsFlags,
+    json: {}, threads: { value: true }, on: { value: true }, metric: { value: true }, report: { value: true }, force: {}, help: {}, ...openMetricsFlags,
   });
   if (flags.help) { process.stdout.write(compareHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift compare <scenario.yaml> --policies a,b');
@@ -80,6 +84,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const scenario = loadScenarioWith(positionals[0], overrides);
   const clock = flags.openmetrics !== undefined ? openMetricsClock(flags, scenario, Date.now) : null;
   for (const p of policies) await resolvePolicy(scenario, policyFromCommandLine(p)); // a bad name fails here, before anything runs
+  checkRunSizes(policies.map(() => scenario), { command: 'compare', force: !!flags.force, replications, threads: Math.min(threads ?? availableParallelism(), replications), eventLog: false });
   const keys = armKeys(policies);
   let primary: Metric;
   try {

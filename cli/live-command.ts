@@ -18,6 +18,7 @@ import { renderSummary } from './run-command.js';
 import { parseDuration } from '../model/units.js';
 import { startLiveRun } from '../workers/live-run.js';
 import { demandTimeline } from '../workers/producer.js';
+import { checkRunSizes } from './run-size-check.js';
 import { connecting, exitWhenDone, rootLogger, runIdOf, serversFromEnv, speedOf, startLocalInfra, untilSignal } from './live-env.js';
 
 export const liveHelp = `Usage: autoshift live <scenario.yaml> --speed N [options]
@@ -45,7 +46,8 @@ Options:
                       are published after the warm-up, whatever the horizon, and the run drains
   --metrics-port P    serve Prometheus metrics on 127.0.0.1:P/metrics (default 9464; 0 = none)
   --quiet             no progress line on stderr
-  --force             run even at a speed far past the faithful one (see below)
+  --force             run even at a speed far past the faithful one (see below), or when the size
+                      estimate says the run cannot fit in memory (docs/scenario.md, "How big a run is")
 
 Speed: every stamp of a live run is simulated time, so server latency does not
 lengthen tasks; but a task that lasts less wall time than one hand-off through
@@ -93,6 +95,7 @@ export async function liveCommand(argv: string[]): Promise<number> {
     overrides.push({ set: `horizon=${flags.horizon}`, flag: `--horizon ${flags.horizon}` });
   }
   const scenario = loadScenario(positionals[0], overrides);
+  checkRunSizes([scenario], { command: 'live', force: !!flags.force, replications: 1, threads: 1, eventLog: false });
   const policy = await resolvePolicy(scenario);
   const speed = speedOf(flags.speed, 3600);
   const advice = speedAdvice(scenario, lastHandoff());

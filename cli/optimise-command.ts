@@ -5,6 +5,8 @@
  * (experiments/optimise.ts). This file parses, wires the executor, prints.
  */
 import { parseArgs, intFlag, UsageError } from './args.js';
+import { availableParallelism } from 'node:os';
+import { checkRunSizes } from './run-size-check.js';
 import { resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
@@ -12,7 +14,7 @@ import { loadScenarioWith } from './compare-command.js';
 import { show } from './compare-command.js';
 import { executorFor, onHelp } from './experiment-executor.js';
 import { reportPath, writeReport } from './report-file.js';
-import { parseAxes } from '../experiments/design-space.js';
+import { overridesOf, parseAxes } from '../experiments/design-space.js';
 import { parseObjective, parseTarget, figureMetric, type Target } from '../experiments/targets.js';
 import { staffingStart } from '../experiments/staffing-start.js';
 import { optimise, type DesignReport, type OptimiseResult } from '../experiments/optimise.js';
@@ -57,6 +59,8 @@ Options:
   --report FILE.html      also write an HTML report: the chosen design, the Pareto front chart,
                           the rejected designs and the target each failed (docs/report.md)
   --threads N             worker threads (default: number of cores)
+  --force                 run even when the size estimate says a design cannot fit in memory
+                          (see "How big a run is" in docs/scenario.md)
 ${onHelp}
 
 Example:
@@ -68,7 +72,7 @@ export async function optimiseCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     vary: { value: true, repeat: true }, target: { value: true, repeat: true }, minimise: { value: true }, maximise: { value: true },
     confidence: { value: true }, replications: { value: true }, 'max-replications': { value: true }, 'budget-runs': { value: true },
-    set: { value: true, repeat: true }, policy: { value: true }, json: {}, report: { value: true }, threads: { value: true }, on: { value: true }, help: {},
+    set: { value: true, repeat: true }, policy: { value: true }, json: {}, report: { value: true }, threads: { value: true }, on: { value: true }, force: {}, help: {},
   });
   if (flags.help) { process.stdout.write(optimiseHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift optimise <scenario.yaml> --vary PATH=a..b --target FIGURE>=VALUE');
@@ -90,6 +94,10 @@ export async function optimiseCommand(argv: string[]): Promise<number> {
   const axes = parseAxes(vary);
   const base = loadScenarioWith(positionals[0], fixed);
   await resolvePolicy(base, policyName);
+  // the largest design is the one at every axis's last value (the upper end of a range): it and the base must fit
+  let corner: Scenario | null = null;
+  try { corner = loadScenarioWith(positionals[0], [...fixed, ...overridesOf(axes, axes.map((a) => a.raw.length - 1))]); } catch { /* a design that cannot compile is skipped by the search */ }
+  checkRunSizes(corner ? [base, corner] : [base], { command: 'optimise', force: !!flags.force, replications: nMax, threads: Math.min(threads ?? availableParallelism(), nMax), eventLog: false });
   const targets: Target[] = targetTexts.map((t) => {
     try { return parseTarget(t, base); } catch (err) { throw new UsageError(`--target ${t}: ${(err as Error).message}`); }
   });

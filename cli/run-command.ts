@@ -10,9 +10,8 @@ import { runReplications } from './replications.js';
 import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
 import { prepareOutputDir, prepareOutputFile, withPartFiles } from './output-paths.js';
 import { ThreadPool } from '../experiments/executors/thread-pool.js';
-import { estimateRunSize } from '../simulator/run-size.js';
 import { notApplicable, scenarioWarnings } from '../simulator/nothing-to-measure.js';
-import { checkRunSize } from './run-size-check.js';
+import { checkRunSizes } from './run-size-check.js';
 import { availableParallelism } from 'node:os';
 import { executorFor, onHelp, parseOn } from './experiment-executor.js';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
@@ -73,9 +72,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const policyName = policyFromCommandLine(flags.policy as string | undefined);
   const policy = await resolvePolicy(scenario, policyName); // a bad policy fails here, before any output is touched
   const running = Math.min(threads ?? availableParallelism(), replications);
-  checkRunSize(estimateRunSize(scenario, { replications, threads: running, eventLog: flags['event-log'] !== undefined }), {
-    command: 'run', force: !!flags.force, warn: (line) => process.stderr.write(`${line}\n`),
-  });
+  checkRunSizes([scenario], { command: 'run', force: !!flags.force, replications, threads: running, eventLog: flags['event-log'] !== undefined });
   // outputs are checked (and their directories made) before the simulation, not after it
   const eventLog = flags['event-log'] as string | undefined;
   const decisionLog = flags['decision-log'] as string | undefined;

@@ -5,7 +5,8 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { UsageError } from './args.js';
-import { describeRunSize, type RunSize } from '../simulator/run-size.js';
+import { describeRunSize, estimateRunSize, type RunSize, type RunSizeOptions } from '../simulator/run-size.js';
+import type { Scenario } from '../model/scenario.js';
 
 /** Share of the heap limit above which a run is refused. */
 export const REFUSE_MEMORY_SHARE = 0.75;
@@ -18,7 +19,21 @@ export const WARN_EVENT_LOG_BYTES = 5e9;
 
 const gb = (x: number) => (x >= 1e9 ? `${(x / 1e9).toFixed(1)} GB` : `${Math.round(x / 1e6)} MB`);
 
-export function checkRunSize(size: RunSize, options: { command: string; force: boolean; heapLimit?: number; warn: (line: string) => void }): void {
+/**
+ * The check every command that simulates makes before anything runs (run,
+ * compare, sweep, optimise, live): `scenarios` are the runs it will make (one
+ * per policy, sweep cell or design bound), each of `replications`. The largest
+ * one's memory is what must fit (they run one after another); their events add up.
+ */
+export function checkRunSizes(scenarios: readonly Scenario[], options: RunSizeOptions & { command: string; force: boolean; heapLimit?: number; warn?: (line: string) => void }): void {
+  const sizes = scenarios.map((s) => estimateRunSize(s, options));
+  const largest = sizes.reduce((a, b) => (b.memoryBytes > a.memoryBytes ? b : a));
+  checkRunSize({ ...largest, events: sizes.reduce((n, s) => n + s.events, 0), eventLogBytes: sizes.reduce((n, s) => n + s.eventLogBytes, 0) }, {
+    command: options.command, force: options.force, heapLimit: options.heapLimit, warn: options.warn ?? ((line) => process.stderr.write(`${line}\n`)),
+  });
+}
+
+function checkRunSize(size: RunSize, options: { command: string; force: boolean; heapLimit?: number; warn: (line: string) => void }): void {
   const limit = options.heapLimit ?? getHeapStatistics().heap_size_limit;
   const what = describeRunSize(size);
   if (size.memoryBytes > REFUSE_MEMORY_SHARE * limit && !options.force) {

@@ -5,6 +5,8 @@
  * change, not by luck. Grid parsing is in model/sweep-grid.ts.
  */
 import { parseArgs, intFlag, UsageError } from './args.js';
+import { availableParallelism } from 'node:os';
+import { checkRunSizes } from './run-size-check.js';
 import { reportPath, writeReport } from './report-file.js';
 import { prepareOutputDir, withPartFiles } from './output-paths.js';
 import { SweepCellStore } from './sweep-cells.js';
@@ -49,6 +51,8 @@ Options:
   --report FILE.html  write a self-contained HTML report with charts (docs/report.md): for one
                       axis the KPIs against its values, for two a heatmap, and the cost-SLA Pareto front
   --threads N         worker threads (default: number of cores)
+  --force             run even when the size estimate says it cannot fit in memory
+                      (see "How big a run is" in docs/scenario.md)
   --out DIR           keep each cell in DIR/cells.jsonl as it finishes, and the result in DIR/sweep.json
   --resume            with --out: reuse the cells DIR/cells.jsonl already holds (same scenario, policy
                       and replications) and run only the others, e.g. after Ctrl-C
@@ -87,7 +91,7 @@ export interface SweepResult {
 export async function sweepCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     set: { value: true, repeat: true }, replications: { value: true }, policy: { value: true },
-    'target-sla': { value: true }, json: {}, threads: { value: true }, on: { value: true }, report: { value: true }, out: { value: true }, resume: {}, help: {},
+    'target-sla': { value: true }, json: {}, threads: { value: true }, on: { value: true }, report: { value: true }, out: { value: true }, resume: {}, force: {}, help: {},
   });
   if (flags.help) { process.stdout.write(sweepHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift sweep <scenario.yaml> --set PATH=a..b');
@@ -112,6 +116,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     scenarios.push(s);
   }
 
+  checkRunSizes(scenarios, { command: 'sweep', force: !!flags.force, replications, threads: Math.min(threads ?? availableParallelism(), replications), eventLog: false });
   // a horizon (fixed or on an axis) that leaves out the scenario's disruptions or surges: say so once, not a table of zeros
   for (const w of new Set(scenarios.flatMap((s) => scenarioWarnings(s)))) process.stderr.write(`autoshift sweep: warning: ${w}\n`);
   // cells finished earlier (--resume), and the store that keeps each cell as it finishes (--out)

@@ -78,6 +78,19 @@ describe('the CLI refuses a run that cannot fit, and --force lets it through', (
     expect(r.stderr).toMatch(/or --force to run it anyway/);
   });
 
+  it.each([
+    ['compare', ['--policies', 'static,bot-first', '--set', 'pools.clerks.size=1e12']],
+    ['sweep', ['--set', 'pools.clerks.size=1e12', '--set', 'pools.seniors.size=1..2']],
+    ['optimise', ['--set', 'sampleEvery=1ms', '--vary', 'pools.clerks.size=1..3', '--target', 'processes.invoice.slaAttainment>=0.9']],
+    ['optimise', ['--vary', 'pools.clerks.size=1,1000000000000', '--target', 'processes.invoice.slaAttainment>=0.9']],
+    ['live', ['--set', 'pools.clerks.size=1e12', '--speed', '60']],
+  ])('%s refuses it too, before anything runs (one shared check)', (command, flags) => {
+    const r = autoshift([command as string, 'scenarios/invoice-office.yaml', ...(flags as string[])], { timeout: 60_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^autoshift ${command as string}: this run would need about [\\d.]+ [GM]B of memory`));
+    expect(r.stderr).toMatch(/or --force to run it anyway/);
+  });
+
   it('with a small heap: refused without --force, run with it', () => {
     const args = ['--max-old-space-size=48', CLI, 'run', 'scenarios/invoice-office.yaml', '--set', 'sampleEvery=5m', '--replications', '8', '--threads', '2', '--json'];
     const refused = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
