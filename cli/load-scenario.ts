@@ -23,6 +23,13 @@ export function readScenarioSource(file: string): ScenarioSource {
   return parseScenarioText(text, file);
 }
 
+/** The raw scenario's `policy.module`, when it is a text. */
+function policyModuleOf(raw: unknown): string | undefined {
+  const policy = (raw as { policy?: unknown } | null)?.policy;
+  const module = policy !== null && typeof policy === 'object' ? (policy as { module?: unknown }).module : undefined;
+  return typeof module === 'string' ? module : undefined;
+}
+
 /**
  * The compiled scenario. A problem caused by an override names its flag
  * (`--set pools.clerks.size=abc: ...`, `--seed 1e20: ...`), not the line of the
@@ -31,7 +38,13 @@ export function readScenarioSource(file: string): ScenarioSource {
 export function loadScenario(file: string, overrides: readonly OverrideSpec[] = [], context?: string, onWarning?: (warning: string) => void): Scenario {
   const source = readScenarioSource(file);
   try {
-    for (const o of overrides) applyOverride(source, overrideAssignment(o), overrideFlag(o));
+    for (const o of overrides) {
+      const before = policyModuleOf(source.raw);
+      applyOverride(source, overrideAssignment(o), overrideFlag(o));
+      // a module path given on the command line (--set policy.module=PATH) is relative to the current directory, not to the scenario
+      const after = policyModuleOf(source.raw);
+      if (after !== undefined && after !== before) (source.raw as { policy: { module: string } }).policy.module = resolve(after);
+    }
     const scenario = compileScenario(source, {
       readCompanion: (rel) => readFileSync(resolve(dirname(file), rel), 'utf8'),
       knownPolicies: policyNames(),

@@ -37,5 +37,10 @@ export function applyOverride(source: ScenarioSource, assignment: string, flag =
     }
     node = node[seg];
   }
+  if (node === null || typeof node !== 'object') {
+    // e.g. --set policy.module=p.js where the scenario says `policy: static`
+    const parent = path.slice(0, -1).map(String).join('.');
+    throw new ScenarioError([{ file: flag, line: 0, path: assignment.slice(0, eq), message: `'${parent}' is ${JSON.stringify(node)} in the scenario ${source.file}, not a mapping: set the whole field instead, e.g. --set '${parent}={${String(path[path.length - 1])}: ...}'` }]);
+  }
   node[path[path.length - 1]] = value;
 }

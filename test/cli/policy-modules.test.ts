@@ -6,7 +6,7 @@
  * policy types ship as declaration files.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,10 +65,36 @@ describe('a faulty policy module is blamed by name, exit code 2', () => {
   }
 });
 
-describe('--policy module:PATH is relative to the current directory', () => {
-  it('finds scenarios/policies/longest-queue-first.js from the repository root, not from the scenario', () => {
+describe('a module path given on the command line is relative to the current directory', () => {
+  it('--policy module:PATH finds scenarios/policies/longest-queue-first.js from the repository root, not from the scenario', () => {
     const r = autoshift(['run', 'scenarios/invoice-office.yaml', '--policy', 'module:scenarios/policies/longest-queue-first.js', ...short, '--json']);
     expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('--set policy.module=PATH (and --set policy={module: PATH}) likewise, in run and sweep', () => {
+    const module = 'scenarios/policies/longest-queue-first.js';
+    // a scenario elsewhere, with a module of its own next to it
+    const own = write('own-module.yaml', readFileSync(join(ROOT, 'scenarios', 'invoice-office.yaml'), 'utf8').replace(/^policy: static.*$/m, 'policy: { module: ./mine.js }'));
+    for (const args of [
+      ['run', own, '--set', `policy.module=${module}`, ...short, '--json'],
+      ['run', 'scenarios/invoice-office.yaml', '--set', `policy={module: ${module}}`, ...short, '--json'],
+      ['sweep', own, '--set', `policy.module=${module}`, '--set', 'pools.clerks.size=3..4', '--replications', '2', ...short, '--json'],
+    ]) {
+      const r = autoshift(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+    const r = autoshift(['run', own, '--set', `policy.module=${module}`, ...short, '--json']);
+    expect(JSON.parse(r.stdout).policy).toBe('longest-queue-first');
+    // a path that exists only next to the scenario is not found from here
+    const missing = autoshift(['run', 'scenarios/invoice-office.yaml', '--set', 'policy={module: policies/longest-queue-first.js}', ...short]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`policy module policies/longest-queue-first.js: cannot load it (no such module)`);
+  });
+
+  it('--set policy.module=PATH where the scenario names a policy (policy: static) is a clean error naming the flag', () => {
+    const r = autoshift(['run', 'scenarios/invoice-office.yaml', '--set', 'policy.module=p.js', ...short]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--set policy.module=p.js: .*'policy' is "static" in the scenario .*, not a mapping: set the whole field instead, e.g. --set 'policy=\{module: \.\.\.\}'/);
   });
 });
 
