@@ -18,6 +18,7 @@ import type { Demand, Scenario } from '../model/scenario.js';
 import { DAY, HOUR } from '../model/units.js';
 import { KeyedStream, Stream } from './random.js';
 import { sample } from './distributions.js';
+import { standardExponential } from './exponential.js';
 
 export interface ArrivalStream {
   readonly process: number;
@@ -73,7 +74,7 @@ function createSingleArrivalStream(d: Demand, scenario: Scenario, seed: number):
     process: d.process,
     next: () => {
       for (;;) {
-        t += -Math.log(rng.next()) * mean;
+        t += standardExponential(rng) * mean;
         const accept = rng.next();
         const rate = hasDisruptionSurge || d.surges.length ? arrivalRate(d, scenario, t)
           : d.rate * d.hourOfDay[Math.floor((t % DAY) / HOUR)] * d.dayOfWeek[Math.floor(t / DAY) % 7];
@@ -93,7 +94,7 @@ class FlatPoissonArrivals implements ArrivalStream {
   private t = 0;
   constructor(readonly process: number, private readonly rng: KeyedStream, private readonly mean: number) {}
   next(): number {
-    this.t += -Math.log(this.rng.next()) * this.mean;
+    this.t += standardExponential(this.rng) * this.mean;
     return this.t;
   }
 }

@@ -55,11 +55,14 @@ describe('nothing to measure: n/a and warnings, not zeros', () => {
   it('zero completions and an empty disruption window print n/a; the reasons are warnings and in the JSON', () => {
     const r = autoshift(['run', file]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^job\s+5\s+0\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+0\.0%$/m);
+    // as many arrived as the seed's Poisson draws say (a few at 4/h in an hour), none completed
+    const arrived = /^job\s+(\d+)\s+0\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+0\.0%$/m.exec(r.stdout)?.[1];
+    expect(Number(arrived), r.stdout).toBeGreaterThan(0);
     expect(r.stdout).toMatch(/^outage staff @1800s\s+\S+\s+n\/a\s+\d+$/m);
     expect(r.stdout).not.toMatch(/100\.0%/);
     expect(r.stdout).toMatch(/n\/a per completed case; SLA met n\/a \(no case completed\)/);
-    expect(r.stderr).toMatch(/warning: processes\.job: no case completed \(5 arrived after the warm-up\)/);
+    expect(r.stderr).toMatch(/warning: processes\.job: no case completed \(\d+ arrived after the warm-up\)/);
+    expect(r.stderr).toContain(`(${arrived} arrived after the warm-up)`);
     expect(r.stderr).toMatch(/warning: resilience of outage staff @1800s: no case completed inside the disruption window/);
     expect(r.stderr).toMatch(/warning: disruptions\[1\] \(outage bot @3h\) starts at 3h, at or after the horizon \(1h\)/);
     const doc = JSON.parse(autoshift(['run', file, '--json']).stdout);

@@ -242,7 +242,6 @@ describe('sample: draws and edges', () => {
   it('consumes a fixed number of uniforms per sample (constant none)', () => {
     const perSample: [Distribution, number][] = [
       [{ kind: 'constant', value: 7 }, 0],
-      [{ kind: 'exponential', mean: 1 }, 1],
       [{ kind: 'uniform', min: 0, max: 1 }, 1],
       [{ kind: 'triangular', min: 0, mode: 1, max: 2 }, 1],
       [{ kind: 'empirical', values: [1, 2] }, 1],
@@ -250,6 +249,12 @@ describe('sample: draws and edges', () => {
       [{ kind: 'lognormal', mean: 1, sd: 1 }, 2],
     ];
     for (const [d, k] of perSample) expect(draw(d, 1, 1000).draws).toBe(1000 * k);
+  });
+
+  it('exponential (a ziggurat) uses one uniform per sample almost always, a few more after a rejection or in the tail', () => {
+    const { draws } = draw({ kind: 'exponential', mean: 1 }, 1, 10_000);
+    expect(draws).toBeGreaterThanOrEqual(10_000);
+    expect(draws).toBeLessThan(10_000 * 1.05);
   });
 
   it('gamma uses at least one normal and one uniform per sample, and few rejections', () => {
@@ -275,10 +280,10 @@ describe('sample: draws and edges', () => {
     ];
     for (const d of ds) {
       for (const e of extremes) {
-        // gamma is rejection sampling: a source stuck at one value can reject forever, so mix e into a seeded stream
+        // gamma and the exponential's ziggurat reject: a source stuck at one value can reject forever, so mix e into a seeded stream
         const seeded = mulberry32(9);
         let i = 0;
-        const sources: UniformSource[] = d.kind === 'gamma'
+        const sources: UniformSource[] = d.kind === 'gamma' || d.kind === 'exponential'
           ? [{ next: () => (i++ === 0 ? e : seeded.next()) }, { next: () => (i++ % 3 === 2 ? e : seeded.next()) }]
           : [fixed(e)];
         for (const source of sources) {

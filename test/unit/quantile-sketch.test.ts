@@ -22,7 +22,8 @@ function exact(sorted: number[], q: number): number {
 
 describe('QuantileSketch', () => {
   it(`is within RELATIVE_ERROR (${RELATIVE_ERROR}) of the exact quantile of exponential, lognormal-like and bimodal samples`, () => {
-    expect(RELATIVE_ERROR).toBeCloseTo(0.005, 9);
+    expect(RELATIVE_ERROR).toBeGreaterThan(0.0049);
+    expect(RELATIVE_ERROR).toBeLessThanOrEqual(0.005); // docs/results.md: buckets of relative width 0.5%
     const rng = new KeyedStream(7, 99).open(1);
     const samples: Record<string, number[]> = { exponential: [], squared: [], bimodal: [] };
     for (let i = 0; i < 20_000; i++) {
