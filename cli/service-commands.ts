@@ -30,7 +30,8 @@ ${common}`,
 
 The allocator: replays the run's grants and task events, then grants units
 with the scenario's policy; its /metrics also carries the run's outcomes
-(cases completed, cycle times, SLA breaches). Start it on two machines for a hot standby: one
+(cases completed, cycle times, SLA breaches) and the resilience gauges of
+each disruption (docs/dashboards.md). Start it on two machines for a hot standby: one
 holds the lease and grants, the other takes over within seconds if it dies
 (and fences it if it was only paused; docs/live.md).
 Options:

@@ -22,7 +22,7 @@ import type { AnyEvent, CaseCompletedEvent, TaskFinishedEvent } from '../protoco
 import { EventType } from '../protocol/topics.js';
 import { figuresOf, type ProcessMeasures, type ReplicationFigures, type StepMeasures, type TimeSeries } from './figures.js';
 import { resilienceOf } from './resilience.js';
-import { liveTimeSeries } from './live-timeseries.js';
+import { liveTimeSeries, LiveSeriesAccumulator } from './live-timeseries.js';
 import { RecentIds } from './recent-ids.js';
 import { summarize, type ResultDocument } from './summarize.js';
 import { QuantileSketch } from './quantile-sketch.js';
@@ -36,8 +36,11 @@ const RECENT = 200_000;
  * The run's events, deduplicated by id. With `retain` (the default) it keeps
  * every demand, task and case record, for the result document at the end of
  * a run. Without, as in the long-running `autoshift allocator` service, it
- * keeps counts and the most recent ids only, so its memory does not grow with
- * the run; `figures` and `document` are then unavailable.
+ * keeps counts, the most recent ids, and the time series built item by item
+ * (simulator/live-timeseries.ts LiveSeriesAccumulator: the samples and the
+ * tasks and cases still open), so its memory does not grow with the run's
+ * records; `timeseries` (hence the resilience gauges) still works, `figures`
+ * and `document` are then unavailable.
  */
 export class LiveTally {
   readonly demand = new Map<string, number>(); // demand id → arrival
@@ -53,6 +56,14 @@ export class LiveTally {
   latest = 0;
   readonly retain: boolean;
   private readonly recent: { demand: RecentIds; cases: RecentIds; tasks: RecentIds } | null;
+  /** without records: the series so far, and what is still open (waiting tasks; cases in progress, or completed before their demand was read) */
+  private readonly running: {
+    series: LiveSeriesAccumulator;
+    waits: Map<string, { at: number; skill: number }>;
+    started: RecentIds;
+    cases: Map<string, { process: number; arrival: number }>;
+    early: Map<string, CaseCompletedEvent>;
+  } | null;
   private readonly count = { arrived: 0, completed: 0, tasks: 0 };
   /** pool id → index, process id → index */
   private readonly poolIndex: Map<string, number>;
@@ -65,6 +76,7 @@ export class LiveTally {
     this.arrivedBy = scenario.processes.map(() => new Map());
     this.recent = this.retain ? null : { demand: new RecentIds(RECENT), cases: new RecentIds(RECENT), tasks: new RecentIds(RECENT) };
     this.breached = this.retain ? new Set() : new RecentIds(RECENT);
+    this.running = this.retain ? null : { series: new LiveSeriesAccumulator(scenario), waits: new Map(), started: new RecentIds(RECENT), cases: new Map(), early: new Map() };
   }
 
   /** Distinct demand events, completed cases and finished tasks seen so far. */
@@ -83,6 +95,7 @@ export class LiveTally {
       else if (ev.type === EventType.slaBreached) this.breached.add(ev.caseId);
     }
     if (this.retain) this.keep(ev);
+    else if (fresh) this.accumulate(ev);
     return fresh;
   }
 
@@ -121,6 +134,47 @@ export class LiveTally {
     }
   }
 
+  /** Without records: adds each task and case to the series once it is known whole, keeps the open ones. */
+  private accumulate(ev: AnyEvent): void {
+    const r = this.running!;
+    const start = (taskId: string, at: number) => {
+      if (!r.started.add(taskId)) return;
+      const w = r.waits.get(taskId);
+      if (w) { r.series.addWait(w.at, w.skill, at); r.waits.delete(taskId); }
+    };
+    switch (ev.type) {
+      case EventType.demand: {
+        const p = this.processIndex.get(ev.process);
+        this.latest = Math.max(this.latest, ev.at);
+        if (p === undefined) break;
+        const done = r.early.get(ev.id);
+        if (done) { r.early.delete(ev.id); r.series.addCase(p, ev.at, done.end, done.counted, done.slaMet); }
+        else r.cases.set(ev.id, { process: p, arrival: ev.at });
+        break;
+      }
+      case EventType.taskRequested:
+        if (!r.started.has(ev.taskId) && !r.waits.has(ev.taskId)) r.waits.set(ev.taskId, { at: ev.at, skill: ev.skill });
+        break;
+      case EventType.taskStarted: start(ev.taskId, ev.at); break;
+      case EventType.taskDone:
+      case EventType.taskFailed: {
+        start(ev.taskId, ev.start);
+        const pool = this.poolIndex.get(ev.pool);
+        if (pool !== undefined) r.series.addWork(pool, ev.start, ev.service);
+        this.latest = Math.max(this.latest, ev.end);
+        break;
+      }
+      case EventType.caseCompleted: {
+        const c = r.cases.get(ev.caseId);
+        if (c) { r.cases.delete(ev.caseId); r.series.addCase(c.process, c.arrival, ev.end, ev.counted, ev.slaMet); }
+        else if (this.processIndex.has(ev.process)) r.early.set(ev.caseId, ev);
+        this.latest = Math.max(this.latest, ev.end);
+        break;
+      }
+      default: break;
+    }
+  }
+
   private started(taskId: string, at: number): void {
     const r = this.requested.get(taskId);
     if (r) r.start = Math.min(r.start, at);
@@ -129,6 +183,10 @@ export class LiveTally {
   /** The run's time series up to `until`, sampled as `sim` samples it (simulator/live-timeseries.ts). */
   timeseries(until = this.scenario.horizon): TimeSeries {
     const s = this.scenario;
+    const r = this.running;
+    if (r) {
+      return r.series.series(Math.min(until, s.horizon), (p, from, to) => capacityHours(s, p, from, to), { waits: r.waits.values(), cases: r.cases.values() });
+    }
     const poolIndex = this.poolIndex;
     const tasks = [...this.tasks.values()].filter((t) => poolIndex.has(t.pool));
     const cases = this.arrivedBy.flatMap((m, process) => [...m].map(([id, arrival]) => {

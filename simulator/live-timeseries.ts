@@ -29,67 +29,129 @@ export interface LiveSeriesInput {
 
 /** The samples of `scenario` up to `until`, from the run's events. */
 export function liveTimeSeries(scenario: Scenario, input: LiveSeriesInput, until = scenario.horizon): TimeSeries {
-  const s = scenario;
-  const dt = s.sampleEvery;
-  const time: number[] = [];
-  for (let t = s.warmup + dt; t <= until + 1e-9; t += dt) time.push(t);
-  const n = time.length;
-  const Q = s.skills.length, P = s.processes.length, U = s.pools.length;
+  const acc = new LiveSeriesAccumulator(scenario, until);
+  for (const w of input.waits) acc.addWait(w.at, w.skill, w.start);
+  for (const w of input.work) acc.addWork(w.pool, w.start, w.service);
+  for (const c of input.cases) acc.addCase(c.process, c.arrival, c.end, c.counted, c.slaMet);
+  return acc.series(until, input.capacity);
+}
 
-  // instants: an item present over [a, b) counts at every sample t with a <= t < b (difference arrays)
-  const backlogDiff = s.skills.map(() => new Float64Array(n + 1));
-  const wipDiff = s.processes.map(() => new Float64Array(n + 1));
-  const span = (diff: Float64Array, a: number, b: number) => {
-    const from = lowerBound(time, a), to = lowerBound(time, b);
-    if (from < to) { diff[from]++; diff[to]--; }
-  };
-  for (const w of input.waits) span(backlogDiff[w.skill], w.at, w.start);
+/**
+ * The same series built item by item, for a consumer that cannot keep the
+ * run's records (the long-running `autoshift allocator` service): each task
+ * and case is added once, when it is known, into per-sample arrays over the
+ * samples up to `gridEnd`; `series(until, ..., open)` reads the samples up to
+ * `until`, with the items still open (waiting tasks, cases in progress) given
+ * then. Memory: the samples and the open items, not the run's records.
+ * `liveTimeSeries` is this class fed every item at once.
+ */
+export class LiveSeriesAccumulator {
+  private readonly time: number[] = [];
+  private readonly backlogDiff: Float64Array[];
+  /** per process, the work in progress (difference array); per sample interval, cases completed, within SLA, arrived */
+  private readonly cases: CaseCounts;
+  private readonly busy: Float64Array[];
 
-  // intervals: sample k covers (time[k-1], time[k]], time[-1] = the warm-up's end
-  const completed = new Array<number>(n).fill(0), met = new Array<number>(n).fill(0), arrived = new Array<number>(n).fill(0);
-  for (const c of input.cases) {
-    span(wipDiff[c.process], c.arrival, c.end);
-    if (!c.counted) continue;
-    const ka = lowerBound(time, c.arrival);
-    if (ka < n && c.arrival > s.warmup) arrived[ka]++;
-    const ke = lowerBound(time, c.end);
-    if (ke < n) { completed[ke]++; if (c.slaMet) met[ke]++; }
+  constructor(readonly scenario: Scenario, gridEnd = scenario.horizon) {
+    const s = scenario;
+    for (let t = s.warmup + s.sampleEvery; t <= gridEnd + 1e-9; t += s.sampleEvery) this.time.push(t);
+    const n = this.time.length;
+    // instants: an item present over [a, b) counts at every sample t with a <= t < b (difference arrays)
+    this.backlogDiff = s.skills.map(() => new Float64Array(n + 1));
+    // intervals: sample k covers (time[k-1], time[k]], time[-1] = the warm-up's end
+    this.cases = {
+      wip: s.processes.map(() => new Float64Array(n + 1)),
+      completed: new Array<number>(n).fill(0), met: new Array<number>(n).fill(0), arrived: new Array<number>(n).fill(0),
+    };
+    this.busy = s.pools.map(() => new Float64Array(n));
   }
-  const busy = s.pools.map(() => new Float64Array(n));
-  for (const w of input.work) {
-    const a = Math.max(w.start, s.warmup), b = w.start + w.service;
+
+  /** A task that asked for a unit of queue `skill` at `at` and started at `start` (Infinity: not yet). */
+  addWait(at: number, skill: number, start: number, diff = this.backlogDiff): void {
+    this.span(diff[skill], at, start);
+  }
+
+  /** A task done or failed by a unit of pool index `pool`. */
+  addWork(pool: number, start: number, service: number): void {
+    const s = this.scenario, time = this.time, n = time.length;
+    const a = Math.max(start, s.warmup), b = start + service;
     for (let k = lowerBound(time, a); k < n && a < b; k++) {
       const lo = k === 0 ? s.warmup : time[k - 1];
       if (lo >= b) break;
-      busy[w.pool][k] += Math.max(0, Math.min(b, time[k]) - Math.max(a, lo));
+      this.busy[pool][k] += Math.max(0, Math.min(b, time[k]) - Math.max(a, lo));
     }
   }
 
-  const series: TimeSeries = {
-    time, backlog: {}, backlogTotal: new Array<number>(n).fill(0), wip: {}, utilization: {},
-    slaAttainment: completed.map((c, k) => (c > 0 ? roundSample(met[k] / c) : null)),
-    completed, arrived, cost: new Array<number>(n).fill(0), workCost: new Array<number>(n).fill(0),
-  };
-  for (let q = 0; q < Q; q++) {
-    const values = running(backlogDiff[q], n);
-    series.backlog[s.skills[q]] = values;
-    values.forEach((v, k) => { series.backlogTotal[k] += v; });
+  /** A case of process index `process` (end Infinity: still open). */
+  addCase(process: number, arrival: number, end: number, counted: boolean, slaMet: boolean, into = this.cases): void {
+    const time = this.time, n = time.length;
+    this.span(into.wip[process], arrival, end);
+    if (!counted) return;
+    const ka = lowerBound(time, arrival);
+    if (ka < n && arrival > this.scenario.warmup) into.arrived[ka]++;
+    const ke = lowerBound(time, end);
+    if (ke < n) { into.completed[ke]++; if (slaMet) into.met[ke]++; }
   }
-  for (let p = 0; p < P; p++) series.wip[s.processes[p].id] = running(wipDiff[p], n);
-  for (let u = 0; u < U; u++) {
-    const pool = s.pools[u];
-    series.utilization[pool.id] = time.map((t, k) => {
-      const capacity = input.capacity(u, k === 0 ? s.warmup : time[k - 1], t);
-      // a unit taken down while working finishes its task first (as in the engine): it was available for it
-      const available = Math.max(capacity.available, busy[u][k]);
-      series.cost[k] += (capacity.rostered / 3600) * pool.costPerHour;
-      series.workCost[k] += (busy[u][k] / 3600) * pool.costPerHour;
-      return available > 1e-9 ? roundSample(busy[u][k] / available) : null;
+
+  private span(diff: Float64Array, a: number, b: number): void {
+    const from = lowerBound(this.time, a), to = lowerBound(this.time, b);
+    if (from < to) { diff[from]++; diff[to]--; }
+  }
+
+  /**
+   * The samples up to `until` (at most the grid's end), with the items still
+   * open now: tasks waiting since `at`, cases in progress since `arrival`
+   * (counted when they arrived after the warm-up, as a run's figures count them).
+   */
+  series(
+    until: number, capacity: LiveSeriesInput['capacity'],
+    open: { waits?: Iterable<{ at: number; skill: number }>; cases?: Iterable<{ process: number; arrival: number }> } = {},
+  ): TimeSeries {
+    const s = this.scenario;
+    const time = this.time.slice(0, countUpTo(this.time, until));
+    const m = time.length;
+    const backlogDiff = this.backlogDiff.map((d) => d.slice());
+    const own = this.cases;
+    const into: CaseCounts = { wip: own.wip.map((d) => d.slice()), completed: own.completed.slice(), met: own.met.slice(), arrived: own.arrived.slice() };
+    for (const w of open.waits ?? []) this.addWait(w.at, w.skill, Infinity, backlogDiff);
+    for (const c of open.cases ?? []) this.addCase(c.process, c.arrival, Infinity, c.arrival >= s.warmup, false, into);
+    const completed = into.completed.slice(0, m), met = into.met.slice(0, m), arrived = into.arrived.slice(0, m);
+
+    const series: TimeSeries = {
+      time, backlog: {}, backlogTotal: new Array<number>(m).fill(0), wip: {}, utilization: {},
+      slaAttainment: completed.map((c, k) => (c > 0 ? roundSample(met[k] / c) : null)),
+      completed, arrived, cost: new Array<number>(m).fill(0), workCost: new Array<number>(m).fill(0),
+    };
+    s.skills.forEach((skill, q) => {
+      const values = running(backlogDiff[q], m);
+      series.backlog[skill] = values;
+      values.forEach((v, k) => { series.backlogTotal[k] += v; });
     });
+    s.processes.forEach((p, i) => { series.wip[p.id] = running(into.wip[i], m); });
+    s.pools.forEach((pool, u) => {
+      const busy = this.busy[u];
+      series.utilization[pool.id] = time.map((t, k) => {
+        const c = capacity(u, k === 0 ? s.warmup : time[k - 1], t);
+        // a unit taken down while working finishes its task first (as in the engine): it was available for it
+        const available = Math.max(c.available, busy[k]);
+        series.cost[k] += (c.rostered / 3600) * pool.costPerHour;
+        series.workCost[k] += (busy[k] / 3600) * pool.costPerHour;
+        return available > 1e-9 ? roundSample(busy[k] / available) : null;
+      });
+    });
+    series.cost = series.cost.map(roundSample);
+    series.workCost = series.workCost.map(roundSample);
+    return series;
   }
-  series.cost = series.cost.map(roundSample);
-  series.workCost = series.workCost.map(roundSample);
-  return series;
+}
+
+interface CaseCounts { wip: Float64Array[]; completed: number[]; met: number[]; arrived: number[] }
+
+/** How many of the sorted instants are at or before `until` (the grid's own float steps, as the engine's). */
+function countUpTo(time: number[], until: number): number {
+  let k = 0;
+  while (k < time.length && time[k] <= until + 1e-9) k++;
+  return k;
 }
 
 function running(diff: Float64Array, n: number): number[] {

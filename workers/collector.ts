@@ -28,11 +28,13 @@ export interface CollectorOptions {
 
 export interface CollectorService {
   readonly tally: LiveTally;
+  /** the run's clock: the one given, or learned from the first trusted demand event (undefined until then) */
+  clock(): Clock | undefined;
   stop(): Promise<void>;
 }
 
 export interface CollectorRetention {
-  /** keep every record for the result document (default); false: counts and recent ids only */
+  /** keep every record for the result document (default); false: counts, recent ids and the time series built item by item */
   retain?: boolean;
 }
 
@@ -74,6 +76,7 @@ export async function startCollector(options: CollectorOptions & CollectorRetent
   });
   return {
     tally,
+    clock: () => trusted.clock,
     async stop() {
       await consumer.disconnect().catch(() => undefined);
       log.info({ events: tally.events, ...tally.counts() }, 'collector stopped');

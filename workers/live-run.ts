@@ -177,7 +177,8 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     horizonTimer = setTimeout(resolve, Math.max(0, wallAt(clock, scenario.horizon) + DEFAULT_SETTLE_MS - Date.now()));
   });
   const wallStart = Date.now();
-  const stopFeed = collector ? startResilienceFeed({ scenario, tally: collector.tally, metrics, clock }) : () => undefined;
+  // a service that learns the clock (the allocator service) updates its gauges once the collector has learned it
+  const stopFeed = collector ? startResilienceFeed({ scenario, tally: collector.tally, metrics, clock: () => (learn ? collector.clock() : clock) }) : () => undefined;
 
   return {
     clock, kafka, client, metrics, taskQueue, worker, intake, allocator, lease, collector, produced, horizonReached,

@@ -43,13 +43,23 @@ async function freePort(): Promise<number> {
 
 export interface OwnPrometheus { url: string; data: string; env: NodeJS.ProcessEnv; stop(): void }
 
-/** Starts a Prometheus with the project's rules and no scrape targets, in a fresh home. */
-export async function startOwnPrometheus(): Promise<OwnPrometheus> {
+export interface OwnPrometheusOptions {
+  /** `host:port` of /metrics endpoints to scrape (job "autoshift") @default none */
+  targets?: string[];
+  /** @default '1s' */
+  scrapeInterval?: string;
+}
+
+/** Starts a Prometheus with the project's rules, in a fresh home; it scrapes `targets` (none by default). */
+export async function startOwnPrometheus(options: OwnPrometheusOptions = {}): Promise<OwnPrometheus> {
   promtool();
   const home = mkdtempSync(join(tmpdir(), 'autoshift-prom-'));
   const port = await freePort();
   const config = join(home, 'prometheus.yml');
-  writeFileSync(config, `global:\n  evaluation_interval: 15s\nrule_files:\n  - ${join(ROOT, 'dashboards/prometheus/rules.yml')}\n`);
+  const scrape = options.targets?.length
+    ? `scrape_configs:\n  - job_name: autoshift\n    scrape_interval: ${options.scrapeInterval ?? '1s'}\n    scrape_timeout: ${options.scrapeInterval ?? '1s'}\n    static_configs:\n      - targets: [${options.targets.map((t) => JSON.stringify(t)).join(', ')}]\n`
+    : '';
+  writeFileSync(config, `global:\n  evaluation_interval: 15s\nrule_files:\n  - ${join(ROOT, 'dashboards/prometheus/rules.yml')}\n${scrape}`);
   const env = { ...process.env, AUTOSHIFT_INFRA_HOME: home, PROMETHEUS_PORT: String(port), PROMETHEUS_CONFIG: config };
   const r = spawnSync('bash', [join(ROOT, 'infra', 'up.sh'), 'prometheus'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000, env });
   if (r.status !== 0) throw new Error(`bash infra/up.sh prometheus exited with ${r.status}`);
