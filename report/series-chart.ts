@@ -59,7 +59,7 @@ export function windowLayers(windows: Window[]): Record<string, unknown>[] {
 export async function bandChart(o: BandChartOptions): Promise<Chart> {
   const days = o.rows.map((r) => r.day);
   const span = days.length ? Math.max(...days) - Math.min(...days) : 0;
-  const x = { field: 'day', type: 'quantitative', title: 'day of the run', axis: { format: span < 12 ? ',.1~f' : ',.0f' }, scale: { nice: false, zero: false } };
+  const x = { field: 'day', type: 'quantitative', title: 'day of the run', axis: { format: span < 1 ? ',.3~f' : span < 12 ? ',.1~f' : ',.0f' }, scale: { nice: false, zero: false } };
   const y = { type: 'quantitative', title: o.yTitle, axis: { format: o.yFormat }, ...(o.yDomain ? { scale: { domain: o.yDomain } } : {}) };
   const color = { field: 'series', type: 'nominal', title: o.colorTitle };
   const rules = (o.rules ?? []).map((r) => ({
