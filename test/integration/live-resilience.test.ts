@@ -13,7 +13,10 @@
  *   2. they agree with `sim`'s resilience block for the same scenario and
  *      seed, within a tolerance made of the measure's resolution (one sample
  *      interval) and the lateness measured in this run (hand-offs to the
- *      allocator above its settle time, from its own histogram);
+ *      allocator above its settle time, from its own histogram): times by
+ *      that lateness in whole samples, SLA shares by the share of sim's cases
+ *      that lateness could push past their SLA, backlogs by the tasks
+ *      requested during it;
  *   3. `promtool check metrics` passes on each running service's /metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +26,7 @@ import { createPolicy } from '../../allocation/registry.js';
 import { simulateReplication } from '../../simulator/simulate.js';
 import { resilienceOf, type ResilienceFigures } from '../../simulator/resilience.js';
 import type { Scenario } from '../../model/scenario.js';
+import type { TaskRecord } from '../../simulator/engine.js';
 import { startLiveRun, type LiveRun } from '../../workers/live-run.js';
 import { wallAt } from '../../protocol/clock.js';
 import { RESILIENCE_GAUGES } from '../../metrics/resilience-series.js';
@@ -145,8 +149,10 @@ describe('live resilience gauges (real Kafka + Temporal + Prometheus)', () => {
 
   it('agree with sim\'s resilience block for the same seed, within the resolution and the lateness measured', () => {
     const policy = createPolicy(scenario);
-    const sim = resilienceOf(scenario, [simulateReplication({ scenario, policy, replication: 0 })]);
-    const live = (run!.collector!.tally.document(policy.name).resilience as ResilienceFigures[]);
+    const records: TaskRecord[] = [];
+    const sim = resilienceOf(scenario, [simulateReplication({ scenario, policy, replication: 0, onTask: (r) => records.push(r) })]);
+    const tally = run!.collector!.tally;
+    const live = (tally.document(policy.name).resilience as ResilienceFigures[]);
     // lateness: the largest hand-off to the allocator (bounded above by the lowest histogram bucket holding every observation) past its settle time, in simulated seconds
     const cumulative = new Map<number, number>(); // bucket bound → observations at or below it, requests and finishes together
     for (const b of samples(expositions.allocator, 'autoshift_handoff_seconds_bucket')) {
@@ -161,18 +167,30 @@ describe('live resilience gauges (real Kafka + Temporal + Prometheus)', () => {
     const lateSim = Number.isFinite(maxHandoff) ? Math.max(0, maxHandoff - settle) * SPEED : Infinity;
     const dt = scenario.sampleEvery;
     const shift = dt * (1 + Math.ceil(lateSim / dt)); // the measure moves in whole samples: one for the few tasks done by the other kind of unit, more if events came late
-    console.log(`hand-off to the allocator at most ${maxHandoff} s (histogram bound), settle ${settle} s: late by up to ${lateSim.toFixed(0)} simulated s; tolerance on times ${shift} s`);
+    // what that lateness can do: each task of a case may start up to lateSim late, so a case of sim whose slack to its SLA is below
+    // (its tasks × lateSim) may miss it live; and the tasks requested during lateSim may still wait at a sample instant
+    const cases = new Map<string, { process: string; arrival: number; end: number; tasks: number }>();
+    for (const r of records) {
+      const c = cases.get(r.caseId) ?? { process: r.process, arrival: r.enqueue, end: r.end, tasks: 0 };
+      c.arrival = Math.min(c.arrival, r.enqueue); c.end = Math.max(c.end, r.end); c.tasks++;
+      cases.set(r.caseId, c);
+    }
+    const slaOf = new Map(scenario.processes.map((p) => [p.id, p.sla]));
+    const pushed = [...cases.values()].filter((c) => c.end - c.arrival <= slaOf.get(c.process)! && c.end - c.arrival + c.tasks * lateSim > slaOf.get(c.process)!).length / cases.size;
+    const slaTolerance = 0.05 + pushed;
+    const backlogLate = Math.ceil((records.length / scenario.horizon) * lateSim);
+    console.log(`hand-off to the allocator at most ${maxHandoff} s (histogram bound), settle ${settle} s: late by up to ${lateSim.toFixed(0)} simulated s; tolerance on times ${shift} s, on SLA shares ${slaTolerance.toFixed(3)} (${(100 * pushed).toFixed(1)}% of cases within reach of their SLA), on backlogs +${backlogLate} tasks`);
     for (const [i, l] of live.entries()) {
       const s = sim[i];
       console.log(`${l.disruption}: time to recover live ${l.timeToRecoverSeconds.mean} s sim ${s.timeToRecoverSeconds.mean} s; worst backlog live ${l.worstBacklog.mean} sim ${s.worstBacklog.mean}; loss area live ${l.lossAreaHours.mean.toFixed(3)} h sim ${s.lossAreaHours.mean.toFixed(3)} h; SLA in window live ${l.slaInWindow.mean.toFixed(3)} sim ${s.slaInWindow.mean.toFixed(3)}; baseline SLA live ${l.baselineSla.mean.toFixed(3)} sim ${s.baselineSla.mean.toFixed(3)}`);
       expect(l.recovered.mean, 'recovered').toBe(s.recovered.mean);
       expect(Math.abs(l.timeToRecoverSeconds.mean - s.timeToRecoverSeconds.mean), 'time to recover').toBeLessThanOrEqual(shift);
-      // the worst backlog is read at sample instants: a few tasks either way (the tasks done by the other kind of unit), 15% of a large one
-      expect(Math.abs(l.worstBacklog.mean - s.worstBacklog.mean), 'worst backlog').toBeLessThanOrEqual(Math.max(2, 0.15 * s.worstBacklog.mean));
-      expect(Math.abs(l.baselineSla.mean - s.baselineSla.mean), 'baseline SLA').toBeLessThanOrEqual(0.05);
-      expect(Math.abs(l.slaInWindow.mean - s.slaInWindow.mean), 'SLA in window').toBeLessThanOrEqual(0.05);
-      // loss area: at most the whole SLA lost over the shifted time, plus 5% of attainment over the window
-      expect(Math.abs(l.lossAreaHours.mean - s.lossAreaHours.mean), 'loss area').toBeLessThanOrEqual((shift + 0.05 * Math.max(l.timeToRecoverSeconds.mean, s.timeToRecoverSeconds.mean)) / 3600);
+      // the worst backlog is read at sample instants: a few tasks either way (the tasks done by the other kind of unit), 15% of a large one, and the late ones
+      expect(Math.abs(l.worstBacklog.mean - s.worstBacklog.mean), 'worst backlog').toBeLessThanOrEqual(Math.max(2, 0.15 * s.worstBacklog.mean) + backlogLate);
+      expect(Math.abs(l.baselineSla.mean - s.baselineSla.mean), 'baseline SLA').toBeLessThanOrEqual(slaTolerance);
+      expect(Math.abs(l.slaInWindow.mean - s.slaInWindow.mean), 'SLA in window').toBeLessThanOrEqual(slaTolerance);
+      // loss area: at most the whole SLA lost over the shifted time, plus the SLA tolerance over the window
+      expect(Math.abs(l.lossAreaHours.mean - s.lossAreaHours.mean), 'loss area').toBeLessThanOrEqual((shift + slaTolerance * Math.max(l.timeToRecoverSeconds.mean, s.timeToRecoverSeconds.mean)) / 3600);
     }
   });
 
