@@ -1,15 +1,26 @@
 /**
- * Benchmark of the live runtime end to end on this machine: offered load in
- * steps (cases per wall second), each step a fresh run with plenty of units
- * (no queueing, so every wait is system latency), and for each step:
- * completed cases per second, grant latency p50/p99 (request → signal, wall
- * ms), per-task overhead beyond the work itself, the Temporal start time, and
- * the CPU each process used (this node process, the Temporal server, the
- * Kafka broker: /proc of the pids in infra's run folder). The step where
- * completions stop keeping up, and who used the CPU there, names the
- * bottleneck. Figures, not a test: nothing here fails on a threshold.
+ * Benchmark of the live runtime end to end on this machine, against the bare
+ * ceiling of the same Temporal server. Offered load in steps (cases per wall
+ * second, the same seeded arrivals for both), each step twice, back to back:
  *
- *   node dist/bench/live.js [--rates 5,10,20,40] [--seconds 20] [--speed 60] [--json]
+ *  - **bare**: workflows of a case's shape (bench/bare-case-workflow.ts: the
+ *    same signal, timers, activity and local activities per task) started
+ *    straight from this process, the grant signalled straight back: what the
+ *    server and one worker process sustain with nothing of autoshift around;
+ *  - **autoshift**: a fresh live run (producer → Kafka → intake → case
+ *    workflows → Kafka → allocator → grant signal, collector) of the same
+ *    process, with plenty of units (nobody queues: every wait is system latency).
+ *
+ * For each: completed cases per second, whether it kept up, per-task overhead
+ * beyond the work itself, signal and start latencies, and the CPU each
+ * process used (this node process, the Temporal server, the Kafka broker:
+ * /proc of the pids in infra's run folder); then autoshift's share of the
+ * bare ceiling, and for autoshift where the time of a task goes (grant
+ * latency, the grant write, the signal). Figures, not a test: nothing here
+ * fails on a threshold; run the two sides back to back on a machine whose
+ * load does not change much in between.
+ *
+ *   node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20] [--speed 60] [--only bare|autoshift] [--json]
  *
  * Servers: KAFKA_BROKERS, TEMPORAL_ADDRESS (default: local infra, started by
  * `bash infra/up.sh kafka temporal` first).
@@ -17,22 +28,32 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { parseScenarioText } from '../model/scenario-source.js';
 import { compileScenario } from '../model/compile-scenario.js';
 import { createPolicy, policyNames } from '../allocation/registry.js';
 import { startLiveRun } from '../workers/live-run.js';
-import { installTemporalRuntime } from '../workers/temporal-worker.js';
+import { createCaseWorker, installTemporalRuntime } from '../workers/temporal-worker.js';
+import { createBotActivities } from '../workers/bot-activities.js';
+import { demandTimeline } from '../workers/producer.js';
+import { wallAt, type Clock } from '../protocol/clock.js';
+import { grantSignal } from '../protocol/signals.js';
+import type { BareActivities, BareCaseInput } from './bare-case-workflow.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : fallback; };
-const rates = flag('rates', '5,10,20,40').split(',').map(Number);
+const rates = flag('rates', '5,10,15,20').split(',').map(Number);
 const seconds = Number(flag('seconds', '20'));
 const speed = Number(flag('speed', '60'));
+const only = flag('only', '');
 const json = args.includes('--json');
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const temporalAddress = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'error' }, pino.destination(2));
 const root = fileURLToPath(new URL('../..', import.meta.url));
+/** wall ms of one task's work: 60 simulated seconds */
+const TASK_MS = (60 / speed) * 1000;
 
 /** One process, a bot step then a person's step, 60 simulated seconds each: 1 s of wall time each at speed 60. */
 function benchScenario(casesPerWallSecond: number) {
@@ -76,13 +97,99 @@ function infraPid(service: 'kafka' | 'temporal'): number | null {
 }
 
 const q = (xs: number[], p: number) => { if (!xs.length) return NaN; const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Step {
+type Cpu = { node: number; temporal: number; kafka: number };
+
+/** CPU cores each process used from now until `done()` is called, over `wallSeconds`. */
+function cpuMeter() {
+  const pids = { temporal: infraPid('temporal'), kafka: infraPid('kafka') };
+  const node0 = process.cpuUsage();
+  const t0 = { temporal: cpuSeconds(pids.temporal), kafka: cpuSeconds(pids.kafka) };
+  return (wallSeconds: number): Cpu => {
+    const n = process.cpuUsage(node0);
+    return {
+      node: (n.user + n.system) / 1e6 / wallSeconds,
+      temporal: (cpuSeconds(pids.temporal) - t0.temporal) / wallSeconds,
+      kafka: (cpuSeconds(pids.kafka) - t0.kafka) / wallSeconds,
+    };
+  };
+}
+
+interface Common {
   offeredPerSecond: number; arrived: number; completed: number; completedPerSecond: number; keptUp: boolean;
-  grantP50Ms: number; grantP99Ms: number; overheadP50Ms: number; overheadP99Ms: number; startP50Ms: number; startP99Ms: number;
-  cpu: { node: number; temporal: number; kafka: number };
+  overheadP50Ms: number; overheadP99Ms: number; startP50Ms: number; startP99Ms: number; cpu: Cpu;
+}
+interface BareStep extends Common { signalP50Ms: number; signalP99Ms: number }
+interface AutoshiftStep extends Common {
+  grantP50Ms: number; grantP99Ms: number;
   /** means in ms: a Temporal signal, a Kafka write of a grant batch */
   signalMeanMs: number; grantRecordMeanMs: number;
+}
+
+/** Completions are awaited until every case is done or the window plus one case's time (two tasks) and 3 s of slack. */
+async function untilDrained(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2 * TASK_MS * 2 + 3000;
+  while (Date.now() < deadline && !done()) await sleep(100);
+}
+
+async function bareStep(rate: number): Promise<BareStep> {
+  const scenario = benchScenario(rate);
+  const runId = `bare-${rate}-${Date.now().toString(36)}`;
+  const taskQueue = `autoshift-${runId}`;
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection });
+  const native = await NativeConnection.connect({ address: temporalAddress });
+  const signalMs: number[] = [];
+  const overhead: number[] = [];
+  const startMs: number[] = [];
+  const requested = new Map<string, number>();
+  let completed = 0;
+  const activities: BareActivities & ReturnType<typeof createBotActivities> = {
+    ...createBotActivities({ logger }),
+    async request(workflowId, taskId) {
+      const t0 = Date.now();
+      requested.set(taskId, t0);
+      // as the allocator does after its Kafka round trip: a signal, not awaited by the case
+      void client.workflow.getHandle(workflowId).signal(grantSignal, {
+        v: 1, type: 'grant', grantId: `${runId}-g${requested.size}`, taskId, caseId: workflowId, unit: 'bots#0', pool: 'bots', at: 0, slowdown: 1,
+      } as never).then(() => { signalMs.push(Date.now() - t0); }, () => undefined);
+    },
+    async finished(_workflowId, taskId) {
+      if (taskId === null) completed++;
+      else overhead.push(Date.now() - requested.get(taskId)! - TASK_MS);
+    },
+  };
+  const worker = await createCaseWorker({ connection: native, taskQueue, activities: activities as never, workflowsPath: bareWorkflowsPath() });
+  const running = worker.run();
+  const clock: Clock = { startWallMs: Date.now() + 1500, speed };
+  const arrivals = [...demandTimeline(scenario, runId, clock)].flatMap((e) => (e.demand ? [e.demand] : []));
+  const meter = cpuMeter();
+  const starts: Promise<void>[] = [];
+  for (const d of arrivals) {
+    const wait = wallAt(clock, d.at) - Date.now();
+    if (wait > 0) await sleep(wait);
+    const t0 = Date.now();
+    const input: BareCaseInput = { caseId: d.id, tasks: [{ bot: true, ms: TASK_MS }, { bot: false, ms: TASK_MS }], slaMs: 3600_000 / speed };
+    starts.push(client.workflow.start('bareCaseWorkflow', { taskQueue, workflowId: d.id, args: [input] }).then(() => { startMs.push(Date.now() - t0); }));
+  }
+  await Promise.all(starts);
+  await untilDrained(() => completed >= arrivals.length);
+  const wall = (Date.now() - clock.startWallMs) / 1000;
+  const cpu = meter(wall);
+  worker.shutdown();
+  await running.catch(() => undefined);
+  await native.close();
+  await connection.close();
+  return {
+    offeredPerSecond: rate, arrived: arrivals.length, completed, completedPerSecond: completed / wall, keptUp: completed >= arrivals.length * 0.99,
+    overheadP50Ms: q(overhead, 0.5), overheadP99Ms: q(overhead, 0.99), startP50Ms: q(startMs, 0.5), startP99Ms: q(startMs, 0.99), cpu,
+    signalP50Ms: q(signalMs, 0.5), signalP99Ms: q(signalMs, 0.99),
+  };
+}
+
+function bareWorkflowsPath(): string {
+  return fileURLToPath(new URL('./bare-case-workflow.js', import.meta.url));
 }
 
 async function meanMs(h: { get(): Promise<{ values: { metricName?: string; value: number }[] }> }): Promise<number> {
@@ -92,53 +199,72 @@ async function meanMs(h: { get(): Promise<{ values: { metricName?: string; value
   return (sum / count) * 1000;
 }
 
-async function step(rate: number): Promise<Step> {
+async function autoshiftStep(rate: number): Promise<AutoshiftStep> {
   const scenario = benchScenario(rate);
   const runId = `bench-${rate}-${Date.now().toString(36)}`;
-  const pids = { temporal: infraPid('temporal'), kafka: infraPid('kafka') };
   const run = await startLiveRun({
     scenario, policy: createPolicy(scenario), brokers, temporalAddress, runId, speed, logger, startDelayMs: 1500, reportStarted: false,
   });
-  const cpu0 = { node: process.cpuUsage(), temporal: cpuSeconds(pids.temporal), kafka: cpuSeconds(pids.kafka) };
+  const meter = cpuMeter();
   const t0 = run.clock.startWallMs;
   await run.produced;
-  // completions within the window plus the time one case needs (2 tasks of 1 s) and 3 s of slack
   const tally = run.collector!.tally;
-  const deadline = Date.now() + 2000 * (60 / speed) * 2 + 3000;
-  while (Date.now() < deadline && tally.cases.size < tally.demand.size) await new Promise((r) => setTimeout(r, 100));
+  await untilDrained(() => tally.cases.size >= tally.demand.size);
   const wall = (Date.now() - t0) / 1000;
-  const cpuNode = process.cpuUsage(cpu0.node);
-  const cpu = {
-    node: (cpuNode.user + cpuNode.system) / 1e6 / wall,
-    temporal: (cpuSeconds(pids.temporal) - cpu0.temporal) / wall,
-    kafka: (cpuSeconds(pids.kafka) - cpu0.kafka) / wall,
-  };
-  const overhead = [...tally.tasks.values()].map((t) => ((t.end - t.start - t.service) * 1000) / speed);
+  const cpu = meter(wall);
   const grants = run.allocator!.immediateLatenciesMs;
   const starts = run.intake!.startMs;
   const arrived = tally.demand.size, completed = tally.cases.size;
+  // logical time stamps every task exactly: what the hand-offs cost shows as lag (an event's wall arrival behind its simulated moment)
+  const lag = run.allocator!.lagSummary();
   const signalMeanMs = await meanMs(run.metrics.signal), grantRecordMeanMs = await meanMs(run.metrics.grantRecord);
-  await run.stop();
+  await run.stop({ terminate: 'benchmark step ended' });
   return {
     offeredPerSecond: rate, arrived, completed, completedPerSecond: completed / wall, keptUp: completed >= arrived * 0.99,
-    grantP50Ms: q(grants, 0.5), grantP99Ms: q(grants, 0.99), overheadP50Ms: q(overhead, 0.5), overheadP99Ms: q(overhead, 0.99),
+    grantP50Ms: q(grants, 0.5), grantP99Ms: q(grants, 0.99), overheadP50Ms: lag.p50Ms, overheadP99Ms: lag.p99Ms,
     startP50Ms: q(starts, 0.5), startP99Ms: q(starts, 0.99), cpu, signalMeanMs, grantRecordMeanMs,
   };
 }
 
+const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '-');
+const cpuText = (c: Cpu) => `CPU cores node ${c.node.toFixed(2)} temporal ${c.temporal.toFixed(2)} kafka ${c.kafka.toFixed(2)}`;
+
 installTemporalRuntime(logger);
-const steps: Step[] = [];
+const bare: BareStep[] = [];
+const auto: AutoshiftStep[] = [];
 for (const rate of rates) {
-  const s = await step(rate);
-  steps.push(s);
-  if (!json) {
-    process.stdout.write(`offered ${s.offeredPerSecond}/s: ${s.completed}/${s.arrived} cases, ${s.completedPerSecond.toFixed(1)}/s ${s.keptUp ? 'kept up' : 'FELL BEHIND'}; `
-      + `grant p50 ${s.grantP50Ms.toFixed(0)} ms p99 ${s.grantP99Ms.toFixed(0)} ms; task overhead p50 ${s.overheadP50Ms.toFixed(0)} ms p99 ${s.overheadP99Ms.toFixed(0)} ms; `
-      + `start p50 ${s.startP50Ms.toFixed(0)} ms p99 ${s.startP99Ms.toFixed(0)} ms; signal ${s.signalMeanMs.toFixed(1)} ms, grant write ${s.grantRecordMeanMs.toFixed(1)} ms (means); CPU cores: node ${s.cpu.node.toFixed(2)} temporal ${s.cpu.temporal.toFixed(2)} kafka ${s.cpu.kafka.toFixed(2)}\n`);
+  if (only !== 'autoshift') {
+    const b = await bareStep(rate);
+    bare.push(b);
+    if (!json) process.stdout.write(`bare      ${rate}/s: ${b.completed}/${b.arrived} cases, ${b.completedPerSecond.toFixed(1)}/s ${b.keptUp ? 'kept up' : 'FELL BEHIND'}; `
+      + `task overhead p50 ${f0(b.overheadP50Ms)} ms p99 ${f0(b.overheadP99Ms)} ms; start p50 ${f0(b.startP50Ms)} ms p99 ${f0(b.startP99Ms)} ms; signal p50 ${f0(b.signalP50Ms)} ms p99 ${f0(b.signalP99Ms)} ms; ${cpuText(b.cpu)}\n`);
   }
-  if (!s.keptUp) break;
+  if (only !== 'bare') {
+    const s = await autoshiftStep(rate);
+    auto.push(s);
+    if (!json) process.stdout.write(`autoshift ${rate}/s: ${s.completed}/${s.arrived} cases, ${s.completedPerSecond.toFixed(1)}/s ${s.keptUp ? 'kept up' : 'FELL BEHIND'}; `
+      + `grant p50 ${f0(s.grantP50Ms)} ms p99 ${f0(s.grantP99Ms)} ms; lag p50 ${f0(s.overheadP50Ms)} ms p99 ${f0(s.overheadP99Ms)} ms; `
+      + `start p50 ${f0(s.startP50Ms)} ms p99 ${f0(s.startP99Ms)} ms; signal ${s.signalMeanMs.toFixed(1)} ms, grant write ${s.grantRecordMeanMs.toFixed(1)} ms (means); ${cpuText(s.cpu)}\n`);
+  }
+  const b = bare[bare.length - 1], s = auto[auto.length - 1];
+  if ((!b || !b.keptUp) && (!s || !s.keptUp)) break;
 }
-const sustained = Math.max(0, ...steps.filter((s) => s.keptUp).map((s) => s.completedPerSecond));
-if (json) process.stdout.write(JSON.stringify({ speed, seconds, sustainedCasesPerSecond: sustained, steps }, null, 2) + '\n');
-else process.stdout.write(`sustained: ${sustained.toFixed(1)} cases/s end to end (2 tasks per case) on ${brokers.join(',')} + ${temporalAddress}\n`);
+/** the highest completed rate among the steps that kept up (or, if none did, the highest reached) */
+const sustained = (steps: Common[]) => {
+  const kept = steps.filter((s) => s.keptUp);
+  return Math.max(0, ...(kept.length ? kept : steps).map((s) => s.completedPerSecond));
+};
+const ceiling = sustained(bare), reached = sustained(auto);
+if (!json) {
+  // step by step: autoshift's completions over the bare ones at the same offered load (past the ceiling too)
+  for (const b of bare) {
+    const s = auto.find((a) => a.offeredPerSecond === b.offeredPerSecond);
+    if (s) process.stdout.write(`share at ${b.offeredPerSecond}/s offered: ${((100 * s.completedPerSecond) / b.completedPerSecond).toFixed(0)}% (${s.completedPerSecond.toFixed(1)} / ${b.completedPerSecond.toFixed(1)} cases/s)\n`);
+  }
+}
+if (json) process.stdout.write(JSON.stringify({ speed, seconds, bareCeilingCasesPerSecond: ceiling, autoshiftCasesPerSecond: reached, share: reached / ceiling, bare, autoshift: auto }, null, 2) + '\n');
+else {
+  process.stdout.write(`sustained: bare ${ceiling.toFixed(1)} cases/s, autoshift ${reached.toFixed(1)} cases/s (2 tasks per case) on ${brokers.join(',')} + ${temporalAddress}`
+    + (bare.length && auto.length ? `: autoshift reaches ${((100 * reached) / ceiling).toFixed(0)}% of the bare ceiling\n` : '\n'));
+}
 process.exit(0);

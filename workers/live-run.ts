@@ -86,7 +86,7 @@ export interface LiveRun {
   readonly collector?: CollectorService;
   /** resolves with the producer's counts once it published everything up to the horizon */
   readonly produced?: Promise<ProducerResult>;
-  /** resolves when the wall clock reaches the simulated horizon */
+  /** resolves when the events of the run's last simulated moments are in: the horizon's wall instant plus the settle time and the measured hand-off */
   readonly horizonReached: Promise<void>;
   /** one line of progress for stderr */
   summaryLine(): string;
@@ -173,9 +173,26 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     : undefined;
   let horizonTimer: NodeJS.Timeout | undefined;
   const horizonReached = new Promise<void>((resolve) => {
-    // the events of the last simulated moments reach the services within the allocator's settle time
-    horizonTimer = setTimeout(resolve, Math.max(0, wallAt(clock, scenario.horizon) + DEFAULT_SETTLE_MS - Date.now()));
+    // the run ends once the events of its last simulated moments are in: the allocator decides the horizon's
+    // moment its settle time after it, and what that decision and the last tasks publish arrives within the
+    // hand-off measured in this run (endWaitMs); the wait is measured again until it has passed
+    const check = () => {
+      const wait = wallAt(clock, scenario.horizon) + endWaitMs() - Date.now();
+      if (wait <= 0) resolve();
+      else horizonTimer = setTimeout(check, Math.min(wait, 1000));
+    };
+    check();
   });
+  /**
+   * Wall ms past the horizon's wall instant that the run waits: the allocator's settle time plus the largest
+   * hand-off of the last minute (an event's arrival behind its simulated moment, workers/lag-window.ts).
+   * A process without the allocator measures no hand-off: it waits the default settle time twice.
+   */
+  function endWaitMs(): number {
+    if (!allocator) return 2 * DEFAULT_SETTLE_MS;
+    const lag = allocator.lagSummary();
+    return allocator.settleMs + (lag.count ? Math.max(0, lag.maxMs) : allocator.settleMs);
+  }
   const wallStart = Date.now();
   // a service that learns the clock (the allocator service) updates its gauges once the collector has learned it
   const stopFeed = collector ? startResilienceFeed({ scenario, tally: collector.tally, metrics, clock: () => (learn ? collector.clock() : clock) }) : () => undefined;

@@ -64,12 +64,12 @@ export function installTemporalRuntime(logger: Logger): void {
   });
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
-/** The workflow bundle, built once per process. */
-export function caseWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
-  return bundle;
+/** The workflow bundle of a compiled workflows module (default: the case workflows), built once per process. */
+export function caseWorkflowBundle(path = workflowsPath()): Promise<WorkflowBundleWithSourceMap> {
+  if (!bundles.has(path)) bundles.set(path, bundleWorkflowCode({ workflowsPath: path, logger: new DefaultLogger('WARN') }));
+  return bundles.get(path)!;
 }
 
 export interface CaseWorkerOptions {
@@ -85,6 +85,8 @@ export interface CaseWorkerOptions {
   maxConcurrentWorkflowTasks?: number;
   /** workflows kept in the worker's cache (sticky execution) @default 2000 */
   maxCachedWorkflows?: number;
+  /** another compiled workflows module with the same tuning (bench/live.ts's bare ceiling) @default the case workflows */
+  workflowsPath?: string;
 }
 
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
@@ -92,7 +94,7 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
-    workflowBundle: await caseWorkflowBundle(),
+    workflowBundle: await caseWorkflowBundle(options.workflowsPath),
     activities: options.activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 200,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 100,

@@ -203,7 +203,7 @@ export async function readTopic<T extends AnyEvent = AnyEvent>(kafka: Kafka, top
   const deadline = Date.now() + budgetMs;
   const offsets = await topicOffsets(kafka, topic, budgetMs);
   const ends = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
-  // a healthy broker serves a new group within seconds (its initial rebalance delay is 3 s); a recovering one within its recovery
+  // a healthy broker serves a new group within seconds (infra sets no initial rebalance delay); a recovering one within its recovery
   const stallMs = 20_000 + brokerRecoveryMs;
   let raw: RawMessage[] = [];
   for (let attempt = 1; ; attempt++) {
