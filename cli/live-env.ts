@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { UsageError } from './args.js';
+import { retrying } from '../workers/retry.js';
 
 export interface Servers {
   brokers: string[];
@@ -61,6 +62,11 @@ export function speedOf(flag: unknown, fallback: number): number {
 
 const CONNECTION_ERRORS = new Set(['ServiceError', 'TransportError', 'KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSNonRetriableError', 'KafkaJSBrokerNotFound']);
 
+function unreachable(servers: Servers, e: Error): UsageError {
+  return new UsageError(`cannot reach the servers (Kafka ${servers.brokers.join(',')}, Temporal ${servers.temporalAddress}): ${e.message}; `
+    + 'start them with --infra or `bash infra/up.sh kafka temporal`, or set KAFKA_BROKERS and TEMPORAL_ADDRESS');
+}
+
 /** Runs `start`; a server that cannot be reached becomes a user-facing error (exit code 2, no stack trace). */
 export async function connecting<T>(servers: Servers, start: () => Promise<T>): Promise<T> {
   try {
@@ -68,9 +74,62 @@ export async function connecting<T>(servers: Servers, start: () => Promise<T>): 
   } catch (err) {
     const e = err as Error;
     if (!CONNECTION_ERRORS.has(e.name)) throw err;
-    throw new UsageError(`cannot reach the servers (Kafka ${servers.brokers.join(',')}, Temporal ${servers.temporalAddress}): ${e.message}; `
-      + 'start them with --infra or `bash infra/up.sh kafka temporal`, or set KAFKA_BROKERS and TEMPORAL_ADDRESS');
+    throw unreachable(servers, e);
   }
+}
+
+/** Wall ms a service waits at start for servers that do not answer yet (`untilServersAnswer`). */
+export const SERVICE_START_WAIT_MS = 120_000;
+
+/** Asks Kafka (metadata) and Temporal (system info) once each; throws when either does not answer. */
+export async function probeServers(servers: Servers): Promise<void> {
+  // loaded here: the experiment worker imports this module too, and needs neither client library
+  const [{ Kafka, logLevel }, { Connection }] = await Promise.all([import('kafkajs'), import('@temporalio/client')]);
+  const kafka = new Kafka({ clientId: 'autoshift-probe', brokers: servers.brokers, connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 0 }, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+  } catch (err) {
+    throw new Error(`Kafka ${servers.brokers.join(',')}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  let connection: Awaited<ReturnType<typeof Connection.connect>> | undefined;
+  try {
+    connection = await Connection.connect({ address: servers.temporalAddress, connectTimeout: 3000 });
+    await connection.workflowService.getSystemInfo({});
+  } catch (err) {
+    throw new Error(`Temporal ${servers.temporalAddress}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Until Kafka and Temporal both answer (`probe`), or `forMs` has passed: a service started before its
+ * servers, or while one restarts (a broker restart takes tens of seconds on a busy machine), waits for
+ * them as it would under a supervisor: one warning when it starts waiting, one line when they answer.
+ * Past `forMs` it gives up with the user-facing error of `connecting` (exit code 2).
+ */
+export async function untilServersAnswer(
+  servers: Servers, logger: Logger, forMs = SERVICE_START_WAIT_MS, probe: (s: Servers) => Promise<void> = probeServers,
+): Promise<void> {
+  const t0 = Date.now();
+  let waiting = false;
+  try {
+    await retrying(() => probe(servers), {
+      giveUp: () => Date.now() - t0 >= forMs,
+      onRetry: (err) => {
+        if (waiting) return;
+        waiting = true;
+        logger.warn({ err: (err as Error).message, waitSeconds: forMs / 1000 }, 'servers not answering yet; waiting for them');
+      },
+    });
+  } catch (err) {
+    throw unreachable(servers, err as Error);
+  }
+  if (waiting) logger.warn({ waitedSeconds: Math.round((Date.now() - t0) / 100) / 10 }, 'servers answer; starting');
 }
 
 /** Wall ms after the first SIGINT/SIGTERM past which a process that is still stopping exits anyway. */

@@ -11,12 +11,14 @@ import type { OverrideSpec } from '../model/sweep-grid.js';
 import { resolvePolicy } from './policy-loader.js';
 import { parseDuration } from '../model/units.js';
 import { startLiveRun, type ServiceName } from '../workers/live-run.js';
-import { connecting, exitWhenDone, rootLogger, runIdOf, serversFromEnv, speedOf, untilSignal } from './live-env.js';
+import { connecting, exitWhenDone, rootLogger, runIdOf, serversFromEnv, speedOf, untilServersAnswer, untilSignal, SERVICE_START_WAIT_MS } from './live-env.js';
 
 const common = `  --run-id ID         the run (topics autoshift.<ID>.*, task queue autoshift-<ID>); required
   --set PATH=VALUE    override a scenario field (repeatable)
   --horizon D         simulated time of the run (default: the scenario's)
   --metrics-port P    serve /metrics on 127.0.0.1:P (default: none)
+  --wait-for-servers D  at start, wait this long for servers that do not answer yet
+                      (started later, or restarting; default 2m, 0s = fail at once)
 Servers: KAFKA_BROKERS (default 127.0.0.1:9092), TEMPORAL_ADDRESS (default 127.0.0.1:7233).
 `;
 
@@ -54,7 +56,7 @@ ${common}`,
 async function runService(name: ServiceName, argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     'run-id': { value: true }, set: { value: true, repeat: true }, horizon: { value: true }, 'metrics-port': { value: true },
-    speed: { value: true }, 'start-ms': { value: true }, help: {},
+    speed: { value: true }, 'start-ms': { value: true }, 'wait-for-servers': { value: true }, help: {},
   });
   if (flags.help) { process.stdout.write(serviceHelp[name]); return 0; }
   if (positionals.length !== 1) throw new UsageError(`expected one scenario file: autoshift ${name} <scenario.yaml> --run-id ID`);
@@ -71,7 +73,15 @@ async function runService(name: ServiceName, argv: string[]): Promise<number> {
   const logger = rootLogger('info').child({ service: name, runId });
   const startMs = flags['start-ms'] !== undefined ? Number(flags['start-ms']) : undefined;
   if (startMs !== undefined && !Number.isFinite(startMs)) throw new UsageError(`--start-ms: expected Unix milliseconds, got ${JSON.stringify(flags['start-ms'])}`);
+  let waitMs = SERVICE_START_WAIT_MS;
+  if (flags['wait-for-servers'] !== undefined) {
+    const seconds = parseDuration(String(flags['wait-for-servers']));
+    if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`--wait-for-servers: expected a duration like 30s or 2m, got ${JSON.stringify(flags['wait-for-servers'])}`);
+    waitMs = seconds * 1000;
+  }
   const servers = serversFromEnv();
+  // a service started before its servers, or while one restarts, waits for them
+  await untilServersAnswer(servers, logger, waitMs);
   const run = await connecting(servers, () => startLiveRun({
     // the allocator also follows the run's outcomes, so its /metrics carries them (cases, cycle times, SLA)
     scenario, policy, ...servers, runId, speed, logger, services: name === 'allocator' ? ['allocator', 'collector'] : [name], metricsPort, lease: name === 'allocator',
