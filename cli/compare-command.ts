@@ -19,11 +19,11 @@ import { checkOpenMetricsFlags, defaultRunId, openMetricsClock, openMetricsFlags
 import type { TimeSeries } from '../simulator/figures.js';
 import { formatDuration } from '../model/units.js';
 import type { Scenario } from '../model/scenario.js';
-import { estimate, summarize, type Estimate, type ResultDocument } from '../simulator/summarize.js';
+import { summarize, type Estimate, type ResultDocument } from '../simulator/summarize.js';
 import { windowBand, type Band } from '../simulator/series-band.js';
 import { reportPath, writeReport } from './report-file.js';
 import {
-  KPI_METRICS, differenceOf, metricByName, rankArms, type Arm, type Metric, type PairedDifference, type RankEntry,
+  KPI_METRICS, differenceOf, kpiEstimate, metricByName, rankArms, type Arm, type Metric, type PairedDifference, type RankEntry,
 } from '../simulator/compare.js';
 
 export const compareHelp = `Usage: autoshift compare <scenario.yaml> --policies a,b[,c...] [options]
@@ -108,8 +108,9 @@ export async function compareCommand(argv: string[]): Promise<number> {
       doc.resilience = resilienceOf(scenario, reps);
       const values: Record<string, number[]> = {};
       for (const m of metrics) values[m.key] = reps.map((r) => m.of(r));
+      const completed = reps.map((r) => r.totals.completed);
       const series: TimeSeries[] | null = clock ? reps.map((r) => r.timeseries) : null;
-      return { doc, values, series, windows: disruptionWindows(scenario, reps.map((r) => r.timeseries)) };
+      return { doc, values, completed, series, windows: disruptionWindows(scenario, reps.map((r) => r.timeseries)) };
     },
   }).finally(() => pool.close());
   bar.done();
@@ -138,7 +139,8 @@ export interface CompareResult {
   /** the metrics of kpis and differences, in order: key, label, which way is better, how it is shown */
   metrics: Pick<Metric, 'key' | 'label' | 'better' | 'kind'>[];
   policies: Record<string, ResultDocument>;
-  kpis: Record<string, Record<string, Estimate>>;
+  /** per policy and metric; a per-case metric is null when the policy completed no case (its document's notApplicable says why) */
+  kpis: Record<string, Record<string, Estimate | null>>;
   differences: Record<string, Record<string, PairedDifference>>;
   ranking: RankEntry[];
   /** per disruption, total backlog of every policy from a day before it to three days after it: mean and 95% half-width per sample */
@@ -153,14 +155,14 @@ function disruptionWindows(scenario: Scenario, series: TimeSeries[]): { time: nu
 }
 
 function compareResult(scenario: Scenario, replications: number, keys: string[],
-  arms: { doc: ResultDocument; values: Record<string, number[]>; windows: { time: number[]; band: Band }[] }[],
+  arms: { doc: ResultDocument; values: Record<string, number[]>; completed: number[]; windows: { time: number[]; band: Band }[] }[],
   metrics: Metric[], rankBy: Metric[]): CompareResult {
   const policies: CompareResult['policies'] = {};
   const kpis: CompareResult['kpis'] = {};
   const differences: CompareResult['differences'] = {};
   keys.forEach((key, i) => {
     policies[key] = arms[i].doc;
-    kpis[key] = Object.fromEntries(metrics.map((m) => [m.key, estimate(arms[i].values[m.key])]));
+    kpis[key] = Object.fromEntries(metrics.map((m) => [m.key, kpiEstimate(m.key, arms[i].values[m.key], arms[i].completed)]));
     if (i > 0) differences[key] = Object.fromEntries(metrics.map((m) => [m.key, differenceOf(arms[i].values[m.key], arms[0].values[m.key])]));
   });
   const ranked: Arm[] = keys.map((name, i) => ({ name, values: arms[i].values }));
@@ -225,7 +227,7 @@ function narrowness(r: CompareResult, metrics: Metric[]): string {
   return `Paired intervals are ${geo.toFixed(1)}× narrower than unpaired ones (geometric mean over the ${ratios.length} differences with both).`;
 }
 
-export function show(m: Pick<Metric, 'kind'>, e: Estimate): string {
+export function show(m: Pick<Metric, 'kind'>, e: Estimate | null): string {
   switch (m.kind) {
     case 'share': return fmtShare(e);
     case 'duration': return fmtDuration(e);

@@ -2,11 +2,12 @@
 import type { Estimate } from '../simulator/summarize.js';
 import { formatDuration } from '../model/units.js';
 
-const pm = (e: Estimate, show: (x: number) => string) => (e.ci95 > 0 ? `${show(e.mean)} ±${show(e.ci95)}` : show(e.mean));
-export const fmtDuration = (e: Estimate) => pm(e, formatDuration);
-export const fmtShare = (e: Estimate) => pm(e, (x) => `${(x * 100).toFixed(1)}%`);
-export const fmtMoney = (e: Estimate) => pm(e, (x) => x.toFixed(2));
-export const fmtCount = (e: Estimate) => pm(e, (x) => (Number.isInteger(x) ? String(x) : x.toFixed(1)));
+/** A figure with nothing behind it (null in the result document: no case completed) prints as n/a. */
+const pm = (e: Estimate | null, show: (x: number) => string) => (e === null ? 'n/a' : e.ci95 > 0 ? `${show(e.mean)} ±${show(e.ci95)}` : show(e.mean));
+export const fmtDuration = (e: Estimate | null) => pm(e, formatDuration);
+export const fmtShare = (e: Estimate | null) => pm(e, (x) => `${(x * 100).toFixed(1)}%`);
+export const fmtMoney = (e: Estimate | null) => pm(e, (x) => x.toFixed(2));
+export const fmtCount = (e: Estimate | null) => pm(e, (x) => (Number.isInteger(x) ? String(x) : x.toFixed(1)));
 
 /**
  * A whole number with a comma every three digits (1,234,567), as

@@ -22,8 +22,8 @@ import { ThreadPool } from '../experiments/executors/thread-pool.js';
 import { formatDuration } from '../model/units.js';
 import type { Scenario } from '../model/scenario.js';
 import { describeCell, parseSweepGrid, type AxisValue, type SweepGrid } from '../model/sweep-grid.js';
-import { estimate, summarize, type Estimate, type ResultDocument } from '../simulator/summarize.js';
-import { KPI_METRICS } from '../simulator/compare.js';
+import { summarize, type Estimate, type ResultDocument } from '../simulator/summarize.js';
+import { KPI_METRICS, kpiEstimate } from '../simulator/compare.js';
 
 export const sweepHelp = `Usage: autoshift sweep <scenario.yaml> --set PATH=a..b [--set PATH=x,y,z ...] [options]
 
@@ -68,7 +68,8 @@ export interface CellResult {
   policy: string;
   replications: number;
   simulatedSeconds: number;
-  kpis: Record<string, Estimate>;
+  /** a per-case KPI is null when the cell completed no case */
+  kpis: Record<string, Estimate | null>;
   processes: ResultDocument['processes'];
   pools: ResultDocument['pools'];
   totals: ResultDocument['totals'];
@@ -144,7 +145,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       const doc = summarize(s, policyName ?? s.policy.module ?? s.policy.name, reps);
       const cell: CellResult = {
         policy: doc.policy, replications: doc.replications, simulatedSeconds: doc.simulatedSeconds,
-        kpis: Object.fromEntries(KPI_METRICS.map((m) => [m.key, estimate(reps.map((r) => m.of(r)))])),
+        kpis: Object.fromEntries(KPI_METRICS.map((m) => [m.key, kpiEstimate(m.key, reps.map((r) => m.of(r)), reps.map((r) => r.totals.completed))])),
         processes: doc.processes, pools: doc.pools, totals: doc.totals,
       };
       results[i] = cell;
@@ -175,8 +176,8 @@ export async function sweepCommand(argv: string[]): Promise<number> {
 export function cheapestMeeting(cells: readonly Pick<CellResult, 'kpis'>[], target: number): number | null {
   let best: number | null = null;
   cells.forEach((c, i) => {
-    if (c.kpis.slaAttainment.mean < target) return;
-    if (best === null || c.kpis.totalCost.mean < cells[best].kpis.totalCost.mean) best = i;
+    if ((c.kpis.slaAttainment?.mean ?? -Infinity) < target) return;
+    if (best === null || c.kpis.totalCost!.mean < cells[best].kpis.totalCost!.mean) best = i;
   });
   return best;
 }
@@ -196,7 +197,7 @@ export function renderSweep(r: SweepResult, grid: SweepGrid): string {
       ...grid.axes.map((a) => String(c.values[a.path])),
       fmtShare(k.slaAttainment), fmtDuration(k.cycleMeanSeconds), fmtMoney(k.costPerCase), fmtMoney(k.totalCost),
       ...pools.map((p) => fmtShare(c.result.pools[p].utilization)),
-      i === r.cheapest ? 'yes ◀ cheapest' : k.slaAttainment.mean >= r.target ? 'yes' : '',
+      i === r.cheapest ? 'yes ◀ cheapest' : (k.slaAttainment?.mean ?? -Infinity) >= r.target ? 'yes' : '',
     ];
   });
   const align = headers.map((_, i) => (i === headers.length - 1 ? 'l' : 'r') as 'l' | 'r');
@@ -204,12 +205,13 @@ export function renderSweep(r: SweepResult, grid: SweepGrid): string {
   lines.push('');
   if (r.cheapest === null) {
     let bestSla = 0;
-    r.cells.forEach((c, i) => { if (c.result.kpis.slaAttainment.mean > r.cells[bestSla].result.kpis.slaAttainment.mean) bestSla = i; });
+    const sla = (i: number) => r.cells[i].result.kpis.slaAttainment?.mean ?? -Infinity;
+    r.cells.forEach((_, i) => { if (sla(i) > sla(bestSla)) bestSla = i; });
     const c = r.cells[bestSla];
     lines.push(`No cell meets SLA attainment ≥ ${(r.target * 100).toFixed(1)}%; the best is ${describeValues(c.values)} at ${fmtShare(c.result.kpis.slaAttainment)}.`);
   } else {
     const c = r.cells[r.cheapest];
-    const sla = c.result.kpis.slaAttainment;
+    const sla = c.result.kpis.slaAttainment!; // it meets the target: not null
     const sure = sla.mean - sla.ci95 >= r.target ? '' : ' (its 95% interval reaches below the target: add replications to be sure)';
     lines.push(`Cheapest cell meeting SLA attainment ≥ ${(r.target * 100).toFixed(1)}%: ${describeValues(c.values)} — SLA met ${fmtShare(sla)}, total cost ${fmtMoney(c.result.kpis.totalCost)}${sure}.`);
   }

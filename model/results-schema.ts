@@ -8,9 +8,13 @@ const estimate = {
   description: 'A figure across replications: its mean and the half-width of its 95% confidence interval (0 for one replication).',
   properties: { mean: { type: 'number' }, ci95: { type: 'number', minimum: 0 } },
 };
-const estimates = (required: string[], descriptions: Record<string, string>) => ({
+/** A mean over completed cases (or tasks): null when none completed in any replication (`notApplicable` says why). */
+const nullableEstimate = { anyOf: [estimate, { type: 'null' }] };
+const estimates = (required: string[], descriptions: Record<string, string>, nullable: readonly string[] = []) => ({
   type: 'object', required,
-  properties: Object.fromEntries(Object.entries(descriptions).map(([k, d]) => [k, { ...estimate, description: d }])),
+  properties: Object.fromEntries(Object.entries(descriptions).map(([k, d]) => [k, nullable.includes(k)
+    ? { ...nullableEstimate, description: `${d} Null when nothing completed (see notApplicable).` }
+    : { ...estimate, description: d }])),
   additionalProperties: estimate,
 });
 
@@ -34,6 +38,7 @@ export const resultsSchema = {
     runtime: { enum: ['sim', 'live'], description: 'Which runtime produced the document (absent: sim).' },
     description: { type: 'string', description: "The scenario's description." },
     warnings: { type: 'array', items: { type: 'string' }, description: 'Figures that are not applicable (no case completed, none inside a disruption window) and what the scenario asks for that the run cannot measure (a disruption after the horizon, replayed arrivals all in the warm-up), each with its reason.' },
+    notApplicable: { type: 'object', additionalProperties: { type: 'string' }, description: 'Why each null figure is null, by its path: { "processes.ticket.cycleMeanSeconds": "no case completed (3 arrived after the warm-up)" }.' },
     overrides: { type: 'array', items: { type: 'string' }, description: 'The --set overrides the run was made with (PATH=VALUE).' },
     warmupSeconds: { type: 'number', description: "The scenario's warm-up: results count cases arriving after it." },
     horizonSeconds: { type: 'number', description: "The scenario's horizon." },
@@ -62,13 +67,14 @@ export const resultsSchema = {
           wipMean: 'Time-average number of cases in progress.',
           throughputPerHour: 'Completed cases per hour.',
         },
+        ['waitMeanSeconds', 'criticalPathWaitMeanSeconds', 'cycleMeanSeconds', 'cycleP95Seconds', 'slaAttainment', 'costPerCase'],
       ),
     },
     steps: {
       type: 'object', description: 'Per step, keyed "process/step".',
       additionalProperties: estimates(['completed', 'waitMeanSeconds', 'serviceMeanSeconds'], {
         completed: 'Tasks of this step done.', waitMeanSeconds: 'Mean wait of a task for a unit.', serviceMeanSeconds: 'Mean time a unit spent on a task.',
-      }),
+      }, ['waitMeanSeconds', 'serviceMeanSeconds']),
     },
     pools: {
       type: 'object',
@@ -81,7 +87,7 @@ export const resultsSchema = {
     totals: estimates(['completed', 'cost', 'slaAttainment', 'costPerCase'], {
       completed: 'Cases completed, all processes.', cost: 'Cost of all pools.',
       slaAttainment: 'Fraction of all completed cases within their SLA.', costPerCase: 'Cost of all pools per completed case.',
-    }),
+    }, ['slaAttainment', 'costPerCase']),
     resilience: {
       type: 'array', description: 'One entry per disruption of the scenario (see docs/results.md).',
       items: {

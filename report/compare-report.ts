@@ -29,7 +29,8 @@ export interface CompareDocument {
   overrides?: string[];
   metrics?: MetricInfo[];
   policies: Record<string, ResultDocument>;
-  kpis: Record<string, Record<string, Estimate>>;
+  /** a per-case metric is null for a policy that completed no case (n/a) */
+  kpis: Record<string, Record<string, Estimate | null>>;
   differences: Record<string, Record<string, Estimate & { unpairedCi95?: number }>>;
   ranking: RankEntry[];
   disruptions?: { disruption: string; start: number; end: number; time: number[]; backlog: Record<string, Band> }[];
@@ -90,7 +91,7 @@ function kpiTable(doc: CompareDocument, metrics: MetricInfo[]): string {
   const first = new Set(doc.ranking.filter((e) => e.rank === 1).map((e) => e.name));
   const keys = Object.keys(doc.policies);
   return table(['policy', ...metrics.map((m) => esc(m.label))],
-    keys.map((k) => [esc(k), ...metrics.map((m) => (doc.kpis[k]?.[m.key] ? valueOf(m.kind, doc.kpis[k][m.key]) : ''))]),
+    keys.map((k) => [esc(k), ...metrics.map((m) => (doc.kpis[k]?.[m.key] !== undefined ? valueOf(m.kind, doc.kpis[k][m.key]) : ''))]),
     (i) => (first.has(keys[i]) ? 'best' : undefined));
 }
 

@@ -44,13 +44,14 @@ export function money(x: number): string {
   return grouped(x, Math.abs(x) >= 1000 ? 0 : 2);
 }
 
-const withCi = (e: Estimate, show: (x: number) => string, showCi = show) => (e.ci95 > 0 ? `${show(e.mean)} ±${showCi(e.ci95)}` : show(e.mean));
+/** A figure with nothing behind it (null in the result document: no case completed) reads n/a. */
+const withCi = (e: Estimate | null, show: (x: number) => string, showCi = show) => (e === null ? 'n/a' : e.ci95 > 0 ? `${show(e.mean)} ±${showCi(e.ci95)}` : show(e.mean));
 
 export const fmt = {
-  duration: (e: Estimate) => withCi(e, (x) => duration(x, e.mean), (x) => duration(x, e.mean)),
-  percent: (e: Estimate) => withCi(e, (x) => percent(x)),
-  count: (e: Estimate) => withCi(e, count, (x) => grouped(x, decimalsFor(x, 1))),
-  money: (e: Estimate) => withCi(e, money),
+  duration: (e: Estimate | null) => withCi(e, (x) => duration(x, e?.mean ?? x), (x) => duration(x, e?.mean ?? x)),
+  percent: (e: Estimate | null) => withCi(e, (x) => percent(x)),
+  count: (e: Estimate | null) => withCi(e, count, (x) => grouped(x, decimalsFor(x, 1))),
+  money: (e: Estimate | null) => withCi(e, money),
 };
 
 /** "7 d" or "91 d" for a horizon; hours below two days. */
@@ -61,7 +62,7 @@ export function span(seconds: number): string {
 export type Kind = 'share' | 'duration' | 'money' | 'count';
 
 /** A value of a metric of this kind, for people. */
-export function valueOf(kind: Kind, e: Estimate): string {
+export function valueOf(kind: Kind, e: Estimate | null): string {
   switch (kind) {
     case 'share': return fmt.percent(e);
     case 'duration': return fmt.duration(e);

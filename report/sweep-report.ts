@@ -24,22 +24,26 @@ export interface SweepDocument {
   target: number;
   axes: { path: string; values: AxisValue[] }[];
   fixed?: string[];
-  cells: { values: Record<string, AxisValue>; result: { kpis: Record<string, Estimate>; simulatedSeconds?: number; pools?: Record<string, { utilization: Estimate }> } }[];
+  /** a per-case KPI (SLA met, cycle, cost per case) is null in a cell that completed no case: n/a in tables, left out of charts */
+  cells: { values: Record<string, AxisValue>; result: { kpis: Record<string, Estimate | null>; simulatedSeconds?: number; pools?: Record<string, { utilization: Estimate }> } }[];
   cheapest: number | null;
 }
 
 const describe = (values: Record<string, AxisValue>) => Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(', ');
 const short = (path: string) => path.split('.').slice(-2).join('.');
-const meets = (doc: SweepDocument, i: number) => doc.cells[i].result.kpis.slaAttainment.mean >= doc.target;
+const slaOf = (doc: SweepDocument, i: number) => doc.cells[i].result.kpis.slaAttainment?.mean ?? -Infinity;
+const meets = (doc: SweepDocument, i: number) => slaOf(doc, i) >= doc.target;
+/** The cells whose per-case KPIs exist (some case completed): the ones a chart can place. */
+const measured = (doc: SweepDocument) => doc.cells.map((_, i) => i).filter((i) => { const k = doc.cells[i].result.kpis; return k.slaAttainment && k.costPerCase && k.cycleMeanSeconds; });
 
 /** The cells no other cell beats on both total cost (lower) and SLA attainment (higher), by increasing cost. */
 export function paretoFront(doc: SweepDocument): number[] {
-  const k = (i: number) => doc.cells[i].result.kpis;
-  const order = doc.cells.map((_, i) => i).sort((a, b) => k(a).totalCost.mean - k(b).totalCost.mean || k(b).slaAttainment.mean - k(a).slaAttainment.mean || a - b);
+  const cost = (i: number) => doc.cells[i].result.kpis.totalCost!.mean;
+  const order = measured(doc).sort((a, b) => cost(a) - cost(b) || slaOf(doc, b) - slaOf(doc, a) || a - b);
   const front: number[] = [];
   let best = -Infinity;
   for (const i of order) {
-    if (k(i).slaAttainment.mean > best) { front.push(i); best = k(i).slaAttainment.mean; }
+    if (slaOf(doc, i) > best) { front.push(i); best = slaOf(doc, i); }
   }
   return front;
 }
@@ -49,13 +53,13 @@ export function sweepSummary(doc: SweepDocument): string {
   s.push(`${doc.cells.length} variants of the scenario ran on the same ${doc.replications} seed${doc.replications > 1 ? 's' : ''} each (common random numbers), varying ${doc.axes.map((a) => `${esc(a.path)} over ${a.values.map(String).join(', ')}`).join(' and ')}.`);
   if (doc.cheapest === null) {
     let bestSla = 0;
-    doc.cells.forEach((c, i) => { if (c.result.kpis.slaAttainment.mean > doc.cells[bestSla].result.kpis.slaAttainment.mean) bestSla = i; });
+    doc.cells.forEach((_, i) => { if (slaOf(doc, i) > slaOf(doc, bestSla)) bestSla = i; });
     const c = doc.cells[bestSla];
     s.push(`No variant meets the target of ${percent(doc.target)} of cases within their SLA; the best is ${esc(describe(c.values))}, at ${fmt.percent(c.result.kpis.slaAttainment)}.`);
   } else {
     const c = doc.cells[doc.cheapest];
     const k = c.result.kpis;
-    const sure = k.slaAttainment.mean - k.slaAttainment.ci95 >= doc.target ? '' : ' Its 95% interval reaches below the target: add replications to be sure.';
+    const sure = k.slaAttainment!.mean - k.slaAttainment!.ci95 >= doc.target ? '' : ' Its 95% interval reaches below the target: add replications to be sure.';
     s.push(`The cheapest variant that meets the target of ${percent(doc.target)} is ${esc(describe(c.values))}: ${fmt.percent(k.slaAttainment)} of cases met their SLA, at a total cost of ${fmt.money(k.totalCost)} (${fmt.money(k.costPerCase)} per case).${sure}`);
   }
   const meeting = doc.cells.filter((_, i) => meets(doc, i)).length;
@@ -92,10 +96,11 @@ function cellTable(doc: SweepDocument): string {
 const numericAxis = (a: { values: AxisValue[] }) => a.values.every((v) => typeof v === 'number');
 
 function cellRows(doc: SweepDocument) {
-  return doc.cells.map((c, i) => {
-    const k = c.result.kpis;
+  return measured(doc).map((i) => {
+    const c = doc.cells[i];
+    const k = c.result.kpis as Record<string, Estimate>;
     return {
-      cell: describe(c.values), ...Object.fromEntries(doc.axes.map((a, j) => [`axis${j}`, c.values[a.path]])),
+      index: i, cell: describe(c.values), ...Object.fromEntries(doc.axes.map((a, j) => [`axis${j}`, c.values[a.path]])),
       sla: sig(k.slaAttainment.mean), slaLo: sig(Math.max(0, k.slaAttainment.mean - k.slaAttainment.ci95)), slaHi: sig(Math.min(1, k.slaAttainment.mean + k.slaAttainment.ci95)),
       cost: sig(k.totalCost.mean), costLo: sig(k.totalCost.mean - k.totalCost.ci95), costHi: sig(k.totalCost.mean + k.totalCost.ci95),
       perCase: sig(k.costPerCase.mean), perCaseLo: sig(k.costPerCase.mean - k.costPerCase.ci95), perCaseHi: sig(k.costPerCase.mean + k.costPerCase.ci95),
@@ -158,11 +163,12 @@ async function heatmap(doc: SweepDocument): Promise<Chart> {
 async function paretoChart(doc: SweepDocument): Promise<Chart> {
   const rows = cellRows(doc);
   const front = paretoFront(doc);
-  const frontRows = front.map((i) => rows[i]);
+  const rowOf = new Map(rows.map((r) => [r.index, r]));
+  const frontRows = front.map((i) => rowOf.get(i)!);
   // labels: the cheapest variant, the best, and the cheapest meeting the target (all of the front when it is short)
   const labelled = front.length <= 5 ? front : [...new Set([front[0], front[front.length - 1], ...(doc.cheapest === null ? [] : [doc.cheapest])])];
-  const labelRows = labelled.map((i) => rows[i]);
-  const listed = front.slice(0, 12).map((i) => `${describe(doc.cells[i].values)} (${money(doc.cells[i].result.kpis.totalCost.mean)}, ${percent(doc.cells[i].result.kpis.slaAttainment.mean)})`).join('; ')
+  const labelRows = labelled.flatMap((i) => rowOf.get(i) ?? []);
+  const listed = front.slice(0, 12).map((i) => `${describe(doc.cells[i].values)} (${money(doc.cells[i].result.kpis.totalCost!.mean)}, ${percent(slaOf(doc, i))})`).join('; ')
     + (front.length > 12 ? `; and ${front.length - 12} more` : '');
   const x = { field: 'cost', type: 'quantitative', title: 'total cost of all pools (the scenario\'s currency)', axis: { format: ',.0f' }, scale: { zero: false } };
   const y = { field: 'sla', type: 'quantitative', title: 'SLA met (share of cases within their SLA)', axis: { format: '.0%' }, scale: { zero: false } };

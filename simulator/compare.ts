@@ -83,6 +83,21 @@ export const KPI_METRICS: readonly Metric[] = [
   kpi('totalCost', 'total cost', 'lower', 'money'),
 ];
 
+/** The KPIs that are per completed case: they have no value where nothing completed. */
+const PER_CASE_KPIS: ReadonlySet<string> = new Set(['slaAttainment', 'cycleMeanSeconds', 'costPerCase']);
+
+/**
+ * A KPI across replications, as a result shows it: a per-case KPI over the
+ * replications that completed a case (a replication with none has no such
+ * value, not 0), and null when none did. Paired differences keep every
+ * replication's value (`Metric.of`).
+ */
+export function kpiEstimate(key: string, values: readonly number[], completed: readonly number[]): Estimate | null {
+  if (!PER_CASE_KPIS.has(key)) return estimate(values);
+  const kept = values.filter((_, r) => completed[r] > 0);
+  return kept.length ? estimate(kept) : null;
+}
+
 /** Which way is better for each field of ReplicationFigures, and how it prints. */
 const FIELDS: Record<string, Record<string, [Metric['better'], Metric['kind']]>> = {
   processes: {

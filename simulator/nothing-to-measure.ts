@@ -47,7 +47,7 @@ interface Figures {
 export function notApplicable(doc: Figures): string[] {
   const out: string[] = [];
   for (const [id, p] of Object.entries(doc.processes)) {
-    if (p.completed.mean === 0) out.push(`processes.${id}: no case completed (${p.arrived.mean} arrived after the warm-up): its wait, cycle time, p95, SLA attainment and cost per case are not applicable (0 in the figures)`);
+    if (p.completed.mean === 0) out.push(`processes.${id}: no case completed (${p.arrived.mean} arrived after the warm-up): its wait, cycle time, p95, SLA attainment and cost per case are not applicable (null in the JSON, with the reason under notApplicable; n/a in tables)`);
   }
   for (const [id, p] of Object.entries(doc.processes)) {
     const open = p.openAtEnd?.mean ?? 0;

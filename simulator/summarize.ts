@@ -10,6 +10,19 @@ import { timeseriesBand, type TimeseriesBand } from './series-band.js';
 
 export interface Estimate { mean: number; ci95: number }
 
+type ProcessFigure = keyof ReplicationFigures['processes'][string];
+type StepFigure = keyof ReplicationFigures['steps'][string];
+type TotalFigure = keyof ReplicationFigures['totals'];
+/** Figures of a process that are means over its completed cases: null when no case completed. */
+const PER_COMPLETED_CASE = ['waitMeanSeconds', 'criticalPathWaitMeanSeconds', 'cycleMeanSeconds', 'cycleP95Seconds', 'slaAttainment', 'costPerCase'] as const satisfies readonly ProcessFigure[];
+/** Figures of a step that are means over its completed tasks. */
+const PER_COMPLETED_TASK = ['waitMeanSeconds', 'serviceMeanSeconds'] as const satisfies readonly StepFigure[];
+/** Totals that are per completed case. */
+const TOTALS_PER_CASE = ['slaAttainment', 'costPerCase'] as const satisfies readonly TotalFigure[];
+type PerCase = (typeof PER_COMPLETED_CASE)[number];
+type PerTask = (typeof PER_COMPLETED_TASK)[number];
+type TotalsPerCase = (typeof TOTALS_PER_CASE)[number];
+
 export interface ResultDocument {
   scenario: string;
   file: string;
@@ -28,10 +41,13 @@ export interface ResultDocument {
   /** each process's SLA: the cycle time within which a case meets it */
   slaSeconds?: Record<string, number>;
   events: number;
-  processes: Record<string, Record<keyof ReplicationFigures['processes'][string], Estimate>>;
-  steps: Record<string, Record<keyof ReplicationFigures['steps'][string], Estimate>>;
+  /** a figure that is a mean over completed cases (or tasks) is null when none completed in any replication; `notApplicable` says why */
+  processes: Record<string, Record<Exclude<ProcessFigure, PerCase>, Estimate> & Record<PerCase, Estimate | null>>;
+  steps: Record<string, Record<Exclude<StepFigure, PerTask>, Estimate> & Record<PerTask, Estimate | null>>;
   pools: Record<string, Record<keyof ReplicationFigures['pools'][string], Estimate>>;
-  totals: Record<keyof ReplicationFigures['totals'], Estimate>;
+  totals: Record<Exclude<TotalFigure, TotalsPerCase>, Estimate> & Record<TotalsPerCase, Estimate | null>;
+  /** why each null figure is null, by its path: `{ "processes.ticket.cycleMeanSeconds": "no case completed (3 arrived after the warm-up)" }` */
+  notApplicable?: Record<string, string>;
   /** per process, the cycle-time quantiles (seconds) at `probabilities`, across replications */
   cycleTimeQuantiles?: { probabilities: number[]; processes: Record<string, Estimate[]> };
   resilience?: unknown;
@@ -77,6 +93,23 @@ function estimateRecords<K extends string>(rows: Record<K, number>[]): Record<K,
   return out;
 }
 
+/**
+ * Means over completed cases are estimated over the replications that
+ * completed at least one (a replication with none has no such mean, not a
+ * mean of 0); with none in any replication the figure is null, and why is
+ * recorded in `why` under its path.
+ */
+function perCompleted<K extends string>(
+  out: Record<string, Estimate | null>, rows: Record<K, number>[], done: number[], keys: readonly K[], path: string, reason: string, why: Record<string, string>,
+): void {
+  if (done.every((d) => d > 0)) return;
+  const kept = rows.filter((_, r) => done[r] > 0);
+  for (const k of keys) {
+    if (kept.length) out[k] = estimate(kept.map((row) => row[k]));
+    else { out[k] = null; why[`${path}.${k}`] = reason; }
+  }
+}
+
 function byKey<T>(reps: ReplicationFigures[], pick: (r: ReplicationFigures) => Record<string, T>) {
   return Object.keys(pick(reps[0]));
 }
@@ -93,6 +126,18 @@ export function summarize(scenario: Scenario, policyName: string, reps: Replicat
   for (const id of byKey(reps, (r) => r.steps)) steps[id] = estimateRecords(reps.map((r) => r.steps[id]));
   const pools: ResultDocument['pools'] = {};
   for (const id of byKey(reps, (r) => r.pools)) pools[id] = estimateRecords(reps.map((r) => r.pools[id]));
+  // means over completed cases or tasks: over the replications that completed some, else null with the reason
+  const why: Record<string, string> = {};
+  for (const id of Object.keys(processes)) {
+    const done = reps.map((r) => r.processes[id].completed);
+    const arrived = reps.reduce((n, r) => n + r.processes[id].arrived, 0) / reps.length;
+    perCompleted(processes[id], reps.map((r) => r.processes[id]), done, PER_COMPLETED_CASE, `processes.${id}`, `no case completed (${clean(arrived)} arrived after the warm-up)`, why);
+  }
+  for (const id of Object.keys(steps)) {
+    perCompleted(steps[id], reps.map((r) => r.steps[id]), reps.map((r) => r.steps[id].completed), PER_COMPLETED_TASK, `steps.${id}`, 'no task of this step completed', why);
+  }
+  const totals = estimateRecords(reps.map((r) => r.totals)) as ResultDocument['totals'];
+  perCompleted(totals, reps.map((r) => r.totals), reps.map((r) => r.totals.completed), TOTALS_PER_CASE, 'totals', 'no case completed', why);
   const doc: ResultDocument = {
     scenario: scenario.name,
     file: scenario.file,
@@ -107,8 +152,9 @@ export function summarize(scenario: Scenario, policyName: string, reps: Replicat
     slaSeconds: Object.fromEntries(scenario.processes.map((p) => [p.id, p.sla])),
     events: reps.reduce((n, r) => n + r.events, 0),
     processes, steps, pools,
-    totals: estimateRecords(reps.map((r) => r.totals)),
+    totals,
   };
+  if (Object.keys(why).length) doc.notApplicable = why;
   const quantiles = reps.map((r) => r.cycleQuantiles);
   if (quantiles.every((q) => q !== undefined)) {
     doc.cycleTimeQuantiles = {

@@ -6,10 +6,13 @@
  * surges are warnings; the JSON lists every one under `warnings`.
  */
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { autoshift } from '../helpers/cli.js';
+import AjvModule from 'ajv';
+import { autoshift, ROOT } from '../helpers/cli.js';
+import { summarize } from '../../simulator/summarize.js';
+import { scenarioFrom, runMany } from '../helpers/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'autoshift-na-'));
 const file = join(dir, 'none.yaml');
@@ -68,6 +71,60 @@ describe('nothing to measure: n/a and warnings, not zeros', () => {
     const doc = JSON.parse(autoshift(['run', file, '--json']).stdout);
     expect(doc.warnings).toHaveLength(5);
     expect(doc.resilience[0].completedInWindow.mean).toBe(0);
+  });
+
+  it('JSON: those figures are null, with the reason under notApplicable, and the document follows the schema', () => {
+    const doc = JSON.parse(autoshift(['run', file, '--json', '--replications', '2']).stdout);
+    for (const k of ['waitMeanSeconds', 'criticalPathWaitMeanSeconds', 'cycleMeanSeconds', 'cycleP95Seconds', 'slaAttainment', 'costPerCase']) {
+      expect(doc.processes.job[k], k).toBeNull();
+      expect(doc.notApplicable[`processes.job.${k}`]).toMatch(/^no case completed \([\d.]+ arrived after the warm-up\)$/);
+    }
+    expect(doc.totals.slaAttainment).toBeNull();
+    expect(doc.totals.costPerCase).toBeNull();
+    expect(doc.notApplicable['totals.costPerCase']).toBe('no case completed');
+    expect(doc.steps['job/work'].waitMeanSeconds).toBeNull();
+    expect(doc.processes.job.arrived.mean).toBeGreaterThan(0); // counts stay numbers
+    const Ajv = (AjvModule as any).default ?? AjvModule;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'docs/results.schema.json'), 'utf8')));
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('a replication with no completion has no mean: the figure is over the replications that have one, not averaged with 0', () => {
+    // a one-day task, a 2-day horizon, arrivals at 0.05/h: some replications complete nothing
+    const scenario = scenarioFrom(`name: sparse
+horizon: 30h
+pools:
+  staff: { kind: human, size: 5, skills: [work] }
+processes:
+  job: { sla: 2d, start: work, steps: { work: { skill: work, duration: { dist: constant, value: 1d } } } }
+demand:
+  job: { rate: 0.05/h }
+`);
+    const reps = runMany(scenario, 12);
+    const some = reps.filter((r) => r.processes.job.completed > 0);
+    expect(some.length).toBeGreaterThan(0);
+    expect(some.length).toBeLessThan(reps.length);
+    const doc = summarize(scenario, 'static', reps);
+    // every completed case took exactly one day: a mean with the empty replications as 0 would be less
+    expect(doc.processes.job.cycleMeanSeconds!.mean).toBeCloseTo(86_400, 6);
+    expect(doc.processes.job.slaAttainment!.mean).toBe(1);
+    expect(doc.notApplicable).toBeUndefined();
+  });
+
+  it('compare and sweep (and their reports) take a document with null figures: n/a, no crash', () => {
+    const html = join(dir, 'compare.html');
+    const c = autoshift(['compare', file, '--policies', 'static,bot-first', '--replications', '2', '--report', html]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/n\/a/);
+    expect(readFileSync(html, 'utf8')).toMatch(/n\/a/);
+    const sweepHtml = join(dir, 'sweep.html');
+    const w = autoshift(['sweep', file, '--set', 'pools.staff.size=2,3', '--replications', '2', '--report', sweepHtml]);
+    expect(w.code, w.stderr).toBe(0);
+    expect(w.stdout).toMatch(/n\/a/);
+    const runHtml = join(dir, 'run.html');
+    const r = autoshift(['run', file, '--replications', '2', '--report', runHtml]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(runHtml, 'utf8')).toMatch(/n\/a/);
   });
 
   it('replayed arrivals all in the warm-up: a warning', () => {

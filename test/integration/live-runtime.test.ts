@@ -16,7 +16,7 @@ import { Worker } from '@temporalio/worker';
 import { historyToJson } from '../../workers/history-json.js';
 import { createPolicy } from '../../allocation/registry.js';
 import { simulateReplication } from '../../simulator/simulate.js';
-import { summarize, type ResultDocument } from '../../simulator/summarize.js';
+import { summarize, type Estimate, type ResultDocument } from '../../simulator/summarize.js';
 import { KeyedStream, Stream, taskKey } from '../../simulator/random.js';
 import { sample } from '../../simulator/distributions.js';
 import type { TaskRecord } from '../../simulator/engine.js';
@@ -157,7 +157,12 @@ describe('live runtime (real Kafka + Temporal)', () => {
     const lagged = run.allocator!.lagSummary();
     const excess = (Math.max(0, lagged.maxMs - run.allocator!.settleMs) * SPEED) / 1000;
     console.log(`hand-off to the allocator: p50 ${lagged.p50Ms.toFixed(0)} ms, p99 ${lagged.p99Ms.toFixed(0)} ms, max ${lagged.maxMs.toFixed(0)} ms of ${lagged.count} events; settle ${run.allocator!.settleMs} ms; late excess ${excess.toFixed(1)} simulated s`);
-    const row = (d: ResultDocument, id: string) => d.processes[id];
+    const row = (d: ResultDocument, id: string) => {
+      const p = d.processes[id];
+      // every process completes cases here: a null figure (nothing to measure) fails the test
+      const need = (e: Estimate | null): Estimate => { expect(e, `${id}: ${JSON.stringify(d.notApplicable)}`).not.toBeNull(); return e!; };
+      return { ...p, waitMeanSeconds: need(p.waitMeanSeconds), cycleMeanSeconds: need(p.cycleMeanSeconds), cycleP95Seconds: need(p.cycleP95Seconds), slaAttainment: need(p.slaAttainment) };
+    };
     for (const p of scenario.processes) {
       const l = row(live, p.id), s = row(sim, p.id);
       console.log(`${p.id}: wait live ${l.waitMeanSeconds.mean.toFixed(0)}s sim ${s.waitMeanSeconds.mean.toFixed(0)}s; cycle live ${l.cycleMeanSeconds.mean.toFixed(0)}s sim ${s.cycleMeanSeconds.mean.toFixed(0)}s (${(100 * (l.cycleMeanSeconds.mean / s.cycleMeanSeconds.mean - 1)).toFixed(1)}%); p95 live ${l.cycleP95Seconds.mean.toFixed(0)}s sim ${s.cycleP95Seconds.mean.toFixed(0)}s; SLA live ${l.slaAttainment.mean.toFixed(3)} sim ${s.slaAttainment.mean.toFixed(3)}`);
