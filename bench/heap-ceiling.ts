@@ -6,8 +6,12 @@
  * can be read as a share of it.
  *
  * Events are ordered by (time, seq) like `simulator/calendar.ts`; randomness is
- * the same SplitMix32 as `simulator/random.ts`, run as one sequential stream.
+ * the same SplitMix32 as `simulator/random.ts`, run as one sequential stream,
+ * and exponentials are drawn the engine's way (`simulator/exponential.ts`, a
+ * ziggurat), so the share of the ceiling measures the model, not the sampler.
  */
+import { standardExponential } from '../simulator/exponential.js';
+
 export interface CeilingOptions {
   /** arrivals per second */
   rate: number;
@@ -84,6 +88,7 @@ export function runHeapCeiling(o: CeilingOptions): CeilingResult {
     z ^= z >>> 16;
     return ((z >>> 0) + 0.5) / 4294967296;
   };
+  const source = { next: uniform };
   const meanArrival = 1 / o.rate;
 
   // waiting customers: their arrival times, in a ring buffer
@@ -94,17 +99,17 @@ export function runHeapCeiling(o: CeilingOptions): CeilingResult {
   let cases = 0, events = 0, waitSum = 0, served = 0;
 
   const started = performance.now();
-  push(-Math.log(uniform()) * meanArrival, ARRIVAL);
+  push(standardExponential(source) * meanArrival, ARRIVAL);
   while (n > 0 && hTime[0] <= o.horizon) {
     pop();
     events++;
     const now = popTime;
     if (popKind === ARRIVAL) {
-      push(now - Math.log(uniform()) * meanArrival, ARRIVAL);
+      push(now + standardExponential(source) * meanArrival, ARRIVAL);
       if (idle > 0) {
         idle--;
         served++;
-        push(now - Math.log(uniform()) * o.meanService, DEPARTURE);
+        push(now + standardExponential(source) * o.meanService, DEPARTURE);
       } else {
         if (qLen === qCap) {
           const bigger = new Float64Array(qCap * 2);
@@ -119,7 +124,7 @@ export function runHeapCeiling(o: CeilingOptions): CeilingResult {
         waitSum += now - queue[qHead];
         qHead = (qHead + 1) % qCap; qLen--;
         served++;
-        push(now - Math.log(uniform()) * o.meanService, DEPARTURE);
+        push(now + standardExponential(source) * o.meanService, DEPARTURE);
       } else {
         idle++;
       }

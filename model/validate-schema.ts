@@ -32,6 +32,9 @@ function segments(instancePath: string): (string | number)[] {
 const depth = (e: ErrorObject) => (e.instancePath ? e.instancePath.split('/').length - 1 : 0)
   + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 0.5 : 0);
 
+/** Whether the document location `path` is `at` or inside it (JSON Pointers). */
+const within = (path: string, at: string) => path === at || path.startsWith(`${at}/`);
+
 /**
  * An `anyOf` failure carries the errors of every alternative. Keep only the
  * alternative that got furthest (deepest error, then fewest errors); when it
@@ -42,7 +45,10 @@ function reduceAlternatives(errors: ErrorObject[]): ErrorObject[] {
     .sort((a, b) => b.schemaPath.length - a.schemaPath.length);
   for (const group of anyOfs) {
     const prefix = `${group.schemaPath}/`;
-    const members = errors.filter((e) => e.schemaPath.startsWith(prefix));
+    // its alternatives' errors: under it in the schema and in the document (a shared definition,
+    // such as a duration, has the same schema path wherever it is used)
+    const inGroup = (e: ErrorObject) => e.schemaPath.startsWith(prefix) && within(e.instancePath, group.instancePath);
+    const members = errors.filter(inGroup);
     const byBranch = new Map<string, ErrorObject[]>();
     for (const e of members) {
       const branch = e.schemaPath.slice(prefix.length).split('/')[0];
@@ -61,7 +67,7 @@ function reduceAlternatives(errors: ErrorObject[]): ErrorObject[] {
     const replacement: ErrorObject[] = shallow || best.length === 0
       ? [{ ...group, keyword: 'x-expected', schemaPath: group.schemaPath }]
       : best.map((e) => ({ ...e, schemaPath: group.schemaPath + '/' + e.schemaPath.slice(prefix.length) }));
-    errors = errors.filter((e) => e !== group && !e.schemaPath.startsWith(prefix)).concat(replacement);
+    errors = errors.filter((e) => e !== group && !inGroup(e)).concat(replacement);
   }
   // A discriminated oneOf reports the bad tag twice (enum and discriminator): keep one.
   return errors.filter((e) => e.keyword !== 'oneOf');

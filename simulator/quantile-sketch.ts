@@ -67,40 +67,53 @@ export const CYCLE_QUANTILES: readonly number[] = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5
 export class QuantileSketch {
   private counts = new Float64Array(BUCKETS);
   private zeros = 0;
+  /** the lowest and highest bucket holding a value (lowest > highest while none does): a quantile scans only these */
+  private lowest = BUCKETS;
+  private highest = -1;
   count = 0;
 
   add(x: number): void {
     this.count++;
     if (x <= 1e-9) { this.zeros++; return; }
-    this.counts[bucketOf(x)]++;
+    const i = bucketOf(x);
+    this.counts[i]++;
+    if (i < this.lowest) this.lowest = i;
+    if (i > this.highest) this.highest = i;
   }
 
   /** The q-quantile (0..1); 0 when empty. */
   quantile(q: number): number {
-    if (this.count === 0) return 0;
-    const rank = q * (this.count - 1);
+    return this.quantiles([q])[0];
+  }
+
+  /** The quantiles at each probability of `qs`, in one pass over the buckets. */
+  quantiles(qs: readonly number[]): number[] {
+    const out = new Array<number>(qs.length).fill(0);
+    if (this.count === 0) return out;
+    const order = qs.map((_, k) => k).sort((a, b) => qs[a] - qs[b]);
+    let next = 0;
     let seen = this.zeros;
-    if (rank < seen) return 0;
-    for (let i = 0; i < this.counts.length; i++) {
+    // the quantiles that fall among the zeros are 0
+    while (next < order.length && qs[order[next]] * (this.count - 1) < seen) next++;
+    for (let i = this.lowest; i <= this.highest && next < order.length; i++) {
       const c = this.counts[i];
-      if (seen + c > rank) {
-        // the (rank − seen)-th of the c values in (γ^(i−1), γ^i], read at its place within the bucket
+      // each quantile whose rank falls in this bucket: the (rank − seen)-th of its c values in (γ^(i−1), γ^i], read at its place within the bucket
+      while (next < order.length && seen + c > qs[order[next]] * (this.count - 1)) {
+        const rank = qs[order[next]] * (this.count - 1);
         const f = Math.min(1, Math.max(0, (rank - seen + 0.5) / c));
-        return GAMMA ** (i - 1 - OFFSET + f);
+        out[order[next++]] = GAMMA ** (i - 1 - OFFSET + f);
       }
       seen += c;
     }
-    return GAMMA ** (this.counts.length - 1 - OFFSET);
-  }
-
-  /** The quantiles at each probability of `qs`. */
-  quantiles(qs: readonly number[]): number[] {
-    return qs.map((q) => this.quantile(q));
+    while (next < order.length) out[order[next++]] = GAMMA ** (BUCKETS - 1 - OFFSET);
+    return out;
   }
 
   merge(other: QuantileSketch): void {
-    for (let i = 0; i < this.counts.length; i++) this.counts[i] += other.counts[i];
+    for (let i = other.lowest; i <= other.highest; i++) this.counts[i] += other.counts[i];
     this.zeros += other.zeros;
     this.count += other.count;
+    if (other.lowest < this.lowest) this.lowest = other.lowest;
+    if (other.highest > this.highest) this.highest = other.highest;
   }
 }
