@@ -12,8 +12,9 @@ import { cmuPolicy } from './cmu-policy.js';
 import { forecastStaffingPolicy } from './forecast-staffing-policy.js';
 import { botFirstPolicy } from './bot-first-policy.js';
 import type { Scenario } from '../model/scenario.js';
+import { BUILTIN_POLICY_NAMES, type BuiltinPolicyName } from '../model/policy-names.js';
 
-export const builtinPolicies: Record<string, PolicyFactory> = {
+export const builtinPolicies: Record<BuiltinPolicyName, PolicyFactory> = {
   static: staticPolicy,
   reactive: reactivePolicy,
   'sla-slack': slaSlackPolicy,
@@ -22,7 +23,7 @@ export const builtinPolicies: Record<string, PolicyFactory> = {
   'bot-first': botFirstPolicy,
 };
 
-export function policyNames(): string[] { return Object.keys(builtinPolicies); }
+export function policyNames(): string[] { return [...BUILTIN_POLICY_NAMES]; }
 
 export function policyContext(scenario: Scenario): PolicyContext {
   return { queues: scenario.skills, pools: scenario.pools.map((p) => ({ id: p.id, kind: p.kind, skills: p.skills })) };
@@ -31,7 +32,7 @@ export function policyContext(scenario: Scenario): PolicyContext {
 /** The scenario's policy (or `name` instead), built with its parameters. */
 export function createPolicy(scenario: Scenario, name?: string, factory?: PolicyFactory): Policy {
   const chosen = name ?? scenario.policy.name;
-  const make = factory ?? builtinPolicies[chosen];
+  const make = factory ?? (builtinPolicies as Record<string, PolicyFactory | undefined>)[chosen];
   if (!make) throw new PolicyError(`unknown policy '${chosen}' (expected one of: ${policyNames().join(', ')})`);
   const params = name && name !== scenario.policy.name ? {} : scenario.policy.params;
   return make(params, policyContext(scenario));

@@ -18,6 +18,7 @@ import type { Disruption, Scenario } from '../model/scenario.js';
 import type { TimeSeries } from '../simulator/figures.js';
 import { measureDisruption, seriesPrefix, type DisruptionMeasure } from '../simulator/resilience.js';
 import type { Metrics } from './registry.js';
+import { poolOf, processOf } from '../model/disruptions.js';
 
 export interface DisruptionLabelSet { disruption: string; kind: string; target: string }
 
@@ -32,7 +33,8 @@ export interface DisruptionState {
 
 /** The labels of a disruption's series: its label, kind, and the pool or process it hits ("all" for every process). */
 export function disruptionLabelSet(scenario: Scenario, d: Disruption): DisruptionLabelSet {
-  const target = d.pool >= 0 ? scenario.pools[d.pool].id : d.process >= 0 ? scenario.processes[d.process].id : 'all';
+  const pool = poolOf(d), process = processOf(d);
+  const target = pool >= 0 ? scenario.pools[pool].id : process >= 0 ? scenario.processes[process].id : 'all';
   return { disruption: d.label, kind: d.kind, target };
 }
 

@@ -6,7 +6,7 @@
  * its file, line, field path and what is expected; nothing runs on a bad file.
  */
 import type { Distribution } from './distribution.js';
-import type { Attribute, Demand, Disruption, Next, Pool, Process, Scenario, ShiftWindow, Step } from './scenario.js';
+import type { Attribute, Demand, Disruption, DisruptionKind, Next, Pool, Process, Scenario, ShiftWindow, Step } from './scenario.js';
 import { ScenarioError, formatPath, type ScenarioIssue } from './scenario-error.js';
 import type { ScenarioSource } from './scenario-source.js';
 import { schemaIssues } from './validate-schema.js';
@@ -15,6 +15,7 @@ import { DISTRIBUTION_KINDS, compileDistribution, distributionMean, validateDist
 import { parseArrivalsCsv } from './arrivals-csv.js';
 import { mayRevisit, pathReaches } from './process-graph.js';
 import { compileAttributes, compileExpression } from './compile-attributes.js';
+import { DISRUPTION_KINDS, type RawDisruption } from './disruptions.js';
 
 export interface CompileOptions {
   /** reads a file named in the scenario (a replay CSV), relative to the scenario file */
@@ -242,7 +243,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
     if (d.pool !== undefined) {
       pool = poolIndex.get(d.pool) ?? -1;
       if (pool < 0) fail(['disruptions', index, 'pool'], `unknown pool '${d.pool}' (expected one of: ${[...poolIndex.keys()].join(', ')})`);
-      else if (d.kind === 'absence' && pools[pool].kind !== 'human') fail(['disruptions', index, 'pool'], `'${d.pool}' is a bot pool (expected a human pool: an absence is of people; use an outage for bots)`);
+      else if (DISRUPTION_KINDS[d.kind as DisruptionKind].peopleOnly && pools[pool].kind !== 'human') fail(['disruptions', index, 'pool'], `'${d.pool}' is a bot pool (expected a human pool: an absence is of people; use an outage for bots)`);
     }
     if (d.process !== undefined) {
       process = processIndex.get(d.process) ?? -1;
@@ -251,10 +252,9 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
     const start = seconds(d.start);
     const end = start + seconds(d.duration);
     const target = d.pool ?? d.process ?? 'all';
-    return {
-      index, kind: d.kind, label: `${d.kind} ${target} @${formatDays(start)}`, start, end, pool, process,
-      units: d.units ?? (d.kind === 'outage' ? Infinity : 0), factor: d.factor ?? 1,
-    };
+    const kind = d.kind as DisruptionKind;
+    const spec = DISRUPTION_KINDS[kind] as { compile(r: RawDisruption): object };
+    return { index, kind, label: `${kind} ${target} @${formatDays(start)}`, start, end, ...spec.compile({ kind, pool, process, units: d.units, factor: d.factor }) } as Disruption;
   });
 
   // Queues

@@ -6,6 +6,8 @@
  */
 import { DURATION_PATTERN, RATE_PATTERN, TIME_OF_DAY_PATTERN } from './units.js';
 import { DISTRIBUTIONS, DISTRIBUTION_KINDS, type FieldType } from '../simulator/distributions.js';
+import { DISRUPTION_KINDS } from './disruptions.js';
+import { BUILTIN_POLICY_NAMES } from './policy-names.js';
 
 const id = '^[A-Za-z][A-Za-z0-9_.-]*$';
 const duration = {
@@ -199,20 +201,18 @@ const demand = {
 const disruption = {
   type: 'object', required: ['kind', 'start', 'duration'],
   discriminator: { propertyName: 'kind' },
-  oneOf: [
-    { additionalProperties: false, required: ['pool'], properties: { kind: { const: 'outage' }, ...window, pool: { type: 'string' }, units: { type: 'integer', minimum: 1, description: 'Units down; absent = the whole pool.' } } },
-    { additionalProperties: false, required: ['pool', 'units'], properties: { kind: { const: 'absence' }, ...window, pool: { type: 'string' }, units: { type: 'integer', minimum: 1 } } },
-    { additionalProperties: false, required: ['factor'], properties: { kind: { const: 'surge' }, ...window, process: { type: 'string', description: 'Absent = every process.' }, factor: multiplier } },
-    { additionalProperties: false, required: ['pool', 'factor'], properties: { kind: { const: 'slowdown' }, ...window, pool: { type: 'string' }, factor: { type: 'number', exclusiveMinimum: 0 } } },
-  ],
+  // one branch per kind, from model/disruptions.ts
+  oneOf: Object.entries(DISRUPTION_KINDS).map(([kind, spec]) => ({
+    additionalProperties: false, required: spec.fields.required, properties: { kind: { const: kind }, ...window, ...spec.fields.properties },
+  })),
 };
 
 const policy = {
   description: 'The allocation policy: a built-in name, or { name, params }, or { module: ./my-policy.js, params }.',
-  'x-expected': 'a policy name (static, reactive, sla-slack, cmu, forecast-staffing, bot-first) or { name, params } or { module, params }',
+  'x-expected': `a policy name (${BUILTIN_POLICY_NAMES.join(', ')}) or { name, params } or { module, params }`,
   anyOf: [
-    { type: 'string', pattern: id },
-    { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', pattern: id }, params: { type: 'object' } } },
+    { type: 'string', pattern: id, examples: [...BUILTIN_POLICY_NAMES] },
+    { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', pattern: id, examples: [...BUILTIN_POLICY_NAMES] }, params: { type: 'object' } } },
     { type: 'object', additionalProperties: false, required: ['module'], properties: { module: { type: 'string', minLength: 1 }, params: { type: 'object' } } },
   ],
 };

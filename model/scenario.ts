@@ -111,24 +111,26 @@ export type Demand =
     }
   | { kind: 'replay'; process: number; times: number[]; source: string };
 
-export type DisruptionKind = 'outage' | 'absence' | 'surge' | 'slowdown';
-
-export interface Disruption {
+interface DisruptionWindow {
   index: number;
-  kind: DisruptionKind;
   /** a readable name for tables: `outage ocr-bot @30d` */
   label: string;
   start: number;
   end: number;
-  /** pool hit by an outage, absence or slowdown; -1 if none */
-  pool: number;
-  /** process hit by a surge; -1 = every process */
-  process: number;
-  /** units away (absence) or down (outage; Infinity = the whole pool) */
-  units: number;
-  /** demand multiplier (surge) or duration multiplier (slowdown) */
-  factor: number;
 }
+
+/** A disruption: one branch per kind; what each does is in model/disruptions.ts. */
+export type Disruption =
+  /** units of a pool down (Infinity = the whole pool) */
+  | (DisruptionWindow & { kind: 'outage'; pool: number; units: number })
+  /** people of a human pool away */
+  | (DisruptionWindow & { kind: 'absence'; pool: number; units: number })
+  /** demand multiplied by `factor`, of one process (or every process: -1) */
+  | (DisruptionWindow & { kind: 'surge'; process: number; factor: number })
+  /** a pool's task durations multiplied by `factor` */
+  | (DisruptionWindow & { kind: 'slowdown'; pool: number; factor: number });
+
+export type DisruptionKind = Disruption['kind'];
 
 export interface PolicySpec {
   name: string;

@@ -6,6 +6,7 @@
  */
 import type { Scenario } from '../model/scenario.js';
 import { ShiftCalendar } from './shift-calendar.js';
+import { poolOf, unitsTaken } from '../model/disruptions.js';
 
 /**
  * Units of pool p away at time t: its absences and, with `disruptions`, the
@@ -16,7 +17,7 @@ export function unitsAway(s: Scenario, p: number, t: number, disruptions: boolea
   for (const a of s.pools[p].absences) if (t >= a.start && t < a.end) away += a.units;
   if (disruptions) {
     for (const d of s.disruptions) {
-      if (d.pool === p && (d.kind === 'absence' || d.kind === 'outage') && t >= d.start && t < d.end) away += d.units;
+      if (t >= d.start && t < d.end) away += unitsTaken(d, p);
     }
   }
   return away;
@@ -32,7 +33,7 @@ export function capacityHours(s: Scenario, p: number, from: number, to: number):
   const cal = new ShiftCalendar(pool.shifts);
   const edges = new Set<number>([from, to]);
   for (const a of pool.absences) { edges.add(a.start); edges.add(a.end); }
-  for (const d of s.disruptions) if (d.pool === p) { edges.add(d.start); edges.add(d.end); }
+  for (const d of s.disruptions) if (poolOf(d) === p) { edges.add(d.start); edges.add(d.end); }
   for (let t = from; t < to;) { const n = cal.nextChange(t); if (!(n < to)) break; edges.add(n); t = n; }
   const ts = [...edges].filter((t) => t >= from && t <= to).sort((a, b) => a - b);
   let available = 0, rostered = 0;

@@ -19,6 +19,7 @@ import { DAY, HOUR } from '../model/units.js';
 import { KeyedStream, Stream } from './random.js';
 import { sample } from './distributions.js';
 import { standardExponential } from './exponential.js';
+import { actsOnDemand, demandFactor, hitsDemand } from '../model/disruptions.js';
 
 export interface ArrivalStream {
   readonly process: number;
@@ -32,9 +33,7 @@ export function arrivalRate(d: Extract<Demand, { kind: 'poisson' }>, scenario: S
   const day = Math.floor(t / DAY) % 7;
   let rate = d.rate * d.hourOfDay[hour] * d.dayOfWeek[day];
   for (const s of d.surges) if (t >= s.start && t < s.end) rate *= s.factor;
-  for (const x of scenario.disruptions) {
-    if (x.kind === 'surge' && (x.process < 0 || x.process === d.process) && t >= x.start && t < x.end) rate *= x.factor;
-  }
+  for (const x of scenario.disruptions) if (t >= x.start && t < x.end) rate *= demandFactor(x, d.process);
   return rate;
 }
 
@@ -54,7 +53,7 @@ function createSingleArrivalStream(d: Demand, scenario: Scenario, seed: number):
   let surged = d.surges.length > 0;
   for (const s of d.surges) surgeBound *= Math.max(1, s.factor);
   for (const x of scenario.disruptions) {
-    if (x.kind === 'surge' && (x.process < 0 || x.process === d.process)) { surgeBound *= Math.max(1, x.factor); surged = true; }
+    if (hitsDemand(x, d.process)) { surgeBound *= Math.max(1, demandFactor(x, d.process)); surged = true; }
   }
   // any surge makes the rate vary, a drop (factor < 1) too: only then is the fast constant-rate path exact
   const flat = !surged
@@ -69,7 +68,7 @@ function createSingleArrivalStream(d: Demand, scenario: Scenario, seed: number):
   }
   if (flat) return new FlatPoissonArrivals(d.process, rng, 1 / maxRate);
   const mean = 1 / maxRate;
-  const hasDisruptionSurge = scenario.disruptions.some((x) => x.kind === 'surge');
+  const hasDisruptionSurge = scenario.disruptions.some(actsOnDemand);
   return {
     process: d.process,
     next: () => {
@@ -103,9 +102,7 @@ class FlatPoissonArrivals implements ArrivalStream {
 function rateMultiplier(d: Extract<Demand, { kind: 'poisson' }>, scenario: Scenario, t: number): number {
   let m = d.hourOfDay[Math.floor((t % DAY) / HOUR)] * d.dayOfWeek[Math.floor(t / DAY) % 7];
   for (const s of d.surges) if (t >= s.start && t < s.end) m *= s.factor;
-  for (const x of scenario.disruptions) {
-    if (x.kind === 'surge' && (x.process < 0 || x.process === d.process) && t >= x.start && t < x.end) m *= x.factor;
-  }
+  for (const x of scenario.disruptions) if (t >= x.start && t < x.end) m *= demandFactor(x, d.process);
   return m;
 }
 
@@ -114,7 +111,7 @@ function surgeBoundaries(d: Extract<Demand, { kind: 'poisson' }>, scenario: Scen
   const out: number[] = [];
   for (const s of d.surges) out.push(s.start, s.end);
   for (const x of scenario.disruptions) {
-    if (x.kind === 'surge' && (x.process < 0 || x.process === d.process)) out.push(x.start, x.end);
+    if (hitsDemand(x, d.process)) out.push(x.start, x.end);
   }
   return out.sort((a, b) => a - b);
 }

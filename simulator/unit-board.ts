@@ -49,6 +49,7 @@ import { ShiftCalendar } from './shift-calendar.js';
 import { TimeWeighted } from './time-weighted.js';
 import { buildSnapshot } from './snapshot.js';
 import { unitsAway } from './capacity.js';
+import { durationFactor, poolOf, unitsTaken } from '../model/disruptions.js';
 
 const IDLE = 0, BUSY = 1, OFF = 2, SWITCHING = 3;
 export const UnitState = { IDLE, BUSY, OFF, SWITCHING } as const;
@@ -417,15 +418,12 @@ export class UnitBoard<T extends BoardItem> {
   disruption(d: number, begins: boolean): void {
     const x = this.scenario.disruptions[d];
     if (begins) this.activeDisruptions.add(d); else this.activeDisruptions.delete(d);
-    if (x.kind === 'slowdown' && x.pool >= 0) {
-      let f = 1;
-      for (const i of this.activeDisruptions) {
-        const y = this.scenario.disruptions[i];
-        if (y.kind === 'slowdown' && y.pool === x.pool) f *= y.factor;
-      }
-      this.slowdown[x.pool] = f;
-    }
-    if (x.pool >= 0) this.reconcile(x.pool);
+    const p = poolOf(x);
+    if (p < 0) return;
+    let f = 1;
+    for (const i of this.activeDisruptions) f *= durationFactor(this.scenario.disruptions[i], p);
+    this.slowdown[p] = f;
+    this.reconcile(p);
   }
 
   /** Units of pool p that should be available now. */
@@ -435,8 +433,7 @@ export class UnitBoard<T extends BoardItem> {
     let away = unitsAway(s, p, this.now, this.bySchedule);
     if (!this.bySchedule) {
       for (const i of this.activeDisruptions) {
-        const d = s.disruptions[i];
-        if (d.pool === p && (d.kind === 'absence' || d.kind === 'outage')) away += d.units;
+        away += unitsTaken(s.disruptions[i], p);
       }
     }
     return Math.max(0, s.pools[p].size - away);
