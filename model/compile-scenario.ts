@@ -16,6 +16,7 @@ import { parseArrivalsCsv } from './arrivals-csv.js';
 import { mayRevisit, pathReaches } from './process-graph.js';
 import { compileAttributes, compileExpression } from './compile-attributes.js';
 import { DISRUPTION_KINDS, type RawDisruption } from './disruptions.js';
+import { scheduleTimes } from './demand-schedule.js';
 
 export interface CompileOptions {
   /** reads a file named in the scenario (a replay CSV), relative to the scenario file */
@@ -61,6 +62,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       switchOver: p.switchOver !== undefined ? seconds(p.switchOver) : 0,
       failureRate: p.failureRate ?? 0,
       absences: (p.absences ?? []).map((a: any) => ({ start: seconds(a.start), end: seconds(a.start) + seconds(a.duration), units: a.units })),
+      ...(p.atShiftEnd === 'pause' ? { atShiftEnd: 'pause' as const } : {}),
     };
   });
   const poolIndex = new Map(pools.map((p) => [p.id, p.index]));
@@ -193,6 +195,13 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       const parsed = parseArrivalsCsv(text, d.replay, raw.start ?? DEFAULT_START);
       if ('issues' in parsed) { issues.push(...parsed.issues); continue; }
       demand.push({ kind: 'replay', process, times: parsed.times, source: d.replay });
+    } else if (d.schedule !== undefined) {
+      // fixed times of the week, unrolled over the horizon: the runtimes read them as replayed arrivals
+      const entries = d.schedule.map((e: any) => ({
+        days: (e.days ?? DAYS).map((day: string) => DAYS.indexOf(day)), at: parseTimeOfDay(e.at), count: e.count ?? 1,
+      }));
+      const horizon = raw.horizon !== undefined ? seconds(raw.horizon) : 0;
+      demand.push({ kind: 'replay', process, times: scheduleTimes(entries, horizon), source: 'schedule' });
     } else {
       const hourOfDay: number[] = d.hourOfDay ?? new Array(24).fill(1);
       const dayOfWeek: number[] = d.dayOfWeek ?? new Array(7).fill(1);
@@ -216,7 +225,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
         if (!(mean > 0)) { fail(['demand', pid, 'interarrival'], `expected a distribution with a mean above 0 (got mean ${mean}s)`); continue; }
         rate = 1 / mean;
       } else {
-        fail(['demand', pid], "expected 'rate' (e.g. 8/h), 'interarrival' (a distribution) or 'replay' (a CSV file)");
+        fail(['demand', pid], "expected 'rate' (e.g. 8/h), 'interarrival' (a distribution), 'schedule' (fixed times) or 'replay' (a CSV file)");
         continue;
       }
       if (d.batch !== undefined) {

@@ -144,6 +144,7 @@ const pool = {
         costPerHour: { type: 'number', minimum: 0, description: 'Paid per person per hour on duty.' },
         shifts: { type: 'array', items: shift, description: 'Weekly calendar; absent means always on duty.' },
         switchOver: { ...duration, description: 'Time a person needs to change queue.' },
+        atShiftEnd: { enum: ['finish', 'pause'], description: 'A task in hand when the unit goes off duty (shift end, absence or outage): finish it first (default), or pause it until that unit is next on duty, with its remaining work.' },
         absences: {
           type: 'array',
           items: {
@@ -162,6 +163,7 @@ const pool = {
         costPerHour: { type: 'number', minimum: 0, description: 'Per instance per hour.' },
         failureRate: { ...probability, description: 'Probability that a task fails and goes to a person.' },
         shifts: { type: 'array', items: shift },
+        atShiftEnd: { enum: ['finish', 'pause'], description: 'A task in hand when the unit goes off duty (shift end, absence or outage): finish it first (default), or pause it until that unit is next on duty, with its remaining work.' },
       },
     },
   ],
@@ -169,7 +171,7 @@ const pool = {
 
 const demand = {
   type: 'object',
-  'x-expected': '{ rate: 8/h, ... }, { interarrival: { dist: ... }, ... } or { replay: arrivals.csv }',
+  'x-expected': "{ rate: 8/h, ... }, { interarrival: { dist: ... }, ... }, { schedule: [{ at: '06:00', count: 200 }] } or { replay: arrivals.csv }",
   anyOf: [
     {
       additionalProperties: false,
@@ -188,6 +190,23 @@ const demand = {
         surges: {
           type: 'array',
           items: { type: 'object', additionalProperties: false, required: ['start', 'duration', 'factor'], properties: { ...window, factor: multiplier } },
+        },
+      },
+    },
+    {
+      additionalProperties: false, required: ['schedule'],
+      properties: {
+        schedule: {
+          type: 'array', minItems: 1,
+          description: 'Cases arriving at fixed times of the week, e.g. [{ at: "06:00", count: 200 }]: every day (or on days) at that time, count cases at once.',
+          items: {
+            type: 'object', additionalProperties: false, required: ['at'],
+            properties: {
+              days: { type: 'array', minItems: 1, items: { enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, description: 'Days of the week (default every day).' },
+              at: { type: 'string', pattern: TIME_OF_DAY_PATTERN, 'x-expected': 'a time of day like 06:00' },
+              count: { type: 'integer', minimum: 1, description: 'Cases arriving together (default 1).' },
+            },
+          },
         },
       },
     },

@@ -33,6 +33,11 @@ export interface Pool {
   failureRate: number;
   /** planned absences (humans): units away from start to end */
   absences: { start: number; end: number; units: number }[];
+  /**
+   * what a unit does with its task in hand when it goes off duty (a shift ends, an absence or outage
+   * starts): 'finish' it first (absent = finish), or 'pause' it until it is next on duty (simulator/unit-duty.ts)
+   */
+  atShiftEnd?: 'finish' | 'pause';
 }
 
 export type Next =

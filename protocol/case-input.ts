@@ -10,14 +10,17 @@
  */
 import type { PoolKind, Process, Scenario } from '../model/scenario.js';
 import type { Clock } from './clock.js';
+import { dutyPlanOf, type DutyPlan } from '../simulator/unit-duty.js';
 import { InvalidEventError, type CaseCompletedEvent, type DemandEvent } from './topics.js';
 
-/** What a pool means to a case: cost and, for bots, failure rate. */
+/** What a pool means to a case: cost, for bots failure rate, and for a pool that pauses at the end of duty, when its units are on duty. */
 export interface CasePool {
   id: string;
   kind: PoolKind;
   costPerHour: number;
   failureRate: number;
+  /** `atShiftEnd: pause`: the units' duty, by which a task's work stops and resumes (simulator/unit-duty.ts); absent = finish */
+  duty?: DutyPlan;
 }
 
 /** Where a continued-as-new case resumes: the step it is about to enter, and its running figures. */
@@ -67,7 +70,10 @@ export function caseInputOf(ev: DemandEvent, scenario: Scenario, runId: string, 
   if (ev.runId !== runId) throw new InvalidEventError(`runId: expected '${runId}', got '${ev.runId}'`);
   const proc = scenario.processes.find((p) => p.id === ev.process);
   if (!proc) throw new InvalidEventError(`process: unknown process '${ev.process}' (expected one of: ${scenario.processes.map((p) => p.id).join(', ')})`);
-  const pools: CasePool[] = scenario.pools.map((p) => ({ id: p.id, kind: p.kind, costPerHour: p.costPerHour, failureRate: p.failureRate }));
+  const pools: CasePool[] = scenario.pools.map((p) => ({
+    id: p.id, kind: p.kind, costPerHour: p.costPerHour, failureRate: p.failureRate,
+    ...(p.atShiftEnd === 'pause' ? { duty: dutyPlanOf(scenario, p.index) } : {}),
+  }));
   return {
     v: 1, caseId: ev.id, runId, processIndex: proc.index, process: proc, pools, caseNo: ev.caseNo, arrival: ev.at,
     seed: ev.seed, clock: ev.clock, counted: ev.at >= scenario.warmup, ...extra,

@@ -204,7 +204,7 @@ export class Dispatcher {
     const available = this.scenario.pools.map(() => 0);
     board.unitState.forEach((st, u) => {
       if (st === UnitState.BUSY) busy[board.unitPool[u]]++;
-      if (st !== UnitState.OFF) available[board.unitPool[u]]++;
+      if (st !== UnitState.OFF && st !== UnitState.PAUSED) available[board.unitPool[u]]++;
     });
     return { waiting: board.queues.map((q) => q.size), busy, available: available.map((a, p) => Math.min(a, board.activeCount[p])) };
   }

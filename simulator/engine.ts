@@ -18,6 +18,7 @@ import { RunStats } from './run-stats.js';
 import type { ReplicationFigures } from './figures.js';
 import type { DecisionRecord } from './snapshot.js';
 import { UnitBoard } from './unit-board.js';
+import { UnitDuty, dutyPlanOf } from './unit-duty.js';
 
 export { UnitState } from './unit-board.js';
 
@@ -119,6 +120,12 @@ export class Engine {
   private countedArrivals = 0;
   /** the last arrival, task start or task end (a drain that sees nothing move stops) */
   private lastMove = 0;
+  /** per pool that pauses at the end of duty, when its units are on duty (null: it finishes its tasks) */
+  private readonly duty: (UnitDuty | null)[];
+  /** per pool, its first unit (a unit's place in its pool is u minus this) */
+  private readonly firstUnit: number[];
+  /** the work (seconds) of each unit's task, kept for pausing pools, where it is not end − start */
+  private readonly unitWork: Float64Array;
 
   constructor(private readonly options: EngineOptions) {
     const { scenario, policy, seed } = options;
@@ -141,6 +148,9 @@ export class Engine {
     this.drains = scenario.drain === true || scenario.cases !== undefined;
     this.lastTime = this.drains ? Infinity : scenario.horizon;
     this.arrivalsUntil = scenario.cases !== undefined ? Infinity : scenario.horizon;
+    this.duty = scenario.pools.map((p) => (p.atShiftEnd === 'pause' ? new UnitDuty(dutyPlanOf(scenario, p.index)) : null));
+    this.firstUnit = scenario.pools.map((p) => this.board.unitsOf(p.index).first);
+    this.unitWork = new Float64Array(this.board.unitPool.length);
   }
 
   /** A draining run is over: no arrival to come, no case open (and, without `cases`, the horizon reached). */
@@ -301,23 +311,30 @@ export class Engine {
     const duration = this.draws.duration(task.kase, task.step, task.visit, pool.kind === 'bot') * board.slowdown[p];
     task.failed = this.draws.botFails(task.kase, task.step, task.visit, pool);
     this.unitTask[u] = task;
-    this.cal.schedule(now + duration, DONE, u);
+    const duty = this.duty[p];
+    if (duty === null) this.cal.schedule(now + duration, DONE, u);
+    else {
+      // the work stops while the unit is off duty (simulator/unit-duty.ts; the board pauses it by the same rule)
+      this.unitWork[u] = duration;
+      this.cal.schedule(duty.workEnd(u - this.firstUnit[p], now, duration), DONE, u);
+    }
   }
 
   private onDone(u: number): void {
     const task = this.unitTask[u]!;
     const board = this.board;
-    const pool = this.scenario.pools[board.unitPool[u]];
+    const p = board.unitPool[u];
+    const pool = this.scenario.pools[p];
     const now = this.now;
     const kase = task.kase;
     const step = task.step;
     this.unitTask[u] = null;
     this.lastMove = now;
-    const service = now - task.start;
+    const service = this.duty[p] === null ? now - task.start : this.unitWork[u];
     kase.cost += (service * pool.costPerHour) / 3600;
     kase.tasks++;
     if (pool.kind === 'bot') kase.botTasks++;
-    if (kase.counted) this.stats.taskDone(kase.process, step.index, now - task.start, task.start - task.enqueued);
+    if (kase.counted) this.stats.taskDone(kase.process, step.index, service, task.start - task.enqueued);
     const { enqueued, start, failed } = task;
     // the unit first: it is free before the case moves on
     const next = board.free(u);

@@ -17,7 +17,7 @@ export interface DecisionRecord {
   waiting: Record<string, number>;
 }
 
-const BUSY = 1, OFF = 2;
+const BUSY = 1, OFF = 2, PAUSED = 4;
 
 export function buildSnapshot(board: UnitBoard<BoardItem>, trigger: string, epochLength: number): Snapshot {
   const s = board.scenario;
@@ -51,7 +51,7 @@ export function buildSnapshot(board: UnitBoard<BoardItem>, trigger: string, epoc
     for (let u = first; u < first + size; u++) {
       const q = board.pendingQueue(u);
       if (q >= 0) assigned[q]++;
-      if (board.unitState[u] !== OFF) available++;
+      if (board.unitState[u] !== OFF && board.unitState[u] !== PAUSED) available++;
       if (board.unitState[u] === BUSY) busy++;
     }
     const busyOn = new Array(Q).fill(0);

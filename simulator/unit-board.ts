@@ -16,7 +16,10 @@
  *   switching, off duty). A person who changes queue pays the switch-over.
  * - **Capacity.** Shifts, absences and outages set how many units of a pool
  *   may work; idle units leave first, then switching ones, and busy ones after
- *   their task.
+ *   their task. A pool that pauses (`atShiftEnd: pause`) instead has its units
+ *   on duty by place (simulator/unit-duty.ts: an absence takes its last
+ *   units): a busy unit going off duty is paused with its task, and busy
+ *   again when it is back; the driver has timed the task's end to match.
  *
  * The board knows nothing of cases or grants. Items only expose what it needs
  * (`BoardItem`); the board sets their queue order (`key`, `seq`). The driver
@@ -51,8 +54,10 @@ import { buildSnapshot } from './snapshot.js';
 import { unitsAway } from './capacity.js';
 import { durationFactor, poolOf, unitsTaken } from '../model/disruptions.js';
 
-const IDLE = 0, BUSY = 1, OFF = 2, SWITCHING = 3;
-export const UnitState = { IDLE, BUSY, OFF, SWITCHING } as const;
+const IDLE = 0, BUSY = 1, OFF = 2, SWITCHING = 3, PAUSED = 4;
+export const UnitState = { IDLE, BUSY, OFF, SWITCHING, PAUSED } as const;
+/** `unitWantsOff` of a paused unit: not 0, so that `free` takes its slow path */
+const WANTS_OFF = 1, IS_PAUSED = 2;
 const NO_PENDING = -2;
 
 /** What the board needs of a queued item (it sets `key` and `seq` when the item arrives). */
@@ -120,6 +125,8 @@ export class UnitBoard<T extends BoardItem> {
   private readonly queueCount: number;
   private readonly calendars: ShiftCalendar[];
   private readonly onDuty: boolean[];
+  /** per pool: its units pause their task at the end of their duty (`atShiftEnd: pause`) */
+  private readonly pausing: boolean[];
   readonly activeCount: number[];
   /** duration factor per pool (slowdown disruptions) */
   readonly slowdown: number[];
@@ -193,6 +200,7 @@ export class UnitBoard<T extends BoardItem> {
       .map((p) => p.index));
     this.calendars = scenario.pools.map((p) => new ShiftCalendar(p.shifts));
     this.onDuty = scenario.pools.map(() => false);
+    this.pausing = scenario.pools.map((p) => p.atShiftEnd === 'pause');
     this.activeCount = scenario.pools.map(() => 0);
     this.slowdown = scenario.pools.map(() => 1);
     this.backlog = new TimeWeighted(Q);
@@ -274,6 +282,13 @@ export class UnitBoard<T extends BoardItem> {
     const Q = this.queueCount;
     this.busyOn[p * Q + this.unitSkill[u]]--;
     if (this.unitWantsOff[u] !== 0 || this.unitPending[u] !== NO_PENDING) {
+      if (this.unitState[u] === PAUSED) {
+        // its work was done the instant its unit went off duty: the unit is simply off (busy counts were left then)
+        this.busyOn[p * Q + this.unitSkill[u]]++;
+        this.unitWantsOff[u] = 0;
+        this.unitState[u] = OFF;
+        return null;
+      }
       this.busy.add(p, -1, this.clock.now);
       this.unitState[u] = IDLE;
       return this.afterWork(u);
@@ -441,6 +456,7 @@ export class UnitBoard<T extends BoardItem> {
 
   /** Brings pool p's units on or off duty to match `targetAvailable`. */
   reconcile(p: number): void {
+    if (this.pausing[p]) { this.reconcileByPlace(p); return; }
     const now = this.now;
     const target = this.targetAvailable(p);
     const first = this.poolFirstUnit[p];
@@ -453,7 +469,7 @@ export class UnitBoard<T extends BoardItem> {
         if (this.unitWantsOff[u] || st === OFF) continue;
         if (pass === 0 && st === IDLE) { this.removeIdle(u); this.unitState[u] = OFF; this.available.add(p, -1, now); active--; }
         else if (pass === 1 && st === SWITCHING) { this.unitState[u] = OFF; this.available.add(p, -1, now); active--; }
-        else if (pass === 2 && st === BUSY) { this.unitWantsOff[u] = 1; active--; }
+        else if (pass === 2 && st === BUSY) { this.unitWantsOff[u] = WANTS_OFF; active--; }
       }
     }
     // too few: busy units about to leave stay, then off units come back
@@ -469,6 +485,49 @@ export class UnitBoard<T extends BoardItem> {
       this.started(this.takeWork(u), u);
     }
     this.activeCount[p] = active;
+  }
+
+  /**
+   * Pool p pauses: its first `targetAvailable` units are on duty, the others off
+   * (simulator/unit-duty.ts, the rule the drivers time work by). A busy unit that
+   * goes off is paused with its task; a paused one that comes back is busy again.
+   */
+  private reconcileByPlace(p: number): void {
+    const now = this.now;
+    const target = this.targetAvailable(p);
+    const first = this.poolFirstUnit[p];
+    const size = this.scenario.pools[p].size;
+    const Q = this.queueCount;
+    for (let k = 0; k < size; k++) {
+      const u = first + k;
+      const st = this.unitState[u];
+      if (k >= target) {
+        if (st === IDLE) { this.removeIdle(u); this.unitState[u] = OFF; this.available.add(p, -1, now); }
+        else if (st === SWITCHING) { this.unitState[u] = OFF; this.available.add(p, -1, now); }
+        else if (st === BUSY) {
+          this.unitState[u] = PAUSED;
+          this.unitWantsOff[u] = IS_PAUSED;
+          this.available.add(p, -1, now);
+          this.busy.add(p, -1, now);
+          this.busyOn[p * Q + this.unitSkill[u]]--;
+        }
+      } else if (st === PAUSED) {
+        this.unitState[u] = BUSY;
+        this.unitWantsOff[u] = 0;
+        this.available.add(p, 1, now);
+        this.busy.add(p, 1, now);
+        this.busyOn[p * Q + this.unitSkill[u]]++;
+      }
+    }
+    for (let k = 0; k < target && k < size; k++) {
+      const u = first + k;
+      if (this.unitState[u] !== OFF) continue;
+      this.available.add(p, 1, now);
+      this.unitState[u] = IDLE;
+      if (this.unitPending[u] !== NO_PENDING) { this.unitQueue[u] = this.unitPending[u]; this.unitPending[u] = NO_PENDING; }
+      this.started(this.takeWork(u), u);
+    }
+    this.activeCount[p] = Math.min(target, size);
   }
 
   // ---- allocation -----------------------------------------------------------

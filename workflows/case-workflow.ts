@@ -29,6 +29,7 @@ import type { Process } from '../model/scenario.js';
 import { CASE_ENDS, SPLIT, arrive, mayRevisit as graphMayRevisit, nextStep, splitFrame, type Frame } from '../model/process-graph.js';
 import { CaseDraws, type CaseKey } from '../simulator/case-draws.js';
 import { attributeRecord } from '../simulator/case-attributes.js';
+import { taskEnd } from '../simulator/unit-duty.js';
 import { withinSla } from '../model/sla.js';
 import type {
   BotFailureReason, CaseCompletedEvent, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent,
@@ -180,7 +181,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     }
     // a grant is never earlier than its request (the allocator orders by simulated time); a late one starts when it came
     const start = Math.max(g.at, enqueue);
-    const end = start + service;
+    // a pool that pauses at the end of duty: the work stops while the unit is off (as the engine times it)
+    const end = taskEnd(pool.duty, g.unit, start, service);
     const ms = Math.max(0, wallMsUntil(clock, end, Date.now()));
     let failure: BotFailureReason | undefined;
     if (isBot && patched(BOT_ACTIVITY_PATCH)) {

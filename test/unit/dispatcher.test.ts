@@ -17,11 +17,13 @@ import { CaseDraws } from '../../simulator/case-draws.js';
 import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, type Frame } from '../../model/process-graph.js';
 import { Dispatcher, type IssuedGrant } from '../../simulator/dispatcher.js';
 import { demandTimeline } from '../../workers/producer.js';
-import type { GrantEvent, TaskRequestedEvent } from '../../protocol/topics.js';
+import type { DemandEvent, GrantEvent, TaskRequestedEvent } from '../../protocol/topics.js';
+import { caseInputOf } from '../../protocol/case-input.js';
+import { taskEnd } from '../../simulator/unit-duty.js';
 import { loadScenario } from '../../cli/load-scenario.js';
 import { ROOT } from '../helpers/cli.js';
 
-interface Kase { process: number; no: number; arrival: number; visits: number[]; open: number; wait: number; id: string }
+interface Kase { process: number; no: number; arrival: number; visits: number[]; open: number; wait: number; id: string; attributes?: (number | string)[] | null }
 interface Pending { kase: Kase; step: number; visit: number; frame: Frame | null; enqueue: number }
 
 /** Zero-latency live runtime: the dispatcher plus case walks, in simulated time. */
@@ -62,10 +64,12 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
     const s = scenario.processes[kase.process].steps[step];
     const pool = scenario.pools.find((x) => x.id === g.grant.pool)!;
     const service = draws.duration(kase, s, visit, pool.kind === 'bot') * g.grant.slowdown;
+    const duty = caseInputOf({ v: 1, id: kase.id, runId: 'z', process: scenario.processes[kase.process].id, caseNo: kase.no, at: kase.arrival, seed, clock } as DemandEvent, scenario, 'z')
+      .pools.find((x) => x.id === pool.id)!.duty;
     const failed = draws.botFails(kase, s, visit, pool);
     // the grant's own time: grants issued while the dispatcher advanced its own events (a shift starts) are later than `now`
     kase.wait += g.grant.at - p.enqueue;
-    at(g.grant.at + service, () => {
+    at(taskEnd(duty, g.grant.unit, g.grant.at, service), () => {
       d.finish(g.grant.taskId, g.grant.unit, now);
       drain();
       const to = nextStep(s, failed, p.frame, kase, visit, draws);
@@ -83,7 +87,9 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
     if (e.demand) {
       const ev = e.demand;
       const p = scenario.processes.find((x) => x.id === ev.process)!;
-      at(ev.at, () => request({ process: p.index, no: ev.caseNo, arrival: ev.at, visits: p.steps.map(() => 0), open: 1, wait: 0, id: ev.id }, p.start, null));
+      const kase: Kase = { process: p.index, no: ev.caseNo, arrival: ev.at, visits: p.steps.map(() => 0), open: 1, wait: 0, id: ev.id };
+      kase.attributes = draws.attributes(kase, p);
+      at(ev.at, () => request(kase, p.start, null));
     } else {
       const ev = e.disruption!;
       at(ev.at, () => { d.disruption(ev.index, ev.type === 'disruption.begins', now); drain(); });
@@ -115,6 +121,7 @@ describe('Dispatcher', () => {
   for (const [name, file, overrides] of [
     ['live-small (bot failures, branch, parallel split, outage)', join(ROOT, 'test', 'fixtures', 'live-small.yaml'), []],
     ['invoice-office, 8 weeks (shifts, an absence, an outage)', join(ROOT, 'scenarios', 'invoice-office.yaml'), ['horizon=56d', 'warmup=0']],
+    ['invoice-approval, 8 weeks (attributes and conditions, pausing at shift end and in an absence, a scheduled batch)', join(ROOT, 'scenarios', 'invoice-approval.yaml'), ['horizon=56d', 'warmup=0']],
   ] as const) {
     it(`with zero latency, reproduces sim exactly: ${name}`, () => {
       const scenario = loadScenario(file, [...overrides]);
