@@ -52,8 +52,3 @@ export function enforceConstraints(assign: number[][], snapshot: Snapshot): numb
   }
   return out;
 }
-
-/** Units the allocation leaves flexible in each pool. */
-export function flexibleUnits(assign: number[][], snapshot: Snapshot): number[] {
-  return snapshot.pools.map((pool) => pool.size - (assign[pool.index] ?? []).reduce((a, b) => a + b, 0));
-}

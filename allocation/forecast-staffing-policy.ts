@@ -73,7 +73,6 @@ export function compileForecastStaffingOptions(params: Record<string, unknown>):
   };
 }
 
-export { forecastRate } from './forecast-memory.js';
 
 export interface StaffingPlan {
   /** forecast arrivals per second */

@@ -288,9 +288,3 @@ export function humanService(snapshot: Snapshot, q: number, fallback = 1): numbe
   const s = snapshot.queues[q].meanServiceHuman;
   return s > 0 && Number.isFinite(s) ? s : fallback;
 }
-
-/** Compact "name=value" list for decision-log reasons, skipping zeros. */
-export function listNonZero(names: readonly string[], values: readonly number[], digits = 0): string {
-  const parts = values.map((v, i) => (v > 0 ? `${names[i]}=${digits ? v.toFixed(digits) : v}` : '')).filter(Boolean);
-  return parts.length ? parts.join(' ') : 'none';
-}

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { Distribution } from '../model/distribution.js';
+import type { Distribution } from '../simulator/distributions.js';
 import type { Scenario } from '../model/scenario.js';
 
 export interface PeerResult {

@@ -4,7 +4,6 @@
  */
 import { UsageError } from '../model/errors.js';
 
-export { UsageError };
 
 export interface FlagSpec {
   /** takes a value */

@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, intFlag, UsageError } from './args.js';
+import { parseArgs, intFlag } from './args.js';
+import { UsageError } from '../model/errors.js';
 
 export const backfillHelp = `Usage: autoshift backfill <file.om> [options]
 

@@ -5,7 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { parseArgs, UsageError } from './args.js';
+import { parseArgs } from './args.js';
+import { UsageError } from '../model/errors.js';
 import { readEventLog } from './read-event-log.js';
 import { discoverScenario } from '../discovery/discover-scenario.js';
 import { scenarioYaml } from '../discovery/scenario-yaml.js';

@@ -5,7 +5,7 @@
  * $AUTOSHIFT_EXPERIMENT_QUEUE or autoshift-experiments). The Temporal client
  * is loaded only when asked for.
  */
-import { UsageError } from './args.js';
+import { UsageError } from '../model/errors.js';
 import type { Executor } from '../experiments/executor.js';
 import { ThreadPool } from '../experiments/executors/thread-pool.js';
 import { EXPERIMENT_TASK_QUEUE } from '../protocol/experiment.js';

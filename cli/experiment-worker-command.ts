@@ -3,7 +3,8 @@
  * with `--on temporal` (run --replications, compare, sweep, optimise), on
  * this machine's cores, until SIGINT/SIGTERM.
  */
-import { parseArgs, intFlag, UsageError } from './args.js';
+import { parseArgs, intFlag } from './args.js';
+import { UsageError } from '../model/errors.js';
 import { rootLogger, untilSignal } from './live-env.js';
 import { EXPERIMENT_TASK_QUEUE } from '../protocol/experiment.js';
 

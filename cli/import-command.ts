@@ -4,7 +4,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Document, isSeq, visit } from 'yaml';
-import { parseArgs, UsageError } from './args.js';
+import { parseArgs } from './args.js';
+import { UsageError } from '../model/errors.js';
 import { readBpmn } from '../discovery/bpmn-model.js';
 import { readProsimosParams } from '../discovery/prosimos-params.js';
 import { importBpmn } from '../discovery/bpmn-import.js';

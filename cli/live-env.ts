@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import { UsageError } from './args.js';
+import { UsageError } from '../model/errors.js';
 import { retrying } from '../workers/retry.js';
 
 export interface Servers {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseScenarioText, type ScenarioSource } from '../model/scenario-source.js';
 import { compileScenario } from '../model/compile-scenario.js';
-import { ScenarioError, formatIssue, formatPath, type ScenarioIssue } from '../model/scenario-error.js';
+import { ScenarioError, formatIssue, formatPath, type ScenarioIssue } from '../model/errors.js';
 import { analyseFeasibility, type FeasibilityIssue } from '../model/feasibility.js';
 import type { Scenario } from '../model/scenario.js';
 import { applyOverride } from '../model/overrides.js';

@@ -4,7 +4,8 @@
  * (metrics/openmetrics.ts), and the file written.
  */
 import { writeFileSync } from 'node:fs';
-import { UsageError, type FlagSpec, type ParsedArgs } from './args.js';
+import { type FlagSpec, type ParsedArgs } from './args.js';
+import { UsageError } from '../model/errors.js';
 import type { Scenario } from '../model/scenario.js';
 // metrics/openmetrics.js loads prom-client (and node:http): only when a file is written, not at every start of run and compare
 import type { OpenMetricsClock, OpenMetricsRun } from '../metrics/openmetrics.js';

@@ -4,14 +4,15 @@
  * local search from an Erlang C start with sequential replications
  * (experiments/optimise.ts). This file parses, wires the executor, prints.
  */
-import { parseArgs, intFlag, UsageError } from './args.js';
+import { parseArgs, intFlag } from './args.js';
+import { UsageError } from '../model/errors.js';
 import { availableParallelism } from 'node:os';
 import { checkRunSizes } from './run-size-check.js';
 import { resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
-import { loadScenarioWith } from './compare-command.js';
-import { show } from './compare-command.js';
+import { loadScenario } from './load-scenario.js';
+import { show } from './compare-render.js';
 import { executorFor, onHelp } from './experiment-executor.js';
 import { reportPath, writeReport } from './report-file.js';
 import { overridesOf, parseAxes } from '../experiments/design-space.js';
@@ -92,11 +93,11 @@ export async function optimiseCommand(argv: string[]): Promise<number> {
   const report = reportPath(flags.report, '--report');
 
   const axes = parseAxes(vary);
-  const base = loadScenarioWith(positionals[0], fixed);
+  const base = loadScenario(positionals[0], fixed);
   await resolvePolicy(base, policyName);
   // the largest design is the one at every axis's last value (the upper end of a range): it and the base must fit
   let corner: Scenario | null = null;
-  try { corner = loadScenarioWith(positionals[0], [...fixed, ...overridesOf(axes, axes.map((a) => a.raw.length - 1))]); } catch { /* a design that cannot compile is skipped by the search */ }
+  try { corner = loadScenario(positionals[0], [...fixed, ...overridesOf(axes, axes.map((a) => a.raw.length - 1))]); } catch { /* a design that cannot compile is skipped by the search */ }
   checkRunSizes(corner ? [base, corner] : [base], { command: 'optimise', force: !!flags.force, replications: nMax, threads: Math.min(threads ?? availableParallelism(), nMax), eventLog: false });
   const targets: Target[] = targetTexts.map((t) => {
     try { return parseTarget(t, base); } catch (err) { throw new UsageError(`--target ${t}: ${(err as Error).message}`); }
@@ -113,7 +114,7 @@ export async function optimiseCommand(argv: string[]): Promise<number> {
   try {
     result = await optimise({
       axes, targets, objective, start, executor: pool, confidence, initialReplications: n0, maxReplications: nMax, budgetRuns: budget,
-      makeArm: (overrides) => ({ scenario: loadScenarioWith(positionals[0], [...fixed, ...overrides], `the design ${overrides.join(', ')}`), policyName }),
+      makeArm: (overrides) => ({ scenario: loadScenario(positionals[0], [...fixed, ...overrides], `the design ${overrides.join(', ')}`), policyName }),
       onProgress: (p) => bar.update(budget ? p.simulations / budget : p.round, `${p.simulations} simulations, ${p.designs} designs, ${p.phase}`),
     });
   } finally {

@@ -7,7 +7,7 @@
  */
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from './args.js';
+import { UsageError } from '../model/errors.js';
 
 const REASONS: Record<string, string> = {
   ENOTDIR: 'a part of the path is a file, not a directory',

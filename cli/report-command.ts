@@ -5,7 +5,8 @@
  * later.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs, UsageError } from './args.js';
+import { parseArgs } from './args.js';
+import { UsageError } from '../model/errors.js';
 import { reportPath, writeReport } from './report-file.js';
 import { renderReport, reportKindOf } from '../report/index.js';
 

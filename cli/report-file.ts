@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from './args.js';
+import { UsageError } from '../model/errors.js';
 
 /** The report path of `--<flag>`, or undefined when the flag is absent; throws a UsageError when its folder does not exist. */
 export function reportPath(value: string | boolean | string[] | undefined, flag: string): string | undefined {

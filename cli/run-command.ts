@@ -3,7 +3,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, intFlag, UsageError } from './args.js';
+import { parseArgs, intFlag } from './args.js';
+import { UsageError } from '../model/errors.js';
 import { loadScenario } from './load-scenario.js';
 import { overrideAssignment, type OverrideSpec } from '../model/sweep-grid.js';
 import { runReplications } from './replications.js';

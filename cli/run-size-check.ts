@@ -4,7 +4,7 @@
  * it is large (docs/scenario.md, "How big a run is").
  */
 import { getHeapStatistics } from 'node:v8';
-import { UsageError } from './args.js';
+import { UsageError } from '../model/errors.js';
 import { describeRunSize, estimateRunSize, type RunSize, type RunSizeOptions } from '../simulator/run-size.js';
 import type { Scenario } from '../model/scenario.js';
 

@@ -5,7 +5,8 @@
  * TEMPORAL_ADDRESS. Each runs until SIGINT/SIGTERM (the producer until it
  * has published up to the horizon) and then stops cleanly.
  */
-import { parseArgs, intFlag, UsageError } from './args.js';
+import { parseArgs, intFlag } from './args.js';
+import { UsageError } from '../model/errors.js';
 import { loadScenario } from './load-scenario.js';
 import type { OverrideSpec } from '../model/sweep-grid.js';
 import { resolvePolicy } from './policy-loader.js';

@@ -4,7 +4,8 @@
  * the same seeds (common random numbers), so neighbouring cells differ by the
  * change, not by luck. Grid parsing is in model/sweep-grid.ts.
  */
-import { parseArgs, intFlag, UsageError } from './args.js';
+import { parseArgs, intFlag } from './args.js';
+import { UsageError } from '../model/errors.js';
 import { availableParallelism } from 'node:os';
 import { checkRunSizes } from './run-size-check.js';
 import { reportPath, writeReport } from './report-file.js';
@@ -15,7 +16,7 @@ import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
 import { fmtDuration, fmtMoney, fmtShare } from './format.js';
-import { loadScenarioWith } from './compare-command.js';
+import { loadScenario } from './load-scenario.js';
 import { runArms } from '../experiments/arms.js';
 import { executorFor, onHelp } from './experiment-executor.js';
 import { ThreadPool } from '../experiments/executors/thread-pool.js';
@@ -112,7 +113,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   // Every cell is compiled (and its policy built) before anything runs: a bad cell fails fast, naming its --set.
   const scenarios: Scenario[] = [];
   for (const cell of grid.cells) {
-    const s = loadScenarioWith(positionals[0], cell.overrides, `the sweep cell ${describeCell(cell)}`);
+    const s = loadScenario(positionals[0], cell.overrides, `the sweep cell ${describeCell(cell)}`);
     await resolvePolicy(s, policyName);
     scenarios.push(s);
   }

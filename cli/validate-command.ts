@@ -1,5 +1,6 @@
 /** `autoshift validate <scenario>`: checks a scenario and prints what it holds. */
-import { parseArgs, UsageError } from './args.js';
+import { parseArgs } from './args.js';
+import { UsageError } from '../model/errors.js';
 import { loadScenario } from './load-scenario.js';
 import { resolvePolicy } from './policy-loader.js';
 import { formatDuration } from '../model/units.js';

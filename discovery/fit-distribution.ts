@@ -111,17 +111,6 @@ export function ksDistance(sorted: number[], cdf: (x: number) => number): number
   return d;
 }
 
-/** Mean of a fitted distribution. */
-export function distributionMean(d: FittedDistribution): number {
-  switch (d.dist) {
-    case 'constant': return d.value;
-    case 'exponential': case 'lognormal': case 'gamma': return d.mean;
-    case 'uniform': return (d.min + d.max) / 2;
-    case 'triangular': return (d.min + d.mode + d.max) / 3;
-    case 'empirical': return d.values.reduce((a, b) => a + b, 0) / d.values.length;
-  }
-}
-
 function roundDist(d: FittedDistribution): FittedDistribution {
   const r: any = { ...d };
   for (const k of Object.keys(r)) if (typeof r[k] === 'number') r[k] = round(r[k]);

@@ -9,7 +9,7 @@
  * ```
  */
 import { parseSweepGrid, type AxisValue, type SweepAxis } from '../model/sweep-grid.js';
-import { ScenarioError } from '../model/scenario-error.js';
+import { ScenarioError } from '../model/errors.js';
 
 export type Axis = SweepAxis;
 

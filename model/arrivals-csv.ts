@@ -3,7 +3,7 @@
  * seconds from the scenario start, a duration (`3h`), or an ISO timestamp.
  * A header row is skipped. Times are returned sorted.
  */
-import type { ScenarioIssue } from './scenario-error.js';
+import type { ScenarioIssue } from './errors.js';
 import { parseDuration } from './units.js';
 
 export function parseArrivalsCsv(text: string, file: string, startDate: string):

@@ -5,9 +5,9 @@
  * resolved to seconds and names to indices. Every problem is reported with
  * its file, line, field path and what is expected; nothing runs on a bad file.
  */
-import type { Distribution } from './distribution.js';
+import type { Distribution } from '../simulator/distributions.js';
 import type { Attribute, Demand, Disruption, DisruptionKind, Next, Pool, Process, Scenario, ShiftWindow, Step } from './scenario.js';
-import { ScenarioError, formatPath, type ScenarioIssue } from './scenario-error.js';
+import { ScenarioError, formatPath, type ScenarioIssue } from './errors.js';
 import type { ScenarioSource } from './scenario-source.js';
 import { schemaIssues } from './validate-schema.js';
 import { DAY, HOUR, parseDuration, parseRate, parseTimeOfDay } from './units.js';

@@ -119,3 +119,13 @@ export function isInvalidEventError(e: unknown): e is InvalidEventError {
 export function isFencedError(e: unknown): e is FencedError {
   return e instanceof FencedError || named(e, 'FencedError');
 }
+
+/** Display form of a path given as segments: ['pools', 'clerks', 'size'] → pools.clerks.size; numbers as [i]. */
+export function formatPath(segments: readonly (string | number)[]): string {
+  let out = '';
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else out += out ? `.${s}` : s;
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
  * Values are read as YAML scalars (numbers, booleans, text).
  */
 import { parse } from 'yaml';
-import { ScenarioError } from './scenario-error.js';
+import { ScenarioError } from './errors.js';
 import type { ScenarioSource } from './scenario-source.js';
 
 export function parseOverridePath(path: string): (string | number)[] {

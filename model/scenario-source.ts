@@ -3,7 +3,7 @@
  * of any field path (for error messages). Pure: the caller reads the file.
  */
 import { LineCounter, parseDocument, visit, isMap, isSeq, isPair, isScalar, type Node } from 'yaml';
-import { ScenarioError } from './scenario-error.js';
+import { ScenarioError } from './errors.js';
 
 export interface ScenarioSource {
   file: string;
@@ -121,9 +121,4 @@ function childOf(node: unknown, seg: string | number): { node: unknown; at: Node
     return item ? { node: item, at: item as Node } : null;
   }
   return null;
-}
-
-/** A source for a scenario built in code (tests, sweeps): lines are unknown. */
-export function sourceFromObject(raw: unknown, file = '<object>'): ScenarioSource {
-  return { file, raw, locate: () => 0 };
 }

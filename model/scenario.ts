@@ -4,7 +4,7 @@
  * in seconds from the scenario's start (a Monday 00:00 in the scenario's
  * calendar), every rate per second, every reference an index.
  */
-import type { Distribution } from './distribution.js';
+import type { Distribution } from '../simulator/distributions.js';
 import type { Expr } from './expression.js';
 
 export type PoolKind = 'human' | 'bot';

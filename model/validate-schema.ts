@@ -7,7 +7,7 @@ import type { ErrorObject } from 'ajv';
 // compiling the schema at every start of the command took ~150 ms.
 import validate from './scenario-validator.generated.js';
 import type { ScenarioSource } from './scenario-source.js';
-import { formatPath, type ScenarioIssue } from './scenario-error.js';
+import { formatPath, type ScenarioIssue } from './errors.js';
 
 export function schemaIssues(source: ScenarioSource): ScenarioIssue[] {
   if (validate(source.raw)) return [];

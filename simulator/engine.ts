@@ -20,7 +20,6 @@ import type { DecisionRecord } from './snapshot.js';
 import { UnitBoard } from './unit-board.js';
 import { UnitDuty, dutyPlanOf } from './unit-duty.js';
 
-export { UnitState } from './unit-board.js';
 
 export interface TaskRecord {
   caseId: string;

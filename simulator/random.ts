@@ -24,7 +24,6 @@ export const Stream = {
   batches: 6,
   attributes: 7,
 } as const;
-export type StreamId = (typeof Stream)[keyof typeof Stream];
 
 const GOLDEN = 0x9e3779b9;
 

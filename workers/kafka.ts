@@ -167,7 +167,6 @@ export class ReliableProducer {
   }
 }
 
-export { FencedError };
 
 function isFenced(err: unknown): boolean {
   for (let e = err as { type?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {

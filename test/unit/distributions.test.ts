@@ -14,8 +14,8 @@
  * or more, i.e. dozens of standard errors.
  */
 import { describe, it, expect } from 'vitest';
-import type { Distribution } from '../../model/distribution.js';
-import { DISTRIBUTION_KINDS } from '../../model/distribution.js';
+import type { Distribution } from '../../simulator/distributions.js';
+import { DISTRIBUTION_KINDS } from '../../simulator/distributions.js';
 import type { UniformSource } from '../../model/uniform-source.js';
 import {
   distributionMean,

@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { ExpressionError, evaluate, parseExpression, type AttributeType } from '../../model/expression.js';
 import { parseScenarioText } from '../../model/scenario-source.js';
 import { compileScenario } from '../../model/compile-scenario.js';
-import type { ScenarioError } from '../../model/scenario-error.js';
+import type { ScenarioError } from '../../model/errors.js';
 
 const attrs: AttributeType[] = [{ name: 'amount', type: 'number' }, { name: 'channel', type: 'string' }];
 const value = (text: string, values: (number | string)[]) => evaluate(parseExpression(text, attrs).expr, values);

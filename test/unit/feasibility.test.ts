@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseScenarioText } from '../../model/scenario-source.js';
 import { compileScenario } from '../../model/compile-scenario.js';
 import { analyseFeasibility } from '../../model/feasibility.js';
-import { formatPath } from '../../model/scenario-error.js';
+import { formatPath } from '../../model/errors.js';
 import { ROOT } from '../helpers/cli.js';
 
 const scenario = (pools: string, steps: string, horizon = '10d') => compileScenario(parseScenarioText(`name: f

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScenarioText } from '../../model/scenario-source.js';
 import { compileScenario } from '../../model/compile-scenario.js';
-import { ScenarioError, MAX_SHOWN_ISSUES } from '../../model/scenario-error.js';
+import { ScenarioError, MAX_SHOWN_ISSUES } from '../../model/errors.js';
 import { policyNames } from '../../allocation/registry.js';
 import { ROOT } from '../helpers/cli.js';
 

@@ -8,7 +8,8 @@ import { apportion, fillNeeds, honourMinimums, emptyAssign } from '../../allocat
 import { reactivePolicy } from '../../allocation/reactive-policy.js';
 import { slaSlackPolicy } from '../../allocation/sla-slack-policy.js';
 import { cmuPolicy } from '../../allocation/cmu-policy.js';
-import { forecastStaffingPolicy, forecastRate } from '../../allocation/forecast-staffing-policy.js';
+import { forecastStaffingPolicy } from '../../allocation/forecast-staffing-policy.js';
+import { forecastRate } from '../../allocation/forecast-memory.js';
 import { botFirstPolicy } from '../../allocation/bot-first-policy.js';
 // @ts-expect-error -- a plain JavaScript module with JSDoc types, as users write them
 import longestQueueFirst from '../../scenarios/policies/longest-queue-first.js';

@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { parseScenarioText } from '../../model/scenario-source.js';
 import { compileScenario } from '../../model/compile-scenario.js';
-import { ScenarioError, type ScenarioIssue } from '../../model/scenario-error.js';
+import { ScenarioError, type ScenarioIssue } from '../../model/errors.js';
 import { policyNames } from '../../allocation/registry.js';
 
 const base = `name: errors

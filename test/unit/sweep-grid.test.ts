@@ -1,7 +1,7 @@
 /** Grid parsing of `autoshift sweep`: axes, fixed overrides, cell order and clear errors. */
 import { describe, it, expect } from 'vitest';
 import { attributeError, attributeToOverrides, describeCell, parseSweepGrid } from '../../model/sweep-grid.js';
-import { ScenarioError } from '../../model/scenario-error.js';
+import { ScenarioError } from '../../model/errors.js';
 
 const message = (f: () => unknown): string => {
   try { f(); } catch (err) { return (err as Error).message; }
