@@ -14,7 +14,7 @@ import type { DisruptionKind } from '../../model/scenario.js';
 import { createPolicy } from '../../allocation/registry.js';
 import { simulateReplication } from '../../simulator/simulate.js';
 import { capacityHours } from '../../simulator/capacity.js';
-import { ScenarioError } from '../../model/scenario-error.js';
+import { ScenarioError } from '../../model/errors.js';
 
 const DAY = 86_400;
 
