@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { probeServers, untilServersAnswer, type Servers } from '../../cli/live-env.js';
-import { UsageError } from '../../cli/args.js';
+import { UsageError } from '../../model/errors.js';
 
 const servers: Servers = { brokers: ['127.0.0.1:1'], temporalAddress: '127.0.0.1:2', namespace: 'default' };
 
