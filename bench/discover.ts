@@ -2,7 +2,8 @@
  * Discovery at scale (issue 11): `autoshift discover`'s reading and discovery
  * of a 1-million-task event log, time and peak memory, next to a 250,000-task
  * log (memory should not grow with the tasks: it is bounded by activities and
- * resources, plus the open cases of a CSV log) and next to PM4Py reading the
+ * resources, plus, for a CSV log, a count per case and the cases open at once)
+ * and next to PM4Py reading the
  * same files and discovering its directly-follows graph, in the same run.
  * Figures, not a test: nothing fails on a number.
  *

@@ -3,7 +3,8 @@
  * (producer, intake, Temporal worker, allocator, collector) against local
  * infra (`--infra` starts it) or the servers of KAFKA_BROKERS and
  * TEMPORAL_ADDRESS. With `--json`, prints the same result document as
- * `autoshift run --json` (with `"runtime": "live"`) when the horizon ends.
+ * `autoshift run --json` (with `"runtime": "live"`) when the horizon ends;
+ * with `--event-log`, writes the run's tasks as `autoshift run` does.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -20,6 +21,9 @@ import { parseDuration } from '../model/units.js';
 import { startLiveRun } from '../workers/live-run.js';
 import { demandTimeline } from '../workers/producer.js';
 import { checkRunSizes } from './run-size-check.js';
+import { liveTaskRecords } from '../simulator/live-event-log.js';
+import { EventLogWriter, attributeColumns } from './event-log-writer.js';
+import { prepareOutputFile } from './output-paths.js';
 import { connecting, exitWhenDone, rootLogger, runIdOf, serversFromEnv, speedOf, startLocalInfra, untilSignal } from './live-env.js';
 
 export const liveHelp = `Usage: autoshift live <scenario.yaml> --speed N [options]
@@ -38,6 +42,9 @@ Options:
                       with its resilience block, as \`autoshift run --json\` prints it
   --timeseries        include the sampled time series in the document
   --out DIR           write summary.json and timeseries.csv into DIR (as \`autoshift run --out\`)
+  --event-log FILE    write every finished task (case, activity, resource, timestamps, warm-up flag) to FILE
+                      when the run ends, as \`autoshift run --event-log\` does: CSV, or IEEE 1849 XES when
+                      FILE ends in .xes (\`autoshift discover FILE\` reads it back)
   --infra             start local Kafka and Temporal first (bash infra/up.sh kafka temporal)
   --run-id ID         topics, task queue and workflow ids of this run (default: a fresh id)
   --drain             stop arrivals at the horizon and run until every case has finished (figures then
@@ -85,7 +92,7 @@ function saveHandoff(p99Ms: number): void {
 export async function liveCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     speed: { value: true }, horizon: { value: true }, seed: { value: true }, set: { value: true, repeat: true },
-    json: {}, timeseries: {}, out: { value: true }, infra: {}, force: {}, 'run-id': { value: true }, drain: {}, 'metrics-port': { value: true }, quiet: {}, help: {},
+    json: {}, timeseries: {}, out: { value: true }, 'event-log': { value: true }, infra: {}, force: {}, 'run-id': { value: true }, drain: {}, 'metrics-port': { value: true }, quiet: {}, help: {},
   });
   if (flags.help) { process.stdout.write(liveHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift live <scenario.yaml> --speed N');
@@ -96,7 +103,7 @@ export async function liveCommand(argv: string[]): Promise<number> {
     overrides.push({ set: `horizon=${flags.horizon}`, flag: `--horizon ${flags.horizon}` });
   }
   const scenario = loadScenario(positionals[0], overrides);
-  checkRunSizes([scenario], { command: 'live', force: !!flags.force, replications: 1, threads: 1, eventLog: false });
+  checkRunSizes([scenario], { command: 'live', force: !!flags.force, replications: 1, threads: 1, eventLog: flags['event-log'] !== undefined });
   const policy = await resolvePolicy(scenario);
   const speed = speedOf(flags.speed, 3600);
   const advice = speedAdvice(scenario, lastHandoff());
@@ -109,6 +116,8 @@ export async function liveCommand(argv: string[]): Promise<number> {
   if (speed > advice.faithfulSpeed && !flags.quiet) {
     process.stderr.write(`warning: --speed ${speed} is above the faithful speed ${Math.floor(advice.faithfulSpeed)}: ${why}; units of short tasks are freed late\n`);
   }
+  const eventLog = flags['event-log'] as string | undefined;
+  if (eventLog !== undefined) prepareOutputFile('--event-log', eventLog);
   const runId = runIdOf(flags['run-id']);
   const metricsPort = intFlag(flags, 'metrics-port', 9464);
   if (flags.infra) startLocalInfra();
@@ -162,6 +171,11 @@ export async function liveCommand(argv: string[]): Promise<number> {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'summary.json'), JSON.stringify(doc, null, 2) + '\n');
     writeFileSync(join(dir, 'timeseries.csv'), timeseriesCsv([figures]));
+  }
+  if (eventLog !== undefined) {
+    const writer = new EventLogWriter(eventLog, scenario.start, 0, true, scenario.name, attributeColumns(scenario));
+    for (const record of liveTaskRecords(scenario, tally)) writer.write(record);
+    writer.close();
   }
   if (flags.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   else process.stdout.write(renderSummary(doc) + '\n');

@@ -2,7 +2,10 @@
  * Tasks of an event log grouped by case, compactly: names are interned into
  * tables and each task is six numbers, so holding the open cases of a large
  * CSV log costs about 50 bytes a task. An XES log arrives grouped (one trace
- * at a time) and is never held; a CSV log in time order is held until its end.
+ * at a time) and is never held. A CSV log is read twice: the first pass counts
+ * each case's tasks (`expect`), the second holds a case only until its last
+ * task arrives (`add` hands it back), so what is held is the cases open at
+ * once (a log sorted by case: one) plus a count per case not yet complete.
  */
 import type { LogEvent } from './log-event.js';
 
@@ -36,10 +39,35 @@ export class CaseTable {
   hasStart = false;
   events = 0;
 
-  add(e: LogEvent): void {
+  /** case id → its number of tasks (a first pass's count): `add` then hands a case back at its last task */
+  private expected: Map<string, number> | null = null;
+  /** most cases held at once, and most tasks held at once (what memory grows with) */
+  peakOpenCases = 0;
+  peakOpenTasks = 0;
+  private openTasks = 0;
+
+  expect(counts: Map<string, number>): void {
+    this.expected = counts;
+  }
+
+  /** Adds a task to its case; returns the case, forgotten here, when that was its last task (with `expect`). */
+  add(e: LogEvent): CompactCase | null {
     let c = this.open.get(e.caseId);
-    if (!c) { c = { id: e.caseId, process: this.processes.id(e.process), tasks: [] }; this.open.set(e.caseId, c); }
+    if (!c) {
+      c = { id: e.caseId, process: this.processes.id(e.process), tasks: [] };
+      this.open.set(e.caseId, c);
+      if (this.open.size > this.peakOpenCases) this.peakOpenCases = this.open.size;
+    }
     this.push(c, e);
+    if (++this.openTasks > this.peakOpenTasks) this.peakOpenTasks = this.openTasks;
+    const expected = this.expected?.get(e.caseId);
+    if (expected !== undefined && c.tasks.length === expected * STRIDE) {
+      this.open.delete(e.caseId);
+      this.expected!.delete(e.caseId);
+      this.openTasks -= expected;
+      return c;
+    }
+    return null;
   }
 
   /** A whole case at once (an XES trace). */
@@ -61,5 +89,6 @@ export class CaseTable {
   drain(onCase: (c: CompactCase) => void): void {
     for (const c of this.open.values()) onCase(c);
     this.open.clear();
+    this.openTasks = 0;
   }
 }

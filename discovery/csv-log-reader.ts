@@ -2,6 +2,8 @@
  * Reads a CSV event log pushed in chunks of text (any split: a chunk may end
  * mid-line or mid-field), one task per row; quoted fields as in RFC 4180.
  * Every problem names the file, the line and the column, and what is expected.
+ * With `onCaseRow` it only counts: a first pass that learns how many tasks each
+ * case has, so that the second can hand a case over at its last task.
  *
  *   const reader = new CsvLogReader('log.csv', {}, (event) => cases.add(event));
  *   for await (const chunk of stream) reader.push(chunk);
@@ -18,7 +20,12 @@ export class CsvLogReader {
   /** rows read */
   rows = 0;
 
-  constructor(private readonly file: string, private readonly overrides: ColumnOverrides, private readonly onEvent: (e: LogEvent) => void) {}
+  /**
+   * `onCaseRow`: a first pass that only counts: each row's case id goes there
+   * (its other fields are not parsed, nor given to `onEvent`).
+   */
+  constructor(private readonly file: string, private readonly overrides: ColumnOverrides, private readonly onEvent: (e: LogEvent) => void,
+    private readonly onCaseRow?: (caseId: string) => void) {}
 
   push(chunk: string): void {
     let text = this.rest + chunk;
@@ -83,6 +90,7 @@ export class CsvLogReader {
     };
     const caseId = get('case');
     if (!caseId) throw new InputError(`${where('case')}: expected a case id, got an empty field`);
+    if (this.onCaseRow) { this.rows++; this.onCaseRow(caseId); return; }
     const activity = get('activity');
     if (!activity) throw new InputError(`${where('activity')}: expected an activity name, got an empty field`);
     const end = time('end');

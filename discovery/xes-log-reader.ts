@@ -1,9 +1,10 @@
 /**
  * Reads an XES event log pushed in chunks of text, with saxes (a streaming,
  * well-formedness-checking XML parser: the log is never held whole). Each
- * trace is handed over when it closes, its start and complete events paired
- * into tasks (a complete takes the earliest open start of the same activity;
- * a complete with no start is a task of zero known duration). Errors name the
+ * trace is handed over when it closes, its schedule, start and complete
+ * events paired into tasks (a complete takes the earliest open start of the
+ * same activity, a start the earliest open schedule as its enable time; a
+ * complete with no start is a task of zero known duration). Errors name the
  * file, the line and the element.
  */
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
@@ -33,7 +34,7 @@ export class XesLogReader {
   constructor(private readonly file: string, private readonly options: XesReaderOptions, private readonly onTrace: (events: LogEvent[]) => void) {
     this.parser.on('opentag', (tag) => this.open(tag as SaxesTagPlain));
     this.parser.on('closetag', (tag) => this.close(tag as SaxesTagPlain));
-    this.parser.on('error', (err) => { throw new InputError(`${this.file}:${this.parser.line}: malformed XML: ${err.message.replace(/^.*?:\d+:\d+: /, '')}`); });
+    this.parser.on('error', (err) => { throw new InputError(`${this.file}:${this.parser.line}: malformed XML: ${err.message.replace(/^.*?:\d+:\d+: /, '')} (expected an IEEE 1849 XES log: well-formed XML, <log> with <trace> and <event> elements)`); });
   }
 
   push(chunk: string): void {
@@ -84,19 +85,24 @@ export class XesLogReader {
   }
 }
 
-/** Start and complete events of one trace → tasks. Other transitions (schedule, assign, …) are ignored. */
+/**
+ * Schedule, start and complete events of one trace → tasks: a start takes the
+ * earliest open schedule of its activity as its enable time, a complete the
+ * earliest open start. Other transitions (assign, suspend, …) are ignored.
+ */
 function pairTasks(caseId: string, process: string, raw: RawEvent[]): LogEvent[] {
-  const open = new Map<string, RawEvent[]>();
+  const scheduled = new Map<string, number[]>();
+  const open = new Map<string, { e: RawEvent; enable: number }[]>();
   const out: LogEvent[] = [];
+  const take = <T>(m: Map<string, T[]>, k: string): T | undefined => m.get(k)?.shift();
+  const put = <T>(m: Map<string, T[]>, k: string, v: T) => { const list = m.get(k); if (list) list.push(v); else m.set(k, [v]); };
   for (const e of raw) {
-    if (e.transition === 'start') {
-      const k = e.activity;
-      const list = open.get(k);
-      if (list) list.push(e); else open.set(k, [e]);
-    } else if (e.transition === 'complete') {
-      const list = open.get(e.activity);
-      const s = list?.length ? list.shift()! : null;
-      out.push({ caseId, activity: e.activity, start: s ? s.time : e.time, end: e.time, enable: NaN, resource: e.resource || s?.resource || '', process, failed: isFailureOutcome(e.outcome) });
+    if (e.transition === 'schedule') put(scheduled, e.activity, e.time);
+    else if (e.transition === 'start') put(open, e.activity, { e, enable: take(scheduled, e.activity) ?? NaN });
+    else if (e.transition === 'complete') {
+      const s = take(open, e.activity);
+      const enable = s ? s.enable : take(scheduled, e.activity) ?? NaN;
+      out.push({ caseId, activity: e.activity, start: s ? s.e.time : e.time, end: e.time, enable, resource: e.resource || s?.e.resource || '', process, failed: isFailureOutcome(e.outcome) });
     }
   }
   return out;

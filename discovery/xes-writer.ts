@@ -1,6 +1,7 @@
 /**
  * The event log as IEEE 1849 XES, streamed: one `<trace>` per case with a
- * `start` and a `complete` event per task (concept, time, lifecycle and
+ * `schedule` (the task asks for a unit: its enable time, which the CSV has as
+ * `enqueue_time`), a `start` and a `complete` event per task (concept, time, lifecycle and
  * organizational extensions), written as soon as the case is done. Only the
  * open cases are held; those still open when the log closes are written last,
  * with `complete` false. Pure: text goes to the `sink` given, in order.
@@ -14,6 +15,8 @@ export interface XesTask {
   activity: string;
   resource: string;
   pool: string;
+  /** when the task asked for a unit (written as a `schedule` event: the enable time discovery reads) */
+  enqueue?: number;
   start: number;
   end: number;
   outcome: string;
@@ -99,6 +102,7 @@ export class XesWriter {
     for (const k of tasks) {
       const who = `\n      <string key="org:resource" value="${escapeXml(k.resource)}"/>\n      <string key="org:group" value="${escapeXml(k.pool)}"/>`;
       const name = `\n      <string key="concept:name" value="${escapeXml(k.activity)}"/>`;
+      if (k.enqueue !== undefined) events.push({ t: k.enqueue, xml: `    <event>${name}\n      <string key="lifecycle:transition" value="schedule"/>\n      <date key="time:timestamp" value="${this.iso(k.enqueue)}"/>\n    </event>\n` });
       events.push({ t: k.start, xml: `    <event>${name}\n      <string key="lifecycle:transition" value="start"/>\n      <date key="time:timestamp" value="${this.iso(k.start)}"/>${who}\n    </event>\n` });
       events.push({ t: k.end, xml: `    <event>${name}\n      <string key="lifecycle:transition" value="complete"/>\n      <date key="time:timestamp" value="${this.iso(k.end)}"/>${who}\n      <string key="outcome" value="${escapeXml(k.outcome)}"/>\n    </event>\n` });
     }

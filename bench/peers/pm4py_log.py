@@ -1,6 +1,7 @@
 """Reads an event log with PM4Py (a real XES / CSV reader) and prints, as one JSON
 line on stdout, what PM4Py discovers from it: the activities, the start and end
-activities, and the number of traces. For the autoshift event-log tests.
+activities, the number of traces, and how many tasks of each activity. For
+the autoshift event-log tests.
 
   python pm4py_log.py log.xes
   python pm4py_log.py log.csv       (autoshift's CSV: one row per task)
@@ -22,6 +23,7 @@ def summary(starts, ends):
         "start": {k: int(v) for k, v in sorted(pm4py.get_start_activities(starts).items())},
         "end": {k: int(v) for k, v in sorted(pm4py.get_end_activities(ends).items())},
         "traces": int(ends["case:concept:name"].nunique()),
+        "counts": {k: int(v) for k, v in sorted(ends["concept:name"].value_counts().items())},
     }
 
 

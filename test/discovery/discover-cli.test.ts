@@ -9,7 +9,7 @@ import { autoshift } from '../helpers/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'autoshift-discover-cli-'));
 
 describe('autoshift discover', () => {
-  it('reads an XES log (start/complete events, no enable times) to the same graph as the CSV', () => {
+  it('reads an XES log (schedule, start and complete events) to the same graph as the CSV', () => {
     const xes = join(dir, 'io.xes'), csv = join(dir, 'io.csv');
     for (const log of [xes, csv]) expect(autoshift(['run', 'scenarios/invoice-office.yaml', '--event-log', log]).code).toBe(0);
     const fromXes = join(dir, 'from-xes.yaml'), fromCsv = join(dir, 'from-csv.yaml');
@@ -61,7 +61,13 @@ describe('autoshift discover', () => {
     writeFileSync(log, '<?xml version="1.0"?>\n<log>\n  <trace>\n    <event>\n      <string key=concept:name value="a"/>\n    </event>\n  </trace>\n</log>\n');
     const r = autoshift(['discover', log]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/bad\.xes:5: malformed XML/);
+    expect(r.stderr).toMatch(/bad\.xes:5: malformed XML: .*\(expected an IEEE 1849 XES log: well-formed XML, <log> with <trace> and <event> elements\)/);
+    // well-formed, but not what XES needs: the line and the expected attribute
+    writeFileSync(log, '<?xml version="1.0"?>\n<log>\n  <trace>\n    <event>\n      <string key="concept:name" value="a"/>\n      <date key="time:timestamp" value="yesterday"/>\n    </event>\n  </trace>\n</log>\n');
+    const t = autoshift(['discover', log]);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/bad\.xes:4: <event> 'a': expected a time:timestamp date, got "yesterday"/);
+    expect(t.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
   it('rejects a missing file and bad options with exit code 2', () => {

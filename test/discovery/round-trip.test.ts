@@ -6,6 +6,11 @@
  * scenario's, mean cycle time within 10%, every step and pool found.
  * invoice-office has a rework loop and bot escalation, online-shop a parallel
  * split and join, support-desk bots escalating to people and branches.
+ *
+ * And through XES, measured by the peer: the same round trip from an XES log,
+ * both logs (the original's and the discovered scenario's) read by PM4Py, which
+ * must find the activities discovery made steps of, and the same shares of
+ * start activities, end activities and tasks per case in both.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +19,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { autoshift } from '../helpers/cli.js';
 import { csvLogFigures } from '../helpers/event-log-figures.js';
+import { ensurePythonPeers, runPeerJson } from '../helpers/python-peers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'autoshift-discover-'));
 const SCENARIOS = ['invoice-office', 'online-shop', 'support-desk', 'outage-and-surge'];
@@ -59,4 +65,32 @@ describe.each(SCENARIOS)('discover round trip: %s', (name) => {
     }
     for (const pool of Object.keys(original.pools)) expect(discovered.pools[pool], `pool ${pool}`).toBeDefined();
   }, 180_000);
+});
+
+describe.each(['invoice-office', 'online-shop'])('discover round trip through XES, read by PM4Py: %s', (name) => {
+  it('PM4Py reads the same process in the original and the rediscovered simulation', () => {
+    const python = ensurePythonPeers();
+    const logA = join(dir, `${name}-a.xes`), found = join(dir, `${name}-xes.yaml`), logB = join(dir, `${name}-b.xes`);
+    let r = autoshift(['run', `scenarios/${name}.yaml`, '--event-log', logA]);
+    expect(r.code, r.stderr).toBe(0);
+    r = autoshift(['discover', logA, '-o', found]);
+    expect(r.code, r.stderr).toBe(0);
+    r = autoshift(['run', found, '--seed', '7', '--event-log', logB]);
+    expect(r.code, r.stderr).toBe(0);
+    const a = runPeerJson(python, 'pm4py_log.py', [logA]), b = runPeerJson(python, 'pm4py_log.py', [logB]);
+    const discovered = parse(readFileSync(found, 'utf8'));
+    const steps = Object.values<any>(discovered.processes).flatMap((p) => Object.keys(p.steps)).sort();
+    expect(steps, 'the steps discovered are the activities PM4Py reads').toEqual([...a.activities].sort());
+    expect(b.activities).toEqual(a.activities);
+    expect(Math.abs(b.traces / a.traces - 1), 'traces').toBeLessThan(0.03);
+    const shares = (counts: Record<string, number>, total: number) => Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / total]));
+    for (const field of ['start', 'end', 'counts'] as const) {
+      const sa = shares(a[field], a.traces), sb = shares(b[field], b.traces);
+      for (const k of new Set([...Object.keys(sa), ...Object.keys(sb)])) {
+        console.log(`${name} ${field} ${k}: ${(sa[k] ?? 0).toFixed(3)} → ${(sb[k] ?? 0).toFixed(3)} per case`);
+        // per case: starts and ends are shares (≤ 1), counts may exceed 1 (a rework loop): within 0.03 or 3%
+        expect(Math.abs((sb[k] ?? 0) - (sa[k] ?? 0)), `${field} ${k} per case`).toBeLessThanOrEqual(Math.max(0.03, 0.03 * (sa[k] ?? 0)));
+      }
+    }
+  }, 300_000);
 });

@@ -3,7 +3,9 @@
  * test/fixtures/live-small.yaml cut short at speed 180. How a run ends:
  *   - at its horizon without --drain: the case workflows still running are
  *     terminated with a reason, none is left Running;
- *   - with --drain: arrivals stop at the horizon and every case finishes;
+ *   - with --drain: arrivals stop at the horizon and every case finishes; its
+ *     --event-log has sim's columns, the cases and durations of a sim run of
+ *     the same seed, and `autoshift discover` reads it;
  *     with the scenario's `cases: N`, exactly N arrivals (those of sim) and a drain;
  *   - at the first SIGINT: the command stops its services, terminates what is
  *     running, prints what it measured and exits by itself (code 130), long
@@ -12,12 +14,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Scenario } from '../../model/scenario.js';
-import { CLI, ROOT } from '../helpers/cli.js';
+import { parse } from 'yaml';
+import { CLI, ROOT, autoshift } from '../helpers/cli.js';
 import { BROKERS, FIXTURE, TEMPORAL, exclusiveLiveTests, expectNoneRunning, infraUp, newRunId, smallScenario } from './live-helpers.js';
 
 const CACHE = mkdtempSync(join(tmpdir(), 'autoshift-cache-'));
@@ -81,15 +84,49 @@ describe('autoshift live: how a run ends (real Kafka + Temporal)', () => {
     expect(n).toBe(doc.live.terminated);
   }, 180_000);
 
-  it('with --drain, stops arrivals at the horizon and finishes every case', async () => {
+  it('with --drain, stops arrivals at the horizon and finishes every case; --event-log writes the tasks as sim does, and discover reads them', async () => {
     const runId = newRunId('cli-drain');
-    const out = await live(['--horizon', '30m', '--run-id', runId, '--drain']);
+    const liveLog = join(CACHE, 'live-log.csv'), simLog = join(CACHE, 'sim-log.csv'), found = join(CACHE, 'found.yaml');
+    const out = await live(['--horizon', '30m', '--run-id', runId, '--drain', '--event-log', liveLog]);
     expect(out.code, out.stderr).toBe(0);
     const doc = JSON.parse(out.stdout) as { live: { terminated: number; drained: boolean; observedUntil: number }; processes: Record<string, { arrived: { mean: number }; completed: { mean: number } }> };
     expect(doc.live).toMatchObject({ terminated: 0, drained: true });
     expect(doc.live.observedUntil).toBeGreaterThan(1800);
     for (const [id, p] of Object.entries(doc.processes)) expect(p.completed.mean, id).toBe(p.arrived.mean);
     await expectNoneRunning(scenario, runId);
+
+    // the live event log: same header as sim's, the same cases (same ids) with the same drawn durations
+    const sim = autoshift(['run', FIXTURE, '--horizon', '30m', '--event-log', simLog]);
+    expect(sim.code, sim.stderr).toBe(0);
+    const rowsOf = (file: string) => readFileSync(file, 'utf8').trim().split('\n');
+    const liveRows = rowsOf(liveLog), simRows = rowsOf(simLog);
+    expect(liveRows[0]).toBe(simRows[0]);
+    const keyed = (rows: string[]) => {
+      const seen = new Map<string, number>(), out = new Map<string, string[]>();
+      for (const row of rows.slice(1).map((r) => r.split(','))) {
+        const k = `${row[0]}|${row[2]}`;
+        const n = seen.get(k) ?? 0;
+        seen.set(k, n + 1);
+        out.set(`${k}|${n}`, row);
+      }
+      return out;
+    };
+    const liveTasks = keyed(liveRows), simTasks = keyed(simRows);
+    expect(liveTasks.size).toBe(liveRows.length - 1);
+    const seconds = (row: string[]) => (Date.parse(row[7]) - Date.parse(row[6])) / 1000;
+    let same = 0;
+    for (const [k, row] of simTasks) {
+      const other = liveTasks.get(k);
+      if (!other || other[4] !== row[4] || row[8] !== 'done' || other[8] !== 'done') continue; // the same kind of unit did it
+      expect(Math.abs(seconds(other) - seconds(row)), `duration of ${k}`).toBeLessThan(0.01);
+      same++;
+    }
+    expect(same).toBeGreaterThan(simTasks.size / 2);
+    // and discover reads a live log as it reads sim's
+    const disc = autoshift(['discover', liveLog, '-o', found]);
+    expect(disc.code, disc.stderr).toBe(0);
+    const steps = Object.values<any>(parse(readFileSync(found, 'utf8')).processes).flatMap((p) => Object.keys(p.steps));
+    for (const row of liveRows.slice(1)) expect(steps).toContain(row.split(',')[2]);
   }, 240_000);
 
   it('with the scenario\'s cases: N, publishes exactly the N cases sim simulates and drains them', async () => {
