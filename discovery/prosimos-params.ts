@@ -75,6 +75,7 @@ export function readProsimosParams(text: string, file: string): ProsimosParams {
 /** A Prosimos distribution → a scenario distribution (durations in seconds). */
 function toDistribution(d: any, where: string): { dist: ScenarioDistribution; note?: string } {
   const name = String(d?.distribution_name ?? '');
+  if (name === 'histogram_sampling') return histogram(d?.histogram_data, where);
   const raw: any[] = d?.distribution_params ?? [];
   const modern = raw.some((x) => typeof x === 'object' && x !== null);
   const p = raw.map((x) => Number(typeof x === 'object' && x !== null ? x.value : x));
@@ -106,7 +107,7 @@ function toDistribution(d: any, where: string): { dist: ScenarioDistribution; no
       case 'triang': return { dist: { dist: 'triangular', min: r(p[1]), mode: r(p[1] + p[0] * p[2]), max: r(p[1] + p[2]) } };
     }
   }
-  throw new InputError(`${where}: distribution '${name}' is not supported (expected one of: fix, expon, uniform, norm, lognorm, gamma, triang)`);
+  throw new InputError(`${where}: distribution '${name}' is not supported (expected one of: fix, expon, uniform, norm, lognorm, gamma, triang, histogram_sampling)`);
 }
 
 /**
@@ -134,13 +135,35 @@ function boundedExponential(mean: number, min: number, max: number): { dist: Sce
   return { dist: { dist: 'empirical', values }, note: `an exponential of mean ${r(mean)}s bounded to [${r(lo)}s, ${Number.isFinite(hi) ? `${r(hi)}s` : '∞'}] (as Prosimos draws it): written as 64 values of equal probability, mean ${r(values.reduce((a, v) => a + v, 0) / 64)}s` };
 }
 
+/**
+ * Prosimos' `histogram_sampling` (pix-framework's observations histogram):
+ * a bin's midpoint with the probability of its bin, read off the CDF. The
+ * scenario's `empirical` with those values and weights draws the same.
+ */
+function histogram(h: any, where: string): { dist: ScenarioDistribution } {
+  const cdf: unknown[] = Array.isArray(h?.cdf) ? h.cdf : [];
+  const mids: unknown[] = Array.isArray(h?.bin_midpoints) ? h.bin_midpoints : [];
+  const ok = cdf.length > 0 && cdf.length === mids.length && [...cdf, ...mids].every((x) => typeof x === 'number' && Number.isFinite(x))
+    && (cdf as number[]).every((c, i) => c >= (i ? (cdf[i - 1] as number) : 0)) && (cdf as number[])[cdf.length - 1] > 0;
+  if (!ok) throw new InputError(`${where}: histogram_data must have 'cdf' (non-decreasing numbers up to 1) and 'bin_midpoints' (numbers), of the same length`);
+  const values: number[] = [], weights: number[] = [];
+  (cdf as number[]).forEach((c, i) => {
+    const w = c - (i ? (cdf[i - 1] as number) : 0);
+    if (w > 0) { values.push(r(Math.max(0, mids[i] as number))); weights.push(Number(w.toPrecision(6))); }
+  });
+  return { dist: { dist: 'empirical', values, weights } };
+}
+
 export function meanOf(d: ScenarioDistribution): number {
   switch (d.dist) {
     case 'constant': return d.value as number;
     case 'exponential': case 'lognormal': case 'gamma': return d.mean as number;
     case 'uniform': return ((d.min as number) + (d.max as number)) / 2;
     case 'triangular': return ((d.min as number) + (d.mode as number) + (d.max as number)) / 3;
-    case 'empirical': { const v = d.values as number[]; return v.reduce((a, x) => a + x, 0) / v.length; }
+    case 'empirical': {
+      const v = d.values as number[], w = (d.weights as number[] | undefined) ?? v.map(() => 1);
+      return v.reduce((a, x, i) => a + x * w[i], 0) / w.reduce((a, x) => a + x, 0);
+    }
     default: return NaN;
   }
 }

@@ -135,6 +135,22 @@ describe('autoshift import: public Prosimos and Simod models', () => {
     expect(proc.steps[intoSplit[0]].next).toEqual({ parallel: ['Record-Goods-Receipt', 'Record-Invoice-Receipt'], join: 'Clear-Invoice' });
   });
 
+  it("Prosimos' histogram_sampling (pix-framework's observations histogram): an empirical of the bins' midpoints with their probabilities", () => {
+    const params = JSON.parse(readFileSync(`${F}/prosimos-AND_join.json`, 'utf8'));
+    const histogram = { distribution_name: 'histogram_sampling', histogram_data: { cdf: [0.25, 0.25, 1], bin_midpoints: [60, 120, 180] } };
+    params.arrival_time_distribution = histogram;
+    params.task_resource_distribution[0].resources[0] = { ...params.task_resource_distribution[0].resources[0], ...histogram };
+    writeFileSync(join(dir, 'histogram.json'), JSON.stringify(params));
+    const out = join(dir, 'histogram.yaml');
+    const r = autoshift(['import', `${F}/prosimos-AND_join.bpmn`, join(dir, 'histogram.json'), '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = parse(readFileSync(out, 'utf8'));
+    expect(doc.processes.Process_1.steps.B.duration).toEqual({ dist: 'empirical', values: [60, 180], weights: [0.25, 0.75] });
+    // arrivals: Poisson with the histogram's mean inter-arrival time, 0.25 × 60 + 0.75 × 180 = 150 s
+    expect(doc.demand.Process_1.rate).toBe('24/h');
+    expect(readFileSync(out, 'utf8')).toMatch(/arrival_time_distribution: empirical inter-arrival times; the scenario's arrivals are Poisson with the same mean \(150s\)/);
+  });
+
   it('Simod LoanApp_simplified (no parameters): the three-way parallel split and its join', () => {
     const { doc, text } = importAndRun('simod-LoanApp_simplified.bpmn');
     const steps = Object.values<any>(doc.processes)[0].steps;
