@@ -306,7 +306,9 @@ function discoverPools(profile: LogProfile, skillOf: (a: number) => string, warn
     const tasks = facts.reduce((a, f) => a + f.tasks, 0);
     const byActivity = new Map<number, number>();
     for (const f of facts) for (const [a, n] of f.byActivity) byActivity.set(a, (byActivity.get(a) ?? 0) + n);
-    const skills = [...byActivity.entries()].filter(([, n]) => n >= Math.max(2, 0.01 * tasks)).map(([a]) => a).sort((a, b) => a - b);
+    let skills = [...byActivity.entries()].filter(([, n]) => n >= Math.max(2, 0.01 * tasks)).map(([a]) => a).sort((a, b) => a - b);
+    // a group whose every activity is rare (a short log: one task each) keeps the one it did most, or its pool could do nothing
+    if (!skills.length && byActivity.size) skills = [[...byActivity.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0]];
     skills.forEach((a) => covered.add(a));
     const isBot = facts.every((f) => f.isBot);
     const label = key.startsWith('stem:') ? stemOf(names[members[0]]) : key === 'unnamed' ? 'staff' : `${isBot ? 'bots' : 'team'}-${skills.map((a) => skillOf(a)).join('-')}`.slice(0, 60);
