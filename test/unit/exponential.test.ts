@@ -9,7 +9,8 @@
  * of a percent anywhere fails.
  */
 import { describe, it, expect } from 'vitest';
-import jStat from 'jstat';
+import jstat from 'jstat';
+const { jStat } = jstat;
 import { standardExponential } from '../../simulator/exponential.js';
 import { KeyedStream, Stream } from '../../simulator/random.js';
 
