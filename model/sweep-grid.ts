@@ -119,6 +119,9 @@ export function parseSweepGrid(sets: readonly string[], options: SweepGridOption
   return { axes, fixed, cells };
 }
 
+/** The most values one axis may have (a sweep's grid is capped lower, by `maxCells`; an optimisation searches an axis, it does not list its designs). */
+const MAX_AXIS_VALUES = 100_000;
+
 /** The values of an axis written as `a..b[:step]` or `x,y,z`; null for a plain value. */
 function axisValues(value: string, bad: (expected: string) => Error): string[] | null {
   if (/^["'[{]/.test(value)) return null;
@@ -128,6 +131,9 @@ function axisValues(value: string, bad: (expected: string) => Error): string[] |
     const a = Number(m[1]), b = Number(m[2]), step = m[3] === undefined ? 1 : Number(m[3]);
     if (a > b) throw bad('expected a..b with a <= b');
     if (step < 1) throw bad('expected a step >= 1 in a..b:step');
+    // counted before it is listed: 1..1000000000000 would fill the heap
+    const count = Math.floor((b - a) / step) + 1;
+    if (count > MAX_AXIS_VALUES) throw bad(`expected at most ${MAX_AXIS_VALUES.toLocaleString('en-US')} values on an axis (this range has ${count.toLocaleString('en-US')}); narrow it or give it a step (a..b:step)`);
     const out: string[] = [];
     for (let x = a; x <= b; x += step) out.push(String(x));
     return out;

@@ -102,6 +102,11 @@ describe('errors name the --set and what is expected', () => {
     expect(message(() => parseSweepGrid(['a=1..100', 'b=1..100', 'c=1..2']))).toMatch(/the grid has 20000 cells \(a: 100 × b: 100 × c: 2\): expected at most 10000/);
     expect(parseSweepGrid(['a=1..100', 'b=1..100'], { maxCells: 10_000 }).cells).toHaveLength(10_000);
   });
+
+  it('an axis too long to list is refused before it is listed (1..10^12 used to fill the heap)', () => {
+    expect(message(() => parseSweepGrid(['a=1..1000000000000'], { maxCells: Number.MAX_SAFE_INTEGER }))).toMatch(/--set a=1\.\.1000000000000.*expected at most 100,000 values on an axis \(this range has 1,000,000,000,000\)/);
+    expect(parseSweepGrid(['a=1..1000000000000:10000000'], { maxCells: Number.MAX_SAFE_INTEGER }).axes[0].raw).toHaveLength(100_000);
+  });
 });
 
 describe('scenario errors attributed to the override that caused them', () => {
