@@ -18,6 +18,7 @@ import { executorFor, onHelp, parseOn } from './experiment-executor.js';
 import { summarize, type ResultDocument } from '../simulator/summarize.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
+import { queueingTables } from './queueing-summary.js';
 import { fmtCount, fmtDuration, fmtMoney, fmtShare, fmtThousands } from './format.js';
 import { formatDuration, parseDuration } from '../model/units.js';
 import { timeseriesCsv } from './timeseries-csv.js';
@@ -136,6 +137,8 @@ export function renderSummary(doc: ResultDocument): string {
         na?.() ?? fmtDuration(p.cycleMeanSeconds), na?.() ?? fmtDuration(p.cycleP95Seconds), na?.() ?? fmtShare(p.slaAttainment), na?.() ?? fmtMoney(p.costPerCase), fmtShare(p.automationShare)];
     }),
   ));
+  const queueing = queueingTables(doc);
+  if (queueing.length) lines.push('', ...queueing);
   lines.push('');
   lines.push(table(
     ['pool', 'utilisation', 'cost'],

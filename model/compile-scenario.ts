@@ -17,6 +17,7 @@ import { mayRevisit, pathReaches } from './process-graph.js';
 import { compileAttributes, compileExpression } from './compile-attributes.js';
 import { DISRUPTION_KINDS, type RawDisruption } from './disruptions.js';
 import { scheduleTimes } from './demand-schedule.js';
+import { compileQueueCapacity, compileQueueing } from './compile-queueing.js';
 
 export interface CompileOptions {
   /** reads a file named in the scenario (a replay CSV), relative to the scenario file */
@@ -158,6 +159,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
     };
   });
   const processIndex = new Map(processes.map((p) => [p.id, p.index]));
+  compileQueueing(processes, raw.processes, fail);
 
   // Every skill must be served by some pool; a bot-failure target by a person.
   for (const proc of processes) {
@@ -299,7 +301,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
     seed: raw.seed ?? 1, start, horizon, warmup, sampleEvery,
     ...(raw.drain === true || raw.cases !== undefined ? { drain: true } : {}), ...(raw.cases !== undefined ? { cases: raw.cases } : {}),
     rebalanceEvery: raw.rebalanceEvery !== undefined ? seconds(raw.rebalanceEvery) : HOUR,
-    policy, skills, queueLimits, pools, processes, demand, disruptions,
+    policy, skills, queueLimits, queueCapacity: compileQueueCapacity(skills, raw.queues), pools, processes, demand, disruptions,
   };
 }
 

@@ -174,3 +174,15 @@ export function pathReaches(steps: Step[], from: number, target: number): boolea
   }
   return false;
 }
+
+/**
+ * Where a path goes after a task of `step` that was not served: abandoned (its
+ * patience ran out) or blocked (its queue was full). The step's `onAbandon` or
+ * `onBlocked` step when it has one; otherwise the path ends (at its join
+ * inside a parallel split), and the case counts as abandoned or lost.
+ */
+export function unservedNext(step: Step, how: 'abandoned' | 'blocked', frame: Frame | null): number {
+  const route = how === 'abandoned' ? step.onAbandon : step.onBlocked;
+  if (route !== undefined && route >= 0) return route;
+  return frame ? frame.join : CASE_ENDS;
+}

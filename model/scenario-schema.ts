@@ -119,6 +119,9 @@ const step = {
     onBotFailure: { type: 'string', pattern: id, description: 'Step a case goes to when a bot fails this step (an exception for a person).' },
     durationScale: { ...expression, 'x-expected': "a number expression like 'amount / 1000'", description: "A number expression over the case's attributes that multiplies this step's drawn durations (below 0, or not finite: 0)." },
     next,
+    patience: { ...distribution, description: "How long a case waits for this step's task to start before it abandons (drawn per case). Absent: it waits forever." },
+    onAbandon: { type: 'string', pattern: id, description: 'Step an abandoned case goes to (e.g. a call-back). Absent: the case ends abandoned.' },
+    onBlocked: { type: 'string', pattern: id, description: "Step a case goes to when this step's queue is full (an overflow route). Absent: the case is lost." },
   },
 };
 
@@ -257,10 +260,13 @@ export const scenarioSchema = {
     rebalanceEvery: { ...duration, description: 'Interval between decision epochs of the policy (default 1h; 0 = only at start and at disruption edges).' },
     policy,
     queues: {
-      type: 'object', description: 'Limits on units per work queue, by skill.',
+      type: 'object', description: 'Limits on units per work queue, and on the tasks waiting in it, by skill.',
       additionalProperties: {
         type: 'object', additionalProperties: false,
-        properties: { min: { type: 'integer', minimum: 0 }, max: { type: 'integer', minimum: 0 } },
+        properties: {
+          min: { type: 'integer', minimum: 0 }, max: { type: 'integer', minimum: 0 },
+          capacity: { type: 'integer', minimum: 0, description: "Tasks that may wait in the queue (those in service not counted); one arriving at a full queue is blocked (the step's onBlocked, or the case is lost). Absent: no limit." },
+        },
       },
     },
     pools: { type: 'object', minProperties: 1, propertyNames: { pattern: id }, additionalProperties: pool },
@@ -271,6 +277,8 @@ export const scenarioSchema = {
         properties: {
           sla: { ...duration, description: 'Promised time from arrival to completion.' },
           costOfDelayPerHour: { type: 'number', minimum: 0, description: 'Cost of an hour of delay of one case (used by the cmu policy; default 1).' },
+          priority: { type: 'integer', description: "Priority class: every queue serves a higher class first, then by the policy's dispatch rule (default 0)." },
+          preemptive: { type: 'boolean', description: "Its tasks interrupt a person's task of a lower class when no unit is free; that task resumes later with its remaining work (default false)." },
           start: { type: 'string', pattern: id, description: 'First step.' },
           attributes: {
             type: 'object', additionalProperties: attribute,

@@ -68,6 +68,12 @@ export interface Step {
   next: Next;
   /** a number expression over the case's attributes that multiplies every duration drawn for this step; null = 1 */
   durationScale?: Expr | null;
+  /** how long a case waits for this step's task before it abandons (absent: forever); simulator/abandonment.ts */
+  patience?: Distribution;
+  /** step an abandoned task sends the case to; -1 or absent = the case ends abandoned */
+  onAbandon?: number;
+  /** step a task blocked at a full queue sends the case to; -1 or absent = the case is lost */
+  onBlocked?: number;
 }
 
 /**
@@ -87,6 +93,10 @@ export interface Process {
   costOfDelayPerHour: number;
   start: number;
   steps: Step[];
+  /** priority class: a higher one is served first in every queue (absent: 0) */
+  priority?: number;
+  /** its tasks may interrupt a person's task of a lower priority (which resumes later with its remaining work) */
+  preemptive?: boolean;
   /** whether a case can enter a step twice (a loop, or a bot retry in place): its draws then count visits (model/process-graph.ts) */
   mayRevisit: boolean;
   /** case attributes, in the order their values are kept (expressions name them by index); absent or empty = none */
@@ -171,6 +181,8 @@ export interface Scenario {
   skills: string[];
   /** min/max units per queue, by skill index (defaults 0 and Infinity) */
   queueLimits: QueueLimits[];
+  /** by skill index: tasks that may wait in the queue (those in service not counted); one arriving at a full queue is blocked (Infinity: no limit) */
+  queueCapacity?: number[];
   pools: Pool[];
   processes: Process[];
   demand: Demand[];

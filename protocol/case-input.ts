@@ -37,6 +37,8 @@ export interface CaseResume {
   runs: number;
   /** simulated time the case resumes at (absent in cases continued before logical time: they resume at the clock's now) */
   t?: number;
+  /** a task of the case was abandoned or blocked with no route on */
+  outcome?: 'abandoned' | 'lost';
 }
 
 export interface CaseInput {

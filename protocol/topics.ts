@@ -55,6 +55,9 @@ export const EventType = {
   taskStarted: 'task.started',
   taskDone: 'task.done',
   taskFailed: 'task.failed',
+  /** a task not served: its case ran out of patience, or its queue was full (the allocator decided; the workflow reports it) */
+  taskAbandoned: 'task.abandoned',
+  taskBlocked: 'task.blocked',
   grant: 'grant',
   caseCompleted: 'case.completed',
   slaBreached: 'case.sla-breached',
@@ -115,6 +118,8 @@ export interface TaskRequestedEvent extends TaskIdentity {
   /** the case's SLA due date, for EDF dispatch and slack */
   deadline: number;
   clock: Clock;
+  /** simulated time the case abandons the task if no unit has been granted by then (the step's patience); absent: never */
+  abandonAt?: number;
 }
 
 export interface TaskStartedEvent extends TaskIdentity {
@@ -150,7 +155,16 @@ export interface TaskFinishedEvent extends TaskIdentity {
 
 export type BotFailureReason = 'bot-failure' | 'bot-unavailable';
 
-export type TaskEvent = TaskRequestedEvent | TaskStartedEvent | TaskFinishedEvent;
+/** A task that was not served (the allocator's outcome grant said why); `at` = when it left (abandoned) or arrived (blocked). */
+export interface TaskUnservedEvent extends TaskIdentity {
+  type: typeof EventType.taskAbandoned | typeof EventType.taskBlocked;
+  grantId: string;
+  enqueue: number;
+  at: number;
+  counted: boolean;
+}
+
+export type TaskEvent = TaskRequestedEvent | TaskStartedEvent | TaskFinishedEvent | TaskUnservedEvent;
 
 /** A unit given to a task. Written to the grants topic before the workflow is signalled. */
 export interface GrantEvent {
@@ -167,6 +181,12 @@ export interface GrantEvent {
   at: number;
   /** duration multiplier of the pool now (slowdown disruptions) */
   slowdown: number;
+  /**
+   * No unit: the task is not served. `abandoned`: its `abandonAt` came first (at = then); `blocked`:
+   * its queue was full (queues.<skill>.capacity; at = its request). `unit` and `pool` are then ''.
+   * Absent: a unit granted.
+   */
+  outcome?: 'abandoned' | 'blocked';
 }
 
 /** The payload of the workflow's `grant` signal: the grant itself. */
@@ -191,6 +211,8 @@ export interface CaseCompletedEvent {
   botTasks: number;
   slaMet: boolean;
   counted: boolean;
+  /** the case ended without being served: a task abandoned (no onAbandon step) or was blocked (no onBlocked step); absent: served */
+  outcome?: 'abandoned' | 'lost';
 }
 
 export interface SlaBreachedEvent {

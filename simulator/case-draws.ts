@@ -1,7 +1,7 @@
 /**
  * The random draws of a case, made the same way by both runtimes (the `sim`
  * engine and the live case workflow): a task's duration, whether a bot fails
- * it, which way a branch goes, and the case's attributes. Each is keyed by (seed, stream, process,
+ * it, which way a branch goes, the case's attributes, and how long the case waits before it abandons. Each is keyed by (seed, stream, process,
  * case number, step, visit), so a case gets the same draws whatever the policy,
  * the order of events or the runtime (common random numbers; simulator/random.ts).
  *
@@ -33,12 +33,19 @@ export class CaseDraws implements BranchDraws<CaseKey> {
   private readonly branches: KeyedStream;
   private readonly failures: KeyedStream;
   private readonly attributeStream: KeyedStream;
+  private readonly patiences: KeyedStream;
 
   constructor(seed: number) {
     this.attributeStream = new KeyedStream(seed, Stream.attributes);
     this.durations = new KeyedStream(seed, Stream.durations);
     this.branches = new KeyedStream(seed, Stream.branches);
     this.failures = new KeyedStream(seed, Stream.failures);
+    this.patiences = new KeyedStream(seed, Stream.patience);
+  }
+
+  /** Seconds the case waits for the task (step, visit) to start before it abandons; Infinity for a step without patience. */
+  patience(kase: CaseKey, step: Step, visit: number): number {
+    return step.patience ? sample(step.patience, this.patiences.open(kase.process, kase.no, taskKey(step.index, visit))) : Infinity;
   }
 
   /** Seconds the task (step, visit) of the case takes, done by a bot or a person (before any slowdown), times the step's `durationScale` for the case. */

@@ -21,16 +21,19 @@
 import type { Scenario } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
 import { EventCalendar } from './calendar.js';
-import { UnitBoard, UnitState, type BoardItem } from './unit-board.js';
+import { BLOCKED, UnitBoard, UnitState, type BoardItem } from './unit-board.js';
+import { TicketBook } from './abandonment.js';
 import { RecentIds } from './recent-ids.js';
 import type { GrantEvent, TaskRequestedEvent } from '../protocol/topics.js';
 
 /** finished task ids the dispatcher remembers to drop redelivered requests (see `finished`) */
 const FINISHED_REMEMBERED = 200_000;
-const SHIFT = 0, CAPACITY = 1, EPOCH = 2, SWITCHED = 3;
+const SHIFT = 0, CAPACITY = 1, EPOCH = 2, SWITCHED = 3, ABANDON = 4;
 
 interface QueuedTask extends BoardItem {
   req: TaskRequestedEvent;
+  /** its patience timer's ticket while it waits (-1: none) */
+  ticket: number;
 }
 
 export interface IssuedGrant {
@@ -64,6 +67,8 @@ export class Dispatcher {
   /** taskId held by each unit, or null */
   readonly unitTask: (string | null)[];
   private started = false;
+  /** tasks waiting with a patience (simulator/abandonment.ts), by ticket */
+  private readonly patienceTimers = new TicketBook<QueuedTask>();
 
   constructor(
     readonly scenario: Scenario,
@@ -123,6 +128,11 @@ export class Dispatcher {
           if (next) this.grant(arg, next, false);
           break;
         }
+        case ABANDON: {
+          const task = this.patienceTimers.take(arg);
+          if (task && this.board.withdraw(task, task.req.skill)) this.unserved(task, 'abandoned');
+          break;
+        }
       }
     }
     this.now = Math.max(this.now, now);
@@ -133,9 +143,33 @@ export class Dispatcher {
     if (this.open.has(req.taskId) || this.finished.has(req.taskId)) return;
     this.advanceTo(now);
     this.open.add(req.taskId);
-    const task: QueuedTask = { key: 0, seq: 0, req, enqueued: this.now, deadline: req.deadline };
+    const task: QueuedTask = { key: 0, seq: 0, req, enqueued: this.now, deadline: req.deadline, rank: 0, qpos: -1, ticket: -1 };
     const u = this.board.offer(task, req.skill, req.processIndex, req.step);
     if (u >= 0) this.grant(u, task, true);
+    else if (u === BLOCKED) this.unserved(task, 'blocked');
+    else if (req.abandonAt !== undefined) this.armPatience(task);
+  }
+
+  /** The task abandons at its `abandonAt` unless a unit takes it first (at once if that time has passed). */
+  private armPatience(task: QueuedTask): void {
+    task.ticket = this.patienceTimers.issue(task);
+    this.cal.schedule(Math.max(this.now, task.req.abandonAt!), ABANDON, task.ticket);
+  }
+
+  /** An outcome grant: no unit, the task is not served (the workflow routes the case on). */
+  private unserved(task: QueuedTask, outcome: 'abandoned' | 'blocked'): void {
+    const req = task.req;
+    this.open.delete(req.taskId);
+    this.finished.add(req.taskId);
+    this.grants.push({
+      grant: {
+        v: 1, type: 'grant', grantId: `${this.instance}-${this.grantNo++}`, taskId: req.taskId, caseId: req.caseId,
+        unit: '', pool: '', kind: 'human', at: outcome === 'abandoned' ? Math.max(this.now, req.abandonAt ?? this.now) : this.now, slowdown: 1, outcome,
+      },
+      workflowId: req.caseId,
+      request: req,
+      immediate: false,
+    });
   }
 
   /** A task is finished (done or bot-failed): its unit is free. Returns false for a duplicate or unknown unit. */
@@ -176,6 +210,8 @@ export class Dispatcher {
       const n = Number(g.grantId.slice(g.grantId.lastIndexOf('-') + 1));
       if (g.grantId.startsWith(`${this.instance}-`) && n >= this.grantNo) this.grantNo = n + 1;
       if (finished.has(g.taskId)) { this.finished.add(g.taskId); continue; }
+      // a task not served (abandoned, blocked) holds no unit; its case may not have heard yet: signal it again
+      if (g.outcome) { this.finished.add(g.taskId); open.push(g); continue; }
       this.open.add(g.taskId);
       const u = this.unitIndex.get(g.unit);
       if (u === undefined) continue;
@@ -186,7 +222,9 @@ export class Dispatcher {
     for (const req of requests) {
       if (granted.has(req.taskId) || this.open.has(req.taskId) || finished.has(req.taskId)) continue;
       this.open.add(req.taskId);
-      board.requeue({ key: 0, seq: 0, req, enqueued: req.at, deadline: req.deadline }, req.skill, req.processIndex, req.step);
+      const task: QueuedTask = { key: 0, seq: 0, req, enqueued: req.at, deadline: req.deadline, rank: 0, qpos: -1, ticket: -1 };
+      board.requeue(task, req.skill, req.processIndex, req.step);
+      if (req.abandonAt !== undefined) this.armPatience(task);
     }
     // a run already under way: this is not its first epoch (the snapshot counts arrivals from now on)
     if (requests.length > 0 || grants.length > 0) board.epoch = 1;
@@ -215,6 +253,7 @@ export class Dispatcher {
     const p = board.unitPool[u];
     const pool = this.scenario.pools[p];
     this.unitTask[u] = task.req.taskId;
+    if (task.ticket >= 0) { this.patienceTimers.cancel(task.ticket); task.ticket = -1; }
     this.grants.push({
       grant: {
         v: 1, type: 'grant', grantId: `${this.instance}-${this.grantNo++}`, taskId: task.req.taskId, caseId: task.req.caseId,

@@ -10,7 +10,7 @@
 import type { Scenario, Step } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
 import { EventCalendar } from './calendar.js';
-import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, type Frame } from '../model/process-graph.js';
+import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, unservedNext, type Frame } from '../model/process-graph.js';
 import { createArrivalStream, type ArrivalStream } from './demand.js';
 import { CaseDraws } from './case-draws.js';
 import { attributeRecord, type AttributeValues } from './case-attributes.js';
@@ -19,6 +19,8 @@ import type { ReplicationFigures } from './figures.js';
 import type { DecisionRecord } from './snapshot.js';
 import { UnitBoard } from './unit-board.js';
 import { UnitDuty, dutyPlanOf } from './unit-duty.js';
+import { BLOCKED, UnitBoard } from './unit-board.js';
+import { CaseOutcome, TicketBook, type Unserved } from './abandonment.js';
 
 
 export interface TaskRecord {
@@ -30,7 +32,8 @@ export interface TaskRecord {
   enqueue: number;
   start: number;
   end: number;
-  outcome: 'done' | 'bot-failed';
+  /** abandoned: left its queue out of patience; blocked: its queue was full (neither has a resource; start = end) */
+  outcome: 'done' | 'bot-failed' | 'abandoned' | 'blocked';
   /** the case arrived during the warm-up (excluded from every result) */
   warmup: boolean;
   /** the case's last task: the case is done (an XES writer closes its trace) */
@@ -54,6 +57,8 @@ export interface EngineOptions {
 export const DRAIN_STALL_SECONDS = 28 * 86400;
 
 const ARRIVAL = 0, DONE = 1, SAMPLE = 2, EPOCH = 3, SHIFT = 4, CAPACITY = 5, DISRUPTION = 6, SWITCHED = 7, WARMUP_END = 8;
+/** a task's patience runs out (arg: its ticket); the end of a task a preemption may interrupt (arg: the unit's ticket) */
+const ABANDON = 9, PREEMPTIBLE_DONE = 10;
 
 export interface CaseState {
   process: number;
@@ -70,6 +75,8 @@ export interface CaseState {
   counted: boolean;
   /** the case's attributes (simulator/case-attributes.ts), null when its process has none */
   attributes: AttributeValues | null;
+  /** CaseOutcome: served, or a task of it abandoned or was blocked with no route on */
+  outcome: number;
 }
 
 export interface Task {
@@ -86,6 +93,16 @@ export interface Task {
   enqueued: number;
   start: number;
   failed: boolean;
+  /** the board's queue rank and heap place (scenarios with priorities, patience or preemption) */
+  rank: number;
+  qpos: number;
+  /** its patience timer's ticket while it waits (-1: none) */
+  ticket: number;
+  /** seconds waited before its (last) start, summed over its waits when a preemption sent it back */
+  waited: number;
+  /** seconds of work done before a preemption, and the work left (-1: not interrupted) */
+  served: number;
+  remaining: number;
 }
 
 export class Engine {
@@ -125,6 +142,13 @@ export class Engine {
   private readonly firstUnit: number[];
   /** the work (seconds) of each unit's task, kept for pausing pools, where it is not end − start */
   private readonly unitWork: Float64Array;
+  /** abandonment, finite queues or preemption in the scenario (the hot path checks this once per task) */
+  private readonly queueing: boolean;
+  private readonly patienceTimers = new TicketBook<Task>();
+  /** preemption: ends of work by ticket (a preempted task's end is torn up), each unit's ticket and end time */
+  private readonly doneTimers: TicketBook<number> | null;
+  private readonly unitDoneTicket: Int32Array;
+  private readonly unitDoneAt: Float64Array;
 
   constructor(private readonly options: EngineOptions) {
     const { scenario, policy, seed } = options;
@@ -141,6 +165,7 @@ export class Engine {
         switchOver: (u, until) => this.cal.schedule(until, SWITCHED, u),
       },
       disruptions: 'schedule',
+      inService: (u) => this.unitTask[u],
     });
     this.stats = new RunStats(scenario, this.board);
     this.unitTask = new Array(this.board.unitPool.length).fill(null);
@@ -150,6 +175,11 @@ export class Engine {
     this.duty = scenario.pools.map((p) => (p.atShiftEnd === 'pause' ? new UnitDuty(dutyPlanOf(scenario, p.index)) : null));
     this.firstUnit = scenario.pools.map((p) => this.board.unitsOf(p.index).first);
     this.unitWork = new Float64Array(this.board.unitPool.length);
+    const f = this.board.features;
+    this.queueing = f.abandonment || f.finiteQueues || f.preemption;
+    this.doneTimers = f.preemption ? new TicketBook<number>() : null;
+    this.unitDoneTicket = new Int32Array(f.preemption ? this.unitTask.length : 0);
+    this.unitDoneAt = new Float64Array(f.preemption ? this.unitTask.length : 0);
   }
 
   /** A draining run is over: no arrival to come, no case open (and, without `cases`, the horizon reached). */
@@ -216,6 +246,8 @@ export class Engine {
         case DISRUPTION: this.onDisruption(arg >> 1, (arg & 1) === 0); break;
         case SWITCHED: this.onSwitched(arg); break;
         case WARMUP_END: this.onWarmupEnd(); break;
+        case ABANDON: this.onAbandon(arg); break;
+        case PREEMPTIBLE_DONE: { const u = this.doneTimers!.take(arg); if (u !== undefined) this.onDone(u); break; }
       }
     }
   }
@@ -251,7 +283,7 @@ export class Engine {
       kase.process = a.process; kase.no = no; kase.arrival = now; kase.deadline = now + proc.sla;
       kase.wait = 0; kase.cost = 0; kase.tasks = 0; kase.botTasks = 0; kase.open = 1;
       kase.visits = proc.mayRevisit ? newVisits(kase.visits, proc.steps.length) : null;
-      kase.counted = now >= this.scenario.warmup;
+      kase.counted = now >= this.scenario.warmup; kase.outcome = CaseOutcome.served;
       kase.attributes = null;
     } else {
       kase = {
@@ -259,6 +291,7 @@ export class Engine {
         wait: 0, cost: 0, tasks: 0, botTasks: 0, open: 1,
         visits: proc.mayRevisit ? new Uint16Array(proc.steps.length) : null, counted: now >= this.scenario.warmup,
         attributes: null,
+        outcome: CaseOutcome.served,
       };
     }
     if (proc.attributes) kase.attributes = this.draws.attributes(kase, proc);
@@ -282,18 +315,87 @@ export class Engine {
     if (task) {
       task.deadline = kase.deadline; task.kase = kase; task.step = step; task.visit = visit;
       task.frame = frame; task.pathWait = pathWait; task.enqueued = now; task.start = 0; task.failed = false;
+      task.waited = 0; task.served = 0; task.remaining = -1;
     } else {
-      task = { key: now, seq: 0, deadline: kase.deadline, kase, step, visit, frame, pathWait, enqueued: now, start: 0, failed: false };
+      task = {
+        key: now, seq: 0, deadline: kase.deadline, kase, step, visit, frame, pathWait, enqueued: now, start: 0, failed: false,
+        rank: 0, qpos: -1, ticket: -1, waited: 0, served: 0, remaining: -1,
+      };
     }
     // the board sets its queue order; a free unit takes it at once, or it waits in its skill's queue
+    if (this.queueing && kase.counted && this.board.features.finiteQueues) this.stats.queueing?.offered(kase.process);
     const u = this.board.offer(task, step.skill, kase.process, stepIndex);
     if (u >= 0) this.startTask(u, task);
+    else if (this.queueing) this.notTakenAtOnce(task, u);
+  }
+
+  /** A task no unit took at once (simulator/abandonment.ts): blocked at a full queue, or it preempts a lower class, or its patience starts. */
+  private notTakenAtOnce(task: Task, u: number): void {
+    if (u === BLOCKED) { this.unserved(task, 'blocked'); return; }
+    const { kase, step } = task;
+    if (this.doneTimers && this.scenario.processes[kase.process].preemptive) {
+      const v = this.board.preempt(task, step.skill);
+      if (v >= 0) { this.interrupt(v); this.startTask(v, task); return; }
+    }
+    if (step.patience) {
+      task.ticket = this.patienceTimers.issue(task);
+      this.cal.schedule(this.now + this.draws.patience(kase, step, task.visit), ABANDON, task.ticket);
+    }
+  }
+
+  /** Unit v's task is preempted: it goes back to its queue (the board put it there) with the work it has left. */
+  private interrupt(v: number): void {
+    const task = this.unitTask[v]!;
+    const now = this.now;
+    this.doneTimers!.cancel(this.unitDoneTicket[v]);
+    const segment = now - task.start;
+    task.served += segment;
+    task.kase.cost += (segment * this.scenario.pools[this.board.unitPool[v]].costPerHour) / 3600;
+    task.remaining = this.unitDoneAt[v] - now;
+    task.enqueued = now;
+    this.unitTask[v] = null;
+  }
+
+  private onAbandon(ticket: number): void {
+    const task = this.patienceTimers.take(ticket);
+    if (!task) return;
+    task.ticket = -1;
+    this.board.withdraw(task, task.step.skill);
+    this.unserved(task, 'abandoned');
+  }
+
+  /** A task that was not served: the case goes to the step's onAbandon/onBlocked step, or this path ends and the case is abandoned or lost. */
+  private unserved(task: Task, how: Unserved): void {
+    const { kase, step, frame } = task;
+    const now = this.now;
+    const waited = now - task.enqueued;
+    kase.wait += waited;
+    task.pathWait += waited;
+    if (kase.counted) {
+      if (how === 'abandoned') this.stats.queueing?.abandoned(kase.process, waited); else this.stats.queueing?.blocked(kase.process);
+    }
+    const to = unservedNext(step, how, frame);
+    const routed = to >= 0 && to === (how === 'abandoned' ? step.onAbandon : step.onBlocked);
+    if (!routed) kase.outcome = Math.max(kase.outcome, how === 'abandoned' ? CaseOutcome.abandoned : CaseOutcome.lost);
+    if (to >= 0) this.enter(kase, to, frame, task.pathWait);
+    else if (--kase.open === 0) this.completeCase(kase, task.pathWait);
+    if (this.options.onTask) {
+      const proc = this.scenario.processes[kase.process];
+      this.options.onTask({
+        caseId: `${proc.id}-${kase.no}`, process: proc.id, activity: step.id, resource: '', pool: '',
+        enqueue: task.enqueued, start: now, end: now, outcome: how, warmup: !kase.counted, caseDone: kase.open === 0,
+      });
+    }
+    this.freeTasks.push(task);
+    if (kase.open === 0) this.freeCases.push(kase);
   }
 
   private completeCase(kase: CaseState, criticalWait: number): void {
     this.openCases--;
     this.stats.wipChange(kase.process, -1, this.now);
-    if (kase.counted) this.stats.caseDone(kase, this.now, this.scenario.processes[kase.process].sla, criticalWait);
+    if (!kase.counted) return;
+    if (kase.outcome === CaseOutcome.served) this.stats.caseDone(kase, this.now, this.scenario.processes[kase.process].sla, criticalWait);
+    else this.stats.caseUnserved(kase.process, kase.arrival, kase.outcome);
   }
 
   /** Unit u (the board has marked it busy) works on the task: draws its duration and outcome. */
@@ -307,15 +409,26 @@ export class Engine {
     const waited = now - task.enqueued;
     task.kase.wait += waited;
     task.pathWait += waited;
-    const duration = this.draws.duration(task.kase, task.step, task.visit, pool.kind === 'bot') * board.slowdown[p];
+    task.waited += waited;
+    if (task.ticket >= 0) { this.patienceTimers.cancel(task.ticket); task.ticket = -1; }
+    const duration = task.remaining >= 0 ? task.remaining
+      : this.draws.duration(task.kase, task.step, task.visit, pool.kind === 'bot') * board.slowdown[p];
     task.failed = this.draws.botFails(task.kase, task.step, task.visit, pool);
     this.unitTask[u] = task;
-    const duty = this.duty[p];
-    if (duty === null) this.cal.schedule(now + duration, DONE, u);
-    else {
-      // the work stops while the unit is off duty (simulator/unit-duty.ts; the board pauses it by the same rule)
-      this.unitWork[u] = duration;
-      this.cal.schedule(duty.workEnd(u - this.firstUnit[p], now, duration), DONE, u);
+    if (this.doneTimers) {
+      // preemption (a pausing pool's tasks are not preempted: their end is the duty's, below)
+      const ticket = this.doneTimers.issue(u);
+      this.unitDoneTicket[u] = ticket;
+      this.unitDoneAt[u] = now + duration;
+      this.cal.schedule(now + duration, PREEMPTIBLE_DONE, ticket);
+    } else {
+      const duty = this.duty[p];
+      if (duty === null) this.cal.schedule(now + duration, DONE, u);
+      else {
+        // the work stops while the unit is off duty (simulator/unit-duty.ts; the board pauses it by the same rule)
+        this.unitWork[u] = duration;
+        this.cal.schedule(duty.workEnd(u - this.firstUnit[p], now, duration), DONE, u);
+      }
     }
   }
 
@@ -329,11 +442,15 @@ export class Engine {
     const step = task.step;
     this.unitTask[u] = null;
     this.lastMove = now;
-    const service = this.duty[p] === null ? now - task.start : this.unitWork[u];
-    kase.cost += (service * pool.costPerHour) / 3600;
+    // the work of this stretch: end − start, or the task's work for a pool that pauses at the end of duty
+    const segment = this.duty[p] === null ? now - task.start : this.unitWork[u];
+    kase.cost += (segment * pool.costPerHour) / 3600;
     kase.tasks++;
     if (pool.kind === 'bot') kase.botTasks++;
-    if (kase.counted) this.stats.taskDone(kase.process, step.index, service, task.start - task.enqueued);
+    if (kase.counted) {
+      this.stats.taskDone(kase.process, step.index, task.served + segment, task.waited);
+      if (this.queueing && step.patience) this.stats.queueing?.served(kase.process, task.waited);
+    }
     const { enqueued, start, failed } = task;
     // the unit first: it is free before the case moves on
     const next = board.free(u);

@@ -16,6 +16,8 @@
  */
 import type { Scenario } from '../model/scenario.js';
 import { CYCLE_QUANTILES, type QuantileSketch } from './quantile-sketch.js';
+import { queueingFeatures } from '../model/compile-queueing.js';
+import { noQueueingMeasures, priorityClassFigures, queueingProcessFigures, type QueueingMeasures } from './queueing-figures.js';
 
 /** Plain-JSON figures of one replication (what a worker thread sends back). */
 export interface ReplicationFigures {
@@ -27,7 +29,12 @@ export interface ReplicationFigures {
     waitMeanSeconds: number; criticalPathWaitMeanSeconds: number; cycleMeanSeconds: number;
     cycleP95Seconds: number; slaAttainment: number; costPerCase: number; automationShare: number;
     wipMean: number; throughputPerHour: number;
+    /** abandonment and finite queues (simulator/queueing-figures.ts), only in scenarios that use them */
+    abandoned?: number; abandonmentRate?: number; servedWaitMeanSeconds?: number; abandonedWaitMeanSeconds?: number; casesAbandoned?: number;
+    blocked?: number; blockingRate?: number; casesLost?: number;
   }>;
+  /** per priority class, only in scenarios with priorities */
+  priorityClasses?: Record<string, Record<string, number>>;
   steps: Record<string, { completed: number; waitMeanSeconds: number; serviceMeanSeconds: number }>;
   pools: Record<string, { utilization: number; cost: number; busyHours: number; availableHours: number }>;
   totals: { completed: number; cost: number; slaAttainment: number; costPerCase: number };
@@ -55,6 +62,11 @@ export interface TimeSeries {
   cost: number[];
   /** cost of the work done in the interval: busy unit-hours times cost per hour */
   workCost: number[];
+  /**
+   * cases that ended abandoned or lost in the interval (only in scenarios with patience or queue
+   * capacities): they count as SLA misses in `slaAttainment` and in resilience
+   */
+  unserved?: number[];
 }
 
 /** What is counted of a process's cases: those that arrived after the warm-up (completed = done in the window). */
@@ -80,6 +92,8 @@ export interface ProcessMeasures {
   /** counted cases still open at the end (arrived, not completed), and their ages at the end, summed */
   openAtEnd: number;
   openAgeSum: number;
+  /** abandonment and finite queues; absent = none */
+  queueing?: QueueingMeasures;
 }
 
 /** What is counted of a step's tasks (those of counted cases). */
@@ -115,6 +129,7 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
   const window = Math.max(1e-9, m.observed);
   const processes: ReplicationFigures['processes'] = {};
   let completedAll = 0, metAll = 0;
+  const features = queueingFeatures(scenario);
   scenario.processes.forEach((p, i) => {
     const x = m.processes[i];
     const c = x.completed;
@@ -132,6 +147,7 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
       automationShare: x.tasks ? x.botTasks / x.tasks : 0,
       wipMean: x.wipArea / window,
       throughputPerHour: (c / window) * 3600,
+      ...queueingProcessFigures(x.queueing ?? noQueueingMeasures(), features),
     };
   });
   const steps: ReplicationFigures['steps'] = {};
@@ -155,6 +171,9 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
       slaAttainment: completedAll ? metAll / completedAll : 0,
       costPerCase: completedAll ? poolCost / completedAll : 0,
     },
+    ...(features.priorities ? {
+      priorityClasses: priorityClassFigures(scenario, m.processes.map((x) => ({ ...x, queueing: x.queueing ?? noQueueingMeasures() })), features),
+    } : {}),
     cycleQuantiles: Object.fromEntries(scenario.processes.map((p, i) => [p.id, m.processes[i].cycles.quantiles(CYCLE_QUANTILES)])),
     timeseries: m.timeseries,
   };

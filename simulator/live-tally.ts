@@ -18,7 +18,7 @@
  * ```
  */
 import type { Scenario } from '../model/scenario.js';
-import type { AnyEvent, CaseCompletedEvent, TaskFinishedEvent } from '../protocol/topics.js';
+import type { AnyEvent, CaseCompletedEvent, TaskFinishedEvent, TaskUnservedEvent } from '../protocol/topics.js';
 import { EventType } from '../protocol/topics.js';
 import { figuresOf, type ProcessMeasures, type ReplicationFigures, type StepMeasures, type TimeSeries } from './figures.js';
 import { resilienceOf } from './resilience.js';
@@ -28,6 +28,8 @@ import { summarize, type ResultDocument } from './summarize.js';
 import { QuantileSketch } from './quantile-sketch.js';
 import { capacityHours } from './capacity.js';
 import { replicationSeed } from './random.js';
+import { queueingFeatures } from '../model/compile-queueing.js';
+import { noQueueingMeasures } from './queueing-figures.js';
 
 /** Ids remembered per kind when a tally keeps no records: far more than Kafka redelivers after a rebalance. */
 const RECENT = 200_000;
@@ -47,8 +49,10 @@ export class LiveTally {
   readonly arrivedBy: Map<string, number>[];
   readonly cases = new Map<string, CaseCompletedEvent>();
   readonly tasks = new Map<string, TaskFinishedEvent>();
-  /** task id → when it asked for a unit, on which queue, and when it started (Infinity: waiting) */
-  readonly requested = new Map<string, { at: number; skill: number; start: number }>();
+  /** tasks not served (abandoned, blocked), by task id */
+  readonly unserved = new Map<string, TaskUnservedEvent>();
+  /** task id → when it asked for a unit, on which queue, and when it started (Infinity: waiting); its case, process and step */
+  readonly requested = new Map<string, { at: number; skill: number; start: number; caseId: string; process: number; step: number }>();
   /** cases past their due date */
   readonly breached: Set<string> | RecentIds;
   events = 0;
@@ -106,6 +110,8 @@ export class LiveTally {
       case EventType.caseCompleted: return r ? r.cases.add(ev.caseId) : !this.cases.has(ev.caseId);
       case EventType.taskDone:
       case EventType.taskFailed: return r ? r.tasks.add(ev.taskId) : !this.tasks.has(ev.taskId);
+      case EventType.taskAbandoned:
+      case EventType.taskBlocked: return r ? r.tasks.add(ev.taskId) : !this.unserved.has(ev.taskId);
       case EventType.slaBreached: return !this.breached.has(ev.caseId);
       default: return true;
     }
@@ -121,7 +127,16 @@ export class LiveTally {
         break;
       }
       case EventType.taskRequested:
-        if (!this.requested.has(ev.taskId)) this.requested.set(ev.taskId, { at: ev.at, skill: ev.skill, start: Infinity });
+        if (!this.requested.has(ev.taskId)) {
+          this.requested.set(ev.taskId, { at: ev.at, skill: ev.skill, start: Infinity, caseId: ev.caseId, process: ev.processIndex, step: ev.step });
+        }
+        break;
+      case EventType.taskAbandoned:
+      case EventType.taskBlocked:
+        this.unserved.set(ev.taskId, ev);
+        // it waits no more: its wait ends when it left
+        this.started(ev.taskId, ev.at);
+        this.latest = Math.max(this.latest, ev.at);
         break;
       case EventType.taskStarted: this.started(ev.taskId, ev.at); break;
       case EventType.taskDone:
@@ -148,7 +163,7 @@ export class LiveTally {
         this.latest = Math.max(this.latest, ev.at);
         if (p === undefined) break;
         const done = r.early.get(ev.id);
-        if (done) { r.early.delete(ev.id); r.series.addCase(p, ev.at, done.end, done.counted, done.slaMet); }
+        if (done) { r.early.delete(ev.id); r.series.addCase(p, ev.at, done.end, done.counted, done.slaMet, undefined, done.outcome !== undefined); }
         else r.cases.set(ev.id, { process: p, arrival: ev.at });
         break;
       }
@@ -156,6 +171,9 @@ export class LiveTally {
         if (!r.started.has(ev.taskId) && !r.waits.has(ev.taskId)) r.waits.set(ev.taskId, { at: ev.at, skill: ev.skill });
         break;
       case EventType.taskStarted: start(ev.taskId, ev.at); break;
+      // a task not served waits no more from when it left
+      case EventType.taskAbandoned:
+      case EventType.taskBlocked: start(ev.taskId, ev.at); this.latest = Math.max(this.latest, ev.at); break;
       case EventType.taskDone:
       case EventType.taskFailed: {
         start(ev.taskId, ev.start);
@@ -166,7 +184,7 @@ export class LiveTally {
       }
       case EventType.caseCompleted: {
         const c = r.cases.get(ev.caseId);
-        if (c) { r.cases.delete(ev.caseId); r.series.addCase(c.process, c.arrival, ev.end, ev.counted, ev.slaMet); }
+        if (c) { r.cases.delete(ev.caseId); r.series.addCase(c.process, c.arrival, ev.end, ev.counted, ev.slaMet, undefined, ev.outcome !== undefined); }
         else if (this.processIndex.has(ev.process)) r.early.set(ev.caseId, ev);
         this.latest = Math.max(this.latest, ev.end);
         break;
@@ -191,7 +209,7 @@ export class LiveTally {
     const tasks = [...this.tasks.values()].filter((t) => poolIndex.has(t.pool));
     const cases = this.arrivedBy.flatMap((m, process) => [...m].map(([id, arrival]) => {
       const c = this.cases.get(id);
-      return { process, arrival, end: c ? c.end : Infinity, counted: c ? c.counted : arrival >= s.warmup, slaMet: c ? c.slaMet : false };
+      return { process, arrival, end: c ? c.end : Infinity, counted: c ? c.counted : arrival >= s.warmup, slaMet: c ? c.slaMet : false, unserved: c?.outcome !== undefined };
     }));
     return liveTimeSeries(s, {
       waits: this.requested.values(),
@@ -209,9 +227,17 @@ export class LiveTally {
     const processes: ProcessMeasures[] = s.processes.map(() => ({
       arrived: 0, completed: 0, openAtEnd: 0, openAgeSum: 0, waitSum: 0, criticalWaitSum: 0, cycleSum: 0, cycles: new QuantileSketch(), slaMet: 0, costSum: 0, tasks: 0, botTasks: 0, wipArea: 0,
     }));
+    const features = queueingFeatures(s);
+    const queueing = features.abandonment || features.finiteQueues;
+    if (queueing) for (const m of processes) m.queueing = noQueueingMeasures();
     for (const c of this.cases.values()) {
       if (!c.counted || c.end > until) continue;
       const m = processes[c.processIndex];
+      if (c.outcome) {
+        // ended abandoned or lost: not a completed case
+        if (c.outcome === 'abandoned') m.queueing!.casesAbandoned++; else m.queueing!.casesLost++;
+        continue;
+      }
       const cycle = c.end - c.arrival;
       m.completed++; m.waitSum += c.wait; m.criticalWaitSum += c.criticalWait ?? c.wait; m.cycleSum += cycle; m.costSum += c.cost;
       m.tasks += c.tasks; m.botTasks += c.botTasks; m.cycles.add(cycle);
@@ -237,16 +263,37 @@ export class LiveTally {
       if (t.counted) {
         const m = steps[t.processIndex][t.step];
         m.completed++; m.waitSum += t.start - t.enqueue; m.serviceSum += t.service;
+        if (queueing && s.processes[t.processIndex].steps[t.step].patience) {
+          const q = processes[t.processIndex].queueing!;
+          q.served++; q.servedWaitSum += t.start - t.enqueue;
+        }
       }
       const pool = this.poolIndex.get(t.pool);
       if (pool !== undefined && t.start >= warm) busy[pool] += t.service;
     }
+    if (queueing) this.unservedMeasures(processes, until);
     return figuresOf(s, {
       seed: replicationSeed(s.seed, 0), events: this.events, observed: until - warm,
       processes, steps,
       pools: s.pools.map((_, i) => ({ busy: busy[i], ...capacityHours(s, i, warm, until) })),
       timeseries: this.timeseries(until),
     });
+  }
+
+  /** Abandoned and blocked tasks, and tasks that came to a queue with a capacity, of counted cases (simulator/queueing-figures.ts). */
+  private unservedMeasures(processes: ProcessMeasures[], until: number): void {
+    const s = this.scenario;
+    const capacity = s.queueCapacity ?? [];
+    for (const u of this.unserved.values()) {
+      if (!u.counted || u.at > until) continue;
+      const q = processes[u.processIndex].queueing!;
+      if (u.type === EventType.taskAbandoned) { q.abandoned++; q.abandonedWaitSum += u.at - u.enqueue; } else q.blocked++;
+    }
+    for (const r of this.requested.values()) {
+      if (r.at > until || !((capacity[r.skill] ?? Infinity) < Infinity)) continue;
+      const arrival = this.demand.get(r.caseId);
+      if (arrival !== undefined && arrival >= s.warmup) processes[r.process].queueing!.offered++;
+    }
   }
 
   /** The result document of `figures` (default: the run up to the horizon), as `autoshift run --json` gives it (with the time series when asked), plus `live`. */

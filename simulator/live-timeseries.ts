@@ -14,6 +14,7 @@
  */
 import type { Scenario } from '../model/scenario.js';
 import { roundSample, type TimeSeries } from './figures.js';
+import { queueingFeatures } from '../model/compile-queueing.js';
 
 /** What the series needs of the run's events. */
 export interface LiveSeriesInput {
@@ -22,7 +23,7 @@ export interface LiveSeriesInput {
   /** every task done or failed: its pool (index), start and service */
   work: Iterable<{ pool: number; start: number; service: number }>;
   /** every case that arrived: process index, arrival, end (Infinity: open), counted, SLA met */
-  cases: Iterable<{ process: number; arrival: number; end: number; counted: boolean; slaMet: boolean }>;
+  cases: Iterable<{ process: number; arrival: number; end: number; counted: boolean; slaMet: boolean; unserved?: boolean }>;
   /** unit-seconds available and rostered of pool p in [from, to) */
   capacity: (pool: number, from: number, to: number) => { available: number; rostered: number };
 }
@@ -32,7 +33,7 @@ export function liveTimeSeries(scenario: Scenario, input: LiveSeriesInput, until
   const acc = new LiveSeriesAccumulator(scenario, until);
   for (const w of input.waits) acc.addWait(w.at, w.skill, w.start);
   for (const w of input.work) acc.addWork(w.pool, w.start, w.service);
-  for (const c of input.cases) acc.addCase(c.process, c.arrival, c.end, c.counted, c.slaMet);
+  for (const c of input.cases) acc.addCase(c.process, c.arrival, c.end, c.counted, c.slaMet, undefined, c.unserved === true);
   return acc.series(until, input.capacity);
 }
 
@@ -56,12 +57,15 @@ export class LiveSeriesAccumulator {
     const s = scenario;
     for (let t = s.warmup + s.sampleEvery; t <= gridEnd + 1e-9; t += s.sampleEvery) this.time.push(t);
     const n = this.time.length;
+    const f = queueingFeatures(s);
     // instants: an item present over [a, b) counts at every sample t with a <= t < b (difference arrays)
     this.backlogDiff = s.skills.map(() => new Float64Array(n + 1));
     // intervals: sample k covers (time[k-1], time[k]], time[-1] = the warm-up's end
     this.cases = {
       wip: s.processes.map(() => new Float64Array(n + 1)),
       completed: new Array<number>(n).fill(0), met: new Array<number>(n).fill(0), arrived: new Array<number>(n).fill(0),
+      // cases that ended abandoned or lost (scenarios with patience or capacities only): SLA misses, as in the engine
+      unserved: f.abandonment || f.finiteQueues ? new Array<number>(n).fill(0) : null,
     };
     this.busy = s.pools.map(() => new Float64Array(n));
   }
@@ -83,14 +87,14 @@ export class LiveSeriesAccumulator {
   }
 
   /** A case of process index `process` (end Infinity: still open). */
-  addCase(process: number, arrival: number, end: number, counted: boolean, slaMet: boolean, into = this.cases): void {
+  addCase(process: number, arrival: number, end: number, counted: boolean, slaMet: boolean, into = this.cases, unserved = false): void {
     const time = this.time, n = time.length;
     this.span(into.wip[process], arrival, end);
     if (!counted) return;
     const ka = lowerBound(time, arrival);
     if (ka < n && arrival > this.scenario.warmup) into.arrived[ka]++;
     const ke = lowerBound(time, end);
-    if (ke < n) { into.completed[ke]++; if (slaMet) into.met[ke]++; }
+    if (ke < n && unserved) { if (into.unserved) into.unserved[ke]++; } else if (ke < n) { into.completed[ke]++; if (slaMet) into.met[ke]++; }
   }
 
   private span(diff: Float64Array, a: number, b: number): void {
@@ -112,15 +116,19 @@ export class LiveSeriesAccumulator {
     const m = time.length;
     const backlogDiff = this.backlogDiff.map((d) => d.slice());
     const own = this.cases;
-    const into: CaseCounts = { wip: own.wip.map((d) => d.slice()), completed: own.completed.slice(), met: own.met.slice(), arrived: own.arrived.slice() };
+    const into: CaseCounts = {
+      wip: own.wip.map((d) => d.slice()), completed: own.completed.slice(), met: own.met.slice(), arrived: own.arrived.slice(), unserved: own.unserved,
+    };
     for (const w of open.waits ?? []) this.addWait(w.at, w.skill, Infinity, backlogDiff);
     for (const c of open.cases ?? []) this.addCase(c.process, c.arrival, Infinity, c.arrival >= s.warmup, false, into);
     const completed = into.completed.slice(0, m), met = into.met.slice(0, m), arrived = into.arrived.slice(0, m);
+    const unserved = into.unserved?.slice(0, m);
 
     const series: TimeSeries = {
       time, backlog: {}, backlogTotal: new Array<number>(m).fill(0), wip: {}, utilization: {},
-      slaAttainment: completed.map((c, k) => (c > 0 ? roundSample(met[k] / c) : null)),
+      slaAttainment: completed.map((c, k) => (c + (unserved?.[k] ?? 0) > 0 ? roundSample(met[k] / (c + (unserved?.[k] ?? 0))) : null)),
       completed, arrived, cost: new Array<number>(m).fill(0), workCost: new Array<number>(m).fill(0),
+      ...(unserved ? { unserved } : {}),
     };
     s.skills.forEach((skill, q) => {
       const values = running(backlogDiff[q], m);
@@ -145,7 +153,7 @@ export class LiveSeriesAccumulator {
   }
 }
 
-interface CaseCounts { wip: Float64Array[]; completed: number[]; met: number[]; arrived: number[] }
+interface CaseCounts { wip: Float64Array[]; completed: number[]; met: number[]; arrived: number[]; unserved: number[] | null }
 
 /** How many of the sorted instants are at or before `until` (the grid's own float steps, as the engine's). */
 function countUpTo(time: number[], until: number): number {

@@ -23,6 +23,7 @@ export const Stream = {
   replications: 5,
   batches: 6,
   attributes: 7,
+  patience: 8,
 } as const;
 
 const GOLDEN = 0x9e3779b9;

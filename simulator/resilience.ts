@@ -13,7 +13,8 @@
  *   positive) from the start to recovery, in hours;
  * - worst backlog: the largest backlog from the start to recovery;
  * - SLA attainment inside the window: of the cases completed from the start of the
- *   disruption until recovery (at least until its end), the share that met their SLA;
+ *   disruption until recovery (at least until its end), the share that met their SLA
+ *   (a case that ended abandoned or lost counts as one that did not);
  * - extra cost: cost of work done from the start to recovery, minus the baseline rate over the same time.
  */
 import type { Scenario } from '../model/scenario.js';
@@ -77,6 +78,7 @@ export function seriesPrefix(ts: TimeSeries, n: number): TimeSeries {
     time: cut(ts.time), backlog: each(ts.backlog), backlogTotal: cut(ts.backlogTotal), wip: each(ts.wip),
     utilization: each(ts.utilization), slaAttainment: cut(ts.slaAttainment), completed: cut(ts.completed),
     arrived: cut(ts.arrived), cost: cut(ts.cost), workCost: cut(ts.workCost),
+    ...(ts.unserved ? { unserved: cut(ts.unserved) } : {}),
   };
 }
 
@@ -148,8 +150,10 @@ function weightedSla(ts: TimeSeries, idx: number[]): number {
   for (const k of idx) {
     const s = ts.slaAttainment[k];
     if (s === null) continue;
-    met += s * ts.completed[k];
-    done += ts.completed[k];
+    // cases that ended abandoned or lost count as misses (the interval's attainment already does)
+    const judged = ts.completed[k] + (ts.unserved?.[k] ?? 0);
+    met += s * judged;
+    done += judged;
   }
   return done ? met / done : 1;
 }

@@ -11,6 +11,8 @@ import type { Scenario } from '../model/scenario.js';
 import { QuantileSketch } from './quantile-sketch.js';
 import { TimeWeighted } from './time-weighted.js';
 import { figuresOf, roundSample, type ReplicationFigures, type TimeSeries } from './figures.js';
+import { QueueingTally } from './queueing-figures.js';
+import { queueingFeatures } from '../model/compile-queueing.js';
 
 /** What the statistics read of the unit board: queue lengths and the time-weighted unit counts per pool. */
 export interface BoardMeasures {
@@ -56,11 +58,16 @@ export class RunStats {
   private intervalCompleted = 0;
   private intervalMet = 0;
   private intervalArrivedBase = 0;
+  private intervalUnserved = 0;
   private lastBusy: Float64Array;
   private lastAvail: Float64Array;
   private lastRoster: Float64Array;
   readonly series: TimeSeries;
   figures: ReplicationFigures | null = null;
+  /** abandonment and finite queues, for a scenario that uses them (null otherwise) */
+  readonly queueing: QueueingTally | null;
+  /** per process: counted cases that ended unserved (abandoned or lost) */
+  private readonly unserved: number[];
 
   constructor(private readonly scenario: Scenario, private readonly board: BoardMeasures) {
     const P = scenario.processes.length;
@@ -73,6 +80,9 @@ export class RunStats {
     for (const p of scenario.processes) { this.stepOffset.push(n); n += p.steps.length; }
     this.stepDone = new Float64Array(n); this.stepWait = new Float64Array(n); this.stepService = new Float64Array(n);
     this.wip = new TimeWeighted(P);
+    const f = queueingFeatures(scenario);
+    this.queueing = f.abandonment || f.finiteQueues ? new QueueingTally(P) : null;
+    this.unserved = zeros();
     const pools = scenario.pools.length;
     this.lastBusy = new Float64Array(pools); this.lastAvail = new Float64Array(pools); this.lastRoster = new Float64Array(pools);
     this.windowStart = scenario.warmup;
@@ -82,6 +92,7 @@ export class RunStats {
       utilization: Object.fromEntries(scenario.pools.map((p) => [p.id, []])),
       slaAttainment: [], completed: [], arrived: [], cost: [], workCost: [],
     };
+    if (this.queueing) this.series.unserved = [];
   }
 
   wipChange(process: number, delta: number, now: number): void { this.wip.add(process, delta, now); }
@@ -115,6 +126,14 @@ export class RunStats {
     if (withinSla(cycle, sla)) { this.slaMet[p]++; this.intervalMet++; }
   }
 
+  /** A counted case ended without being served: abandoned (outcome 1) or lost (2). */
+  caseUnserved(process: number, arrival: number, outcome: number): void {
+    this.unserved[process]++;
+    this.intervalUnserved++;
+    this.openArrivalSum[process] -= arrival;
+    this.queueing?.caseEnded(process, outcome);
+  }
+
   resetTimeWeighted(now: number): void {
     this.wip.reset(now);
     this.windowStart = now;
@@ -142,8 +161,12 @@ export class RunStats {
     });
     ts.cost.push(roundSample(cost));
     ts.workCost.push(roundSample(work));
-    ts.slaAttainment.push(this.intervalCompleted > 0 ? roundSample(this.intervalMet / this.intervalCompleted) : null);
+    // a case that ended abandoned or lost is a miss (none in a scenario without patience or capacities)
+    const judged = this.intervalCompleted + this.intervalUnserved;
+    ts.slaAttainment.push(judged > 0 ? roundSample(this.intervalMet / judged) : null);
     ts.completed.push(this.intervalCompleted);
+    if (ts.unserved) ts.unserved.push(this.intervalUnserved);
+    this.intervalUnserved = 0;
     const arrivedNow = this.arrived.reduce((a, b) => a + b, 0);
     ts.arrived.push(arrivedNow - this.intervalArrivedBase);
     this.intervalArrivedBase = arrivedNow;
@@ -162,8 +185,9 @@ export class RunStats {
         arrived: this.arrived[i], completed: this.completed[i], waitSum: this.waitSum[i], criticalWaitSum: this.criticalWaitSum[i], cycleSum: this.cycleSum[i],
         cycles: this.sketches[i], slaMet: this.slaMet[i], costSum: this.costSum[i], tasks: this.tasks[i], botTasks: this.botTasks[i],
         wipArea: this.wip.integral[i],
-        openAtEnd: this.arrived[i] - this.completed[i],
-        openAgeSum: (this.arrived[i] - this.completed[i]) * now - this.openArrivalSum[i],
+        openAtEnd: this.arrived[i] - this.completed[i] - this.unserved[i],
+        openAgeSum: (this.arrived[i] - this.completed[i] - this.unserved[i]) * now - this.openArrivalSum[i],
+        ...(this.queueing ? { queueing: this.queueing.perProcess[i] } : {}),
       })),
       steps: s.processes.map((p, i) => p.steps.map((_, j) => {
         const k = this.stepOffset[i] + j;

@@ -51,6 +51,8 @@ export interface ResultDocument {
   /** per process, the cycle-time quantiles (seconds) at `probabilities`, across replications */
   cycleTimeQuantiles?: { probabilities: number[]; processes: Record<string, Estimate[]> };
   resilience?: unknown;
+  /** per priority class (its number), in scenarios with priorities: cases, waits and cycle times of its processes */
+  priorityClasses?: Record<string, Record<string, Estimate>>;
   /** figures that are not applicable and what a run could not measure, in words (simulator/nothing-to-measure.ts) */
   warnings?: string[];
   timeseries?: TimeSeries & { replication: number };
@@ -121,7 +123,8 @@ function byKey<T>(reps: ReplicationFigures[], pick: (r: ReplicationFigures) => R
  */
 export function summarize(scenario: Scenario, policyName: string, reps: ReplicationFigures[], withTimeseries = false, withBand = false): ResultDocument {
   const processes: ResultDocument['processes'] = {};
-  for (const id of byKey(reps, (r) => r.processes)) processes[id] = estimateRecords(reps.map((r) => r.processes[id]));
+  // (the optional figures of abandonment and finite queues are there in every replication or in none)
+  for (const id of byKey(reps, (r) => r.processes)) processes[id] = estimateRecords(reps.map((r) => r.processes[id] as Record<keyof ReplicationFigures['processes'][string], number>)) as ResultDocument['processes'][string];
   const steps: ResultDocument['steps'] = {};
   for (const id of byKey(reps, (r) => r.steps)) steps[id] = estimateRecords(reps.map((r) => r.steps[id]));
   const pools: ResultDocument['pools'] = {};
@@ -155,6 +158,9 @@ export function summarize(scenario: Scenario, policyName: string, reps: Replicat
     totals,
   };
   if (Object.keys(why).length) doc.notApplicable = why;
+  if (reps[0].priorityClasses) {
+    doc.priorityClasses = Object.fromEntries(Object.keys(reps[0].priorityClasses).map((c) => [c, estimateRecords(reps.map((r) => r.priorityClasses![c]))]));
+  }
   const quantiles = reps.map((r) => r.cycleQuantiles);
   if (quantiles.every((q) => q !== undefined)) {
     doc.cycleTimeQuantiles = {

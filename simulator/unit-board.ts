@@ -53,12 +53,16 @@ import { TimeWeighted } from './time-weighted.js';
 import { buildSnapshot } from './snapshot.js';
 import { unitsAway } from './capacity.js';
 import { durationFactor, poolOf, unitsTaken } from '../model/disruptions.js';
+import { RankedQueue, before as rankedBefore, type Ranked } from './ranked-queue.js';
+import { queueingFeatures, type QueueingFeatures } from '../model/compile-queueing.js';
 
 const IDLE = 0, BUSY = 1, OFF = 2, SWITCHING = 3, PAUSED = 4;
 export const UnitState = { IDLE, BUSY, OFF, SWITCHING, PAUSED } as const;
 /** `unitWantsOff` of a paused unit: not 0, so that `free` takes its slow path */
 const WANTS_OFF = 1, IS_PAUSED = 2;
 const NO_PENDING = -2;
+/** `offer`: the item's queue is full (queues.<skill>.capacity): it is not queued */
+export const BLOCKED = -2;
 
 /** What the board needs of a queued item (it sets `key` and `seq` when the item arrives). */
 export interface BoardItem extends Queued {
@@ -66,6 +70,9 @@ export interface BoardItem extends Queued {
   enqueued: number;
   /** its case's due date, for the snapshot's SLA slack */
   deadline: number;
+  /** set by the board when the scenario has priorities, patience or preemption (simulator/ranked-queue.ts) */
+  rank?: number;
+  qpos?: number;
 }
 
 /** The driver's side: where work starts, and the switch-over timer. */
@@ -89,6 +96,8 @@ export interface BoardOptions<T> {
    * allocator knows only the edges it has been told of).
    */
   disruptions: 'schedule' | 'edges';
+  /** the item unit u works on: needed when a process is preemptive (`preempt`) */
+  inService?: (u: number) => T | null;
 }
 
 /** One decision epoch: the policy's view, its answer, and the allocation applied. */
@@ -158,6 +167,15 @@ export class UnitBoard<T extends BoardItem> {
   private readonly bySchedule: boolean;
   /** dedicated units serve only their queue (the last allocation said so) */
   private strict = false;
+  /** the queueing features the scenario uses; `ranked`: its queues are RankedQueues (items can leave, classes go first) */
+  readonly features: QueueingFeatures;
+  private readonly ranked: boolean;
+  /** per process: minus its priority (an item's rank) */
+  private readonly rankOf: number[];
+  /** per queue: the items that may wait in it */
+  private readonly capacity: Float64Array;
+  /** the item unit u works on (asked of the driver when a preemptive item finds no free unit) */
+  private readonly inService: ((u: number) => T | null) | undefined;
 
   constructor(scenario: Scenario, options: BoardOptions<T>) {
     const { policy } = options;
@@ -171,7 +189,13 @@ export class UnitBoard<T extends BoardItem> {
     const P = scenario.pools.length;
     this.queueCount = Q;
     this.poolSkills = scenario.pools.map((p) => p.skills);
-    this.queues = scenario.skills.map(() => (policy.dispatch === 'fifo' ? new FifoQueue<T>() : new KeyedQueue<T>()));
+    this.features = queueingFeatures(scenario);
+    this.ranked = this.features.abandonment || this.features.priorities || this.features.preemption;
+    this.rankOf = scenario.processes.map((p) => -(p.priority ?? 0));
+    this.capacity = Float64Array.from(scenario.skills.map((_, q) => scenario.queueCapacity?.[q] ?? Infinity));
+    this.inService = options.inService;
+    this.queues = scenario.skills.map(() => (this.ranked ? new RankedQueue<T & Ranked>() as unknown as TaskQueue<T>
+      : policy.dispatch === 'fifo' ? new FifoQueue<T>() : new KeyedQueue<T>()));
     // cμ index per (process, step): cost of delay per second over mean service seconds
     this.priorityKey = scenario.processes.map((p) => p.steps.map((s) => -(p.costOfDelayPerHour / Math.max(1e-9, distributionMean(s.humanDuration)))));
 
@@ -232,16 +256,18 @@ export class UnitBoard<T extends BoardItem> {
     const d = this.discipline;
     item.key = d === 0 ? item.enqueued : d === 1 ? item.deadline : this.priorityKey[process][step];
     item.seq = this.seq++;
+    if (this.ranked) item.rank = this.rankOf[process];
   }
 
   // ---- items ----------------------------------------------------------------
 
-  /** A new item of a process step for queue q: returns the unit that takes it at once (now busy), or -1 if it waits. */
+  /** A new item of a process step for queue q: returns the unit that takes it at once (now busy), -1 if it waits, or BLOCKED (its queue is full). */
   offer(item: T, q: number, process: number, step: number): number {
     // order() and occupy() written out (the hot path: a call the compiler does not inline costs a few per cent)
     const d = this.discipline;
     item.key = d === 0 ? item.enqueued : d === 1 ? item.deadline : this.priorityKey[process][step];
     item.seq = this.seq++;
+    if (this.ranked) item.rank = this.rankOf[process];
     this.arrivalsThisEpoch[q]++;
     const pools = this.poolsForQueue[q];
     const Q1 = this.queueCount + 1;
@@ -264,9 +290,50 @@ export class UnitBoard<T extends BoardItem> {
         return u;
       }
     }
+    if (this.queues[q].size >= this.capacity[q]) return BLOCKED;
     this.queues[q].push(item);
     this.backlog.add(q, 1, this.clock.now);
     return -1;
+  }
+
+  /** Takes a waiting item out of queue q (its case abandons): false if it is not waiting there. */
+  withdraw(item: T, q: number): boolean {
+    if (!(this.queues[q] as unknown as RankedQueue<T & Ranked>).remove(item as T & Ranked)) return false;
+    this.backlog.add(q, -1, this.clock.now);
+    return true;
+  }
+
+  /**
+   * A waiting item of a preemptive process in queue q takes a person from a task of a lower class:
+   * of the busy people who can serve q, the one whose task has the lowest class (the latest to arrive
+   * among equals). Their task goes back to its queue, in its old place; the item leaves its queue.
+   * Returns the unit (busy with `item` now; the driver interrupts its old task), or -1 if none.
+   */
+  preempt(item: T, q: number): number {
+    if (!this.inService) return -1;
+    const Q = this.queueCount;
+    let victim = -1;
+    let worst: T | null = null;
+    for (const p of this.poolsForQueue[q]) {
+      if (this.scenario.pools[p].kind !== 'human') continue;
+      const first = this.poolFirstUnit[p];
+      for (let u = first; u < first + this.scenario.pools[p].size; u++) {
+        if (this.unitState[u] !== BUSY || (this.strict && this.unitQueue[u] >= 0 && this.unitQueue[u] !== q)) continue;
+        const held = this.inService(u);
+        if (!held || !((held.rank ?? 0) > (item.rank ?? 0))) continue;
+        if (worst === null || rankedBefore(worst as T & Ranked, held as T & Ranked)) { worst = held; victim = u; }
+      }
+    }
+    if (victim < 0 || worst === null) return -1;
+    this.withdraw(item, q);
+    const old = this.unitSkill[victim];
+    (this.queues[old] as unknown as RankedQueue<T & Ranked>).push(worst as T & Ranked);
+    this.backlog.add(old, 1, this.clock.now);
+    const p = this.unitPool[victim];
+    this.busyOn[p * Q + old]--;
+    this.busyOn[p * Q + q]++;
+    this.unitSkill[victim] = q;
+    return victim;
   }
 
   /** Puts an item in queue q without counting it as an arrival (a replayed log). */
@@ -380,12 +447,25 @@ export class UnitBoard<T extends BoardItem> {
   private bestQueue(p: number, q: number): number {
     if (q >= 0 && this.queues[q].size > 0) return q;
     if (q >= 0 && this.strict) return -1;
+    if (this.ranked) return this.bestRankedQueue(p);
     let best = -1;
     let bk = Infinity, bs = Infinity;
     const skills = this.poolSkills[p];
     for (let i = 0; i < skills.length; i++) {
       const head = this.queues[skills[i]].peek();
       if (head && (head.key < bk || (head.key === bk && head.seq < bs))) { bk = head.key; bs = head.seq; best = skills[i]; }
+    }
+    return best;
+  }
+
+  /** `bestQueue` over ranked queues: the head of the highest class, then by (key, seq). */
+  private bestRankedQueue(p: number): number {
+    let best = -1;
+    let head: T | undefined;
+    const skills = this.poolSkills[p];
+    for (let i = 0; i < skills.length; i++) {
+      const h = this.queues[skills[i]].peek();
+      if (h && (head === undefined || rankedBefore(h as T & Ranked, head as T & Ranked))) { head = h; best = skills[i]; }
     }
     return best;
   }

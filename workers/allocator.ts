@@ -194,7 +194,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     metrics?.grantRecord.observe((wallNow() - t0) / 1000);
     for (const i of issued) {
       granted++;
-      metrics?.grants.inc({ pool: i.grant.pool });
+      if (!i.grant.outcome) metrics?.grants.inc({ pool: i.grant.pool });
       signal(i.grant, i.request.at, i.immediate);
     }
   };
@@ -272,6 +272,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       if (ev.type === EventType.taskRequested) requests.push(ev);
       else if (ev.type === EventType.grant) grants.push(ev);
       else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) finished.add(ev.taskId);
+      else if (ev.type === EventType.taskAbandoned || ev.type === EventType.taskBlocked) finished.add(ev.taskId);
       else if (ev.type === EventType.disruptionBegins || ev.type === EventType.disruptionEnds) disruptionState.set(ev.index, ev.type === EventType.disruptionBegins);
       return;
     }

@@ -26,13 +26,13 @@ import {
   proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo,
 } from '@temporalio/workflow';
 import type { Process } from '../model/scenario.js';
-import { CASE_ENDS, SPLIT, arrive, mayRevisit as graphMayRevisit, nextStep, splitFrame, type Frame } from '../model/process-graph.js';
+import { CASE_ENDS, SPLIT, arrive, mayRevisit as graphMayRevisit, nextStep, splitFrame, unservedNext, type Frame } from '../model/process-graph.js';
 import { CaseDraws, type CaseKey } from '../simulator/case-draws.js';
 import { attributeRecord } from '../simulator/case-attributes.js';
 import { taskEnd } from '../simulator/unit-duty.js';
 import { withinSla } from '../model/sla.js';
 import type {
-  BotFailureReason, CaseCompletedEvent, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent,
+  BotFailureReason, CaseCompletedEvent, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent, TaskUnservedEvent,
 } from '../protocol/topics.js';
 import { simNow, wallMsUntil } from '../protocol/clock.js';
 import type { CaseInput, CaseResult, CaseResume } from '../protocol/case-input.js';
@@ -90,6 +90,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     tasks: r?.tasks ?? 0,
     botTasks: r?.botTasks ?? 0,
     breached: r?.breached ?? false,
+    /** a task of the case was abandoned or blocked with no route on (simulator/abandonment.ts CaseOutcome) */
+    outcome: r?.outcome,
     done: false,
     /** simulated time the case ended (set where its path ends) */
     end: 0,
@@ -149,12 +151,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
    * clock, never the simulated stamps. Returns whether a bot failed it, when it ended and how long it waited.
    */
   /** A gateway step is a routing point: no request, no unit, no time (its visit counts, as in the engine). */
-  function passGateway(stepIndex: number, t: number): { failed: boolean; end: number; waited: number } {
+  function passGateway(stepIndex: number, t: number): { failed: boolean; end: number; waited: number; unserved?: 'abandoned' | 'blocked' } {
     st.visits[stepIndex]++;
     return { failed: false, end: t, waited: 0 };
   }
 
-  async function work(stepIndex: number, t: number): Promise<{ failed: boolean; end: number; waited: number }> {
+  async function work(stepIndex: number, t: number): Promise<{ failed: boolean; end: number; waited: number; unserved?: 'abandoned' | 'blocked' }> {
     const step = proc.steps[stepIndex];
     const n = st.visits[stepIndex]++;
     const visit = mayRevisit ? n : 0;
@@ -164,11 +166,24 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     delete early[taskId];
     const enqueue = t;
     st.waiting[taskId] = granted ?? null;
-    const request: TaskRequestedEvent = { ...ident, type: 'task.requested', at: enqueue, deadline, clock };
+    // a step with a patience: the allocator withdraws the task at enqueue + the case's patience draw (as the engine does)
+    const patience = step.patience ? draws.patience(kase, step, visit) : Infinity;
+    const request: TaskRequestedEvent = {
+      ...ident, type: 'task.requested', at: enqueue, deadline, clock, ...(Number.isFinite(patience) ? { abandonAt: enqueue + patience } : {}),
+    };
     await acts.publishTaskEvent(request);
     await condition(() => st.waiting[taskId] !== null);
     const g = st.waiting[taskId]!;
     delete st.waiting[taskId];
+    if (g.outcome) {
+      const at = Math.max(g.at, enqueue);
+      const ev: TaskUnservedEvent = {
+        ...ident, type: g.outcome === 'abandoned' ? 'task.abandoned' : 'task.blocked', grantId: g.grantId, enqueue, at, counted: input.counted,
+      };
+      await acts.publishTaskEvent(ev);
+      st.wait += at - enqueue;
+      return { failed: false, end: at, waited: at - enqueue, unserved: g.outcome };
+    }
     const pool = input.pools.find((p) => p.id === g.pool);
     if (!pool) throw new Error(`grant ${g.grantId} names unknown pool '${g.pool}'`);
     const isBot = pool.kind === 'bot';
@@ -236,7 +251,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       if (!frame && workflowInfo().historyLength > maxHistory) {
         const resume: CaseResume = {
           step: s, visits: st.visits, wait: st.wait, pathWait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
-          breached: st.breached, runs: (r?.runs ?? 1) + 1, t,
+          breached: st.breached, runs: (r?.runs ?? 1) + 1, t, ...(st.outcome ? { outcome: st.outcome } : {}),
         };
         await continueAsNew<typeof caseWorkflow>({ ...input, resume });
       }
@@ -245,7 +260,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       const task = step.gateway ? passGateway(s, t) : await work(s, t);
       t = task.end;
       pathWait += task.waited;
-      const to = nextStep(step, task.failed, frame, kase, visit, draws);
+      let to: number;
+      if (task.unserved) {
+        to = unservedNext(step, task.unserved, frame);
+        const routed = to >= 0 && to === (task.unserved === 'abandoned' ? step.onAbandon : step.onBlocked);
+        if (!routed && st.outcome !== 'lost') st.outcome = task.unserved === 'abandoned' ? 'abandoned' : 'lost';
+      } else to = nextStep(step, task.failed, frame, kase, visit, draws);
       if (to === CASE_ENDS) { st.end = t; st.criticalWait = pathWait; return; }
       if (to === SPLIT && step.next.kind === 'parallel') {
         const child = splitFrame(step.next, frame);
@@ -265,6 +285,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     v: 1, type: 'case.completed', caseId, process: proc.id, processIndex, caseNo, arrival: input.arrival, end,
     wait: st.wait, criticalWait: st.criticalWait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
     slaMet: withinSla(end - input.arrival, proc.sla), counted: input.counted,
+    ...(st.outcome ? { outcome: st.outcome } : {}),
   };
   await acts.publishCaseEvent(result);
   return { ...result, runs: r?.runs ?? 1 };

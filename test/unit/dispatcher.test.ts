@@ -14,7 +14,7 @@ import type { Policy } from '../../allocation/policy.js';
 import { simulateReplication } from '../../simulator/simulate.js';
 import { replicationSeed } from '../../simulator/random.js';
 import { CaseDraws } from '../../simulator/case-draws.js';
-import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, type Frame } from '../../model/process-graph.js';
+import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, unservedNext, type Frame } from '../../model/process-graph.js';
 import { Dispatcher, type IssuedGrant } from '../../simulator/dispatcher.js';
 import { demandTimeline } from '../../workers/producer.js';
 import type { DemandEvent, GrantEvent, TaskRequestedEvent } from '../../protocol/topics.js';
@@ -23,7 +23,7 @@ import { taskEnd } from '../../simulator/unit-duty.js';
 import { loadScenario } from '../../cli/load-scenario.js';
 import { ROOT } from '../helpers/cli.js';
 
-interface Kase { process: number; no: number; arrival: number; visits: number[]; open: number; wait: number; id: string; attributes?: (number | string)[] | null }
+interface Kase { process: number; no: number; arrival: number; visits: number[]; open: number; wait: number; id: string; attributes?: (number | string)[] | null; unserved?: boolean }
 interface Pending { kase: Kase; step: number; visit: number; frame: Frame | null; enqueue: number }
 
 /** Zero-latency live runtime: the dispatcher plus case walks, in simulated time. */
@@ -39,6 +39,8 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
   const pending = new Map<string, Pending>();
   const cycles: number[][] = scenario.processes.map(() => []);
   const waits: number[][] = scenario.processes.map(() => []);
+  const unservedCases = scenario.processes.map(() => 0);
+  const abandonedTasks = scenario.processes.map(() => 0);
   let now = 0;
 
   const request = (kase: Kase, step: number, parent: Frame | null) => {
@@ -48,20 +50,33 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
     const visit = kase.visits[step]++;
     const taskId = `${kase.id}/${step}/${visit}`;
     pending.set(taskId, { kase, step, visit, frame, enqueue: now });
+    const patience = draws.patience(kase, proc.steps[step], visit);
     const req: TaskRequestedEvent = {
       v: 1, type: 'task.requested', taskId, caseId: kase.id, process: proc.id, processIndex: kase.process, step, visit,
       skill: proc.steps[step].skill, at: now, deadline: kase.arrival + proc.sla, clock,
+      ...(Number.isFinite(patience) ? { abandonAt: now + patience } : {}),
     };
     d.request(req, now);
     drain();
   };
   const caseEnds = (kase: Kase) => {
-    if (--kase.open === 0 && kase.arrival >= scenario.warmup) { cycles[kase.process].push(now - kase.arrival); waits[kase.process].push(kase.wait); }
+    if (--kase.open > 0 || kase.arrival < scenario.warmup) return;
+    if (kase.unserved) unservedCases[kase.process]++;
+    else { cycles[kase.process].push(now - kase.arrival); waits[kase.process].push(kase.wait); }
   };
   const onGrant = (g: IssuedGrant) => {
     const p = pending.get(g.grant.taskId)!;
     const { kase, step, visit } = p;
     const s = scenario.processes[kase.process].steps[step];
+    if (g.grant.outcome) {
+      // not served: the case goes on at once, as the engine's does (the walk of model/process-graph.ts)
+      kase.wait += g.grant.at - p.enqueue;
+      if (g.grant.outcome === 'abandoned' && kase.arrival >= scenario.warmup) abandonedTasks[kase.process]++;
+      const to = unservedNext(s, g.grant.outcome, p.frame);
+      if (to < 0 || to !== (g.grant.outcome === 'abandoned' ? s.onAbandon : s.onBlocked)) kase.unserved = true;
+      if (to === CASE_ENDS) caseEnds(kase); else request(kase, to, p.frame);
+      return;
+    }
     const pool = scenario.pools.find((x) => x.id === g.grant.pool)!;
     const service = draws.duration(kase, s, visit, pool.kind === 'bot') * g.grant.slowdown;
     const duty = caseInputOf({ v: 1, id: kase.id, runId: 'z', process: scenario.processes[kase.process].id, caseNo: kase.no, at: kase.arrival, seed, clock } as DemandEvent, scenario, 'z')
@@ -114,7 +129,9 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
     fn();
   }
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-  return Object.fromEntries(scenario.processes.map((p, i) => [p.id, { completed: cycles[i].length, cycle: mean(cycles[i]), wait: mean(waits[i]) }]));
+  return Object.fromEntries(scenario.processes.map((p, i) => [p.id, {
+    completed: cycles[i].length, cycle: mean(cycles[i]), wait: mean(waits[i]), unserved: unservedCases[i], abandoned: abandonedTasks[i],
+  }]));
 }
 
 describe('Dispatcher', () => {
@@ -148,6 +165,22 @@ describe('Dispatcher', () => {
       }
     });
   }
+
+  it('with zero latency, reproduces sim exactly with patience, call-backs, priorities and a full queue', () => {
+    const scenario = loadScenario(join(ROOT, 'test', 'fixtures', 'queueing-small.yaml'));
+    const sim = simulateReplication({ scenario, policy: createPolicy(scenario), replication: 0 });
+    const live = zeroLatency(scenario, createPolicy(scenario));
+    for (const p of scenario.processes) {
+      const s = sim.processes[p.id];
+      expect(live[p.id].completed, `${p.id} completed`).toBe(s.completed);
+      expect(live[p.id].cycle, `${p.id} cycle`).toBeCloseTo(s.cycleMeanSeconds, 6);
+      expect(live[p.id].wait, `${p.id} wait`).toBeCloseTo(s.waitMeanSeconds, 6);
+      expect(live[p.id].abandoned, `${p.id} abandoned`).toBe(s.abandoned);
+      expect(live[p.id].unserved, `${p.id} ended unserved`).toBe((s.casesAbandoned ?? 0) + (s.casesLost ?? 0));
+    }
+    expect(sim.processes.call.abandoned).toBeGreaterThan(20);
+    expect(sim.processes.email.casesLost).toBeGreaterThan(5);
+  });
 
   it('restores from a replayed log without granting a busy unit again', () => {
     const scenario = loadScenario(join(ROOT, 'test', 'fixtures', 'live-small.yaml'));
