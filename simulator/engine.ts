@@ -149,6 +149,8 @@ export class Engine {
   private readonly doneTimers: TicketBook<number> | null;
   private readonly unitDoneTicket: Int32Array;
   private readonly unitDoneAt: Float64Array;
+  /** per queue: the tasks that may wait in it (for the blocking rate's denominator) */
+  private readonly capacity: number[];
 
   constructor(private readonly options: EngineOptions) {
     const { scenario, policy, seed } = options;
@@ -178,6 +180,7 @@ export class Engine {
     const f = this.board.features;
     this.queueing = f.abandonment || f.finiteQueues || f.preemption;
     this.doneTimers = f.preemption ? new TicketBook<number>() : null;
+    this.capacity = scenario.skills.map((_, q) => scenario.queueCapacity?.[q] ?? Infinity);
     this.unitDoneTicket = new Int32Array(f.preemption ? this.unitTask.length : 0);
     this.unitDoneAt = new Float64Array(f.preemption ? this.unitTask.length : 0);
   }
@@ -323,7 +326,7 @@ export class Engine {
       };
     }
     // the board sets its queue order; a free unit takes it at once, or it waits in its skill's queue
-    if (this.queueing && kase.counted && this.board.features.finiteQueues) this.stats.queueing?.offered(kase.process);
+    if (this.queueing && kase.counted && this.capacity[step.skill] < Infinity) this.stats.queueing?.offered(kase.process);
     const u = this.board.offer(task, step.skill, kase.process, stepIndex);
     if (u >= 0) this.startTask(u, task);
     else if (this.queueing) this.notTakenAtOnce(task, u);

@@ -60,6 +60,9 @@ describe('finite queues against M/M/c/K', () => {
     expect(r.processes.job.casesLost).toBe(0);
     expect(r.steps['job/outsource'].completed).toBeGreaterThan(100);
     expect(Math.abs(r.steps['job/outsource'].completed - r.processes.job.blocked!)).toBeLessThan(5);
+    // the blocking rate counts the tasks that came to the finite queue only (not the overflow step's)
+    const offered = r.steps['job/serve'].completed + r.processes.job.blocked!;
+    expect(Math.abs(r.processes.job.blockingRate! - r.processes.job.blocked! / offered)).toBeLessThan(0.01);
   });
 });
 
