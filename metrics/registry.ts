@@ -77,6 +77,7 @@ export function createMetrics(registry: Registry, runLabels?: RunLabels) {
     slaBreaches: new Counter({ name: 'autoshift_sla_breaches_total', help: 'Cases past their SLA due date', labelNames: ['process'], registers }),
     cycle: new Histogram({ name: 'autoshift_case_cycle_simulated_seconds', help: 'Cycle time of completed cases, simulated seconds', labelNames: ['process'], buckets: simBuckets, registers }),
     tasksDone: new Counter({ name: 'autoshift_tasks_done_total', help: 'Tasks finished', labelNames: ['pool', 'outcome'], registers }),
+    unserved: new Counter({ name: 'autoshift_tasks_unserved_total', help: 'Tasks not served: the case ran out of patience (abandoned) or the queue was full (blocked)', labelNames: ['process', 'outcome'], registers }),
     escalations: new Counter({ name: 'autoshift_bot_escalations_total', help: 'Bot tasks escalated to a person: the bot failed (bot-failure) or could not be reached (bot-unavailable)', labelNames: ['pool', 'reason'], registers }),
   };
 }

@@ -62,11 +62,15 @@ export async function startCollector(options: CollectorOptions & CollectorRetent
       } catch { return; } // intake dead-letters what does not pass
       const fresh = tally.add(ev);
       if (metrics && fresh) {
-        if (ev.type === EventType.caseCompleted) {
+        if (ev.type === EventType.caseCompleted && ev.outcome) metrics.unserved.inc({ process: ev.process, outcome: `case-${ev.outcome}` });
+        else if (ev.type === EventType.caseCompleted) {
           metrics.casesCompleted.inc({ process: ev.process }); metrics.cycle.observe({ process: ev.process }, ev.end - ev.arrival);
           if (ev.slaMet) metrics.casesWithinSla.inc({ process: ev.process });
         }
         else if (ev.type === EventType.slaBreached) metrics.slaBreaches.inc({ process: ev.process });
+        else if (ev.type === EventType.taskAbandoned || ev.type === EventType.taskBlocked) {
+          metrics.unserved.inc({ process: ev.process, outcome: ev.type === EventType.taskAbandoned ? 'abandoned' : 'blocked' });
+        }
         else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) {
           metrics.tasksDone.inc({ pool: ev.pool, outcome: ev.type === EventType.taskDone ? 'done' : 'failed' });
           if (ev.type === EventType.taskFailed) metrics.escalations.inc({ pool: ev.pool, reason: ev.failure ?? 'bot-failure' });
