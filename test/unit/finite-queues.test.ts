@@ -59,7 +59,8 @@ describe('finite queues against M/M/c/K', () => {
     expect(r.processes.job.blocked).toBeGreaterThan(100);
     expect(r.processes.job.casesLost).toBe(0);
     expect(r.steps['job/outsource'].completed).toBeGreaterThan(100);
-    expect(Math.abs(r.steps['job/outsource'].completed - r.processes.job.blocked!)).toBeLessThan(5);
+    // (less those still with the outsourced team at the horizon: 15/h blocked at ~25%, 30 minutes each)
+    expect(Math.abs(r.steps['job/outsource'].completed - r.processes.job.blocked!)).toBeLessThan(12);
     // the blocking rate counts the tasks that came to the finite queue only (not the overflow step's)
     const offered = r.steps['job/serve'].completed + r.processes.job.blocked!;
     expect(Math.abs(r.processes.job.blockingRate! - r.processes.job.blocked! / offered)).toBeLessThan(0.01);
