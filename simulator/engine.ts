@@ -17,7 +17,6 @@ import { attributeRecord, type AttributeValues } from './case-attributes.js';
 import { RunStats } from './run-stats.js';
 import type { ReplicationFigures } from './figures.js';
 import type { DecisionRecord } from './snapshot.js';
-import { UnitBoard } from './unit-board.js';
 import { UnitDuty, dutyPlanOf } from './unit-duty.js';
 import { BLOCKED, UnitBoard } from './unit-board.js';
 import { CaseOutcome, TicketBook, type Unserved } from './abandonment.js';
