@@ -7,7 +7,7 @@
  * each problem names its field and what is expected.
  */
 import type { Process, Scenario } from './scenario.js';
-import type { Distribution } from './distribution.js';
+import type { Distribution } from '../simulator/distributions.js';
 import { DISTRIBUTION_KINDS, compileDistribution, distributionMean, validateDistribution } from '../simulator/distributions.js';
 import { parseDuration } from './units.js';
 
