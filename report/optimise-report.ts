@@ -8,47 +8,14 @@
  */
 import type { Estimate } from '../simulator/summarize.js';
 import type { AxisValue } from '../model/sweep-grid.js';
+import type { DesignReport, OptimiseResult } from '../experiments/optimise.js';
 import { renderChart, PALETTE, WIDTH, type Chart } from './chart.js';
 import { sig } from './series-chart.js';
 import { count, duration, money, percent, valueOf, type Kind } from './format.js';
 import { esc, figure, page, table } from './page.js';
 
-interface TargetReport { target: string; mean: number; ci95: number; bound: number; verdict: 'met' | 'failed' | 'open'; margin: number }
-
-interface DesignReport {
-  values: Record<string, AxisValue>;
-  replications: number;
-  status: 'met' | 'failed' | 'undecided';
-  objective: Estimate;
-  targets: TargetReport[];
-  figures: Record<string, Estimate>;
-  reason?: string;
-}
-
-/** What an optimise report reads of `optimise --json` (cli/optimise-command.ts, experiments/optimise.ts). */
-export interface OptimiseDocument {
-  scenario: string;
-  file?: string;
-  seed: number;
-  policy: string;
-  fixed?: string[];
-  objective: { metric: string; sense: 'minimise' | 'maximise' };
-  targets: string[];
-  targetSpecs: { figure: string; op: '>=' | '<='; threshold: number }[];
-  figureKinds: Record<string, Kind>;
-  confidence: number;
-  boundLevel: number;
-  axes: { path: string; values: AxisValue[] }[];
-  start: Record<string, AxisValue>;
-  chosen: DesignReport | null;
-  runnersUp: DesignReport[];
-  pareto: DesignReport[];
-  skipped: { values: Record<string, AxisValue>; reason: string }[];
-  simulations: number;
-  designsEvaluated: number;
-  gridCells: number;
-  budgetExhausted: boolean;
-}
+/** What an optimise report reads: `optimise --json` (cli/optimise-command.ts), the result of experiments/optimise.ts with the run's provenance. */
+export type OptimiseDocument = OptimiseResult & { scenario: string; file?: string; seed: number; policy: string; fixed?: string[] };
 
 const describe = (values: Record<string, AxisValue>) => Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(', ');
 const kindOf = (doc: OptimiseDocument, key: string): Kind => doc.figureKinds[key] ?? 'count';
