@@ -24,7 +24,7 @@ import { EventCalendar } from './calendar.js';
 import { BLOCKED, UnitBoard, UnitState, type BoardItem } from './unit-board.js';
 import { TicketBook } from './abandonment.js';
 import { RecentIds } from './recent-ids.js';
-import type { GrantEvent, TaskRequestedEvent } from '../protocol/topics.js';
+import type { GrantEvent, TaskFinishedEvent, TaskRequestedEvent } from '../protocol/topics.js';
 
 /** finished task ids the dispatcher remembers to drop redelivered requests (see `finished`) */
 const FINISHED_REMEMBERED = 200_000;
@@ -282,4 +282,27 @@ export class Dispatcher {
       if (next <= s.horizon) this.cal.schedule(next, EPOCH, 0);
     }
   }
+}
+
+/**
+ * Cuts a replayed log at the simulated moment a restarted allocator decides first (`now`, which is
+ * `settleMs` behind the clock, so the log runs ahead of it): a task that ended by `now` is finished
+ * (added to `finished`); one that ended after it still holds its unit until its end, and a request
+ * made after `now` waits for its own moment. Those two come back in `ahead`, to be taken as live
+ * events in simulated-time order. Without the cut, a unit whose task ends after `now` would be free
+ * at `now` and granted again before its task ended.
+ */
+export function cutReplay(
+  requests: TaskRequestedEvent[], ends: TaskFinishedEvent[], finished: Set<string>, now: number,
+): { due: TaskRequestedEvent[]; ahead: (TaskRequestedEvent | TaskFinishedEvent)[] } {
+  const ahead: (TaskRequestedEvent | TaskFinishedEvent)[] = [];
+  for (const e of ends) {
+    if (e.end <= now) finished.add(e.taskId); else ahead.push(e);
+  }
+  const due = requests.filter((r) => {
+    if (r.at <= now || finished.has(r.taskId)) return true;
+    ahead.push(r);
+    return false;
+  });
+  return { due, ahead };
 }

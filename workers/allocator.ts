@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import type { Scenario } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
 import type { Metrics } from '../metrics/registry.js';
-import { Dispatcher, type IssuedGrant } from '../simulator/dispatcher.js';
+import { Dispatcher, cutReplay, type IssuedGrant } from '../simulator/dispatcher.js';
 import { LagWindow, type LagSummary } from './lag-window.js';
 import { retrying } from './retry.js';
 import { TIMINGS_KEPT } from './timings.js';
@@ -125,6 +125,8 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const requests: TaskRequestedEvent[] = [];
   const grants: GrantEvent[] = [];
   const finished = new Set<string>();
+  /** replayed task ends, applied at their simulated end (one may lie after the moment the replay decides) */
+  const replayedEnds: TaskFinishedEvent[] = [];
   const disruptionState = new Map<number, boolean>();
   const buffered: AnyEvent[] = [];
 
@@ -220,8 +222,9 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
 
   const goLive = async () => {
     const now = sim();
-    const open = dispatcher.restore(requests, grants, finished, now);
-    log.info({ requests: requests.length, grants: grants.length, finished: finished.size, open: open.length, instance }, 'replay done');
+    const { due, ahead } = cutReplay(requests, replayedEnds.splice(0), finished, now);
+    const open = dispatcher.restore(due, grants, finished, now);
+    log.info({ requests: requests.length, grants: grants.length, finished: finished.size, ahead: ahead.length, open: open.length, instance }, 'replay done');
     // the replayed log served its purpose: the dispatcher holds what is still open
     requests.length = 0; grants.length = 0; finished.clear();
     for (const g of open) signal(g);
@@ -229,7 +232,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     for (const [index, active] of disruptionState) if (active) dispatcher.disruption(index, true, now);
     await flush();
     live = true;
-    for (const ev of buffered.splice(0)) receive(ev);
+    for (const ev of [...ahead, ...buffered.splice(0)]) receive(ev);
   };
 
   /** A live event: its hand-off is measured, and it waits in simulated-time order for its moment. */
@@ -271,7 +274,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     if (replayed && !live) {
       if (ev.type === EventType.taskRequested) requests.push(ev);
       else if (ev.type === EventType.grant) grants.push(ev);
-      else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) finished.add(ev.taskId);
+      else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) replayedEnds.push(ev);
       else if (ev.type === EventType.taskAbandoned || ev.type === EventType.taskBlocked) finished.add(ev.taskId);
       else if (ev.type === EventType.disruptionBegins || ev.type === EventType.disruptionEnds) disruptionState.set(ev.index, ev.type === EventType.disruptionBegins);
       return;

@@ -15,9 +15,9 @@ import { simulateReplication } from '../../simulator/simulate.js';
 import { replicationSeed } from '../../simulator/random.js';
 import { CaseDraws } from '../../simulator/case-draws.js';
 import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, unservedNext, type Frame } from '../../model/process-graph.js';
-import { Dispatcher, type IssuedGrant } from '../../simulator/dispatcher.js';
+import { Dispatcher, cutReplay, type IssuedGrant } from '../../simulator/dispatcher.js';
 import { demandTimeline } from '../../workers/producer.js';
-import type { DemandEvent, GrantEvent, TaskRequestedEvent } from '../../protocol/topics.js';
+import type { DemandEvent, GrantEvent, TaskFinishedEvent, TaskRequestedEvent } from '../../protocol/topics.js';
 import { caseInputOf } from '../../protocol/case-input.js';
 import { taskEnd } from '../../simulator/unit-duty.js';
 import { loadScenario } from '../../cli/load-scenario.js';
@@ -217,5 +217,43 @@ describe('Dispatcher', () => {
     second.request(requests[0], 24);
     expect(second.takeGrants()).toEqual([]);
     expect(second.counts().waiting[support]).toBe(1); // c11 only
+  });
+
+  it('a task that ended after the moment a restarted allocator decides first keeps its unit until its end', () => {
+    // the replay is cut at `now`, settleMs behind the clock, while the log holds events up to the clock:
+    // a task that ended after `now` is busy until its end, a request made after `now` waits for its moment
+    const scenario = loadScenario(join(ROOT, 'test', 'fixtures', 'live-small.yaml'));
+    const clock = { startWallMs: 0, speed: 1 };
+    const support = scenario.skills.indexOf('support');
+    const req = (n: number, at: number): TaskRequestedEvent => ({
+      v: 1, type: 'task.requested', taskId: `c${n}/0/0`, caseId: `c${n}`, process: 'ticket', processIndex: 1, step: 0, visit: 0, skill: support, at, deadline: 3600, clock,
+    });
+    const first = new Dispatcher(scenario, createPolicy(scenario), 'a1');
+    first.start(0);
+    // 9 units: all busy, then one more request that waits
+    const requests = Array.from({ length: 9 }, (_, i) => req(i, i));
+    for (const r of requests) first.request(r, r.at);
+    const grants: GrantEvent[] = first.takeGrants().map((g) => g.grant);
+    expect(grants.length).toBe(9);
+    requests.push(req(9, 30), req(10, 60));
+    first.request(requests[9], 30);
+    const end = (g: GrantEvent, at: number): TaskFinishedEvent => ({
+      v: 1, type: 'task.done', taskId: g.taskId, caseId: g.caseId, unit: g.unit, pool: g.pool, start: g.at, end: at, clock,
+    } as TaskFinishedEvent);
+    // the log: task 0 ended at 40 (before the cut at 50), task 1 at 55 (after it); c10 was requested at 60
+    const finished = new Set<string>();
+    const { due, ahead } = cutReplay(requests, [end(grants[0], 40), end(grants[1], 55)], finished, 50);
+    expect([...finished]).toEqual([grants[0].taskId]);
+    expect(due.map((r) => r.taskId)).toEqual(requests.slice(0, 10).map((r) => r.taskId));
+    expect(ahead.map((e) => e.taskId)).toEqual([grants[1].taskId, 'c10/0/0']);
+    const second = new Dispatcher(scenario, createPolicy(scenario), 'a2');
+    second.restore(due, grants, finished, 50);
+    second.start(50);
+    // only the unit freed at 40 takes the waiting c9; the unit of task 1 stays busy until 55
+    expect(second.takeGrants().map((g) => [g.grant.taskId, g.grant.unit, g.grant.at])).toEqual([['c9/0/0', grants[0].unit, 50]]);
+    expect(second.finish(grants[1].taskId, grants[1].unit, 55)).toBe(true);
+    expect(second.takeGrants()).toEqual([]);
+    second.request(requests[10], 60);
+    expect(second.takeGrants().map((g) => [g.grant.taskId, g.grant.unit, g.grant.at])).toEqual([['c10/0/0', grants[1].unit, 60]]);
   });
 });
