@@ -99,8 +99,8 @@ async function expectAllCompleted(run: LiveRun, runId: string, timeoutMs = kafka
       return doneIds.size >= expectedIds.length;
     }, timeoutMs, 'every case to complete', 2000);
   } catch (err) {
-    await explainStall(run, expectedIds.filter((id) => !doneIds.has(id)));
-    throw err;
+    // the explanation goes into the error, so a CI log that keeps only its tail still shows it
+    throw new Error(`${(err as Error).message}\n${await explainStall(run, expectedIds.filter((id) => !doneIds.has(id)))}`);
   }
   const processes = new Set(scenario.processes.map((p) => p.id));
   const demand = (await readTopic<DemandEvent>(run.kafka, t.demand)).events.filter((e) => e.type === 'demand' && processes.has(e.process) && !forgedIds.includes(e.id));
@@ -114,8 +114,8 @@ async function expectAllCompleted(run: LiveRun, runId: string, timeoutMs = kafka
   return { demand, completed };
 }
 
-/** What the cases that did not complete are waiting for, and what the allocator holds: printed when a run stalls. */
-async function explainStall(run: LiveRun, missing: string[]): Promise<void> {
+/** What the cases that did not complete are waiting for, and what the allocator holds: told when a run stalls. */
+async function explainStall(run: LiveRun, missing: string[]): Promise<string> {
   const lines = [`${missing.length} cases did not complete`];
   for (const id of missing.slice(0, 10)) {
     const handle = run.client.workflow.getHandle(id);
@@ -125,7 +125,12 @@ async function explainStall(run: LiveRun, missing: string[]): Promise<void> {
   }
   if (run.allocator) lines.push(`  allocator: ${JSON.stringify(run.allocator.dispatcher.counts())}, grants ${run.allocator.granted}`);
   if (run.intake) lines.push(`  intake: started ${run.intake.started}, duplicates ${run.intake.duplicates}`);
-  console.error(lines.join('\n'));
+  // the services run as child processes in some tests: their last warnings say what they saw
+  for (const c of children) {
+    const warnings = logLines((c as Child).output.text).slice(-5).map((l) => `    ${l.msg}`);
+    if (warnings.length) lines.push(`  ${c.spawnargs.slice(2, 3).join('')} (pid ${c.pid}) last warnings:`, ...warnings);
+  }
+  return lines.join('\n');
 }
 
 /** No task granted twice; per unit, in grant order, each grant's task finished before the unit's next grant. */

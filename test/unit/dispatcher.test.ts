@@ -238,7 +238,8 @@ describe('Dispatcher', () => {
     requests.push(req(9, 30), req(10, 60));
     first.request(requests[9], 30);
     const end = (g: GrantEvent, at: number): TaskFinishedEvent => ({
-      v: 1, type: 'task.done', taskId: g.taskId, caseId: g.caseId, unit: g.unit, pool: g.pool, start: g.at, end: at, clock,
+      v: 1, type: 'task.done', taskId: g.taskId, caseId: g.caseId, process: 'ticket', processIndex: 1, step: 0, visit: 0, skill: support,
+      grantId: g.grantId, unit: g.unit, pool: g.pool, kind: 'human', enqueue: g.at, start: g.at, end: at, service: at - g.at, counted: true, clock,
     } as TaskFinishedEvent);
     // the log: task 0 ended at 40 (before the cut at 50), task 1 at 55 (after it); c10 was requested at 60
     const finished = new Set<string>();
