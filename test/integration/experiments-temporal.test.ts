@@ -12,8 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ROOT, CLI } from '../helpers/cli.js';
-import { exclusiveLiveTests, infraUp, newRunId, spawnCli, TEMPORAL, TEMPORAL_ARGS, waitFor } from './live-helpers.js';
-import { progressQuery } from '../../protocol/experiment.js';
+import { exclusiveLiveTests, infraUp, newRunId, spawnCli, TEMPORAL, TEMPORAL_ARGS } from './live-helpers.js';
 
 const QUEUE = newRunId('experiments');
 const SWEEP = (seed: number, horizon = '30d') => ['sweep', 'scenarios/invoice-office.yaml', '--set', 'pools.clerks.size=2..7', '--set', 'pools.ocr-bot.size=1..4',
@@ -59,13 +58,27 @@ function onTemporal(args: string[], onWorkflow?: (id: string) => void): Promise<
   });
 }
 
-async function progressOf(client: Client, id: string): Promise<number> {
-  try {
-    const p = await client.workflow.getHandle(id).query(progressQuery);
-    return p.done;
-  } catch {
-    return 0;
+/**
+ * Freezes (SIGSTOP) every live worker as soon as the server shows a batch of the sweep started on one of
+ * them: a frozen worker cannot finish the batch it holds, so it is certainly mid-batch, on a machine of
+ * any speed. The holder and the others come back frozen; between two looks the workers run on.
+ */
+async function freezeMidSweep(client: Client, id: () => string): Promise<{ holder: ChildProcess; others: ChildProcess[]; pending: number }> {
+  let seen = 'the experiment workflow id not told yet';
+  for (const deadline = Date.now() + 180_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+    if (id() === '') continue;
+    const live = workers.filter((w) => w.exitCode === null && w.signalCode === null);
+    for (const w of live) w.kill('SIGSTOP');
+    await new Promise((r) => setTimeout(r, 300)); // a completion already on the wire lands first
+    const d = await client.workflow.getHandle(id()).describe();
+    const pending = d.raw.pendingActivities ?? [];
+    seen = `status ${d.status.name}, workers ${live.map((w) => w.pid).join(',')}, pending: ${pending.map((a) => `${String(a.state)}@${String(a.lastWorkerIdentity)}`).join(' ') || 'none'}`;
+    if (d.status.name !== 'RUNNING') break;
+    const holder = live.find((w) => pending.some((a) => Number(a.state) === 2 /* STARTED */ && Number(String(a.lastWorkerIdentity ?? '').split('@')[0]) === w.pid));
+    if (holder) return { holder, others: live.filter((w) => w !== holder), pending: pending.length };
+    for (const w of live) w.kill('SIGCONT');
   }
+  throw new Error(`no worker was caught holding a batch of the sweep; last seen: ${seen}`);
 }
 
 describe('experiments on Temporal (real server, two experiment workers)', () => {
@@ -121,28 +134,12 @@ describe('experiments on Temporal (real server, two experiment workers)', () => 
   }, 420_000);
 
   it('kill -9 of a worker mid-sweep: the sweep finishes with the same JSON, every cell with its replications once', async () => {
-    const expected = local(SWEEP(102, '91d')); // replications long enough that the killed worker is mid-batch
+    const expected = local(SWEEP(102, '182d')); // replications long enough that a worker is caught mid-batch
     let id = '';
-    const running = onTemporal(SWEEP(102, '91d'), (w) => { id = w; });
-    // The worker to kill is one that is running a batch now (its identity is pid@host). To know that for sure
-    // on a loaded machine, each worker is frozen (SIGSTOP) before it is looked at: a frozen worker cannot finish
-    // the batch it holds, so a batch the server shows as started on it is still mid-run when it is killed.
-    let victim: ChildProcess | undefined;
-    await waitFor(async () => {
-      if (id === '' || (await progressOf(client, id)) < 3) return false;
-      for (const w of workers) {
-        if (w.exitCode !== null || w.signalCode !== null) continue;
-        w.kill('SIGSTOP');
-        await new Promise((r) => setTimeout(r, 300)); // a completion already on the wire lands first
-        const d = await client.workflow.getHandle(id).describe();
-        const holding = (d.raw.pendingActivities ?? []).some((a) => Number(a.state) === 2 /* STARTED */
-          && Number(String(a.lastWorkerIdentity ?? '').split('@')[0]) === w.pid);
-        if (holding) { victim = w; return true; }
-        w.kill('SIGCONT');
-      }
-      return false;
-    }, 120_000, 'a worker running a batch mid-sweep', 20);
-    await kill9(victim!);
+    const running = onTemporal(SWEEP(102, '182d'), (w) => { id = w; });
+    const { holder: victim, others } = await freezeMidSweep(client, () => id);
+    for (const w of others) w.kill('SIGCONT');
+    await kill9(victim);
     const r = await running;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(expected);
@@ -156,18 +153,21 @@ describe('experiments on Temporal (real server, two experiment workers)', () => 
   }, 300_000);
 
   it('a restart of the Temporal server mid-sweep: the sweep finishes with the same JSON', async () => {
-    const expected = local(SWEEP(103));
+    const expected = local(SWEEP(103, '182d'));
     let id = '';
-    const running = onTemporal(SWEEP(103), (w) => { id = w; });
-    await waitFor(async () => id !== '' && (await progressOf(client, id)) >= 3, 120_000, 'the sweep to be under way');
-    const done = await progressOf(client, id);
+    const running = onTemporal(SWEEP(103, '182d'), (w) => { id = w; });
+    // mid-sweep for sure, on any machine: the workers stay frozen (SIGSTOP) through the restart, so no batch
+    // can finish meanwhile, and the server holds a batch started on one of them when it goes down
+    const { holder, others, pending } = await freezeMidSweep(client, () => id);
+    const live = [holder, ...others];
     const rr = spawnSync('bash', [join(ROOT, 'infra', 'restart.sh'), 'temporal'], {
       cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000, env: { ...process.env, AUTOSHIFT_TEMPORAL_EXTRA_ARGS: TEMPORAL_ARGS },
     });
+    for (const w of live) w.kill('SIGCONT');
     expect(rr.status).toBe(0);
     const r = await running;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(expected);
-    console.log(`Temporal restarted with ${done} of 72 replications done; the sweep finished with the local JSON`);
+    console.log(`Temporal restarted with ${pending} batches pending; the sweep finished with the local JSON`);
   }, 600_000);
 });
