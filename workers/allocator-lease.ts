@@ -17,8 +17,7 @@
  */
 import { AssignerProtocol, type Assigner, type PartitionAssigner } from 'kafkajs';
 import { startAllocator, type AllocatorOptions, type AllocatorService } from './allocator.js';
-import { ensureTopics, linkOf } from './kafka.js';
-import { meansUnreachable } from './kafka-link.js';
+import { ensureTopics, keepConsuming } from './kafka.js';
 import { topicNames } from '../protocol/topics.js';
 
 export interface LeaseOptions extends AllocatorOptions {
@@ -107,17 +106,11 @@ export async function startAllocatorLease(options: LeaseOptions): Promise<Alloca
     log.info({ mine, memberId: payload.memberId }, 'lease group joined');
     if (mine) void activate(); else void deactivate();
   });
-  const link = linkOf(kafka);
-  consumer.on(consumer.events.FETCH, () => link?.ok());
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    const err = payload.error;
-    if (link && err && (payload.restart || meansUnreachable(`${err.name} ${err.message}`))) link.trouble(err, 'lease consumer');
-    else log.warn({ err: err?.message, restart: payload.restart }, 'lease consumer crashed');
-    void deactivate();
-  });
+  // a crashed lease consumer holds no lease: this one stands by until its consumer (run again) rejoins
+  consumer.on(consumer.events.CRASH, () => { void deactivate(); });
   await consumer.connect();
   await consumer.subscribe({ topic: topics.allocatorLease, fromBeginning: false });
-  await consumer.run({ eachMessage: async () => undefined });
+  await keepConsuming(consumer, kafka, log, 'lease consumer', { eachMessage: async () => undefined });
 
   return {
     get active() { return service !== null; },

@@ -8,7 +8,7 @@ import type { Kafka, Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Scenario } from '../model/scenario.js';
 import type { Metrics } from '../metrics/registry.js';
-import { watchConsumer } from './kafka.js';
+import { keepConsuming } from './kafka.js';
 import { LiveTally } from '../simulator/live-tally.js';
 import { EventType, parseDemandEvent, parseEvent, topicNames, type AnyEvent } from '../protocol/topics.js';
 import type { Clock } from '../protocol/clock.js';
@@ -49,10 +49,9 @@ export async function startCollector(options: CollectorOptions & CollectorRetent
   const consumer: Consumer = kafka.consumer({
     groupId: `autoshift.${runId}.collector.${options.instance ?? Date.now().toString(36)}`, maxWaitTimeInMs: 50, sessionTimeout: 15_000, heartbeatInterval: 1000,
   });
-  watchConsumer(consumer, kafka, log, 'collector consumer');
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.demand, topics.tasks, topics.cases], fromBeginning: true });
-  await consumer.run({
+  await keepConsuming(consumer, kafka, log, 'collector consumer', {
     autoCommit: true,
     eachMessage: async ({ message }) => {
       let ev: AnyEvent;

@@ -20,7 +20,7 @@ import type { Logger } from 'pino';
 import type { Scenario } from '../model/scenario.js';
 import type { Metrics } from '../metrics/registry.js';
 import { caseWorkflow } from '../workflows/index.js';
-import { ReliableProducer, ensureTopics, watchConsumer } from './kafka.js';
+import { ReliableProducer, ensureTopics, keepConsuming } from './kafka.js';
 import { TIMINGS_KEPT } from './timings.js';
 import { deadLetterOf, encodeEvent, parseDemandEvent, topicNames } from '../protocol/topics.js';
 import { caseInputOf, type CaseInput } from '../protocol/case-input.js';
@@ -105,10 +105,9 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
   };
 
   const consumer = kafka.consumer({ groupId: `autoshift.${runId}.intake`, sessionTimeout: 15_000, heartbeatInterval: 1000, maxWaitTimeInMs: 50 });
-  watchConsumer(consumer, kafka, log, 'intake consumer');
   await consumer.connect();
   await consumer.subscribe({ topic: topics.demand, fromBeginning: true });
-  await consumer.run({
+  await keepConsuming(consumer, kafka, log, 'intake consumer', {
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: 3,

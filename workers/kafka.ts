@@ -5,7 +5,7 @@
  * beginning up to their current end (the allocator's replay).
  */
 import { FencedError } from '../model/errors.js';
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer, type Message, type ProducerConfig } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type ConsumerRunConfig, type KafkaMessage, type Producer, type Message, type ProducerConfig } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaLink, meansUnreachable } from './kafka-link.js';
 import { retrying } from './retry.js';
@@ -76,19 +76,42 @@ export function producerConfig(extra: ProducerConfig = {}): ProducerConfig {
 }
 
 /**
- * Tells the link what a consumer sees: a fetch means the broker answers; a crash that kafkajs
- * recovers from (it restarts the consumer) or that means the broker is gone is the link's one
- * warning, any other crash (the consumer stays down) an error of `what`.
+ * Runs a consumer and keeps it running. A fetch tells the link the broker answers. kafkajs restarts a
+ * consumer itself only after a retriable error; one that a Kafka error stopped for good (a group
+ * coordinator that moved or forgot the member while the broker restarted) is connected and run again
+ * here, with back-off, until the consumer is disconnected by its owner: a service never goes on alive
+ * with a dead consumer. Either is part of the outage (the link's one warning). A crash that is not a
+ * Kafka error (the handler threw) is an error of `what`, and the consumer stays down.
  */
-export function watchConsumer(consumer: Consumer, kafka: Kafka, log: Logger, what: string): void {
+export async function keepConsuming(consumer: Consumer, kafka: Kafka, log: Logger, what: string, config: ConsumerRunConfig): Promise<void> {
   const link = linkOf(kafka);
+  let disconnected = false;
+  const disconnect = consumer.disconnect.bind(consumer);
+  consumer.disconnect = async () => { disconnected = true; await disconnect(); };
   consumer.on(consumer.events.FETCH, () => link?.ok());
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     const err = payload.error;
-    // a crash kafkajs restarts the consumer after (a retriable error: the coordinator moved during a broker restart) is part of the outage
-    if (link && err && (payload.restart || meansUnreachable(`${err.name} ${err.message}`))) link.trouble(err, what);
-    else log.error({ err: err?.message, restart: payload.restart }, `${what} crashed`);
+    const kafkaError = /^KafkaJS/.test(err?.name ?? '') || meansUnreachable(`${err?.name} ${err?.message}`);
+    if (disconnected) return;
+    if (!kafkaError) { log.error({ err: err?.message, restart: payload.restart }, `${what} crashed`); return; }
+    if (link) link.trouble(err, what); else log.warn({ err: err.message, restart: payload.restart }, `${what} crashed`);
+    if (payload.restart) return;
+    void (async () => {
+      for (let waitMs = 500; !disconnected; waitMs = Math.min(2 * waitMs, 5000)) {
+        await new Promise((r) => setTimeout(r, waitMs));
+        if (disconnected) return;
+        try {
+          await consumer.connect();
+          await consumer.run(config);
+          log.debug(`${what} running again`);
+          return;
+        } catch (e) {
+          log.debug({ err: (e as Error).message }, `${what} not running again yet`);
+        }
+      }
+    })();
   });
+  await consumer.run(config);
 }
 
 /** Creates the run's topics that do not exist yet (idempotent). */
@@ -313,10 +336,9 @@ export async function replayAndFollow(options: {
     }
   };
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.topic, payload.partition, payload.lastOffset));
-  watchConsumer(consumer, kafka, options.logger, 'replay consumer');
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
-  await consumer.run({
+  await keepConsuming(consumer, kafka, options.logger, 'replay consumer', {
     // commits let a crashed-and-restarted consumer go on where it was; a new incarnation uses a new group
     autoCommit: true,
     autoCommitInterval: 1000,
