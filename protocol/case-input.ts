@@ -58,6 +58,11 @@ export interface CaseInput {
   counted: boolean;
   /** publish `task.started` when a grant arrives (default true) */
   reportStarted?: boolean;
+  /**
+   * the scenario has a preemptive process: each request carries the person's work for the step
+   * (`TaskRequestedEvent.work`), by which the allocator times a grant that a preemption may interrupt
+   */
+  preemption?: boolean;
   /** continue as new past this many history events (default 10,000) */
   maxHistory?: number;
   /** set by continueAsNew only */
@@ -78,6 +83,7 @@ export function caseInputOf(ev: DemandEvent, scenario: Scenario, runId: string, 
   }));
   return {
     v: 1, caseId: ev.id, runId, processIndex: proc.index, process: proc, pools, caseNo: ev.caseNo, arrival: ev.at,
-    seed: ev.seed, clock: ev.clock, counted: ev.at >= scenario.warmup, ...extra,
+    seed: ev.seed, clock: ev.clock, counted: ev.at >= scenario.warmup,
+    ...(scenario.processes.some((p) => p.preemptive === true) ? { preemption: true } : {}), ...extra,
   };
 }

@@ -59,6 +59,9 @@ export const EventType = {
   taskAbandoned: 'task.abandoned',
   taskBlocked: 'task.blocked',
   grant: 'grant',
+  /** the allocator ends the work of a grant it times (`GrantEvent.preemptible`): done, or interrupted by a higher class */
+  workReleased: 'work.released',
+  workInterrupted: 'work.interrupted',
   caseCompleted: 'case.completed',
   slaBreached: 'case.sla-breached',
   deadLetter: 'dead-letter',
@@ -120,6 +123,12 @@ export interface TaskRequestedEvent extends TaskIdentity {
   clock: Clock;
   /** simulated time the case abandons the task if no unit has been granted by then (the step's patience); absent: never */
   abandonAt?: number;
+  /**
+   * the case's drawn work for a person (simulated seconds, before a slowdown): the allocator times the
+   * end of a grant that a preemption may interrupt (`GrantEvent.preemptible`). Absent in requests of
+   * workflows from before preemption was live: such a task is never granted as preemptible.
+   */
+  work?: number;
 }
 
 export interface TaskStartedEvent extends TaskIdentity {
@@ -139,8 +148,13 @@ export interface TaskFinishedEvent extends TaskIdentity {
   enqueue: number;
   start: number;
   end: number;
-  /** the drawn duration times the slowdown: exactly what `sim` gives the same task */
+  /** the drawn duration times the slowdown: exactly what `sim` gives the same task (for a preempted task, its work over all its grants) */
   service: number;
+  /**
+   * a task that was preempted: its waits summed (its first wait, and each from an interruption to the
+   * next grant); `enqueue` is then when its last wait began. Absent: it waited `start - enqueue`.
+   */
+  waited?: number;
   /** true when this task counts in the figures (its case arrived after the warm-up) */
   counted: boolean;
   /**
@@ -187,10 +201,36 @@ export interface GrantEvent {
    * Absent: a unit granted.
    */
   outcome?: 'abandoned' | 'blocked';
+  /**
+   * A task a preemption may interrupt (a person's task of a class below a preemptive process that
+   * shares the pool): the allocator, not the case, times its end. The case waits for the `workEnd`
+   * signal of this grant: released when its work is done, or interrupted (it then waits for a new grant
+   * with the work it has left). Absent: the case times the work itself.
+   */
+  preemptible?: true;
 }
 
 /** The payload of the workflow's `grant` signal: the grant itself. */
 export type GrantSignal = GrantEvent;
+
+/**
+ * The end of a preemptible grant's work, decided by the allocator at its simulated moment and written
+ * to the grants topic before the case is signalled (`workEndSignal`). `work.released`: the work is done
+ * at `at`; `work.interrupted`: a task of a higher class took the unit at `at`, and `remaining` seconds
+ * of work are left for the next grant.
+ */
+export interface WorkEndEvent {
+  v: 1;
+  type: typeof EventType.workReleased | typeof EventType.workInterrupted;
+  /** the grant whose work ends */
+  grantId: string;
+  taskId: string;
+  caseId: string;
+  unit: string;
+  at: number;
+  /** work.interrupted: simulated seconds of work left */
+  remaining?: number;
+}
 
 export interface CaseCompletedEvent {
   v: 1;
@@ -261,7 +301,7 @@ export function deadLetterOf(source: DeadLetterEvent['source'], message: RawMess
   };
 }
 
-export type AnyEvent = DemandEvent | DisruptionEvent | TaskEvent | GrantEvent | CaseEvent | DeadLetterEvent;
+export type AnyEvent = DemandEvent | DisruptionEvent | TaskEvent | GrantEvent | WorkEndEvent | CaseEvent | DeadLetterEvent;
 
 export function encodeEvent(ev: AnyEvent): string {
   return JSON.stringify(ev);

@@ -8,7 +8,18 @@
  * between queues (people pay the switch-over); shifts, absences and outages
  * take units off duty, a busy unit finishing its task first.
  *
- * The caller drains `takeGrants()` after each call, records the grants on
+ * Preemption (a `preemptive: true` process) is the engine's: a task of such a
+ * process that finds no free unit takes a person from the lowest-class task
+ * (`UnitBoard.preempt`), which goes back to its queue with the work it has
+ * left. A case cannot time such a task itself: the allocator decides each
+ * simulated moment `settleMs` after it, so when a case's timer fires a
+ * preemption at an earlier moment may still be to come. So a grant that a
+ * preemption may interrupt (`UnitBoard.mayBePreempted`) is `preemptible`: the
+ * dispatcher times its end from the work the request carries, as the engine
+ * does, and ends it with a work-end notice, `work.released` at its end or
+ * `work.interrupted` (with the work left) when a higher class takes the unit.
+ *
+ * The caller drains `takeGrants()` and `takeWorkEnds()` after each call, records them on
  * Kafka and only then signals the workflows. `restore()` rebuilds the state
  * from the replayed log (requests, grants, finished tasks).
  *
@@ -24,16 +35,18 @@ import { EventCalendar } from './calendar.js';
 import { BLOCKED, UnitBoard, UnitState, type BoardItem } from './unit-board.js';
 import { TicketBook } from './abandonment.js';
 import { RecentIds } from './recent-ids.js';
-import type { GrantEvent, TaskFinishedEvent, TaskRequestedEvent } from '../protocol/topics.js';
+import type { GrantEvent, TaskFinishedEvent, TaskRequestedEvent, WorkEndEvent } from '../protocol/topics.js';
 
 /** finished task ids the dispatcher remembers to drop redelivered requests (see `finished`) */
 const FINISHED_REMEMBERED = 200_000;
-const SHIFT = 0, CAPACITY = 1, EPOCH = 2, SWITCHED = 3, ABANDON = 4;
+const SHIFT = 0, CAPACITY = 1, EPOCH = 2, SWITCHED = 3, ABANDON = 4, WORK_END = 5;
 
 interface QueuedTask extends BoardItem {
   req: TaskRequestedEvent;
   /** its patience timer's ticket while it waits (-1: none) */
   ticket: number;
+  /** simulated seconds of work left after a preemption (-1: not interrupted) */
+  remaining: number;
 }
 
 export interface IssuedGrant {
@@ -43,6 +56,13 @@ export interface IssuedGrant {
   request: TaskRequestedEvent;
   /** granted on arrival, a unit was free: its latency is pure system latency */
   immediate: boolean;
+}
+
+/** The end of a preemptible grant's work, to record and signal (`workEndSignal`). */
+export interface IssuedWorkEnd {
+  workEnd: WorkEndEvent;
+  /** the workflow to signal (= case id) */
+  workflowId: string;
 }
 
 export interface DecisionNote { time: number; epoch: number; trigger: string; reason: string }
@@ -69,6 +89,16 @@ export class Dispatcher {
   private started = false;
   /** tasks waiting with a patience (simulator/abandonment.ts), by ticket */
   private readonly patienceTimers = new TicketBook<QueuedTask>();
+  private readonly workEnds: IssuedWorkEnd[] = [];
+  /** per process: it is preemptive */
+  private readonly preemptive: boolean[];
+  /** per unit: the preemptible task whose end the dispatcher times (null: none), its grant, the ticket and time of its end */
+  private readonly timed: (QueuedTask | null)[];
+  private readonly timedGrant: string[];
+  private readonly doneTicket: Int32Array;
+  private readonly doneAt: Float64Array;
+  /** ends of preemptible work by ticket (an interrupted task's end is torn up) */
+  private readonly workTimers = new TicketBook<number>();
 
   constructor(
     readonly scenario: Scenario,
@@ -85,9 +115,15 @@ export class Dispatcher {
         switchOver: (u, until) => this.cal.schedule(until, SWITCHED, u),
       },
       disruptions: 'edges',
+      inService: (u) => this.timed[u],
     });
     this.board.unitName.forEach((name, u) => this.unitIndex.set(name, u));
     this.unitTask = this.board.unitName.map(() => null);
+    this.preemptive = scenario.processes.map((p) => p.preemptive === true);
+    this.timed = this.board.unitName.map(() => null);
+    this.timedGrant = this.board.unitName.map(() => '');
+    this.doneTicket = new Int32Array(this.timed.length).fill(-1);
+    this.doneAt = new Float64Array(this.timed.length);
   }
 
   /** decision epochs so far */
@@ -133,6 +169,11 @@ export class Dispatcher {
           if (task && this.board.withdraw(task, task.req.skill)) this.unserved(task, 'abandoned');
           break;
         }
+        case WORK_END: {
+          const u = this.workTimers.take(arg);
+          if (u !== undefined) this.release(u);
+          break;
+        }
       }
     }
     this.now = Math.max(this.now, now);
@@ -143,11 +184,44 @@ export class Dispatcher {
     if (this.open.has(req.taskId) || this.finished.has(req.taskId)) return;
     this.advanceTo(now);
     this.open.add(req.taskId);
-    const task: QueuedTask = { key: 0, seq: 0, req, enqueued: this.now, deadline: req.deadline, rank: 0, qpos: -1, ticket: -1 };
+    // a request that came late (after its moment was decided) keeps its place in a FIFO queue by its own time
+    const task: QueuedTask = { key: 0, seq: 0, req, enqueued: Math.min(this.now, req.at), deadline: req.deadline, rank: 0, qpos: -1, ticket: -1, remaining: -1 };
     const u = this.board.offer(task, req.skill, req.processIndex, req.step);
     if (u >= 0) this.grant(u, task, true);
     else if (u === BLOCKED) this.unserved(task, 'blocked');
-    else if (req.abandonAt !== undefined) this.armPatience(task);
+    else {
+      // no unit free: a preemptive task takes a person from a lower class, as in the engine; else its patience starts
+      const v = this.preemptive[req.processIndex] ? this.board.preempt(task, req.skill) : -1;
+      if (v >= 0) { this.interrupt(v); this.grant(v, task, true); } else if (req.abandonAt !== undefined) this.armPatience(task);
+    }
+  }
+
+  /** Unit v's timed task is preempted (the board put it back in its queue): its end is torn up, its case told the work it has left. */
+  private interrupt(v: number): void {
+    const task = this.timed[v]!;
+    this.workTimers.cancel(this.doneTicket[v]);
+    task.remaining = this.doneAt[v] - this.now;
+    task.enqueued = this.now;
+    this.timed[v] = null;
+    this.unitTask[v] = null;
+    this.workEnds.push({
+      workEnd: {
+        v: 1, type: 'work.interrupted', grantId: this.timedGrant[v], taskId: task.req.taskId, caseId: task.req.caseId,
+        unit: this.board.unitName[v], at: this.now, remaining: task.remaining,
+      },
+      workflowId: task.req.caseId,
+    });
+  }
+
+  /** Unit u's timed task has done its work: its case is told, and the unit is free (as a finished task's). */
+  private release(u: number): void {
+    const task = this.timed[u]!;
+    this.timed[u] = null;
+    this.workEnds.push({
+      workEnd: { v: 1, type: 'work.released', grantId: this.timedGrant[u], taskId: task.req.taskId, caseId: task.req.caseId, unit: this.board.unitName[u], at: this.now },
+      workflowId: task.req.caseId,
+    });
+    this.freeUnit(u, task.req.taskId);
   }
 
   /** The task abandons at its `abandonAt` unless a unit takes it first (at once if that time has passed). */
@@ -172,17 +246,27 @@ export class Dispatcher {
     });
   }
 
+  /** The task is known to be finished (its finish came, or its preemptible work was released): a finish event of it is not news. */
+  hasFinished(taskId: string): boolean {
+    return this.finished.has(taskId);
+  }
+
   /** A task is finished (done or bot-failed): its unit is free. Returns false for a duplicate or unknown unit. */
   finish(taskId: string, unit: string, now: number): boolean {
     const u = this.unitIndex.get(unit);
+    // (a preemptible task's unit was freed when the dispatcher released its work: its finish is not news)
     if (u === undefined || this.unitTask[u] !== taskId) return false;
     this.advanceTo(now);
+    this.freeUnit(u, taskId);
+    return true;
+  }
+
+  private freeUnit(u: number, taskId: string): void {
     this.unitTask[u] = null;
     this.open.delete(taskId);
     this.finished.add(taskId);
     const next = this.board.free(u);
     if (next) this.grant(u, next, false);
-    return true;
   }
 
   /** A disruption edge (from the producer's disruption events). */
@@ -222,7 +306,7 @@ export class Dispatcher {
     for (const req of requests) {
       if (granted.has(req.taskId) || this.open.has(req.taskId) || finished.has(req.taskId)) continue;
       this.open.add(req.taskId);
-      const task: QueuedTask = { key: 0, seq: 0, req, enqueued: req.at, deadline: req.deadline, rank: 0, qpos: -1, ticket: -1 };
+      const task: QueuedTask = { key: 0, seq: 0, req, enqueued: req.at, deadline: req.deadline, rank: 0, qpos: -1, ticket: -1, remaining: -1 };
       board.requeue(task, req.skill, req.processIndex, req.step);
       if (req.abandonAt !== undefined) this.armPatience(task);
     }
@@ -233,6 +317,11 @@ export class Dispatcher {
 
   takeGrants(): IssuedGrant[] {
     return this.grants.splice(0, this.grants.length);
+  }
+
+  /** The work-end notices of preemptible grants since the last call (record them, then signal). */
+  takeWorkEnds(): IssuedWorkEnd[] {
+    return this.workEnds.splice(0, this.workEnds.length);
   }
 
   /** Tasks waiting per queue, units busy and available per pool: for metrics and the live summary line. */
@@ -254,10 +343,23 @@ export class Dispatcher {
     const pool = this.scenario.pools[p];
     this.unitTask[u] = task.req.taskId;
     if (task.ticket >= 0) { this.patienceTimers.cancel(task.ticket); task.ticket = -1; }
+    const grantId = `${this.instance}-${this.grantNo++}`;
+    // a task a preemption may interrupt: its end is timed here, as the engine times it (the work it has left, or its work at this slowdown)
+    const preemptible = task.req.work !== undefined && board.mayBePreempted(u, task.rank ?? 0);
+    if (preemptible) {
+      const work = task.remaining >= 0 ? task.remaining : task.req.work! * board.slowdown[p];
+      const ticket = this.workTimers.issue(u);
+      this.timed[u] = task;
+      this.timedGrant[u] = grantId;
+      this.doneTicket[u] = ticket;
+      this.doneAt[u] = this.now + work;
+      this.cal.schedule(this.now + work, WORK_END, ticket);
+    }
     this.grants.push({
       grant: {
-        v: 1, type: 'grant', grantId: `${this.instance}-${this.grantNo++}`, taskId: task.req.taskId, caseId: task.req.caseId,
+        v: 1, type: 'grant', grantId, taskId: task.req.taskId, caseId: task.req.caseId,
         unit: board.unitName[u], pool: pool.id, kind: pool.kind, at: this.now, slowdown: board.slowdown[p],
+        ...(preemptible ? { preemptible: true as const } : {}),
       },
       workflowId: task.req.caseId,
       request: task.req,

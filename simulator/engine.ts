@@ -417,14 +417,14 @@ export class Engine {
       : this.draws.duration(task.kase, task.step, task.visit, pool.kind === 'bot') * board.slowdown[p];
     task.failed = this.draws.botFails(task.kase, task.step, task.visit, pool);
     this.unitTask[u] = task;
-    if (this.doneTimers) {
-      // preemption (a pausing pool's tasks are not preempted: their end is the duty's, below)
+    const duty = this.duty[p];
+    if (this.doneTimers && duty === null) {
+      // preemption (a pausing pool's tasks are not preempted, UnitBoard.preempt: their end is the duty's, below)
       const ticket = this.doneTimers.issue(u);
       this.unitDoneTicket[u] = ticket;
       this.unitDoneAt[u] = now + duration;
       this.cal.schedule(now + duration, PREEMPTIBLE_DONE, ticket);
     } else {
-      const duty = this.duty[p];
       if (duty === null) this.cal.schedule(now + duration, DONE, u);
       else {
         // the work stops while the unit is off duty (simulator/unit-duty.ts; the board pauses it by the same rule)

@@ -262,10 +262,11 @@ export class LiveTally {
       if (t.end > until) continue;
       if (t.counted) {
         const m = steps[t.processIndex][t.step];
-        m.completed++; m.waitSum += t.start - t.enqueue; m.serviceSum += t.service;
+        const waited = t.waited ?? t.start - t.enqueue; // a preempted task's waits, summed
+        m.completed++; m.waitSum += waited; m.serviceSum += t.service;
         if (queueing && s.processes[t.processIndex].steps[t.step].patience) {
           const q = processes[t.processIndex].queueing!;
-          q.served++; q.servedWaitSum += t.start - t.enqueue;
+          q.served++; q.servedWaitSum += waited;
         }
       }
       const pool = this.poolIndex.get(t.pool);

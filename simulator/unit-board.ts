@@ -176,6 +176,12 @@ export class UnitBoard<T extends BoardItem> {
   private readonly capacity: Float64Array;
   /** the item unit u works on (asked of the driver when a preemptive item finds no free unit) */
   private readonly inService: ((u: number) => T | null) | undefined;
+  /**
+   * per pool: the highest class (lowest rank) of a preemptive process with a step on one of its skills;
+   * an item of a greater rank on one of its units may be preempted (Infinity: none may, e.g. bots and
+   * pools that pause at shift end, whose task ends are the duty's)
+   */
+  private readonly preemptorRank: number[];
 
   constructor(scenario: Scenario, options: BoardOptions<T>) {
     const { policy } = options;
@@ -194,6 +200,15 @@ export class UnitBoard<T extends BoardItem> {
     this.rankOf = scenario.processes.map((p) => -(p.priority ?? 0));
     this.capacity = Float64Array.from(scenario.skills.map((_, q) => scenario.queueCapacity?.[q] ?? Infinity));
     this.inService = options.inService;
+    this.preemptorRank = scenario.pools.map((pool) => {
+      if (pool.kind !== 'human' || pool.atShiftEnd === 'pause') return Infinity;
+      let best = Infinity;
+      for (const proc of scenario.processes) {
+        if (proc.preemptive !== true) continue;
+        if (proc.steps.some((st) => !st.gateway && pool.skills.includes(st.skill))) best = Math.min(best, -(proc.priority ?? 0));
+      }
+      return best;
+    });
     this.queues = scenario.skills.map(() => (this.ranked ? new RankedQueue<T & Ranked>() as unknown as TaskQueue<T>
       : policy.dispatch === 'fifo' ? new FifoQueue<T>() : new KeyedQueue<T>()));
     // cμ index per (process, step): cost of delay per second over mean service seconds
@@ -305,7 +320,8 @@ export class UnitBoard<T extends BoardItem> {
 
   /**
    * A waiting item of a preemptive process in queue q takes a person from a task of a lower class:
-   * of the busy people who can serve q, the one whose task has the lowest class (the latest to arrive
+   * of the busy people who can serve q (in pools that finish their tasks at shift end: a pausing pool's
+   * task ends are timed by its duty), the one whose task has the lowest class (the latest to arrive
    * among equals). Their task goes back to its queue, in its old place; the item leaves its queue.
    * Returns the unit (busy with `item` now; the driver interrupts its old task), or -1 if none.
    */
@@ -315,7 +331,7 @@ export class UnitBoard<T extends BoardItem> {
     let victim = -1;
     let worst: T | null = null;
     for (const p of this.poolsForQueue[q]) {
-      if (this.scenario.pools[p].kind !== 'human') continue;
+      if (this.preemptorRank[p] === Infinity) continue; // bots, pausing pools
       const first = this.poolFirstUnit[p];
       for (let u = first; u < first + this.scenario.pools[p].size; u++) {
         if (this.unitState[u] !== BUSY || (this.strict && this.unitQueue[u] >= 0 && this.unitQueue[u] !== q)) continue;
@@ -334,6 +350,16 @@ export class UnitBoard<T extends BoardItem> {
     this.busyOn[p * Q + q]++;
     this.unitSkill[victim] = q;
     return victim;
+  }
+
+  /**
+   * Whether unit u's item, of rank `rank`, may be preempted before it ends: u is a person of a pool
+   * that finishes its tasks at shift end, and a preemptive process of a higher class has a step on one
+   * of its pool's skills (the units `preempt` looks at). The live dispatcher times such an item's end
+   * itself (simulator/dispatcher.ts), since the case cannot know whether a preemption comes first.
+   */
+  mayBePreempted(u: number, rank: number): boolean {
+    return rank > this.preemptorRank[this.unitPool[u]];
   }
 
   /** Puts an item in queue q without counting it as an arrival (a replayed log). */

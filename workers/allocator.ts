@@ -27,10 +27,10 @@ import { retrying } from './retry.js';
 import { TIMINGS_KEPT } from './timings.js';
 import { ReliableProducer, TransactionalLog, ensureTopics, replayAndFollow } from './kafka.js';
 import {
-  EventType, deadLetterOf, encodeEvent, parseEvent, topicNames, type AnyEvent, type GrantEvent, type TaskFinishedEvent, type TaskRequestedEvent,
+  EventType, deadLetterOf, encodeEvent, parseEvent, topicNames, type AnyEvent, type GrantEvent, type TaskFinishedEvent, type TaskRequestedEvent, type WorkEndEvent,
 } from '../protocol/topics.js';
 import { simNow, wallAt, type Clock } from '../protocol/clock.js';
-import { grantSignal } from '../protocol/signals.js';
+import { grantSignal, workEndSignal } from '../protocol/signals.js';
 import { isFencedError } from '../model/errors.js';
 
 export interface AllocatorOptions {
@@ -172,12 +172,23 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     void p.finally(() => inflight.delete(p));
   };
 
-  /** Records the dispatcher's new grants on Kafka, then signals them. */
+  /** Ends a preemptible grant's work in its case (as `signal`, without the latency figures). */
+  const signalWorkEnd = (e: WorkEndEvent) => {
+    const p = retrying(() => client.workflow.getHandle(e.caseId).signal(workEndSignal, e), {
+      giveUp: (err) => (err as Error).name === 'WorkflowNotFoundError' || stopped,
+      onRetry: (err, attempt) => log[attempt === 1 ? 'warn' : 'debug']({ err: (err as Error).message, taskId: e.taskId, attempt }, 'work-end signal failed; retrying'),
+    }).catch((err) => log[stopped ? 'debug' : 'warn']({ err: (err as Error).message, taskId: e.taskId }, 'work end not delivered'));
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  };
+
+  /** Records the dispatcher's new grants and work ends (preemption) on Kafka, then signals them. */
   const flush = async () => {
     const issued: IssuedGrant[] = dispatcher.takeGrants();
-    if (issued.length === 0) return;
+    const ends = dispatcher.takeWorkEnds();
+    if (issued.length === 0 && ends.length === 0) return;
     const t0 = wallNow();
-    const messages = issued.map((i) => ({ key: i.grant.unit, value: encodeEvent(i.grant) }));
+    const messages = [...ends.map((e) => e.workEnd), ...issued.map((i) => i.grant)].map((ev) => ({ key: ev.unit, value: encodeEvent(ev) }));
     if (grantLog) {
       try {
         await grantLog.append(topics.grants, messages);
@@ -194,6 +205,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       await producer.send(topics.grants, messages);
     }
     metrics?.grantRecord.observe((wallNow() - t0) / 1000);
+    for (const e of ends) signalWorkEnd(e.workEnd);
     for (const i of issued) {
       granted++;
       if (!i.grant.outcome) metrics?.grants.inc({ pool: i.grant.pool });
@@ -243,7 +255,8 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     const handoffMs = wallNow() - wallAt(clock, at);
     lag.add(handoffMs, wallNow());
     metrics?.handoff.observe({ stage }, Math.max(0, handoffMs) / 1000);
-    if (at < dispatcher.now) metrics?.lateEvents.inc({ stage });
+    // (the finish of a preemptible task comes after the allocator released its work: it is no news, so never late)
+    if (at < dispatcher.now && !(stage === 'finish' && dispatcher.hasFinished((ev as TaskFinishedEvent).taskId))) metrics?.lateEvents.inc({ stage });
     let i = pending.length;
     while (i > 0 && (pending[i - 1].at > at)) i--;
     pending.splice(i, 0, { at, seq: seq++, ev });

@@ -32,13 +32,13 @@ import { attributeRecord } from '../simulator/case-attributes.js';
 import { taskEnd } from '../simulator/unit-duty.js';
 import { withinSla } from '../model/sla.js';
 import type {
-  BotFailureReason, CaseCompletedEvent, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent, TaskUnservedEvent,
+  BotFailureReason, CaseCompletedEvent, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent, TaskUnservedEvent, WorkEndEvent,
 } from '../protocol/topics.js';
 import { simNow, wallMsUntil } from '../protocol/clock.js';
 import type { CaseInput, CaseResult, CaseResume } from '../protocol/case-input.js';
 import type { CaseActivities } from '../protocol/activities.js';
 import { BOT_FAILURE, type BotActivities, type BotWorkInput } from '../protocol/bot-work.js';
-import { grantSignal, stateQuery } from '../protocol/signals.js';
+import { grantSignal, stateQuery, workEndSignal } from '../protocol/signals.js';
 
 // Publishing an event is a local activity: it runs in the worker that runs the workflow task, with no
 // round trip through the server's activity queue (a task costs two workflow tasks: grant and timer).
@@ -97,6 +97,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     end: 0,
     /** taskId → null while waiting, the grant once it came */
     waiting: {} as Record<string, GrantSignal | null>,
+    /** preemptible work in progress: taskId → its grant's id (the allocator ends it, `workEndSignal`) */
+    working: {} as Record<string, string>,
+    /** grantId → how the allocator ended that preemptible grant's work (kept until the task reads it) */
+    workEnds: {} as Record<string, WorkEndEvent>,
+    /** taskId → a new grant of a preempted task that came before the news of its interruption */
+    regrants: {} as Record<string, GrantSignal>,
   };
   const now = () => simNow(clock, Date.now());
   const deadline = input.arrival + proc.sla;
@@ -125,9 +131,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   setHandler(grantSignal, (g) => {
     if (st.waiting[g.taskId] === null) st.waiting[g.taskId] = g;
     else if (!(g.taskId in st.waiting) && ahead(g.taskId)) early[g.taskId] = g;
+    // a preempted task granted again before the interruption's signal came (signals may overtake each other)
+    else if (g.taskId in st.working && st.working[g.taskId] !== g.grantId && !g.outcome) st.regrants[g.taskId] = g;
     // a grant for a task done or already granted is a re-sent one (allocator restart): ignore it
     else log.debug('ignored grant', { taskId: g.taskId, grantId: g.grantId });
   });
+  setHandler(workEndSignal, (e) => { st.workEnds[e.grantId] = e; });
   setHandler(stateQuery, () => ({ waiting: Object.keys(st.waiting), tasks: st.tasks, wait: st.wait, breached: st.breached }));
 
   // the SLA watch: a durable timer to the due date
@@ -148,7 +157,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
    * request is stamped `t`, the work starts at the grant's simulated time and ends exactly the
    * drawn duration later, and its timer fires at the wall instant of that end (at once if the
    * grant reached the case after it). Hand-off latency delays when things happen on the wall
-   * clock, never the simulated stamps. Returns whether a bot failed it, when it ended and how long it waited.
+   * clock, never the simulated stamps. A `preemptible` grant's work is timed by the allocator instead,
+   * which ends it by signal: released, or interrupted by a higher class, when the task waits for a new
+   * grant with the work it has left. Returns whether a bot failed it, when it ended and how long it waited.
    */
   /** A gateway step is a routing point: no request, no unit, no time (its visit counts, as in the engine). */
   function passGateway(stepIndex: number, t: number): { failed: boolean; end: number; waited: number; unserved?: 'abandoned' | 'blocked' } {
@@ -170,58 +181,94 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     const patience = step.patience ? draws.patience(kase, step, visit) : Infinity;
     const request: TaskRequestedEvent = {
       ...ident, type: 'task.requested', at: enqueue, deadline, clock, ...(Number.isFinite(patience) ? { abandonAt: enqueue + patience } : {}),
+      // a person's work, by which the allocator times a grant that a preemption may interrupt (GrantEvent.preemptible)
+      ...(input.preemption ? { work: draws.duration(kase, step, visit, false) } : {}),
     };
     await acts.publishTaskEvent(request);
-    await condition(() => st.waiting[taskId] !== null);
-    const g = st.waiting[taskId]!;
-    delete st.waiting[taskId];
-    if (g.outcome) {
-      const at = Math.max(g.at, enqueue);
-      const ev: TaskUnservedEvent = {
-        ...ident, type: g.outcome === 'abandoned' ? 'task.abandoned' : 'task.blocked', grantId: g.grantId, enqueue, at, counted: input.counted,
+    /** when the current wait began: the request, or the interruption of a preempted task */
+    let waitFrom = enqueue;
+    /** waits so far, work done before an interruption, and the work left after one (undefined: not interrupted) */
+    let waited = 0;
+    let served = 0;
+    let left: number | undefined;
+    for (;;) {
+      await condition(() => st.waiting[taskId] !== null);
+      const g = st.waiting[taskId]!;
+      delete st.waiting[taskId];
+      if (g.outcome) {
+        const at = Math.max(g.at, enqueue);
+        const ev: TaskUnservedEvent = {
+          ...ident, type: g.outcome === 'abandoned' ? 'task.abandoned' : 'task.blocked', grantId: g.grantId, enqueue, at, counted: input.counted,
+        };
+        await acts.publishTaskEvent(ev);
+        st.wait += at - enqueue;
+        return { failed: false, end: at, waited: at - enqueue, unserved: g.outcome };
+      }
+      const pool = input.pools.find((p) => p.id === g.pool);
+      if (!pool) throw new Error(`grant ${g.grantId} names unknown pool '${g.pool}'`);
+      const isBot = pool.kind === 'bot';
+      // a preempted task resumes with the work it has left (no new draw, no new slowdown: as in the engine)
+      const service = left ?? draws.duration(kase, step, visit, isBot) * g.slowdown;
+      const drawnFailure = draws.botFails(kase, step, visit, pool);
+      let started: Promise<void> | null = null;
+      if (input.reportStarted !== false) {
+        const ev: TaskStartedEvent = { ...ident, type: 'task.started', grantId: g.grantId, unit: g.unit, pool: g.pool, at: g.at };
+        started = acts.publishTaskEvent(ev);
+      }
+      // a grant is never earlier than its request (the allocator orders by simulated time); a late one starts when it came
+      const start = Math.max(g.at, waitFrom);
+      waited += start - waitFrom;
+      let end: number;
+      let failure: BotFailureReason | undefined;
+      if (g.preemptible) {
+        // the allocator times this work (a preemption at an earlier moment may still be decided): wait for its word
+        st.working[taskId] = g.grantId;
+        await condition(() => g.grantId in st.workEnds);
+        const e = st.workEnds[g.grantId];
+        delete st.workEnds[g.grantId];
+        delete st.working[taskId];
+        if (started) await started;
+        end = Math.max(e.at, start);
+        st.cost += ((end - start) * pool.costPerHour) / 3600;
+        if (e.type === 'work.interrupted') {
+          // a higher class took the unit: the task waits again, in its old place, with the work it has left
+          served += end - start;
+          left = e.remaining!;
+          waitFrom = end;
+          const regrant = st.regrants[taskId];
+          delete st.regrants[taskId];
+          st.waiting[taskId] = regrant ?? null;
+          continue;
+        }
+        if (drawnFailure) failure = 'bot-failure';
+      } else {
+        // a pool that pauses at the end of duty: the work stops while the unit is off (as the engine times it)
+        end = taskEnd(pool.duty, g.unit, start, service);
+        const ms = Math.max(0, wallMsUntil(clock, end, Date.now()));
+        if (isBot && patched(BOT_ACTIVITY_PATCH)) {
+          failure = await botWork({ taskId, pool: g.pool, unit: g.unit, ms: Math.round(ms), fail: drawnFailure });
+        } else {
+          // people's work (and bot work in cases started before the patch): a durable timer
+          if (ms >= 1) await sleep(ms);
+          if (drawnFailure) failure = 'bot-failure';
+        }
+        if (started) await started;
+        st.cost += (service * pool.costPerHour) / 3600;
+      }
+      const failed = failure !== undefined;
+      st.wait += waited;
+      st.tasks++;
+      if (isBot) st.botTasks++;
+      const finished: TaskFinishedEvent = {
+        ...ident, type: failed ? 'task.failed' : 'task.done', grantId: g.grantId, unit: g.unit, pool: g.pool, kind: pool.kind,
+        enqueue: waitFrom, start, end, service: g.preemptible ? served + (end - start) : served + service, counted: input.counted,
+        ...(left !== undefined ? { waited } : {}),
+        ...(failure ? { failure } : {}),
+        ...(attributes ? { attributes } : {}),
       };
-      await acts.publishTaskEvent(ev);
-      st.wait += at - enqueue;
-      return { failed: false, end: at, waited: at - enqueue, unserved: g.outcome };
+      await acts.publishTaskEvent(finished);
+      return { failed, end, waited };
     }
-    const pool = input.pools.find((p) => p.id === g.pool);
-    if (!pool) throw new Error(`grant ${g.grantId} names unknown pool '${g.pool}'`);
-    const isBot = pool.kind === 'bot';
-    const service = draws.duration(kase, step, visit, isBot) * g.slowdown;
-    const drawnFailure = draws.botFails(kase, step, visit, pool);
-    let started: Promise<void> | null = null;
-    if (input.reportStarted !== false) {
-      const ev: TaskStartedEvent = { ...ident, type: 'task.started', grantId: g.grantId, unit: g.unit, pool: g.pool, at: g.at };
-      started = acts.publishTaskEvent(ev);
-    }
-    // a grant is never earlier than its request (the allocator orders by simulated time); a late one starts when it came
-    const start = Math.max(g.at, enqueue);
-    // a pool that pauses at the end of duty: the work stops while the unit is off (as the engine times it)
-    const end = taskEnd(pool.duty, g.unit, start, service);
-    const ms = Math.max(0, wallMsUntil(clock, end, Date.now()));
-    let failure: BotFailureReason | undefined;
-    if (isBot && patched(BOT_ACTIVITY_PATCH)) {
-      failure = await botWork({ taskId, pool: g.pool, unit: g.unit, ms: Math.round(ms), fail: drawnFailure });
-    } else {
-      // people's work (and bot work in cases started before the patch): a durable timer
-      if (ms >= 1) await sleep(ms);
-      if (drawnFailure) failure = 'bot-failure';
-    }
-    const failed = failure !== undefined;
-    if (started) await started;
-    const waited = start - enqueue;
-    st.wait += waited;
-    st.cost += (service * pool.costPerHour) / 3600;
-    st.tasks++;
-    if (isBot) st.botTasks++;
-    const finished: TaskFinishedEvent = {
-      ...ident, type: failed ? 'task.failed' : 'task.done', grantId: g.grantId, unit: g.unit, pool: g.pool, kind: pool.kind,
-      enqueue, start, end, service, counted: input.counted,
-      ...(failure ? { failure } : {}),
-      ...(attributes ? { attributes } : {}),
-    };
-    await acts.publishTaskEvent(finished);
-    return { failed, end, waited };
   }
 
   /** per parallel split in progress: the latest simulated time one of its paths reached the join, and that path's wait */
