@@ -8,6 +8,10 @@ export default defineConfig({
     alias: [{
       find: /^\.\/scenario-validator\.generated\.js$/,
       replacement: fileURLToPath(new URL('./dist/model/scenario-validator.generated.js', import.meta.url)),
+    }, {
+      // the code imports `yaml` as `#yaml`, which Node maps to the build's one-file bundle of it
+      // (package.json `imports`, cli/write-yaml-bundle.ts); the tests read the package itself
+      find: /^#yaml$/, replacement: 'yaml',
     }],
   },
   test: {

@@ -3,7 +3,7 @@
  * process, with Prosimos/Simod simulation parameters when given, as a scenario.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Document, isSeq, visit } from 'yaml';
+import { Document, isSeq, visit } from '#yaml';
 import { parseArgs } from './args.js';
 import { UsageError } from '../model/errors.js';
 import { readBpmn } from '../discovery/bpmn-model.js';

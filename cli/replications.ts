@@ -10,7 +10,6 @@ import type { ReplicationFigures } from '../simulator/figures.js';
 import type { ThreadSetup } from '../experiments/executors/replication-job.js';
 import { ThreadPool } from '../experiments/executors/thread-pool.js';
 import type { Executor } from '../experiments/executor.js';
-import { attributeColumns, eventLogFrame } from './event-log-writer.js';
 
 export interface ReplicationsOptions extends ThreadSetup {
   replications: number;
@@ -43,7 +42,10 @@ export async function runReplications(options: ReplicationsOptions): Promise<Rep
   } finally {
     if (!options.pool) await pool.close();
   }
-  if (options.eventLog) joinParts(options.eventLog, R, eventLogFrame(options.eventLog, options.scenario.name, attributeColumns(options.scenario)));
+  if (options.eventLog) {
+    const { attributeColumns, eventLogFrame } = await import('./event-log-writer.js'); // only for a run that writes one
+    joinParts(options.eventLog, R, eventLogFrame(options.eventLog, options.scenario.name, attributeColumns(options.scenario)));
+  }
   joinParts(options.decisionLog, R, { header: '', footer: '' });
   return results;
 }

@@ -21,7 +21,6 @@ import { table } from './table.js';
 import { queueingTables } from './queueing-summary.js';
 import { fmtCount, fmtDuration, fmtMoney, fmtShare, fmtThousands } from './format.js';
 import { formatDuration, parseDuration } from '../model/units.js';
-import { timeseriesCsv } from './timeseries-csv.js';
 import { resilienceOf } from '../simulator/resilience.js';
 import { checkOpenMetricsFlags, defaultRunId, openMetricsClock, openMetricsFlags, openMetricsHelp, writeOpenMetrics } from './openmetrics-flags.js';
 import { reportPath, writeReport } from './report-file.js';
@@ -111,7 +110,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (flags.out) {
     const dir = String(flags.out);
     writeFileSync(join(dir, 'summary.json'), JSON.stringify(doc, null, 2) + '\n');
-    writeFileSync(join(dir, 'timeseries.csv'), timeseriesCsv(reps));
+    writeFileSync(join(dir, 'timeseries.csv'), (await import('./timeseries-csv.js')).timeseriesCsv(reps));
   }
   if (clock) {
     const run = typeof flags['run-id'] === 'string' ? flags['run-id'] : defaultRunId(scenario, shownPolicy);

@@ -3,7 +3,7 @@
  * `pools.ocr-bot.size=3`, `horizon=30d`, `disruptions[0].duration=2h`.
  * Values are read as YAML scalars (numbers, booleans, text).
  */
-import { parse } from 'yaml';
+import { parse } from '#yaml';
 import { ScenarioError } from './errors.js';
 import type { ScenarioSource } from './scenario-source.js';
 

@@ -2,7 +2,7 @@
  * A scenario's text parsed into plain data, with a locator that finds the line
  * of any field path (for error messages). Pure: the caller reads the file.
  */
-import { LineCounter, parseDocument, visit, isMap, isSeq, isPair, isScalar, type Node } from 'yaml';
+import { LineCounter, parseDocument, visit, isMap, isSeq, isPair, isScalar, type Node } from '#yaml';
 import { ScenarioError } from './errors.js';
 
 export interface ScenarioSource {

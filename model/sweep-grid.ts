@@ -23,7 +23,7 @@
  * grid.cells[1].overrides; // ['pools.clerks.size=3', 'horizon=30d']
  * ```
  */
-import { parse } from 'yaml';
+import { parse } from '#yaml';
 import { parseOverridePath } from './overrides.js';
 import { ScenarioError, isScenarioError, type ScenarioIssue } from './errors.js';
 

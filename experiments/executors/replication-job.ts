@@ -5,8 +5,6 @@
 import type { Scenario } from '../../model/scenario.js';
 import { simulateReplication } from '../../simulator/simulate.js';
 import type { ReplicationFigures } from '../../simulator/figures.js';
-import { EventLogWriter, attributeColumns } from '../../cli/event-log-writer.js';
-import { DecisionLogWriter } from '../../cli/decision-log-writer.js';
 import { resolvePolicy } from '../../cli/policy-loader.js';
 
 export interface ThreadSetup {
@@ -25,8 +23,9 @@ export interface ReplicationJob {
 
 export async function runOneReplication(setup: ThreadSetup, job: ReplicationJob, onProgress?: (f: number) => void): Promise<ReplicationFigures> {
   const policy = await resolvePolicy(setup.scenario, setup.policyName);
-  const events = job.eventLogPart ? new EventLogWriter(job.eventLogPart, setup.scenario.start, job.replication, false, undefined, attributeColumns(setup.scenario)) : null;
-  const decisions = job.decisionLogPart ? new DecisionLogWriter(job.decisionLogPart, job.replication) : null;
+  // the log writers are loaded only for a run that writes logs (start-up of a plain run, issue 16)
+  const events = job.eventLogPart ? await eventLogWriter(setup, job.eventLogPart, job.replication) : null;
+  const decisions = job.decisionLogPart ? new (await import('../../cli/decision-log-writer.js')).DecisionLogWriter(job.decisionLogPart, job.replication) : null;
   try {
     return simulateReplication({
       scenario: setup.scenario, policy, replication: job.replication,
@@ -37,4 +36,9 @@ export async function runOneReplication(setup: ThreadSetup, job: ReplicationJob,
     events?.close();
     decisions?.close();
   }
+}
+
+async function eventLogWriter(setup: ThreadSetup, part: string, replication: number) {
+  const { EventLogWriter, attributeColumns } = await import('../../cli/event-log-writer.js');
+  return new EventLogWriter(part, setup.scenario.start, replication, false, undefined, attributeColumns(setup.scenario));
 }
