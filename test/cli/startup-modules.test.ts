@@ -38,9 +38,17 @@ describe('start-up: what the everyday commands load', () => {
     });
   }
 
-  it('the hook sees packages from node_modules and the build-time validator', () => {
+  it('a run that writes no log nor --out loads no log writer and no CSV writer', () => {
+    const r = loaded(['run', 'scenarios/invoice-office.yaml', '--horizon', '8d']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.modules.filter((m) => /\/(event-log-writer|decision-log-writer|xes-writer|timeseries-csv)\.js$/.test(m))).toEqual([]);
+  });
+
+  it('the hook sees packages from node_modules and the build-time validator; YAML is the one-file bundle', () => {
     const r = loaded(['validate', 'scenarios/invoice-office.yaml']);
-    expect(r.modules.some((m) => m.includes('node_modules/yaml/'))).toBe(true);
+    // the build's bundle of the yaml package (cli/write-yaml-bundle.ts), not its 72 CommonJS files
+    expect(r.modules.some((m) => m.endsWith('/dist/vendor/yaml.js'))).toBe(true);
+    expect(r.modules.filter((m) => m.includes('node_modules/yaml/'))).toEqual([]);
     expect(r.modules.some((m) => m.includes('/dist/model/scenario-validator.generated.js'))).toBe(true);
     expect(r.modules.some((m) => m.includes('node_modules/ajv/dist/runtime/'))).toBe(true);
   });
