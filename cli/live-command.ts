@@ -32,6 +32,10 @@ Runs the scenario on the live runtime: the seeded demand goes through Kafka,
 every case is a Temporal workflow, the allocator grants units with the
 scenario's policy. Servers: KAFKA_BROKERS (default 127.0.0.1:9092) and
 TEMPORAL_ADDRESS (default 127.0.0.1:7233), or --infra to start local ones.
+On an authenticated broker (infra/up.sh --kafka-auth): KAFKA_SASL_USERNAME,
+KAFKA_SASL_PASSWORD_FILE (or KAFKA_SASL_PASSWORD) and KAFKA_SASL_MECHANISM
+(default scram-sha-512), e.g. \`eval "$(bash infra/kafka-user.sh live)"\`;
+the run's ACLs first: \`autoshift kafka-acls --run-id ID\` as admin.
 
 Options:
   --speed N           simulated seconds per wall second (3600 = one hour per second; default 3600)

@@ -1,19 +1,24 @@
 /**
  * What the live commands share: the servers from the environment
- * (`KAFKA_BROKERS`, `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `LOG_LEVEL`),
+ * (`KAFKA_BROKERS`, `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `LOG_LEVEL`;
+ * on an authenticated broker `KAFKA_SASL_USERNAME`, `KAFKA_SASL_PASSWORD` or
+ * `KAFKA_SASL_PASSWORD_FILE`, `KAFKA_SASL_MECHANISM`),
  * one pino root logger per process (on stderr), local infra started through
  * `infra/up.sh`, and a wait for SIGINT/SIGTERM. Composition roots only: the
  * libraries in workers/ take all of this as parameters.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { UsageError } from '../model/errors.js';
 import { retrying } from '../workers/retry.js';
+import { SASL_MECHANISMS, credentials, kafkaRefusal, refusalMessage, type KafkaCredentials, type SaslMechanism } from '../workers/kafka-credentials.js';
 
 export interface Servers {
   brokers: string[];
+  /** the SASL login, when KAFKA_SASL_USERNAME is set */
+  sasl?: KafkaCredentials;
   temporalAddress: string;
   namespace: string;
 }
@@ -21,9 +26,34 @@ export interface Servers {
 export function serversFromEnv(env: NodeJS.ProcessEnv = process.env): Servers {
   return {
     brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    ...(env.KAFKA_SASL_USERNAME ? { sasl: saslFromEnv(env) } : {}),
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
   };
+}
+
+/**
+ * The SASL login of KAFKA_SASL_USERNAME: the password from KAFKA_SASL_PASSWORD_FILE (its first line; preferred,
+ * as a variable's value shows in the process's environment) or KAFKA_SASL_PASSWORD; KAFKA_SASL_MECHANISM
+ * scram-sha-512 (default), scram-sha-256 or plain. Errors name the variable or file, never the password.
+ */
+function saslFromEnv(env: NodeJS.ProcessEnv): KafkaCredentials {
+  const mechanism = (env.KAFKA_SASL_MECHANISM ?? 'scram-sha-512').toLowerCase() as SaslMechanism;
+  if (!SASL_MECHANISMS.includes(mechanism)) {
+    throw new UsageError(`KAFKA_SASL_MECHANISM: expected one of ${SASL_MECHANISMS.join(', ')}, got ${JSON.stringify(env.KAFKA_SASL_MECHANISM)}`);
+  }
+  let password = env.KAFKA_SASL_PASSWORD;
+  const file = env.KAFKA_SASL_PASSWORD_FILE;
+  if (file) {
+    try {
+      password = readFileSync(file, 'utf8').split(/\r?\n/)[0];
+    } catch (err) {
+      throw new UsageError(`KAFKA_SASL_PASSWORD_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    if (!password) throw new UsageError(`KAFKA_SASL_PASSWORD_FILE: ${file} is empty`);
+  }
+  if (!password) throw new UsageError(`KAFKA_SASL_USERNAME is set (${env.KAFKA_SASL_USERNAME}) but neither KAFKA_SASL_PASSWORD_FILE nor KAFKA_SASL_PASSWORD is`);
+  return credentials(mechanism, env.KAFKA_SASL_USERNAME!, password);
 }
 
 /** The process's root logger: JSON lines on stderr, level from LOG_LEVEL. */
@@ -67,11 +97,22 @@ function unreachable(servers: Servers, e: Error): UsageError {
     + 'start them with --infra or `bash infra/up.sh kafka temporal`, or set KAFKA_BROKERS and TEMPORAL_ADDRESS');
 }
 
-/** Runs `start`; a server that cannot be reached becomes a user-facing error (exit code 2, no stack trace). */
+/** A broker's refusal of the login or of a right (ACL) as a user-facing error; null for any other error. */
+export function refusalError(servers: Servers, err: unknown): UsageError | null {
+  const refusal = kafkaRefusal(err);
+  return refusal ? new UsageError(refusalMessage(refusal, servers.brokers, servers.sasl), { cause: err }) : null;
+}
+
+/**
+ * Runs `start`; a server that cannot be reached, or a broker that refuses the login or a right, becomes a
+ * user-facing error (exit code 2, no stack trace).
+ */
 export async function connecting<T>(servers: Servers, start: () => Promise<T>): Promise<T> {
   try {
     return await start();
   } catch (err) {
+    const refused = refusalError(servers, err);
+    if (refused) throw refused;
     const e = err as Error;
     if (!CONNECTION_ERRORS.has(e.name)) throw err;
     throw unreachable(servers, e);
@@ -85,7 +126,10 @@ export const SERVICE_START_WAIT_MS = 120_000;
 export async function probeServers(servers: Servers): Promise<void> {
   // loaded here: the experiment worker imports this module too, and needs neither client library
   const [{ Kafka, logLevel }, { Connection }] = await Promise.all([import('kafkajs'), import('@temporalio/client')]);
-  const kafka = new Kafka({ clientId: 'autoshift-probe', brokers: servers.brokers, connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 0 }, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'autoshift-probe', brokers: servers.brokers, ...(servers.sasl ? { sasl: servers.sasl } : {}),
+    connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 0 }, logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -110,7 +154,8 @@ export async function probeServers(servers: Servers): Promise<void> {
  * Until Kafka and Temporal both answer (`probe`), or `forMs` has passed: a service started before its
  * servers, or while one restarts (a broker restart takes tens of seconds on a busy machine), waits for
  * them as it would under a supervisor: one warning when it starts waiting, one line when they answer.
- * Past `forMs` it gives up with the user-facing error of `connecting` (exit code 2).
+ * Past `forMs` it gives up with the user-facing error of `connecting` (exit code 2); a broker that refuses
+ * the login (wrong user or password) at once, since waiting does not change that.
  */
 export async function untilServersAnswer(
   servers: Servers, logger: Logger, forMs = SERVICE_START_WAIT_MS, probe: (s: Servers) => Promise<void> = probeServers,
@@ -119,7 +164,7 @@ export async function untilServersAnswer(
   let waiting = false;
   try {
     await retrying(() => probe(servers), {
-      giveUp: () => Date.now() - t0 >= forMs,
+      giveUp: (err) => Date.now() - t0 >= forMs || kafkaRefusal(err) !== null,
       onRetry: (err) => {
         if (waiting) return;
         waiting = true;
@@ -127,7 +172,7 @@ export async function untilServersAnswer(
       },
     });
   } catch (err) {
-    throw unreachable(servers, err as Error);
+    throw refusalError(servers, err) ?? unreachable(servers, err as Error);
   }
   if (waiting) logger.warn({ waitedSeconds: Math.round((Date.now() - t0) / 100) / 10 }, 'servers answer; starting');
 }

@@ -27,6 +27,7 @@ const commands: Record<string, CommandEntry> = {
   worker: { summary: 'live runtime: the Temporal worker of case workflows', load: async () => (await import('./service-commands.js')).workerCommand },
   allocator: { summary: 'live runtime: the allocator (grants units by policy)', load: async () => (await import('./service-commands.js')).allocatorCommand },
   intake: { summary: 'live runtime: starts a case workflow per demand event', load: async () => (await import('./service-commands.js')).intakeCommand },
+  'kafka-acls': { summary: 'live runtime on an authenticated broker: create a run\'s topics and its services\' ACLs', load: async () => (await import('./kafka-acls-command.js')).kafkaAclsCommand },
   backfill: { summary: 'load a what-if run\'s OpenMetrics export into the local Prometheus (dashboards)', load: async () => (await import('./backfill-command.js')).backfillCommand },
   producer: { summary: 'live runtime: publishes the seeded demand to Kafka', load: async () => (await import('./service-commands.js')).producerCommand },
 };

@@ -12,7 +12,7 @@ import type { OverrideSpec } from '../model/sweep-grid.js';
 import { resolvePolicy } from './policy-loader.js';
 import { parseDuration } from '../model/units.js';
 import { startLiveRun, type ServiceName } from '../workers/live-run.js';
-import { connecting, exitWhenDone, rootLogger, runIdOf, serversFromEnv, speedOf, untilServersAnswer, untilSignal, SERVICE_START_WAIT_MS } from './live-env.js';
+import { connecting, exitWhenDone, refusalError, rootLogger, runIdOf, serversFromEnv, speedOf, untilServersAnswer, untilSignal, SERVICE_START_WAIT_MS } from './live-env.js';
 
 const common = `  --run-id ID         the run (topics autoshift.<ID>.*, task queue autoshift-<ID>); required
   --set PATH=VALUE    override a scenario field (repeatable)
@@ -21,6 +21,9 @@ const common = `  --run-id ID         the run (topics autoshift.<ID>.*, task que
   --wait-for-servers D  at start, wait this long for servers that do not answer yet
                       (started later, or restarting; default 2m, 0s = fail at once)
 Servers: KAFKA_BROKERS (default 127.0.0.1:9092), TEMPORAL_ADDRESS (default 127.0.0.1:7233).
+On an authenticated broker (infra/up.sh --kafka-auth): KAFKA_SASL_USERNAME and
+KAFKA_SASL_PASSWORD_FILE (or KAFKA_SASL_PASSWORD), KAFKA_SASL_MECHANISM
+(default scram-sha-512); \`bash infra/kafka-user.sh <service>\` prints them.
 `;
 
 export const serviceHelp: Record<ServiceName, string> = {
@@ -94,7 +97,11 @@ async function runService(name: ServiceName, argv: string[]): Promise<number> {
   logger.info({ taskQueue: run.taskQueue }, `${name} running`);
   const signalled = untilSignal();
   if (name === 'producer') {
-    const result = await Promise.race([run.produced!, signalled.then(() => null)]);
+    const result = await Promise.race([run.produced!, signalled.then(() => null)]).catch(async (err: unknown) => {
+      // a broker that refuses a write (an ACL) is the user's to fix: its message, not a stack trace
+      await run.stop();
+      throw refusalError(servers, err) ?? err;
+    });
     logger.info({ result }, 'producer finished');
   } else {
     await signalled;

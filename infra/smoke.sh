@@ -11,17 +11,23 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 smoke_kafka() {
-  local topic msg got
+  local topic msg got admin=() producer=() consumer=()
   topic="autoshift-smoke-$(date +%s)-$$"
   msg="hello $(date -Is)"
-  kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BIND_HOST:$KAFKA_PORT" \
+  mapfile -t admin < <(kafka_bootstrap_args)
+  if [[ "$(kafka_auth_of_data)" == scram ]]; then
+    # as the super user admin (no ACLs needed for a scratch topic)
+    producer=(--producer.config "$KAFKA_CONF/admin-client.properties")
+    consumer=(--consumer.config "$KAFKA_CONF/admin-client.properties")
+  fi
+  kafka_tool org.apache.kafka.tools.TopicCommand "${admin[@]}" \
     --create --topic "$topic" --partitions 1 --replication-factor 1 >/dev/null
-  printf '%s\n' "$msg" | kafka_tool kafka.tools.ConsoleProducer \
+  printf '%s\n' "$msg" | kafka_tool kafka.tools.ConsoleProducer "${producer[@]}" \
     --bootstrap-server "$BIND_HOST:$KAFKA_PORT" --topic "$topic" --producer-property acks=all
-  got=$(kafka_tool org.apache.kafka.tools.consumer.ConsoleConsumer \
+  got=$(kafka_tool org.apache.kafka.tools.consumer.ConsoleConsumer "${consumer[@]}" \
     --bootstrap-server "$BIND_HOST:$KAFKA_PORT" --topic "$topic" --from-beginning \
     --max-messages 1 --timeout-ms 30000 2>/dev/null)
-  kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BIND_HOST:$KAFKA_PORT" \
+  kafka_tool org.apache.kafka.tools.TopicCommand "${admin[@]}" \
     --delete --topic "$topic" >/dev/null
   [[ "$got" == "$msg" ]] || die "kafka: produced '$msg' but consumed '$got'"
   log "kafka: ok (topic $topic: produced and consumed one message)"

@@ -2,7 +2,13 @@
 # Start the servers in the background (installing them first if needed) and
 # wait until each one answers. A service already running is left alone.
 #
-#   infra/up.sh [--prometheus-lifecycle] [kafka|temporal|prometheus|all]...
+#   infra/up.sh [--prometheus-lifecycle] [--kafka-auth] [kafka|temporal|prometheus|all]...
+#
+# --kafka-auth (or AUTOSHIFT_KAFKA_AUTH=scram) formats a new broker with
+# SASL/SCRAM-SHA-512 users and ACL authorization (docs/infra.md, "Authenticated
+# Kafka"): one password file per user under secrets/kafka/, printed never.
+# Authentication is fixed when the storage is formatted: a broker formatted
+# without it keeps running without it (use another AUTOSHIFT_INFRA_HOME).
 #
 # --prometheus-lifecycle (or AUTOSHIFT_PROMETHEUS_LIFECYCLE=1) turns on
 # Prometheus' lifecycle API (POST /-/reload, /-/quit): unauthenticated, so off
@@ -38,12 +44,25 @@ on_start_failure() {
 start_kafka() {
   local java cluster_id pid
   java=$(kafka_java)
-  kafka_write_conf
   if [[ ! -f "$KAFKA_DATA/meta.properties" ]]; then
+    local scram=() u
+    if [[ $KAFKA_AUTH == scram ]]; then
+      kafka_new_passwords
+      # SCRAM users go into the bootstrap metadata: they exist before the broker first answers
+      for u in "${KAFKA_SASL_USERS[@]}"; do scram+=(--add-scram "SCRAM-SHA-512=[name=$u,password=$(kafka_password "$u")]"); done
+    fi
+    kafka_write_conf
     cluster_id=$(KAFKA_TOOL_TIMEOUT=60 kafka_tool kafka.tools.StorageTool random-uuid | tail -n1)
-    log "kafka: formatting $KAFKA_DATA (cluster id $cluster_id)"
+    log "kafka: formatting $KAFKA_DATA (cluster id $cluster_id, authentication $KAFKA_AUTH)"
     KAFKA_TOOL_TIMEOUT=60 kafka_tool kafka.tools.StorageTool format \
-      -t "$cluster_id" -c "$KAFKA_CONF/server.properties" --ignore-formatted >&2
+      -t "$cluster_id" -c "$KAFKA_CONF/server.properties" --ignore-formatted "${scram[@]}" >&2
+    echo "$KAFKA_AUTH" >"$KAFKA_DATA/autoshift-auth"
+    [[ $KAFKA_AUTH == none ]] || log "kafka: SCRAM-SHA-512 users ${KAFKA_SASL_USERS[*]}; passwords in $KAFKA_SECRETS/<user>.password"
+  else
+    if [[ -n "${AUTOSHIFT_KAFKA_AUTH:-}" && "$KAFKA_AUTH" != "$(kafka_auth_of_data)" ]]; then
+      die "kafka: $KAFKA_DATA was formatted with authentication $(kafka_auth_of_data), not $KAFKA_AUTH; use another AUTOSHIFT_INFRA_HOME (docs/infra.md)"
+    fi
+    kafka_write_conf
   fi
   pid=$(start_detached kafka "$java" \
     -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
@@ -120,7 +139,8 @@ main() {
   for svc in "$@"; do
     case $svc in
       --prometheus-lifecycle) AUTOSHIFT_PROMETHEUS_LIFECYCLE=1 ;;
-      -*) die "unknown option '$svc' (expected --prometheus-lifecycle)" ;;
+      --kafka-auth) AUTOSHIFT_KAFKA_AUTH=scram; KAFKA_AUTH=scram ;;
+      -*) die "unknown option '$svc' (expected --prometheus-lifecycle or --kafka-auth)" ;;
       *) args+=("$svc") ;;
     esac
   done

@@ -10,11 +10,14 @@ import type { Logger } from 'pino';
 import { KafkaLink, meansUnreachable } from './kafka-link.js';
 import { retrying } from './retry.js';
 import { Topics, topicNames, type TopicId } from '../protocol/topics.js';
+import { kafkaRefusal, type KafkaCredentials } from './kafka-credentials.js';
 
 export interface KafkaOptions {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /** SASL login on an authenticated broker (workers/kafka-credentials.ts); none = PLAINTEXT */
+  sasl?: KafkaCredentials;
 }
 
 /**
@@ -49,12 +52,13 @@ export function kafkaLogRoute(level: logLevel, message: string, error?: string):
   return level <= logLevel.ERROR ? 'error' : 'warn';
 }
 
-export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka {
+export function createKafka({ brokers, clientId, logger, sasl }: KafkaOptions): Kafka {
   const log = logger.child({ component: 'kafkajs' });
   const link = new KafkaLink(logger.child({ component: 'kafka' }));
   const kafka = new Kafka({
     clientId,
     brokers,
+    ...(sasl ? { sasl } : {}),
     connectionTimeout: 3000,
     requestTimeout: 10_000,
     retry: { initialRetryTime: 200, maxRetryTime: 3000, retries: 12 },
@@ -135,13 +139,13 @@ export async function ensureTopics(kafka: Kafka, runId: string, only?: TopicId[]
   }
 }
 
-/** Retries a Kafka write (workers/retry.ts) until it succeeds; gives up only when halted or fenced. */
+/** Retries a Kafka write (workers/retry.ts) until it succeeds; gives up only when halted, fenced, or refused by the broker (credentials, ACLs). */
 async function untilDone<T>(
   attempt: () => Promise<T>,
   how: { halt: AbortSignal; logger: Logger; link?: KafkaLink; what: string; topic: string },
 ): Promise<T> {
   const result = await retrying(attempt, {
-    giveUp: (err) => err instanceof FencedError,
+    giveUp: (err) => err instanceof FencedError || kafkaRefusal(err) !== null,
     signal: how.halt,
     onRetry: (err, n, wait) => {
       if (how.link) how.link.trouble(err, `${how.what} ${how.topic}`);

@@ -30,6 +30,7 @@ import { startAllocatorLease, type AllocatorLease } from './allocator-lease.js';
 import { startCollector, type CollectorService } from './collector.js';
 import { startIntake, type IntakeService } from './intake.js';
 import { ReliableProducer, createKafka, ensureTopics } from './kafka.js';
+import type { KafkaCredentials } from './kafka-credentials.js';
 import { runProducer, type ProducerResult } from './producer.js';
 import { createCaseWorker, installTemporalRuntime } from './temporal-worker.js';
 import { topicNames } from '../protocol/topics.js';
@@ -42,6 +43,8 @@ export interface LiveRunOptions {
   scenario: Scenario;
   policy: Policy;
   brokers: string[];
+  /** SASL login on an authenticated broker; absent = PLAINTEXT */
+  sasl?: KafkaCredentials;
   temporalAddress: string;
   /** @default 'default' */
   namespace?: string;
@@ -119,7 +122,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   const metrics = createMetrics(registry, runLabels('live', scenario, runId, policy.name));
   const taskQueue = options.taskQueue ?? `autoshift-${runId}`;
   const namespace = options.namespace ?? 'default';
-  const kafka = createKafka({ brokers: options.brokers, clientId: `autoshift-${runId}`, logger });
+  const kafka = createKafka({ brokers: options.brokers, clientId: `autoshift-${runId}`, logger, sasl: options.sasl });
   await ensureTopics(kafka, runId);
   const connection = await Connection.connect({ address: options.temporalAddress });
   const client = new Client({ connection, namespace });
