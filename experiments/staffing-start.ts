@@ -18,7 +18,7 @@
  * ```
  */
 import type { Scenario } from '../model/scenario.js';
-import { distributionMean } from '../simulator/distributions.js';
+import { meanStepDuration } from '../simulator/case-attributes.js';
 import { agentsForSojournWithin, offeredLoad } from '../allocation/erlang-c.js';
 import { nearestIndex, type Axis } from './design-space.js';
 import type { Target } from './targets.js';
@@ -56,7 +56,7 @@ export function poolEstimates(scenario: Scenario, targets: readonly Target[]): P
       const total = servers.reduce((n, pool) => n + Math.max(1, pool.size), 0);
       for (const pool of servers) {
         const part = Math.max(1, pool.size) / total;
-        const mean = distributionMean(pool.kind === 'bot' ? s.botDuration : s.humanDuration);
+        const mean = meanStepDuration(p, s, pool.kind === 'bot', scenario.seed);
         load[pool.index] += rate * visits[s.index] * part * mean;
         work[pool.index] += rate * visits[s.index] * part;
         window[pool.index] = Math.min(window[pool.index], p.sla / Math.max(1, p.steps.length));

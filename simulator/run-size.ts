@@ -11,7 +11,7 @@
  * ```
  */
 import type { Scenario } from '../model/scenario.js';
-import { distributionMean } from './distributions.js';
+import { meanStepDuration } from './case-attributes.js';
 import { DAY, WEEK } from '../model/units.js';
 
 export interface RunSizeOptions {
@@ -127,7 +127,7 @@ export function estimateRunSize(scenario: Scenario, options: RunSizeOptions): Ru
     tasks += n * perCase;
     proc.steps.forEach((s, k) => {
       const bots = scenario.pools.some((p) => p.kind === 'bot' && p.skills.includes(s.skill) && p.size > 0);
-      workSeconds += n * visits[k] * distributionMean(bots ? s.botDuration : s.humanDuration);
+      workSeconds += n * visits[k] * meanStepDuration(proc, s, bots, scenario.seed);
     });
   });
   const units = scenario.pools.reduce((a, p) => a + p.size, 0);

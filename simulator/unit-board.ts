@@ -47,7 +47,7 @@ import type { Process, Scenario, Step } from '../model/scenario.js';
 import type { Allocation, Policy, Snapshot } from '../allocation/policy.js';
 import { enforceConstraints } from '../allocation/constraints.js';
 import { FifoQueue, KeyedQueue, type Queued, type TaskQueue } from './task-queue.js';
-import { distributionMean } from './distributions.js';
+import { meanStepDuration } from './case-attributes.js';
 import { ShiftCalendar } from './shift-calendar.js';
 import { TimeWeighted } from './time-weighted.js';
 import { buildSnapshot } from './snapshot.js';
@@ -212,7 +212,10 @@ export class UnitBoard<T extends BoardItem> {
     this.queues = scenario.skills.map(() => (this.ranked ? new RankedQueue<T & Ranked>() as unknown as TaskQueue<T>
       : policy.dispatch === 'fifo' ? new FifoQueue<T>() : new KeyedQueue<T>()));
     // cμ index per (process, step): cost of delay per second over mean service seconds
-    this.priorityKey = scenario.processes.map((p) => p.steps.map((s) => -(p.costOfDelayPerHour / Math.max(1e-9, distributionMean(s.humanDuration)))));
+    // (mean durations with each step's durationScale: simulator/case-attributes.ts)
+    const meanHuman = scenario.processes.map((p) => p.steps.map((s) => meanStepDuration(p, s, false, scenario.seed)));
+    const meanBot = scenario.processes.map((p) => p.steps.map((s) => meanStepDuration(p, s, true, scenario.seed)));
+    this.priorityKey = scenario.processes.map((p) => p.steps.map((s) => -(p.costOfDelayPerHour / Math.max(1e-9, meanHuman[p.index][s.index]))));
 
     const total = scenario.pools.reduce((n, p) => n + p.size, 0);
     this.unitName = new Array(total);
@@ -256,8 +259,8 @@ export class UnitBoard<T extends BoardItem> {
       return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
     });
     this.meanService = {
-      human: meanOver((s) => distributionMean(s.humanDuration)),
-      bot: meanOver((s) => distributionMean(s.botDuration)),
+      human: meanOver((s, p) => meanHuman[p.index][s.index]),
+      bot: meanOver((s, p) => meanBot[p.index][s.index]),
     };
     this.costOfDelay = meanOver((_, p) => p.costOfDelayPerHour);
     this.historyCap = scenario.rebalanceEvery > 0 ? Math.min(4032, Math.ceil((2 * 604_800) / scenario.rebalanceEvery)) : 0;
