@@ -118,9 +118,9 @@ export class Engine {
   private readonly nextCaseNo: number[];
   private readonly draws: CaseDraws;
   /** finished tasks, reused: a long run allocates no task objects once warm */
-  private readonly freeTasks: Task[] = [];
+  private readonly freeTasks: Task[] = objectArray();
   /** finished cases, reused likewise (their double fields are updated in place) */
-  private readonly freeCases: CaseState[] = [];
+  private readonly freeCases: CaseState[] = objectArray();
   /** the task each unit works on */
   readonly unitTask: (Task | null)[];
   /** the run drains (scenario `drain` or `cases`): nothing but arrivals stops at the horizon */
@@ -238,19 +238,30 @@ export class Engine {
       this.now = cal.lastTime;
       this.events++;
       const arg = cal.lastArg;
-      switch (cal.lastKind) {
-        case ARRIVAL: this.onArrival(arg); break;
-        case DONE: this.onDone(arg); break;
-        case SAMPLE: this.onSample(); break;
-        case EPOCH: this.decide(this.board.epoch === 0 ? 'start' : 'periodic', true); break;
-        case SHIFT: this.onShift(arg); break;
-        case CAPACITY: this.board.reconcile(arg); break;
-        case DISRUPTION: this.onDisruption(arg >> 1, (arg & 1) === 0); break;
-        case SWITCHED: this.onSwitched(arg); break;
-        case WARMUP_END: this.onWarmupEnd(); break;
-        case ABANDON: this.onAbandon(arg); break;
-        case PREEMPTIBLE_DONE: { const u = this.doneTimers!.take(arg); if (u !== undefined) this.onDone(u); break; }
-      }
+      const kind = cal.lastKind;
+      if (kind === ARRIVAL) this.onArrival(arg);
+      else if (kind === DONE) this.onDone(arg);
+      else if (kind === PREEMPTIBLE_DONE) { const u = this.doneTimers!.take(arg); if (u !== undefined) this.onDone(u); }
+      else this.onEvent(kind, arg);
+    }
+  }
+
+  /**
+   * Every event but an arrival and a task's end. One call site in `step` for all of them: V8 compiles
+   * `step` (the loop, with the hot handlers inlined) once, instead of throwing it away the first time
+   * each rare kind shows up in a run (a weekly sample, a decision epoch: "insufficient type feedback"),
+   * which it did in every replication, each time running the loop unoptimised until it was compiled again.
+   */
+  private onEvent(kind: number, arg: number): void {
+    switch (kind) {
+      case SAMPLE: this.onSample(); break;
+      case EPOCH: this.decide(this.board.epoch === 0 ? 'start' : 'periodic', true); break;
+      case SHIFT: this.onShift(arg); break;
+      case CAPACITY: this.board.reconcile(arg); break;
+      case DISRUPTION: this.onDisruption(arg >> 1, (arg & 1) === 0); break;
+      case SWITCHED: this.onSwitched(arg); break;
+      case WARMUP_END: this.onWarmupEnd(); break;
+      case ABANDON: this.onAbandon(arg); break;
     }
   }
 
@@ -537,6 +548,18 @@ export class Engine {
     const next = this.now + this.scenario.sampleEvery;
     if (next <= this.lastTime + 1e-9) this.cal.schedule(next, SAMPLE, 0);
   }
+}
+
+/**
+ * An empty array already of the shape it will have (an array of objects). A `[]` starts as an array of
+ * small integers and changes shape on its first object; each replication's new engine made the code V8
+ * had compiled for the last one's arrays wrong ("wrong map" in --trace-deopt), and the run loop went back
+ * to the interpreter until it was compiled again.
+ */
+function objectArray<T>(): T[] {
+  const a: (T | null)[] = [null];
+  a.pop();
+  return a as T[];
 }
 
 /** Zeroed visit counters for a case of `steps` steps, reusing a finished case's when it has the length. */

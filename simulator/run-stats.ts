@@ -36,14 +36,14 @@ export interface CompletedCase {
 export class RunStats {
   readonly arrived: number[];
   /** per process: arrival times of counted cases, summed, less those completed (for the ages of the cases open at the end) */
-  private readonly openArrivalSum: number[];
+  private readonly openArrivalSum: Float64Array;
   private readonly completed: number[];
-  private readonly waitSum: number[];
+  private readonly waitSum: Float64Array;
   /** per process: the waits on each completed case's critical path (the last path to reach each join) */
-  private readonly criticalWaitSum: number[];
-  private readonly cycleSum: number[];
+  private readonly criticalWaitSum: Float64Array;
+  private readonly cycleSum: Float64Array;
   private readonly slaMet: number[];
-  private readonly costSum: number[];
+  private readonly costSum: Float64Array;
   private readonly tasks: number[];
   private readonly botTasks: number[];
   private readonly sketches: QuantileSketch[];
@@ -72,8 +72,12 @@ export class RunStats {
   constructor(private readonly scenario: Scenario, private readonly board: BoardMeasures) {
     const P = scenario.processes.length;
     const zeros = () => new Array(P).fill(0);
-    this.arrived = zeros(); this.openArrivalSum = zeros(); this.completed = zeros(); this.waitSum = zeros(); this.criticalWaitSum = zeros(); this.cycleSum = zeros();
-    this.slaMet = zeros(); this.costSum = zeros(); this.tasks = zeros(); this.botTasks = zeros();
+    // counts in arrays of small integers, sums of seconds and money in Float64Arrays: a number[] of zeros starts as
+    // small integers and turns into doubles on the first sum, so each run's arrays had another shape than the last
+    // run's, and V8 threw away the code it had compiled for them at every replication (--trace-deopt: "wrong map")
+    const sums = () => new Float64Array(P);
+    this.arrived = zeros(); this.openArrivalSum = sums(); this.completed = zeros(); this.waitSum = sums(); this.criticalWaitSum = sums(); this.cycleSum = sums();
+    this.slaMet = zeros(); this.costSum = sums(); this.tasks = zeros(); this.botTasks = zeros();
     this.sketches = scenario.processes.map(() => new QuantileSketch());
     this.stepOffset = [];
     let n = 0;
