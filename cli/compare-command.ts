@@ -13,7 +13,7 @@ import { runArms } from '../experiments/arms.js';
 import { executorFor, onHelp } from './experiment-executor.js';
 import { policyFromCommandLine, resolvePolicy } from './policy-loader.js';
 import { ProgressBar } from './progress-bar.js';
-import { resilienceOf } from '../simulator/resilience.js';
+import { addResilience } from '../simulator/resilience.js';
 import { checkOpenMetricsFlags, defaultRunId, openMetricsClock, openMetricsFlags, openMetricsHelp, writeOpenMetrics } from './openmetrics-flags.js';
 import type { TimeSeries } from '../simulator/figures.js';
 import type { Scenario } from '../model/scenario.js';
@@ -104,7 +104,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
     replications, onProgress: bar.update,
     reduce: (reps, i) => {
       const doc = summarize(scenario, policies[i], reps);
-      doc.resilience = resilienceOf(scenario, reps);
+      addResilience(doc, scenario, reps);
       const values: Record<string, number[]> = {};
       for (const m of metrics) values[m.key] = reps.map((r) => m.of(r));
       const completed = reps.map((r) => r.totals.completed);

@@ -21,7 +21,7 @@ import { table } from './table.js';
 import { queueingTables } from './queueing-summary.js';
 import { fmtCount, fmtDuration, fmtMoney, fmtShare, fmtThousands } from './format.js';
 import { formatDuration, parseDuration } from '../model/units.js';
-import { resilienceOf } from '../simulator/resilience.js';
+import { addResilience, type ResilienceFigures } from '../simulator/resilience.js';
 import { checkOpenMetricsFlags, defaultRunId, openMetricsClock, openMetricsFlags, openMetricsHelp, writeOpenMetrics } from './openmetrics-flags.js';
 import { reportPath, writeReport } from './report-file.js';
 
@@ -102,7 +102,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const shownPolicy = policy.name;
   const doc = summarize(scenario, shownPolicy, reps, !!flags.timeseries, report !== undefined);
   if (overrides.length) doc.overrides = overrides.map(overrideAssignment);
-  doc.resilience = resilienceOf(scenario, reps);
+  addResilience(doc, scenario, reps);
   const warnings = [...scenarioWarnings(scenario), ...notApplicable(doc)];
   if (warnings.length) doc.warnings = warnings;
   for (const w of warnings) process.stderr.write(`autoshift run: warning: ${w}\n`);
@@ -143,11 +143,12 @@ export function renderSummary(doc: ResultDocument): string {
     ['pool', 'utilisation', 'cost'],
     Object.entries(doc.pools).map(([id, p]) => [id, fmtShare(p.utilization), fmtMoney(p.cost)]),
   ));
-  const res = doc.resilience as { disruption: string; timeToRecoverSeconds: { mean: number; ci95: number }; slaInWindow: { mean: number; ci95: number }; completedInWindow?: { mean: number; ci95: number }; worstBacklog: { mean: number; ci95: number } }[] | undefined;
+  // a figure over an empty set is null: n/a (simulator/resilience.ts)
+  const res = doc.resilience as ResilienceFigures[] | undefined;
   if (res && res.length) {
     lines.push('');
     lines.push(table(['disruption', 'time to recover', 'SLA met inside', 'worst backlog'],
-      res.map((r) => [r.disruption, fmtDuration(r.timeToRecoverSeconds), r.completedInWindow?.mean === 0 ? 'n/a' : fmtShare(r.slaInWindow), fmtCount(r.worstBacklog)])));
+      res.map((r) => [r.disruption, fmtDuration(r.timeToRecoverSeconds), fmtShare(r.slaInWindow), fmtCount(r.worstBacklog)])));
   }
   lines.push('');
   const none = doc.totals.completed.mean === 0;

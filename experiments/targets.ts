@@ -55,7 +55,9 @@ export function figureMetric(name: string, scenario: Scenario): Metric {
     const disruption = scenario.disruptions[index];
     const of = (f: Parameters<Metric['of']>[0]) => {
       const r = resilienceOf({ ...scenario, disruptions: [disruption] }, [f])[0];
-      return (r[field as keyof ResilienceFigures] as { mean: number }).mean;
+      // a figure over an empty set (no case judged in the window, a disruption after the run's end) counts as 0,
+      // as a replication's per-case figures do when none completed (simulator/figures.ts notApplicable)
+      return (r[field as keyof ResilienceFigures] as { mean: number } | null)?.mean ?? 0;
     };
     return { key: `disruptions[${index}].${field}`, label: `${disruption.label} ${field}`, better: spec[0], kind: spec[1], of };
   }

@@ -3,6 +3,7 @@
  * written to docs/results.schema.json by `npm run build:schema`. Scripts depend
  * on these names: add fields, never rename them.
  */
+import { NULLABLE_PROCESS_FIGURES } from '../simulator/figures.js';
 const estimate = {
   type: 'object', additionalProperties: false, required: ['mean', 'ci95'],
   description: 'A figure across replications: its mean and the half-width of its 95% confidence interval (0 for one replication).',
@@ -13,7 +14,7 @@ const nullableEstimate = { anyOf: [estimate, { type: 'null' }] };
 const estimates = (required: string[], descriptions: Record<string, string>, nullable: readonly string[] = []) => ({
   type: 'object', required,
   properties: Object.fromEntries(Object.entries(descriptions).map(([k, d]) => [k, nullable.includes(k)
-    ? { ...nullableEstimate, description: `${d} Null when nothing completed (see notApplicable).` }
+    ? { ...nullableEstimate, description: `${d} Null when computed over an empty set in every replication (see notApplicable).` }
     : { ...estimate, description: d }])),
   additionalProperties: estimate,
 });
@@ -56,14 +57,14 @@ export const resultsSchema = {
           arrived: 'Cases that arrived.',
           completed: 'Cases completed before the horizon.',
           openAtEnd: 'Cases that arrived and were still open at the horizon (left out of every cycle-time figure).',
-          openAgeMeanSeconds: 'Mean age at the horizon of the cases still open then (0 when none).',
+          openAgeMeanSeconds: 'Mean age at the horizon of the cases still open then.',
           waitMeanSeconds: 'Mean time a completed case spent waiting for capacity, summed over all its tasks: the waits of parallel branches add up, so it can exceed the cycle time.',
           criticalPathWaitMeanSeconds: "Mean wait on a completed case's critical path (the last branch to reach each join): the part of the cycle time spent waiting, never more than the cycle.",
           cycleMeanSeconds: 'Mean time from arrival to completion.',
           cycleP95Seconds: '95th percentile of the cycle time (streaming sketch, within 0.5% of the exact sample quantile).',
           slaAttainment: 'Fraction of completed cases done within the SLA.',
           costPerCase: 'Direct cost of the work done on a case: service time times its pool\'s cost per hour.',
-          automationShare: 'Fraction of tasks done by bots.',
+          automationShare: 'Fraction of the completed cases\' tasks done by bots.',
           wipMean: 'Time-average number of cases in progress.',
           throughputPerHour: 'Completed cases per hour.',
           abandoned: 'Tasks that left their queue because the case ran out of patience (steps.<s>.patience; only in scenarios with patience).',
@@ -75,12 +76,12 @@ export const resultsSchema = {
           blockingRate: 'blocked / tasks that came to a queue with a capacity.',
           casesLost: 'Cases lost at a full queue (a blocked task with no onBlocked step); not counted as completed.',
         },
-        ['waitMeanSeconds', 'criticalPathWaitMeanSeconds', 'cycleMeanSeconds', 'cycleP95Seconds', 'slaAttainment', 'costPerCase'],
+        NULLABLE_PROCESS_FIGURES,
       ),
     },
     priorityClasses: {
       type: 'object', description: "Per priority class (processes.<p>.priority; only in scenarios with priorities), its processes' cases together: arrived, completed, waitMeanSeconds, cycleMeanSeconds, slaAttainment, and the abandonment and blocking figures when used.",
-      additionalProperties: { type: 'object', additionalProperties: estimate },
+      additionalProperties: { type: 'object', additionalProperties: nullableEstimate },
     },
     steps: {
       type: 'object', description: 'Per step, keyed "process/step".',
@@ -94,7 +95,7 @@ export const resultsSchema = {
         utilization: 'Busy time over available time (on duty, not absent or down).',
         cost: 'Rostered unit-hours (size times hours on duty) times cost per hour.',
         busyHours: 'Unit-hours spent on tasks.', availableHours: 'Unit-hours available.',
-      }),
+      }, ['utilization']),
     },
     totals: estimates(['completed', 'cost', 'slaAttainment', 'costPerCase'], {
       completed: 'Cases completed, all processes.', cost: 'Cost of all pools.',
@@ -104,19 +105,20 @@ export const resultsSchema = {
       type: 'array', description: 'One entry per disruption of the scenario (see docs/results.md).',
       items: {
         type: 'object', required: ['disruption', 'timeToRecoverSeconds', 'lossAreaHours', 'worstBacklog', 'slaInWindow', 'extraCost'],
+        description: 'A figure over an empty set is null, with the reason under notApplicable ("resilience[0].slaInWindow"): slaInWindow when no case completed or ended unserved inside the window, baselineSla when none did in the baseline, every window figure when the run ends before the disruption starts.',
         properties: {
           disruption: { type: 'string' }, kind: { type: 'string' }, start: { type: 'number' }, end: { type: 'number' },
-          recovered: estimate, timeToRecoverSeconds: estimate, lossAreaHours: estimate, worstBacklog: estimate,
-          slaInWindow: estimate, completedInWindow: estimate, extraCost: estimate, baselineBacklog: estimate, baselineSla: estimate,
+          recovered: nullableEstimate, timeToRecoverSeconds: nullableEstimate, lossAreaHours: nullableEstimate, worstBacklog: nullableEstimate,
+          slaInWindow: nullableEstimate, completedInWindow: nullableEstimate, extraCost: nullableEstimate, baselineBacklog: estimate, baselineSla: nullableEstimate,
         },
       },
     },
     cycleTimeQuantiles: {
       type: 'object', required: ['probabilities', 'processes'],
-      description: 'Per process, the cycle-time quantiles in seconds (streaming sketch, within 1%) at each of `probabilities`, as figures across replications.',
+      description: 'Per process, the cycle-time quantiles in seconds (streaming sketch, within 1%) at each of `probabilities`, as figures across replications; null for a process with no completed case (see notApplicable).',
       properties: {
         probabilities: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1 } },
-        processes: { type: 'object', additionalProperties: { type: 'array', items: estimate } },
+        processes: { type: 'object', additionalProperties: { anyOf: [{ type: 'array', items: estimate }, { type: 'null' }] } },
       },
     },
     timeseries: { type: 'object', description: 'With --timeseries: the sampled series of replication 1.' },

@@ -7,7 +7,7 @@
  * Every number comes from the result document: the report computes nothing a
  * script reading the same `--json` could not see.
  */
-import type { ResultDocument } from '../simulator/summarize.js';
+import type { Estimate, ResultDocument } from '../simulator/summarize.js';
 import type { ResilienceFigures } from '../simulator/resilience.js';
 import type { TimeseriesBand } from '../simulator/series-band.js';
 import { renderChart, PALETTE, WIDTH, type Chart } from './chart.js';
@@ -22,6 +22,10 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function resilienceOf(doc: RunDocument): ResilienceFigures[] {
   return Array.isArray(doc.resilience) ? (doc.resilience as ResilienceFigures[]) : [];
 }
+
+/** A disruption the run reached: its window figures are there. */
+type Reached = ResilienceFigures & { recovered: Estimate; timeToRecoverSeconds: Estimate };
+const reached = (r: ResilienceFigures): r is Reached => r.recovered !== null && r.timeToRecoverSeconds !== null;
 
 function windowsOf(doc: RunDocument): Window[] {
   return resilienceOf(doc).filter((r) => typeof r.start === 'number' && typeof r.end === 'number')
@@ -41,6 +45,7 @@ export function runSummary(doc: RunDocument): string {
   if (pools.length) sentences.push(`Busy share of the time available: ${pools.join(', ')}.`);
   for (const r of resilienceOf(doc)) {
     const length = r.end > r.start ? ` (${duration(r.end - r.start)})` : '';
+    if (r.recovered === null) { sentences.push(`The ${esc(r.disruption)}${length} starts after the end of the run: it was not simulated.`); continue; }
     sentences.push(r.recovered.mean >= 1
       ? `The ${esc(r.disruption)}${length} took ${fmt.duration(r.timeToRecoverSeconds)} to recover from; backlog peaked at ${fmt.count(r.worstBacklog)} tasks.`
       : `After the ${esc(r.disruption)}${length}, the operation ${r.recovered.mean > 0 ? `recovered in only ${percent(r.recovered.mean, 0)} of the replications` : 'had not recovered'} by the end of the run; backlog peaked at ${fmt.count(r.worstBacklog)} tasks.`);
@@ -138,7 +143,7 @@ async function seriesCharts(doc: RunDocument, b: TimeseriesBand, windows: Window
 }
 
 /** The resilience triangle of one disruption: backlog and SLA attainment around it, baseline, recovery and loss area marked. */
-async function triangleChart(r: ResilienceFigures, b: TimeseriesBand): Promise<Chart> {
+async function triangleChart(r: Reached, b: TimeseriesBand): Promise<Chart> {
   const recoverAt = r.start + r.timeToRecoverSeconds.mean;
   const from = r.start - 2 * DAY, to = Math.max(r.end, recoverAt) + 2 * DAY;
   const ks = b.time.map((_t, k) => k).filter((k) => b.time[k] >= from && b.time[k] <= to);
@@ -146,7 +151,8 @@ async function triangleChart(r: ResilienceFigures, b: TimeseriesBand): Promise<C
   const pick = (band: { mean: (number | null)[]; ci95: (number | null)[] }) => ({ mean: ks.map((k) => band.mean[k]), ci95: ks.map((k) => band.ci95[k]) });
   const backlog = bandRows('backlog', time, pick(b.backlogTotal), 0);
   const sla = bandRows('SLA met', time, pick(b.slaAttainment), 0, 1);
-  const base = r.baselineSla.mean;
+  // no case judged in the baseline: recovery was judged against 100% (simulator/resilience.ts)
+  const base = r.baselineSla?.mean ?? 1;
   const loss = sla.filter((row) => row.day * DAY >= r.start && row.day * DAY <= recoverAt && row.mean !== null && row.mean < base)
     .map((row) => ({ day: row.day, lo: row.mean, hi: sig(base) }));
   const x = { field: 'day', type: 'quantitative', title: 'day of the run', axis: { format: ',.1f' }, scale: { zero: false, nice: false } };
@@ -193,11 +199,14 @@ async function triangleChart(r: ResilienceFigures, b: TimeseriesBand): Promise<C
 async function cycleChart(doc: RunDocument): Promise<Chart | null> {
   const q = doc.cycleTimeQuantiles;
   if (!q) return null;
-  const ids = Object.keys(q.processes);
-  const maxSeconds = Math.max(...ids.flatMap((id) => q.processes[id].map((e) => e.mean + e.ci95)), ...ids.map((id) => doc.slaSeconds?.[id] ?? 0));
+  // a process with no completed case has no quantiles (null)
+  const ids = Object.keys(q.processes).filter((id) => q.processes[id] !== null);
+  if (ids.length === 0) return null;
+  const quantiles = (id: string) => q.processes[id] ?? [];
+  const maxSeconds = Math.max(...ids.flatMap((id) => quantiles(id).map((e) => e.mean + e.ci95)), ...ids.map((id) => doc.slaSeconds?.[id] ?? 0));
   const inDays = maxSeconds >= 4 * DAY;
   const unit = inDays ? DAY : 3600;
-  const rows = ids.flatMap((id) => q.processes[id].map((e, j) => ({
+  const rows = ids.flatMap((id) => quantiles(id).map((e, j) => ({
     process: id, share: q.probabilities[j], mean: sig(e.mean / unit), lo: sig(Math.max(0, e.mean - e.ci95) / unit), hi: sig((e.mean + e.ci95) / unit),
   })));
   const slas = ids.filter((id) => doc.slaSeconds?.[id] !== undefined).map((id) => ({ process: id, sla: sig(doc.slaSeconds![id] / unit), label: `SLA ${id} ${duration(doc.slaSeconds![id])}` }));
@@ -206,7 +215,7 @@ async function cycleChart(doc: RunDocument): Promise<Chart | null> {
   const color = { field: 'process', type: 'nominal', title: 'process' };
   const median = ids.map((id) => {
     const j = q.probabilities.indexOf(0.5);
-    return j >= 0 ? `${id}: median ${fmt.duration(q.processes[id][j])}, 95th percentile ${fmt.duration(doc.processes[id].cycleP95Seconds)}${doc.slaSeconds?.[id] !== undefined ? `, SLA ${duration(doc.slaSeconds[id])} met by ${fmt.percent(doc.processes[id].slaAttainment)}` : ''}` : id;
+    return j >= 0 ? `${id}: median ${fmt.duration(quantiles(id)[j])}, 95th percentile ${fmt.duration(doc.processes[id].cycleP95Seconds)}${doc.slaSeconds?.[id] !== undefined ? `, SLA ${duration(doc.slaSeconds[id])} met by ${fmt.percent(doc.processes[id].slaAttainment)}` : ''}` : id;
   });
   return renderChart('Cycle time against the SLA',
     `How long cases took from arrival to completion: each point is a quantile (the share of cases done within that time), with its 95% interval as a bar; dashed lines are the SLAs. ${median.join('; ')}.`,
@@ -244,7 +253,7 @@ export async function renderRunReport(doc: RunDocument): Promise<string> {
   }
   const res = resilienceOf(doc);
   if (res.length) {
-    const triangles = b ? await Promise.all(res.map((r) => triangleChart(r, b))) : [];
+    const triangles = b ? await Promise.all(res.filter(reached).map((r) => triangleChart(r, b))) : [];
     body.push(`<section id="resilience"><h2>Disruptions</h2>${resilienceTable(doc)}
 <p class="note">Time to recover runs from the start of the disruption until backlog is back within 10% (or one task) of its baseline and SLA attainment within 5 points of it, for three samples in a row. The loss area is the lost SLA attainment integrated over that time (the resilience triangle), in hours.</p>
 ${triangles.map((c) => figure(c, id())).join('\n')}</section>`);

@@ -25,7 +25,7 @@ export interface SweepDocument {
   axes: { path: string; values: AxisValue[] }[];
   fixed?: string[];
   /** a per-case KPI (SLA met, cycle, cost per case) is null in a cell that completed no case: n/a in tables, left out of charts */
-  cells: { values: Record<string, AxisValue>; result: { kpis: Record<string, Estimate | null>; simulatedSeconds?: number; pools?: Record<string, { utilization: Estimate }> } }[];
+  cells: { values: Record<string, AxisValue>; result: { kpis: Record<string, Estimate | null>; simulatedSeconds?: number; pools?: Record<string, { utilization: Estimate | null }> } }[];
   cheapest: number | null;
 }
 

@@ -17,7 +17,7 @@
 import type { Scenario } from '../model/scenario.js';
 import { CYCLE_QUANTILES, type QuantileSketch } from './quantile-sketch.js';
 import { queueingFeatures } from '../model/compile-queueing.js';
-import { noQueueingMeasures, priorityClassFigures, queueingProcessFigures, type QueueingMeasures } from './queueing-figures.js';
+import { noQueueingMeasures, priorityClassFigures, queueingEmpty, queueingProcessFigures, type QueueingMeasures } from './queueing-figures.js';
 
 /** Plain-JSON figures of one replication (what a worker thread sends back). */
 export interface ReplicationFigures {
@@ -40,7 +40,44 @@ export interface ReplicationFigures {
   totals: { completed: number; cost: number; slaAttainment: number; costPerCase: number };
   /** per process, the cycle-time quantiles (seconds) at CYCLE_QUANTILES */
   cycleQuantiles?: Record<string, number[]>;
+  /**
+   * The figures of this replication computed over an empty set (a mean over no
+   * completed case, a utilisation over no available time), by path
+   * (`processes.job.cycleMeanSeconds`, `cycleQuantiles.job`), with the reason.
+   * Their value above is a placeholder 0; `summarize` leaves them out of the
+   * estimate across replications and makes the figure null when every
+   * replication has it here. Absent when there is none.
+   */
+  notApplicable?: Record<string, string>;
   timeseries: TimeSeries;
+}
+
+/** Why a figure over an empty set has no value, by the set that is empty. */
+export const EMPTY = {
+  completedCases: 'no case completed',
+  openCases: 'no case open at the end',
+  completedTasks: 'no task of this step completed',
+  availableTime: 'no unit of this pool available after the warm-up',
+} as const;
+
+type ProcessFigure = keyof ReplicationFigures['processes'][string];
+/** Figures of a process that are means over its completed cases (or their tasks). */
+export const PER_COMPLETED_CASE = [
+  'waitMeanSeconds', 'criticalPathWaitMeanSeconds', 'cycleMeanSeconds', 'cycleP95Seconds', 'slaAttainment', 'costPerCase', 'automationShare',
+] as const satisfies readonly ProcessFigure[];
+/** Figures of a process that can be over an empty set: `notApplicable` in a replication, null in a result document. */
+export const NULLABLE_PROCESS_FIGURES = [
+  ...PER_COMPLETED_CASE, 'openAgeMeanSeconds', 'abandonmentRate', 'servedWaitMeanSeconds', 'abandonedWaitMeanSeconds', 'blockingRate',
+] as const satisfies readonly ProcessFigure[];
+/** Figures of a step that are means over its completed tasks. */
+export const PER_COMPLETED_TASK = ['waitMeanSeconds', 'serviceMeanSeconds'] as const satisfies readonly (keyof ReplicationFigures['steps'][string])[];
+/** Totals that are per completed case. */
+export const TOTALS_PER_CASE = ['slaAttainment', 'costPerCase'] as const satisfies readonly (keyof ReplicationFigures['totals'])[];
+
+
+/** Records `figures` under `path` as over the empty set `why`. */
+function markEmpty(out: Record<string, string>, path: string, empty: boolean, figures: readonly string[], why: string): void {
+  if (empty) for (const f of figures) out[`${path}.${f}`] = why;
 }
 
 export interface TimeSeries {
@@ -130,9 +167,16 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
   const processes: ReplicationFigures['processes'] = {};
   let completedAll = 0, metAll = 0;
   const features = queueingFeatures(scenario);
+  const na: Record<string, string> = {};
   scenario.processes.forEach((p, i) => {
     const x = m.processes[i];
     const c = x.completed;
+    const q = x.queueing ?? noQueueingMeasures();
+    const path = `processes.${p.id}`;
+    markEmpty(na, path, c === 0, PER_COMPLETED_CASE, EMPTY.completedCases);
+    markEmpty(na, path, x.openAtEnd === 0, ['openAgeMeanSeconds'], EMPTY.openCases);
+    for (const [f, why] of Object.entries(queueingEmpty(q, features))) na[`${path}.${f}`] = why;
+    if (c === 0) na[`cycleQuantiles.${p.id}`] = EMPTY.completedCases;
     completedAll += c; metAll += x.slaMet;
     processes[p.id] = {
       arrived: x.arrived, completed: c,
@@ -147,12 +191,13 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
       automationShare: x.tasks ? x.botTasks / x.tasks : 0,
       wipMean: x.wipArea / window,
       throughputPerHour: (c / window) * 3600,
-      ...queueingProcessFigures(x.queueing ?? noQueueingMeasures(), features),
+      ...queueingProcessFigures(q, features),
     };
   });
   const steps: ReplicationFigures['steps'] = {};
   scenario.processes.forEach((p, i) => p.steps.forEach((st, j) => {
     const { completed: n, waitSum, serviceSum } = m.steps[i][j];
+    markEmpty(na, `steps.${st.key}`, n === 0, PER_COMPLETED_TASK, EMPTY.completedTasks);
     steps[st.key] = { completed: n, waitMeanSeconds: n ? waitSum / n : 0, serviceMeanSeconds: n ? serviceSum / n : 0 };
   }));
   const pools: ReplicationFigures['pools'] = {};
@@ -161,8 +206,13 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
     const { busy, available, rostered } = m.pools[i];
     const cost = (rostered / 3600) * pool.costPerHour;
     poolCost += cost;
+    markEmpty(na, `pools.${pool.id}`, available === 0, ['utilization'], EMPTY.availableTime);
     pools[pool.id] = { utilization: available > 0 ? busy / available : 0, cost, busyHours: busy / 3600, availableHours: available / 3600 };
   });
+  markEmpty(na, 'totals', completedAll === 0, TOTALS_PER_CASE, EMPTY.completedCases);
+  const priorityClasses = features.priorities
+    ? priorityClassFigures(scenario, m.processes.map((x) => ({ ...x, queueing: x.queueing ?? noQueueingMeasures() })), features, na)
+    : undefined;
   return {
     seed: m.seed, events: m.events, simulatedSeconds: window,
     processes, steps, pools,
@@ -171,10 +221,9 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
       slaAttainment: completedAll ? metAll / completedAll : 0,
       costPerCase: completedAll ? poolCost / completedAll : 0,
     },
-    ...(features.priorities ? {
-      priorityClasses: priorityClassFigures(scenario, m.processes.map((x) => ({ ...x, queueing: x.queueing ?? noQueueingMeasures() })), features),
-    } : {}),
+    ...(priorityClasses ? { priorityClasses } : {}),
     cycleQuantiles: Object.fromEntries(scenario.processes.map((p, i) => [p.id, m.processes[i].cycles.quantiles(CYCLE_QUANTILES)])),
+    ...(Object.keys(na).length ? { notApplicable: na } : {}),
     timeseries: m.timeseries,
   };
 }

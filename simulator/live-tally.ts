@@ -21,7 +21,7 @@ import type { Scenario } from '../model/scenario.js';
 import type { AnyEvent, CaseCompletedEvent, TaskFinishedEvent, TaskUnservedEvent } from '../protocol/topics.js';
 import { EventType } from '../protocol/topics.js';
 import { figuresOf, type ProcessMeasures, type ReplicationFigures, type StepMeasures, type TimeSeries } from './figures.js';
-import { resilienceOf } from './resilience.js';
+import { addResilience } from './resilience.js';
 import { liveTimeSeries, LiveSeriesAccumulator } from './live-timeseries.js';
 import { RecentIds } from './recent-ids.js';
 import { summarize, type ResultDocument } from './summarize.js';
@@ -302,7 +302,7 @@ export class LiveTally {
     policyName: string, figures = this.figures(), live: Record<string, unknown> = {}, withTimeseries = false,
   ): ResultDocument & { runtime: 'live'; live: Record<string, unknown> } {
     const doc = summarize(this.scenario, policyName, [figures], withTimeseries);
-    doc.resilience = resilienceOf(this.scenario, [figures]);
+    addResilience(doc, this.scenario, [figures]);
     return { ...doc, runtime: 'live', live };
   }
 }

@@ -38,7 +38,7 @@ export function scenarioWarnings(scenario: Scenario): string[] {
 export const OPEN_AT_END_WARNING_SHARE = 0.03;
 
 interface Figures {
-  processes: Record<string, { arrived: Estimate; completed: Estimate; openAtEnd?: Estimate; openAgeMeanSeconds?: Estimate }>;
+  processes: Record<string, { arrived: Estimate; completed: Estimate; openAtEnd?: Estimate; openAgeMeanSeconds?: Estimate | null }>;
   totals: { completed: Estimate };
   resilience?: unknown;
 }
@@ -56,9 +56,10 @@ export function notApplicable(doc: Figures): string[] {
     }
   }
   if (doc.totals.completed.mean === 0) out.push('totals: no case completed: SLA attainment and cost per completed case are not applicable');
-  const res = (doc.resilience ?? []) as { disruption: string; completedInWindow?: Estimate }[];
+  const res = (doc.resilience ?? []) as { disruption: string; recovered: Estimate | null; slaInWindow: Estimate | null }[];
   for (const r of res) {
-    if (r.completedInWindow && r.completedInWindow.mean === 0) out.push(`resilience of ${r.disruption}: no case completed inside the disruption window: its SLA attainment inside is not applicable`);
+    // (a disruption the run does not reach has its own warning: scenarioWarnings)
+    if (r.recovered !== null && r.slaInWindow === null) out.push(`resilience of ${r.disruption}: no case completed inside the disruption window: its SLA attainment inside is not applicable`);
   }
   return out;
 }

@@ -48,6 +48,18 @@ export function queueingProcessFigures(m: QueueingMeasures, f: QueueingFeatures)
   return out;
 }
 
+/** The figures of `queueingProcessFigures` that are over an empty set, with the reason (the figure is then a placeholder 0). */
+export function queueingEmpty(m: QueueingMeasures, f: QueueingFeatures): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (f.abandonment) {
+    if (m.abandoned + m.served === 0) out.abandonmentRate = 'no task of a step with a patience was served or abandoned';
+    if (m.served === 0) out.servedWaitMeanSeconds = 'no task of a step with a patience was served';
+    if (m.abandoned === 0) out.abandonedWaitMeanSeconds = 'no task abandoned';
+  }
+  if (f.finiteQueues && m.offered === 0) out.blockingRate = 'no task came to a queue with a capacity';
+  return out;
+}
+
 /** What a priority class's figures are made of: its processes' counts and sums. */
 export interface ClassInput {
   arrived: number; completed: number; waitSum: number; cycleSum: number; slaMet: number;
@@ -55,7 +67,9 @@ export interface ClassInput {
 }
 
 /** Per priority class (keyed by its number): cases, waits and cycle times of its processes together. */
-export function priorityClassFigures(s: Scenario, per: ClassInput[], f: QueueingFeatures): Record<string, Record<string, number>> {
+export function priorityClassFigures(
+  s: Scenario, per: ClassInput[], f: QueueingFeatures, notApplicable: Record<string, string> = {},
+): Record<string, Record<string, number>> {
   const classes = [...new Set(s.processes.map((p) => p.priority ?? 0))].sort((a, b) => b - a);
   const out: Record<string, Record<string, number>> = {};
   for (const c of classes) {
@@ -74,6 +88,9 @@ export function priorityClassFigures(s: Scenario, per: ClassInput[], f: Queueing
       slaAttainment: n ? sum.slaMet / n : 0,
       ...queueingProcessFigures(sum.queueing, f),
     };
+    // means over an empty set: placeholders, recorded by path (simulator/figures.ts ReplicationFigures.notApplicable)
+    const empty: Record<string, string> = n ? {} : { waitMeanSeconds: 'no case completed', cycleMeanSeconds: 'no case completed', slaAttainment: 'no case completed' };
+    for (const [k, why] of Object.entries({ ...empty, ...queueingEmpty(sum.queueing, f) })) notApplicable[`priorityClasses.${c}.${k}`] = why;
   }
   return out;
 }

@@ -16,6 +16,13 @@
  *   disruption until recovery (at least until its end), the share that met their SLA
  *   (a case that ended abandoned or lost counts as one that did not);
  * - extra cost: cost of work done from the start to recovery, minus the baseline rate over the same time.
+ *
+ * Figures over an empty set are null, with the reason under the document's
+ * `notApplicable` (`resilience[0].slaInWindow`): the SLA attainment inside a
+ * window in which no case completed (or ended unserved), the baseline SLA
+ * attainment of a baseline in which none did (recovery is then judged against
+ * a baseline of 100%), and every figure of a disruption that starts at or
+ * after the end of the run (it is not simulated).
  */
 import type { Scenario } from '../model/scenario.js';
 import type { ReplicationFigures, TimeSeries } from './figures.js';
@@ -27,19 +34,23 @@ export interface ResilienceFigures {
   kind: string;
   start: number;
   end: number;
-  recovered: Estimate;
-  timeToRecoverSeconds: Estimate;
-  lossAreaHours: Estimate;
-  worstBacklog: Estimate;
-  slaInWindow: Estimate;
-  /** cases completed inside the window (from the disruption's start to recovery): 0 makes slaInWindow not applicable */
-  completedInWindow: Estimate;
-  extraCost: Estimate;
+  /** null (with every figure below but the baseline backlog) when the run ends before the disruption starts */
+  recovered: Estimate | null;
+  timeToRecoverSeconds: Estimate | null;
+  lossAreaHours: Estimate | null;
+  worstBacklog: Estimate | null;
+  /** null when no case completed or ended unserved inside the window */
+  slaInWindow: Estimate | null;
+  /** cases completed inside the window (from the disruption's start to recovery) */
+  completedInWindow: Estimate | null;
+  extraCost: Estimate | null;
   baselineBacklog: Estimate;
-  baselineSla: Estimate;
+  /** null when no case completed or ended unserved in the baseline period */
+  baselineSla: Estimate | null;
 }
 
-interface One { recovered: number; ttr: number; loss: number; worst: number; slaIn: number; doneIn: number; extra: number; baseBacklog: number; baseSla: number }
+/** One replication's measure; null: its series ends before the disruption starts. */
+interface One { recovered: number; ttr: number; loss: number; worst: number; slaIn: number | null; doneIn: number; extra: number; baseBacklog: number; baseSla: number | null }
 
 /**
  * One disruption measured on one time series, read as "so far": on a series
@@ -54,16 +65,22 @@ export interface DisruptionMeasure {
   timeToRecoverSeconds: number;
   lossAreaHours: number;
   worstBacklog: number;
-  slaInWindow: number;
+  /** null: no case completed or ended unserved inside the window so far */
+  slaInWindow: number | null;
   completedInWindow: number;
   extraCost: number;
   baselineBacklog: number;
-  baselineSla: number;
+  /** null: no case completed or ended unserved in the baseline period */
+  baselineSla: number | null;
 }
 
-/** `start` and `end` in seconds from the scenario's start; `sampleEvery` is the series' interval. */
-export function measureDisruption(ts: TimeSeries, start: number, end: number, sampleEvery: number): DisruptionMeasure {
+/**
+ * `start` and `end` in seconds from the scenario's start; `sampleEvery` is the
+ * series' interval. Null when the series ends before the disruption starts.
+ */
+export function measureDisruption(ts: TimeSeries, start: number, end: number, sampleEvery: number): DisruptionMeasure | null {
   const o = measure(ts, start, end, sampleEvery);
+  if (!o) return null;
   return {
     recovered: o.recovered === 1, timeToRecoverSeconds: o.ttr, lossAreaHours: o.loss, worstBacklog: o.worst,
     slaInWindow: o.slaIn, completedInWindow: o.doneIn, extraCost: o.extra, baselineBacklog: o.baseBacklog, baselineSla: o.baseSla,
@@ -86,33 +103,70 @@ const BACKLOG_BAND = 0.1;
 const SLA_BAND = 0.05;
 const STEADY = 3;
 
-export function resilienceOf(scenario: Scenario, reps: ReplicationFigures[]): ResilienceFigures[] {
-  return scenario.disruptions.map((d) => {
+/** Why a resilience figure is null (simulator/summarize.ts notApplicable). */
+const NOT_REACHED = 'the run ends before the disruption starts: it is not simulated';
+const NONE_IN_WINDOW = 'no case completed or ended unserved inside the disruption window';
+const NONE_IN_BASELINE = 'no case completed or ended unserved in the baseline period';
+
+/**
+ * Each disruption's figures across replications. A figure over an empty set
+ * in a replication is left out of the estimate; null in all of them, it is
+ * null, and `why` (the result document's notApplicable) gets the reason under
+ * `resilience[<i>].<figure>`, i the disruption's index in the scenario.
+ */
+export function resilienceOf(scenario: Scenario, reps: ReplicationFigures[], why: Record<string, string> = {}): ResilienceFigures[] {
+  return scenario.disruptions.map((d, i) => {
     const ones = reps.map((r) => measure(r.timeseries, d.start, d.end, scenario.sampleEvery));
-    const e = (f: (o: One) => number) => estimate(ones.map(f));
+    const reached = ones.filter((o): o is One => o !== null);
+    const e = (figure: string, f: (o: One) => number | null, reason: string): Estimate | null => {
+      const xs = reached.map(f).filter((x): x is number => x !== null);
+      if (xs.length) return estimate(xs);
+      why[`resilience[${i}].${figure}`] = reached.length ? reason : NOT_REACHED;
+      return null;
+    };
     return {
       disruption: d.label, kind: d.kind, start: d.start, end: d.end,
-      recovered: e((o) => o.recovered), timeToRecoverSeconds: e((o) => o.ttr), lossAreaHours: e((o) => o.loss),
-      worstBacklog: e((o) => o.worst), slaInWindow: e((o) => o.slaIn), completedInWindow: e((o) => o.doneIn), extraCost: e((o) => o.extra),
-      baselineBacklog: e((o) => o.baseBacklog), baselineSla: e((o) => o.baseSla),
+      recovered: e('recovered', (o) => o.recovered, NOT_REACHED), timeToRecoverSeconds: e('timeToRecoverSeconds', (o) => o.ttr, NOT_REACHED),
+      lossAreaHours: e('lossAreaHours', (o) => o.loss, NOT_REACHED), worstBacklog: e('worstBacklog', (o) => o.worst, NOT_REACHED),
+      slaInWindow: e('slaInWindow', (o) => o.slaIn, NONE_IN_WINDOW), completedInWindow: e('completedInWindow', (o) => o.doneIn, NOT_REACHED),
+      extraCost: e('extraCost', (o) => o.extra, NOT_REACHED),
+      // the baseline exists whether or not the run reaches the disruption
+      baselineBacklog: estimate(ones.map((o, r) => o?.baseBacklog ?? baselineOf(reps[r].timeseries, d.start, d.end, scenario.sampleEvery).baseBacklog)),
+      baselineSla: e('baselineSla', (o) => o.baseSla, NONE_IN_BASELINE),
     };
   });
 }
 
-function measure(ts: TimeSeries, start: number, end: number, dt: number): One {
-  const n = ts.time.length;
+/**
+ * Sets the result document's resilience block, and the reasons of its null
+ * figures under its `notApplicable`.
+ */
+export function addResilience(doc: { resilience?: unknown; notApplicable?: Record<string, string> }, scenario: Scenario, reps: ReplicationFigures[]): void {
+  const why: Record<string, string> = {};
+  doc.resilience = resilienceOf(scenario, reps, why);
+  if (Object.keys(why).length) doc.notApplicable = { ...doc.notApplicable, ...why };
+}
+
+/** The baseline period's samples and their mean backlog and SLA attainment (null: no case judged in it). */
+function baselineOf(ts: TimeSeries, start: number, end: number, dt: number): { idx: number[]; baseBacklog: number; baseSla: number | null } {
   // sample k covers (time[k] - dt, time[k]]
   let idx = ts.time.map((_, k) => k).filter((k) => ts.time[k] <= start && ts.time[k] - dt >= start - WEEK);
   if (idx.length === 0) idx = ts.time.map((_, k) => k).filter((k) => ts.time[k] <= start || ts.time[k] - dt >= end + WEEK / 7);
   if (idx.length === 0) idx = ts.time.map((_, k) => k);
-  const baseBacklog = mean(idx.map((k) => ts.backlogTotal[k]));
-  const baseSla = weightedSla(ts, idx);
+  return { idx, baseBacklog: mean(idx.map((k) => ts.backlogTotal[k])), baseSla: weightedSla(ts, idx) };
+}
+
+function measure(ts: TimeSeries, start: number, end: number, dt: number): One | null {
+  const n = ts.time.length;
+  const { idx, baseBacklog, baseSla } = baselineOf(ts, start, end, dt);
   const baseWork = mean(idx.map((k) => ts.workCost[k]));
+  // with no case judged in the baseline, recovery and loss are judged against 100%
+  const baseJudged = baseSla ?? 1;
 
   const startK = ts.time.findIndex((t) => t > start);
-  if (startK < 0) return { recovered: 0, ttr: 0, loss: 0, worst: 0, slaIn: 0, doneIn: 0, extra: 0, baseBacklog, baseSla };
+  if (startK < 0) return null;
   const within = (k: number) => ts.backlogTotal[k] <= Math.max(baseBacklog * (1 + BACKLOG_BAND), baseBacklog + 1)
-    && (ts.slaAttainment[k] === null || ts.slaAttainment[k]! >= baseSla - SLA_BAND);
+    && (ts.slaAttainment[k] === null || ts.slaAttainment[k]! >= baseJudged - SLA_BAND);
   let recoverK = -1;
   for (let k = startK; k < n; k++) {
     if (ts.time[k] <= end) continue;
@@ -125,7 +179,7 @@ function measure(ts: TimeSeries, start: number, end: number, dt: number): One {
   for (let k = startK; k <= stopK; k++) {
     worst = Math.max(worst, ts.backlogTotal[k]);
     const sla = ts.slaAttainment[k];
-    if (sla !== null) loss += Math.max(0, baseSla - sla) * (dt / 3600);
+    if (sla !== null) loss += Math.max(0, baseJudged - sla) * (dt / 3600);
     work += ts.workCost[k];
   }
   // the disruption's effect on cases outlasts it (work queued during an outage completes after it):
@@ -145,7 +199,8 @@ function measure(ts: TimeSeries, start: number, end: number, dt: number): One {
 
 function mean(xs: number[]): number { return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0; }
 
-function weightedSla(ts: TimeSeries, idx: number[]): number {
+/** SLA attainment of the cases judged (completed, or ended unserved) in the samples `idx`; null when there is none. */
+function weightedSla(ts: TimeSeries, idx: number[]): number | null {
   let met = 0, done = 0;
   for (const k of idx) {
     const s = ts.slaAttainment[k];
@@ -155,5 +210,5 @@ function weightedSla(ts: TimeSeries, idx: number[]): number {
     met += s * judged;
     done += judged;
   }
-  return done ? met / done : 1;
+  return done ? met / done : null;
 }

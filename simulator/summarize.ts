@@ -4,7 +4,7 @@
  * replication). This is the result contract of docs/results.schema.json.
  */
 import type { Scenario } from '../model/scenario.js';
-import type { ReplicationFigures, TimeSeries } from './figures.js';
+import { EMPTY, NULLABLE_PROCESS_FIGURES, type PER_COMPLETED_TASK, type ReplicationFigures, type TimeSeries, type TOTALS_PER_CASE } from './figures.js';
 import { CYCLE_QUANTILES } from './quantile-sketch.js';
 import { timeseriesBand, type TimeseriesBand } from './series-band.js';
 
@@ -13,15 +13,12 @@ export interface Estimate { mean: number; ci95: number }
 type ProcessFigure = keyof ReplicationFigures['processes'][string];
 type StepFigure = keyof ReplicationFigures['steps'][string];
 type TotalFigure = keyof ReplicationFigures['totals'];
-/** Figures of a process that are means over its completed cases: null when no case completed. */
-const PER_COMPLETED_CASE = ['waitMeanSeconds', 'criticalPathWaitMeanSeconds', 'cycleMeanSeconds', 'cycleP95Seconds', 'slaAttainment', 'costPerCase'] as const satisfies readonly ProcessFigure[];
-/** Figures of a step that are means over its completed tasks. */
-const PER_COMPLETED_TASK = ['waitMeanSeconds', 'serviceMeanSeconds'] as const satisfies readonly StepFigure[];
-/** Totals that are per completed case. */
-const TOTALS_PER_CASE = ['slaAttainment', 'costPerCase'] as const satisfies readonly TotalFigure[];
-type PerCase = (typeof PER_COMPLETED_CASE)[number];
+type PoolFigure = keyof ReplicationFigures['pools'][string];
+type NullableProcess = (typeof NULLABLE_PROCESS_FIGURES)[number];
 type PerTask = (typeof PER_COMPLETED_TASK)[number];
 type TotalsPerCase = (typeof TOTALS_PER_CASE)[number];
+/** Pool figures over its available time: null when it had none. */
+type NullablePool = 'utilization';
 
 export interface ResultDocument {
   scenario: string;
@@ -41,18 +38,22 @@ export interface ResultDocument {
   /** each process's SLA: the cycle time within which a case meets it */
   slaSeconds?: Record<string, number>;
   events: number;
-  /** a figure that is a mean over completed cases (or tasks) is null when none completed in any replication; `notApplicable` says why */
-  processes: Record<string, Record<Exclude<ProcessFigure, PerCase>, Estimate> & Record<PerCase, Estimate | null>>;
+  /**
+   * A figure over an empty set (a mean over completed cases when none completed,
+   * a utilisation without available time: simulator/figures.ts) is null when it
+   * is so in every replication; `notApplicable` says why
+   */
+  processes: Record<string, Record<Exclude<ProcessFigure, NullableProcess>, Estimate> & Record<NullableProcess, Estimate | null>>;
   steps: Record<string, Record<Exclude<StepFigure, PerTask>, Estimate> & Record<PerTask, Estimate | null>>;
-  pools: Record<string, Record<keyof ReplicationFigures['pools'][string], Estimate>>;
+  pools: Record<string, Record<Exclude<PoolFigure, NullablePool>, Estimate> & Record<NullablePool, Estimate | null>>;
   totals: Record<Exclude<TotalFigure, TotalsPerCase>, Estimate> & Record<TotalsPerCase, Estimate | null>;
   /** why each null figure is null, by its path: `{ "processes.ticket.cycleMeanSeconds": "no case completed (3 arrived after the warm-up)" }` */
   notApplicable?: Record<string, string>;
-  /** per process, the cycle-time quantiles (seconds) at `probabilities`, across replications */
-  cycleTimeQuantiles?: { probabilities: number[]; processes: Record<string, Estimate[]> };
+  /** per process, the cycle-time quantiles (seconds) at `probabilities`, across replications (null when no case completed) */
+  cycleTimeQuantiles?: { probabilities: number[]; processes: Record<string, Estimate[] | null> };
   resilience?: unknown;
   /** per priority class (its number), in scenarios with priorities: cases, waits and cycle times of its processes */
-  priorityClasses?: Record<string, Record<string, Estimate>>;
+  priorityClasses?: Record<string, Record<string, Estimate | null>>;
   /** figures that are not applicable and what a run could not measure, in words (simulator/nothing-to-measure.ts) */
   warnings?: string[];
   timeseries?: TimeSeries & { replication: number };
@@ -89,27 +90,33 @@ function clean(x: number): number {
   return Number(x.toPrecision(9));
 }
 
-function estimateRecords<K extends string>(rows: Record<K, number>[]): Record<K, Estimate> {
-  const out = {} as Record<K, Estimate>;
-  for (const key of Object.keys(rows[0]) as K[]) out[key] = estimate(rows.map((r) => r[key]));
+/**
+ * Each figure of a record (`path` in the document: `processes.job`) across
+ * replications. A figure that a replication computed over an empty set (its
+ * `notApplicable`) has no value there, not a value of 0: the estimate is over
+ * the replications that have one; with none, the figure is null and `why`
+ * gets the reason under its path.
+ */
+function estimateRecord(
+  reps: readonly ReplicationFigures[], rows: readonly Record<string, number | undefined>[], path: string, why: Record<string, string>,
+): Record<string, Estimate | null> {
+  const out: Record<string, Estimate | null> = {};
+  for (const key of Object.keys(rows[0])) {
+    const at = `${path}.${key}`;
+    const kept = rows.filter((_, r) => reps[r].notApplicable?.[at] === undefined).map((row) => row[key] ?? 0);
+    if (kept.length) out[key] = estimate(kept);
+    else { out[key] = null; why[at] = reasonOf(reps, at); }
+  }
   return out;
 }
 
-/**
- * Means over completed cases are estimated over the replications that
- * completed at least one (a replication with none has no such mean, not a
- * mean of 0); with none in any replication the figure is null, and why is
- * recorded in `why` under its path.
- */
-function perCompleted<K extends string>(
-  out: Record<string, Estimate | null>, rows: Record<K, number>[], done: number[], keys: readonly K[], path: string, reason: string, why: Record<string, string>,
-): void {
-  if (done.every((d) => d > 0)) return;
-  const kept = rows.filter((_, r) => done[r] > 0);
-  for (const k of keys) {
-    if (kept.length) out[k] = estimate(kept.map((row) => row[k]));
-    else { out[k] = null; why[`${path}.${k}`] = reason; }
-  }
+/** The reason a figure is null in every replication; for a process with no completed case, with how many arrived. */
+function reasonOf(reps: readonly ReplicationFigures[], at: string): string {
+  const reason = reps[0].notApplicable![at];
+  const process = /^processes\.(.+)\.[^.]+$/.exec(at)?.[1];
+  if (reason !== EMPTY.completedCases || process === undefined) return reason;
+  const arrived = reps.reduce((n, r) => n + r.processes[process].arrived, 0) / reps.length;
+  return `${reason} (${clean(arrived)} arrived after the warm-up)`;
 }
 
 function byKey<T>(reps: ReplicationFigures[], pick: (r: ReplicationFigures) => Record<string, T>) {
@@ -122,25 +129,18 @@ function byKey<T>(reps: ReplicationFigures[], pick: (r: ReplicationFigures) => R
  * (`timeseriesBand`); `withBand` the band alone.
  */
 export function summarize(scenario: Scenario, policyName: string, reps: ReplicationFigures[], withTimeseries = false, withBand = false): ResultDocument {
+  // means over an empty set: over the replications that have a value, else null with the reason
+  const why: Record<string, string> = {};
   const processes: ResultDocument['processes'] = {};
   // (the optional figures of abandonment and finite queues are there in every replication or in none)
-  for (const id of byKey(reps, (r) => r.processes)) processes[id] = estimateRecords(reps.map((r) => r.processes[id] as Record<keyof ReplicationFigures['processes'][string], number>)) as ResultDocument['processes'][string];
+  for (const id of byKey(reps, (r) => r.processes)) {
+    processes[id] = estimateRecord(reps, reps.map((r) => r.processes[id]), `processes.${id}`, why) as ResultDocument['processes'][string];
+  }
   const steps: ResultDocument['steps'] = {};
-  for (const id of byKey(reps, (r) => r.steps)) steps[id] = estimateRecords(reps.map((r) => r.steps[id]));
+  for (const id of byKey(reps, (r) => r.steps)) steps[id] = estimateRecord(reps, reps.map((r) => r.steps[id]), `steps.${id}`, why) as ResultDocument['steps'][string];
   const pools: ResultDocument['pools'] = {};
-  for (const id of byKey(reps, (r) => r.pools)) pools[id] = estimateRecords(reps.map((r) => r.pools[id]));
-  // means over completed cases or tasks: over the replications that completed some, else null with the reason
-  const why: Record<string, string> = {};
-  for (const id of Object.keys(processes)) {
-    const done = reps.map((r) => r.processes[id].completed);
-    const arrived = reps.reduce((n, r) => n + r.processes[id].arrived, 0) / reps.length;
-    perCompleted(processes[id], reps.map((r) => r.processes[id]), done, PER_COMPLETED_CASE, `processes.${id}`, `no case completed (${clean(arrived)} arrived after the warm-up)`, why);
-  }
-  for (const id of Object.keys(steps)) {
-    perCompleted(steps[id], reps.map((r) => r.steps[id]), reps.map((r) => r.steps[id].completed), PER_COMPLETED_TASK, `steps.${id}`, 'no task of this step completed', why);
-  }
-  const totals = estimateRecords(reps.map((r) => r.totals)) as ResultDocument['totals'];
-  perCompleted(totals, reps.map((r) => r.totals), reps.map((r) => r.totals.completed), TOTALS_PER_CASE, 'totals', 'no case completed', why);
+  for (const id of byKey(reps, (r) => r.pools)) pools[id] = estimateRecord(reps, reps.map((r) => r.pools[id]), `pools.${id}`, why) as ResultDocument['pools'][string];
+  const totals = estimateRecord(reps, reps.map((r) => r.totals), 'totals', why) as ResultDocument['totals'];
   const doc: ResultDocument = {
     scenario: scenario.name,
     file: scenario.file,
@@ -157,18 +157,23 @@ export function summarize(scenario: Scenario, policyName: string, reps: Replicat
     processes, steps, pools,
     totals,
   };
-  if (Object.keys(why).length) doc.notApplicable = why;
   if (reps[0].priorityClasses) {
-    doc.priorityClasses = Object.fromEntries(Object.keys(reps[0].priorityClasses).map((c) => [c, estimateRecords(reps.map((r) => r.priorityClasses![c]))]));
+    doc.priorityClasses = Object.fromEntries(Object.keys(reps[0].priorityClasses).map((c) => [c,
+      estimateRecord(reps, reps.map((r) => r.priorityClasses![c]), `priorityClasses.${c}`, why)]));
   }
-  const quantiles = reps.map((r) => r.cycleQuantiles);
-  if (quantiles.every((q) => q !== undefined)) {
+  if (reps.every((r) => r.cycleQuantiles !== undefined)) {
     doc.cycleTimeQuantiles = {
       probabilities: [...CYCLE_QUANTILES],
-      processes: Object.fromEntries(Object.keys(processes).map((id) => [id,
-        CYCLE_QUANTILES.map((_, j) => estimate(quantiles.map((q) => q![id][j])))])),
+      processes: Object.fromEntries(Object.keys(processes).map((id) => {
+        // a replication with no completed case has no quantiles (its sketch is empty), as it has no mean
+        const at = `cycleQuantiles.${id}`;
+        const kept = reps.filter((r) => r.notApplicable?.[at] === undefined).map((r) => r.cycleQuantiles![id]);
+        if (kept.length === 0) why[`cycleTimeQuantiles.processes.${id}`] = reasonOf(reps, at).replace(EMPTY.completedCases, `${EMPTY.completedCases} (${clean(processes[id].arrived.mean)} arrived after the warm-up)`);
+        return [id, kept.length ? CYCLE_QUANTILES.map((_, j) => estimate(kept.map((q) => q[j]))) : null];
+      })),
     };
   }
+  if (Object.keys(why).length) doc.notApplicable = why;
   if (withTimeseries) doc.timeseries = { replication: 0, ...reps[0].timeseries };
   if (withTimeseries || withBand) doc.timeseriesBand = timeseriesBand(reps.map((r) => r.timeseries), scenario.sampleEvery);
   return doc;

@@ -59,7 +59,7 @@ describe('nothing to measure: n/a and warnings, not zeros', () => {
     const r = autoshift(['run', file]);
     expect(r.code, r.stderr).toBe(0);
     // as many arrived as the seed's Poisson draws say (a few at 4/h in an hour), none completed
-    const arrived = /^job\s+(\d+)\s+0\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+0\.0%$/m.exec(r.stdout)?.[1];
+    const arrived = /^job\s+(\d+)\s+0\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+n\/a$/m.exec(r.stdout)?.[1];
     expect(Number(arrived), r.stdout).toBeGreaterThan(0);
     expect(r.stdout).toMatch(/^outage staff @1800s\s+\S+\s+n\/a\s+\d+$/m);
     expect(r.stdout).not.toMatch(/100\.0%/);
@@ -69,8 +69,48 @@ describe('nothing to measure: n/a and warnings, not zeros', () => {
     expect(r.stderr).toMatch(/warning: resilience of outage staff @1800s: no case completed inside the disruption window/);
     expect(r.stderr).toMatch(/warning: disruptions\[1\] \(outage bot @3h\) starts at 3h, at or after the horizon \(1h\)/);
     const doc = JSON.parse(autoshift(['run', file, '--json']).stdout);
-    expect(doc.warnings).toHaveLength(5);
+    // the scenario's (the bot outage after the horizon), the process's, the totals', the staff outage's window
+    // (the bot outage, not simulated, has no second warning about its empty window)
+    expect(doc.warnings).toHaveLength(4);
     expect(doc.resilience[0].completedInWindow.mean).toBe(0);
+    // the disruption after the horizon is not simulated: its row is n/a, not "0s" and a backlog of 0
+    expect(r.stdout).toMatch(/^outage bot @3h\s+n\/a\s+n\/a\s+n\/a$/m);
+  });
+
+  it('JSON: every figure over an empty set is null with its reason: resilience, cycle-time quantiles, shares', () => {
+    const doc = JSON.parse(autoshift(['run', file, '--json', '--replications', '2']).stdout);
+    const why = doc.notApplicable as Record<string, string>;
+    // no case completed in the outage's window nor before it: no SLA attainment inside it, no baseline attainment
+    expect(doc.resilience[0].slaInWindow).toBeNull();
+    expect(why['resilience[0].slaInWindow']).toBe('no case completed or ended unserved inside the disruption window');
+    expect(doc.resilience[0].baselineSla).toBeNull();
+    expect(why['resilience[0].baselineSla']).toMatch(/baseline/);
+    expect(doc.resilience[0].timeToRecoverSeconds.mean).toBeGreaterThan(0); // the window was reached: measured
+    // the disruption after the horizon: every window figure null, the baseline backlog measured
+    for (const k of ['recovered', 'timeToRecoverSeconds', 'lossAreaHours', 'worstBacklog', 'slaInWindow', 'completedInWindow', 'extraCost']) {
+      expect(doc.resilience[1][k], k).toBeNull();
+      expect(why[`resilience[1].${k}`], k).toMatch(/ends before the disruption starts/);
+    }
+    expect(doc.resilience[1].baselineBacklog.mean).toBeGreaterThanOrEqual(0);
+    // quantiles of no cycle time: null, not a row of zeros
+    expect(doc.cycleTimeQuantiles.processes.job).toBeNull();
+    expect(why['cycleTimeQuantiles.processes.job']).toMatch(/^no case completed \([\d.]+ arrived after the warm-up\)$/);
+    // the bots' share of the completed cases' tasks: there are none
+    expect(doc.processes.job.automationShare).toBeNull();
+    expect(why['processes.job.automationShare']).toMatch(/^no case completed/);
+    // the cases still open are measured: their mean age is a number
+    expect(doc.processes.job.openAgeMeanSeconds.mean).toBeGreaterThan(0);
+    // and every null figure has its reason
+    const nulls: string[] = [];
+    const walk = (x: unknown, path: string) => {
+      if (x === null) nulls.push(path);
+      else if (Array.isArray(x)) x.forEach((v, i) => walk(v, `${path}[${i}]`));
+      else if (typeof x === 'object') for (const [k, v] of Object.entries(x as object)) walk(v, path ? `${path}.${k}` : k);
+    };
+    for (const key of ['processes', 'steps', 'pools', 'totals', 'cycleTimeQuantiles']) walk(doc[key], key);
+    (doc.resilience as object[]).forEach((r, i) => walk(r, `resilience[${i}]`));
+    expect(nulls.length).toBeGreaterThan(10);
+    for (const p of nulls) expect(why[p], p).toBeDefined();
   });
 
   it('JSON: those figures are null, with the reason under notApplicable, and the document follows the schema', () => {
@@ -108,6 +148,10 @@ demand:
     // every completed case took exactly one day: a mean with the empty replications as 0 would be less
     expect(doc.processes.job.cycleMeanSeconds!.mean).toBeCloseTo(86_400, 6);
     expect(doc.processes.job.slaAttainment!.mean).toBe(1);
+    // so is every quantile of the cycle time (an empty replication's sketch has no quantiles, not quantiles of 0),
+    // within the sketch's 1% relative error
+    for (const q of doc.cycleTimeQuantiles!.processes.job!) expect(Math.abs(q.mean / 86_400 - 1)).toBeLessThan(0.01);
+    expect(doc.processes.job.automationShare!.mean).toBe(0);
     expect(doc.notApplicable).toBeUndefined();
   });
 

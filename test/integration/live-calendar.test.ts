@@ -128,7 +128,7 @@ describe('live runtime: attributes, conditions, pausing at shift end, scheduled 
       expect(Math.abs(l.waitMeanSeconds.mean - s.waitMeanSeconds.mean)).toBeLessThanOrEqual(0.05 * s.cycleMeanSeconds.mean + noise);
     }
     for (const pool of scenario.pools) {
-      expect(Math.abs(live.pools[pool.id].utilization.mean - sim.pools[pool.id].utilization.mean)).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(live.pools[pool.id].utilization!.mean - sim.pools[pool.id].utilization!.mean)).toBeLessThanOrEqual(0.05);
     }
   });
 });

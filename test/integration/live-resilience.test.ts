@@ -69,13 +69,13 @@ function samples(text: string, name: string): { labels: Record<string, string>; 
 /** The gauges' values per metric name, as the block's fields give them (loss area in seconds). */
 function fromBlock(r: ResilienceFigures): Record<string, number> {
   return {
-    autoshift_disruption_recovered: r.recovered.mean,
-    autoshift_disruption_time_to_recover_simulated_seconds: r.timeToRecoverSeconds.mean,
-    autoshift_disruption_loss_area_simulated_seconds: r.lossAreaHours.mean * 3600,
-    autoshift_disruption_worst_backlog_tasks: r.worstBacklog.mean,
-    autoshift_disruption_baseline_sla_ratio: r.baselineSla.mean,
+    autoshift_disruption_recovered: r.recovered!.mean,
+    autoshift_disruption_time_to_recover_simulated_seconds: r.timeToRecoverSeconds!.mean,
+    autoshift_disruption_loss_area_simulated_seconds: r.lossAreaHours!.mean * 3600,
+    autoshift_disruption_worst_backlog_tasks: r.worstBacklog!.mean,
+    autoshift_disruption_baseline_sla_ratio: r.baselineSla!.mean,
     autoshift_disruption_baseline_backlog_tasks: r.baselineBacklog.mean,
-    autoshift_disruption_sla_in_window_ratio: r.slaInWindow.mean,
+    autoshift_disruption_sla_in_window_ratio: r.slaInWindow!.mean,
   };
 }
 
@@ -182,15 +182,15 @@ describe('live resilience gauges (real Kafka + Temporal + Prometheus)', () => {
     console.log(`hand-off to the allocator at most ${maxHandoff} s (histogram bound), settle ${settle} s: late by up to ${lateSim.toFixed(0)} simulated s; tolerance on times ${shift} s, on SLA shares ${slaTolerance.toFixed(3)} (${(100 * pushed).toFixed(1)}% of cases within reach of their SLA), on backlogs +${backlogLate} tasks`);
     for (const [i, l] of live.entries()) {
       const s = sim[i];
-      console.log(`${l.disruption}: time to recover live ${l.timeToRecoverSeconds.mean} s sim ${s.timeToRecoverSeconds.mean} s; worst backlog live ${l.worstBacklog.mean} sim ${s.worstBacklog.mean}; loss area live ${l.lossAreaHours.mean.toFixed(3)} h sim ${s.lossAreaHours.mean.toFixed(3)} h; SLA in window live ${l.slaInWindow.mean.toFixed(3)} sim ${s.slaInWindow.mean.toFixed(3)}; baseline SLA live ${l.baselineSla.mean.toFixed(3)} sim ${s.baselineSla.mean.toFixed(3)}`);
-      expect(l.recovered.mean, 'recovered').toBe(s.recovered.mean);
-      expect(Math.abs(l.timeToRecoverSeconds.mean - s.timeToRecoverSeconds.mean), 'time to recover').toBeLessThanOrEqual(shift);
+      console.log(`${l.disruption}: time to recover live ${l.timeToRecoverSeconds!.mean} s sim ${s.timeToRecoverSeconds!.mean} s; worst backlog live ${l.worstBacklog!.mean} sim ${s.worstBacklog!.mean}; loss area live ${l.lossAreaHours!.mean.toFixed(3)} h sim ${s.lossAreaHours!.mean.toFixed(3)} h; SLA in window live ${l.slaInWindow!.mean.toFixed(3)} sim ${s.slaInWindow!.mean.toFixed(3)}; baseline SLA live ${l.baselineSla!.mean.toFixed(3)} sim ${s.baselineSla!.mean.toFixed(3)}`);
+      expect(l.recovered!.mean, 'recovered').toBe(s.recovered!.mean);
+      expect(Math.abs(l.timeToRecoverSeconds!.mean - s.timeToRecoverSeconds!.mean), 'time to recover').toBeLessThanOrEqual(shift);
       // the worst backlog is read at sample instants: a few tasks either way (the tasks done by the other kind of unit), 15% of a large one, and the late ones
-      expect(Math.abs(l.worstBacklog.mean - s.worstBacklog.mean), 'worst backlog').toBeLessThanOrEqual(Math.max(2, 0.15 * s.worstBacklog.mean) + backlogLate);
-      expect(Math.abs(l.baselineSla.mean - s.baselineSla.mean), 'baseline SLA').toBeLessThanOrEqual(slaTolerance);
-      expect(Math.abs(l.slaInWindow.mean - s.slaInWindow.mean), 'SLA in window').toBeLessThanOrEqual(slaTolerance);
+      expect(Math.abs(l.worstBacklog!.mean - s.worstBacklog!.mean), 'worst backlog').toBeLessThanOrEqual(Math.max(2, 0.15 * s.worstBacklog!.mean) + backlogLate);
+      expect(Math.abs(l.baselineSla!.mean - s.baselineSla!.mean), 'baseline SLA').toBeLessThanOrEqual(slaTolerance);
+      expect(Math.abs(l.slaInWindow!.mean - s.slaInWindow!.mean), 'SLA in window').toBeLessThanOrEqual(slaTolerance);
       // loss area: at most the whole SLA lost over the shifted time, plus the SLA tolerance over the window
-      expect(Math.abs(l.lossAreaHours.mean - s.lossAreaHours.mean), 'loss area').toBeLessThanOrEqual((shift + slaTolerance * Math.max(l.timeToRecoverSeconds.mean, s.timeToRecoverSeconds.mean)) / 3600);
+      expect(Math.abs(l.lossAreaHours!.mean - s.lossAreaHours!.mean), 'loss area').toBeLessThanOrEqual((shift + slaTolerance * Math.max(l.timeToRecoverSeconds!.mean, s.timeToRecoverSeconds!.mean)) / 3600);
     }
   });
 

@@ -173,11 +173,11 @@ describe('live runtime (real Kafka + Temporal)', () => {
       // waits are small next to cycles: 3% of the cycle, the same absolute slack
       expect(Math.abs(l.waitMeanSeconds.mean - s.waitMeanSeconds.mean)).toBeLessThanOrEqual(0.03 * s.cycleMeanSeconds.mean + noise);
       expect(Math.abs(l.slaAttainment.mean - s.slaAttainment.mean)).toBeLessThanOrEqual(0.05);
-      expect(Math.abs(l.automationShare.mean - s.automationShare.mean)).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(l.automationShare!.mean - s.automationShare!.mean)).toBeLessThanOrEqual(0.05);
     }
     for (const pool of scenario.pools) {
       expect(live.pools[pool.id].cost.mean).toBeCloseTo(sim.pools[pool.id].cost.mean, 6);
-      expect(Math.abs(live.pools[pool.id].utilization.mean - sim.pools[pool.id].utilization.mean)).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(live.pools[pool.id].utilization!.mean - sim.pools[pool.id].utilization!.mean)).toBeLessThanOrEqual(0.05);
     }
   });
 

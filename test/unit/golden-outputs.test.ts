@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario } from '../../cli/load-scenario.js';
 import { runReplications } from '../../cli/replications.js';
-import { resilienceOf } from '../../simulator/resilience.js';
+import { addResilience } from '../../simulator/resilience.js';
 import { summarize } from '../../simulator/summarize.js';
 import { policyNames } from '../../allocation/registry.js';
 
@@ -48,7 +48,7 @@ describe('outputs are byte-identical to the stored hashes', () => {
         const eventLog = join(dir, 'events.csv'), decisionLog = join(dir, 'decisions.jsonl');
         const reps = await runReplications({ scenario, policyName: policy, replications: 2, threads: 1, eventLog, decisionLog });
         const doc = summarize(scenario, policy ?? scenario.policy.name, reps, true);
-        doc.resilience = resilienceOf(scenario, reps);
+        addResilience(doc, scenario, reps);
         const got = { result: sha(JSON.stringify(doc, null, 2)), events: sha(readFileSync(eventLog)), decisions: sha(readFileSync(decisionLog)) };
         fresh[name] = got;
         if (!update) expect(got, name).toEqual(stored[name]);

@@ -75,9 +75,9 @@ describe('live time series from events', () => {
     const fromLive = resilienceOf(scenario, [{ ...sim, timeseries: live }]);
     const fromSim = resilienceOf(scenario, [sim]);
     expect(fromLive).toHaveLength(1);
-    expect(fromLive[0].timeToRecoverSeconds.mean).toBeCloseTo(fromSim[0].timeToRecoverSeconds.mean, 6);
-    expect(fromLive[0].worstBacklog.mean).toBe(fromSim[0].worstBacklog.mean);
-    expect(fromLive[0].slaInWindow.mean).toBeCloseTo(fromSim[0].slaInWindow.mean, 6);
-    expect(fromLive[0].lossAreaHours.mean).toBeCloseTo(fromSim[0].lossAreaHours.mean, 6);
+    expect(fromLive[0].timeToRecoverSeconds!.mean).toBeCloseTo(fromSim[0].timeToRecoverSeconds!.mean, 6);
+    expect(fromLive[0].worstBacklog!.mean).toBe(fromSim[0].worstBacklog!.mean);
+    expect(fromLive[0].slaInWindow!.mean).toBeCloseTo(fromSim[0].slaInWindow!.mean, 6);
+    expect(fromLive[0].lossAreaHours!.mean).toBeCloseTo(fromSim[0].lossAreaHours!.mean, 6);
   });
 });

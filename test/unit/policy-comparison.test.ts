@@ -37,9 +37,9 @@ describe('policy comparison on scenarios/outage-and-surge.yaml', () => {
     const rs = resilienceOf(scenario, stat)[0];
     const rd = resilienceOf(scenario, dynamic)[0];
     expect(rs.disruption).toMatch(/outage extraction-bot/);
-    expect(rd.worstBacklog.mean).toBeLessThan(rs.worstBacklog.mean / 2);
-    expect(rd.lossAreaHours.mean).toBeLessThan(rs.lossAreaHours.mean);
-    expect(rd.slaInWindow.mean).toBeGreaterThan(rs.slaInWindow.mean);
+    expect(rd.worstBacklog!.mean).toBeLessThan(rs.worstBacklog!.mean / 2);
+    expect(rd.lossAreaHours!.mean).toBeLessThan(rs.lossAreaHours!.mean);
+    expect(rd.slaInWindow!.mean).toBeGreaterThan(rs.slaInWindow!.mean);
   });
 });
 

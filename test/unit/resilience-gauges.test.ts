@@ -34,12 +34,12 @@ describe('live resilience gauges', () => {
     expect(block.length).toBe(2);
     for (const r of block) {
       const g = await gauges(registry, r.disruption);
-      expect(g.autoshift_disruption_time_to_recover_simulated_seconds).toBeCloseTo(r.timeToRecoverSeconds.mean, 3);
-      expect(g.autoshift_disruption_loss_area_simulated_seconds).toBeCloseTo(r.lossAreaHours.mean * 3600, 2);
-      expect(g.autoshift_disruption_worst_backlog_tasks).toBeCloseTo(r.worstBacklog.mean, 6);
-      expect(g.autoshift_disruption_recovered).toBe(r.recovered.mean);
-      expect(g.autoshift_disruption_sla_in_window_ratio).toBeCloseTo(r.slaInWindow.mean, 8); // the block rounds to 9 digits
-      expect(g.autoshift_disruption_baseline_sla_ratio).toBeCloseTo(r.baselineSla.mean, 8);
+      expect(g.autoshift_disruption_time_to_recover_simulated_seconds).toBeCloseTo(r.timeToRecoverSeconds!.mean, 3);
+      expect(g.autoshift_disruption_loss_area_simulated_seconds).toBeCloseTo(r.lossAreaHours!.mean * 3600, 2);
+      expect(g.autoshift_disruption_worst_backlog_tasks).toBeCloseTo(r.worstBacklog!.mean, 6);
+      expect(g.autoshift_disruption_recovered).toBe(r.recovered!.mean);
+      expect(g.autoshift_disruption_sla_in_window_ratio).toBeCloseTo(r.slaInWindow!.mean, 8); // the block rounds to 9 digits
+      expect(g.autoshift_disruption_baseline_sla_ratio).toBeCloseTo(r.baselineSla!.mean, 8);
       expect(g.autoshift_disruption_active).toBe(0);
       expect(g.autoshift_disruption_length_simulated_seconds).toBe(r.end - r.start);
     }
