@@ -6,15 +6,14 @@
 import { table } from './table.js';
 import { fmtCount, fmtDuration, fmtMoney, fmtShare } from './format.js';
 import { formatDuration } from '../model/units.js';
-import type { Estimate } from '../simulator/summarize.js';
+import { observedTime, type Estimate } from '../simulator/summarize.js';
 import type { Metric } from '../simulator/compare.js';
 import type { CompareResult } from './compare-command.js';
 
 export function renderCompare(r: CompareResult, metrics: Metric[], rankBy: Metric[]): string {
   const keys = Object.keys(r.policies);
-  const first = r.policies[keys[0]];
   const lines: string[] = [];
-  lines.push(`${r.scenario} — ${keys.length} policies, ${r.replications} replications each on the same seeds (common random numbers), seed ${r.seed}, ${formatDuration(first.simulatedSeconds)} observed`);
+  lines.push(`${r.scenario} — ${keys.length} policies, ${r.replications} replications each on the same seeds (common random numbers), seed ${r.seed}, ${observedTime(Object.values(r.policies), formatDuration)}`);
   lines.push('(figures are means ± 95% confidence half-widths across replications)');
   lines.push('');
   lines.push(table(['policy', ...metrics.map((m) => m.label)], keys.map((k) => [k, ...metrics.map((m) => show(m, r.kpis[k][m.key]))])));

@@ -15,7 +15,7 @@ import { notApplicable, scenarioWarnings } from '../simulator/nothing-to-measure
 import { checkRunSizes } from './run-size-check.js';
 import { availableParallelism } from 'node:os';
 import { executorFor, onHelp, parseOn } from './experiment-executor.js';
-import { summarize, type ResultDocument } from '../simulator/summarize.js';
+import { observedTime, summarize, type ResultDocument } from '../simulator/summarize.js';
 import { ProgressBar } from './progress-bar.js';
 import { table } from './table.js';
 import { queueingTables } from './queueing-summary.js';
@@ -123,7 +123,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 
 export function renderSummary(doc: ResultDocument): string {
   const lines: string[] = [];
-  lines.push(`${doc.scenario} — policy ${doc.policy}, seed ${doc.seed}, ${doc.replications} replication${doc.replications > 1 ? 's' : ''}, ${formatDuration(doc.simulatedSeconds)} observed, ${fmtThousands(doc.events)} events`);
+  lines.push(`${doc.scenario} — policy ${doc.policy}, seed ${doc.seed}, ${doc.replications} replication${doc.replications > 1 ? 's' : ''}, ${observedTime([doc], formatDuration)}, ${fmtThousands(doc.events)} events`);
   if (doc.overrides?.length) lines.push(`overrides: ${doc.overrides.join(', ')}`);
   if (doc.replications > 1) lines.push('(figures are means ± 95% confidence half-widths across replications)');
   lines.push('');

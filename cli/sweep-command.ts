@@ -23,7 +23,7 @@ import { ThreadPool } from '../experiments/executors/thread-pool.js';
 import { formatDuration } from '../model/units.js';
 import type { Scenario } from '../model/scenario.js';
 import { describeCell, parseSweepGrid, type AxisValue, type SweepGrid } from '../model/sweep-grid.js';
-import { summarize, type Estimate, type ResultDocument } from '../simulator/summarize.js';
+import { observedTime, summarize, type Estimate, type ResultDocument } from '../simulator/summarize.js';
 import { KPI_METRICS, kpiEstimate } from '../simulator/compare.js';
 
 export const sweepHelp = `Usage: autoshift sweep <scenario.yaml> --set PATH=a..b [--set PATH=x,y,z ...] [options]
@@ -68,7 +68,9 @@ Example:
 export interface CellResult {
   policy: string;
   replications: number;
+  /** as in a result document: the mean when drained replications differ in length (each in simulatedSecondsByReplication) */
   simulatedSeconds: number;
+  simulatedSecondsByReplication?: number[];
   /** a per-case KPI is null when the cell completed no case */
   kpis: Record<string, Estimate | null>;
   processes: ResultDocument['processes'];
@@ -146,6 +148,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       const doc = summarize(s, policyName ?? s.policy.module ?? s.policy.name, reps);
       const cell: CellResult = {
         policy: doc.policy, replications: doc.replications, simulatedSeconds: doc.simulatedSeconds,
+        ...(doc.simulatedSecondsByReplication ? { simulatedSecondsByReplication: doc.simulatedSecondsByReplication } : {}),
         kpis: Object.fromEntries(KPI_METRICS.map((m) => [m.key, kpiEstimate(m.key, reps.map((r) => m.of(r)), reps.map((r) => r.totals.completed))])),
         processes: doc.processes, pools: doc.pools, totals: doc.totals,
       };
@@ -186,8 +189,8 @@ export function cheapestMeeting(cells: readonly Pick<CellResult, 'kpis'>[], targ
 export function renderSweep(r: SweepResult, grid: SweepGrid): string {
   const pools = Object.keys(r.cells[0].result.pools);
   const lines: string[] = [];
-  const observed = formatDuration(r.cells[0].result.simulatedSeconds);
-  lines.push(`${r.scenario} — sweep of ${r.cells.length} cells, ${r.replications} replication${r.replications > 1 ? 's' : ''} each on the same seeds (common random numbers), seed ${r.seed}, policy ${r.policy}, ${observed} observed`);
+  const observed = observedTime(r.cells.map((c) => c.result), formatDuration);
+  lines.push(`${r.scenario} — sweep of ${r.cells.length} cells, ${r.replications} replication${r.replications > 1 ? 's' : ''} each on the same seeds (common random numbers), seed ${r.seed}, policy ${r.policy}, ${observed}`);
   if (r.fixed.length) lines.push(`fixed: ${r.fixed.join(', ')}`);
   if (r.replications > 1) lines.push('(figures are means ± 95% confidence half-widths across replications)');
   lines.push('');

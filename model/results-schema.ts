@@ -47,7 +47,8 @@ export const resultsSchema = {
     slaSeconds: { type: 'object', additionalProperties: { type: 'number' }, description: "Per process, its SLA: the cycle time within which a case meets it." },
     seed: { type: 'integer', description: 'Seed of replication 1; replication r uses a seed derived from it.' },
     replications: { type: 'integer', minimum: 1 },
-    simulatedSeconds: { type: 'number', description: 'Observed simulated time per replication (horizon minus warm-up).' },
+    simulatedSeconds: { type: 'number', description: 'Observed simulated time per replication, from the end of the warm-up to the end of the run: horizon minus warm-up; with drain or cases, replications end with their last case, and this is the mean of their lengths (each in simulatedSecondsByReplication).' },
+    simulatedSecondsByReplication: { type: 'array', items: { type: 'number' }, description: 'Each replication\'s observed simulated time, when they differ (drain, cases); absent when all are the same.' },
     events: { type: 'integer', description: 'Engine events processed, over all replications.' },
     processes: {
       type: 'object', description: 'Per process, over cases that arrived after the warm-up.',

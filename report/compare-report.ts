@@ -5,7 +5,7 @@
  * against the baseline with its 95% interval, the ranking in words, and the
  * backlog of every policy around each disruption.
  */
-import type { Estimate, ResultDocument } from '../simulator/summarize.js';
+import { observedTime, type Estimate, type ResultDocument } from '../simulator/summarize.js';
 import type { Band } from '../simulator/series-band.js';
 import { renderChart, WIDTH, type Chart } from './chart.js';
 import { bandChart, bandRows, sig } from './series-chart.js';
@@ -82,7 +82,9 @@ function factsTable(doc: CompareDocument): string {
   rows.push(['baseline', esc(doc.baseline)]);
   rows.push(['seed', String(doc.seed)]);
   rows.push(['replications', `${doc.replications} per policy (figures are means ± the half-width of their 95% confidence interval)`]);
-  if (base) rows.push(['observed', `${duration(base.simulatedSeconds)} per replication${base.warmupSeconds ? `, after a ${duration(base.warmupSeconds)} warm-up` : ''}`]);
+  const policies = Object.values(doc.policies);
+  const uniform = !policies.some((d) => d.simulatedSecondsByReplication);
+  if (base) rows.push(['observed', `${observedTime(policies, duration)}${uniform ? ' per replication' : ''}${base.warmupSeconds ? `, after a ${duration(base.warmupSeconds)} warm-up` : ''}`]);
   rows.push(['overrides', doc.overrides?.length ? doc.overrides.map((o) => `<code>${esc(o)}</code>`).join(', ') : 'none']);
   return table(['', ''], rows, undefined, 'facts').replace(/<thead>.*?<\/thead>/, '');
 }
@@ -184,7 +186,7 @@ export async function renderCompareReport(doc: CompareDocument): Promise<string>
   const base = doc.policies[doc.baseline];
   return page({
     title: `Policy comparison: ${doc.scenario}`,
-    subtitle: `${Object.keys(doc.policies).length} policies · seed ${doc.seed} · ${doc.replications} replications each${base ? ` · ${duration(base.simulatedSeconds)} observed` : ''}`,
+    subtitle: `${Object.keys(doc.policies).length} policies · seed ${doc.seed} · ${doc.replications} replications each${base ? ` · ${observedTime(Object.values(doc.policies), duration)}` : ''}`,
     body,
     footer: `Made by autoshift from the comparison of ${doc.file || doc.scenario}. Charts: Vega-Lite, rendered to SVG by Vega; each chart's specification is under it.`,
   });

@@ -7,7 +7,7 @@
  * Every number comes from the result document: the report computes nothing a
  * script reading the same `--json` could not see.
  */
-import type { Estimate, ResultDocument } from '../simulator/summarize.js';
+import { observedTime, type Estimate, type ResultDocument } from '../simulator/summarize.js';
 import type { ResilienceFigures } from '../simulator/resilience.js';
 import type { TimeseriesBand } from '../simulator/series-band.js';
 import { renderChart, PALETTE, WIDTH, type Chart } from './chart.js';
@@ -63,7 +63,7 @@ function factsTable(doc: RunDocument): string {
   rows.push(['policy', esc(doc.policy)]);
   rows.push(['seed', String(doc.seed)]);
   rows.push(['replications', `${doc.replications}${doc.replications > 1 ? ' (figures are means ± the half-width of their 95% confidence interval)' : ''}`]);
-  rows.push(['observed', `${duration(doc.simulatedSeconds)} per replication${doc.warmupSeconds ? `, after a ${duration(doc.warmupSeconds)} warm-up` : ''}`]);
+  rows.push(['observed', `${observedTime([doc], duration)}${doc.simulatedSecondsByReplication ? '' : ' per replication'}${doc.warmupSeconds ? `, after a ${duration(doc.warmupSeconds)} warm-up` : ''}`]);
   rows.push(['overrides', doc.overrides?.length ? doc.overrides.map((o) => `<code>${esc(o)}</code>`).join(', ') : 'none']);
   return table(['', ''], rows.map(([k, v]) => [k, v]), undefined, 'facts').replace(/<thead>.*?<\/thead>/, '');
 }
@@ -262,7 +262,7 @@ ${triangles.map((c) => figure(c, id())).join('\n')}</section>`);
   if (cycle) body.push(`<section id="cycle-time"><h2>Cycle time</h2>${figure(cycle, id())}</section>`);
   return page({
     title: `What-if report: ${doc.scenario}`,
-    subtitle: `policy ${doc.policy} · seed ${doc.seed} · ${plural(doc.replications, 'replication')} · ${duration(doc.simulatedSeconds)} observed${doc.runtime === 'live' ? ' · live runtime' : ''}`,
+    subtitle: `policy ${doc.policy} · seed ${doc.seed} · ${plural(doc.replications, 'replication')} · ${observedTime([doc], duration)}${doc.runtime === 'live' ? ' · live runtime' : ''}`,
     body,
     footer: `Made by autoshift from the result document of ${doc.file || doc.scenario}. Charts: Vega-Lite, rendered to SVG by Vega; each chart's specification is under it.`,
   });

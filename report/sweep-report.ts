@@ -6,7 +6,7 @@
  * attainment with the cost per case in each cell and the cheapest cell
  * meeting the target marked; for any grid, the cost–SLA Pareto front.
  */
-import type { Estimate } from '../simulator/summarize.js';
+import { observedTime, type Estimate } from '../simulator/summarize.js';
 import { renderChart, PALETTE, WIDTH, type Chart } from './chart.js';
 import { sig } from './series-chart.js';
 import { duration, fmt, money, percent } from './format.js';
@@ -25,7 +25,7 @@ export interface SweepDocument {
   axes: { path: string; values: AxisValue[] }[];
   fixed?: string[];
   /** a per-case KPI (SLA met, cycle, cost per case) is null in a cell that completed no case: n/a in tables, left out of charts */
-  cells: { values: Record<string, AxisValue>; result: { kpis: Record<string, Estimate | null>; simulatedSeconds?: number; pools?: Record<string, { utilization: Estimate | null }> } }[];
+  cells: { values: Record<string, AxisValue>; result: { kpis: Record<string, Estimate | null>; simulatedSeconds?: number; simulatedSecondsByReplication?: number[]; pools?: Record<string, { utilization: Estimate | null }> } }[];
   cheapest: number | null;
 }
 
@@ -68,7 +68,8 @@ export function sweepSummary(doc: SweepDocument): string {
 }
 
 function factsTable(doc: SweepDocument): string {
-  const observed = doc.cells[0]?.result.simulatedSeconds;
+  const results = doc.cells.map((c) => c.result).filter((r): r is typeof r & { simulatedSeconds: number } => r.simulatedSeconds !== undefined);
+  const uniform = !results.some((r) => r.simulatedSecondsByReplication);
   const rows: [string, string][] = [
     ['scenario', `${esc(doc.scenario)}${doc.file ? ` <span class="muted">(${esc(doc.file)})</span>` : ''}`],
     ['grid', doc.axes.map((a) => `<code>${esc(a.path)}</code> = ${a.values.map((v) => esc(String(v))).join(', ')}`).join('<br>')],
@@ -78,7 +79,7 @@ function factsTable(doc: SweepDocument): string {
     ['replications', `${doc.replications} per variant${doc.replications > 1 ? ' (figures are means ± the half-width of their 95% confidence interval)' : ''}`],
     ['target', `SLA attainment of at least ${percent(doc.target)}`],
   ];
-  if (observed) rows.push(['observed', `${duration(observed)} per replication`]);
+  if (results.length) rows.push(['observed', `${observedTime(results, duration)}${uniform ? ' per replication' : ''}`]);
   return table(['', ''], rows, undefined, 'facts').replace(/<thead>.*?<\/thead>/, '');
 }
 

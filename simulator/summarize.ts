@@ -30,7 +30,14 @@ export interface ResultDocument {
   overrides?: string[];
   seed: number;
   replications: number;
+  /**
+   * observed simulated time, from the end of the warm-up to the end of the run, per
+   * replication: horizon minus warm-up; with `drain` or `cases` the replications run to
+   * different ends, and this is their mean (each in `simulatedSecondsByReplication`)
+   */
   simulatedSeconds: number;
+  /** each replication's observed time, when they differ (drain, cases) */
+  simulatedSecondsByReplication?: number[];
   /** the scenario's warm-up, horizon and sampling interval */
   warmupSeconds?: number;
   horizonSeconds?: number;
@@ -59,6 +66,19 @@ export interface ResultDocument {
   timeseries?: TimeSeries & { replication: number };
   /** the time series of every replication as a band (mean and 95% half-width per sample) */
   timeseriesBand?: TimeseriesBand;
+}
+
+/**
+ * The observed time of one or more result documents, in words: "7d observed" when every
+ * replication ran as long, else the range and the mean ("6.9d to 7.3d observed, mean 7.1d"):
+ * drained replications (and policies or cells) end with their last case.
+ */
+export function observedTime(docs: readonly Pick<ResultDocument, 'simulatedSeconds' | 'simulatedSecondsByReplication'>[], show: (seconds: number) => string): string {
+  const all = docs.flatMap((d) => d.simulatedSecondsByReplication ?? [d.simulatedSeconds]);
+  if (all.length === 0) return 'nothing observed';
+  const lo = Math.min(...all), hi = Math.max(...all);
+  if (lo === hi) return `${show(lo)} observed`;
+  return `${show(lo)} to ${show(hi)} observed, mean ${show(all.reduce((a, b) => a + b, 0) / all.length)} (drained: each replication ends with its last case)`;
 }
 
 const T975 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
@@ -141,6 +161,8 @@ export function summarize(scenario: Scenario, policyName: string, reps: Replicat
   const pools: ResultDocument['pools'] = {};
   for (const id of byKey(reps, (r) => r.pools)) pools[id] = estimateRecord(reps, reps.map((r) => r.pools[id]), `pools.${id}`, why) as ResultDocument['pools'][string];
   const totals = estimateRecord(reps, reps.map((r) => r.totals), 'totals', why) as ResultDocument['totals'];
+  // (drained replications end when their last case does: each has its own length)
+  const lengths = reps.map((r) => r.simulatedSeconds);
   const doc: ResultDocument = {
     scenario: scenario.name,
     file: scenario.file,
@@ -148,7 +170,8 @@ export function summarize(scenario: Scenario, policyName: string, reps: Replicat
     description: scenario.description,
     seed: scenario.seed,
     replications: reps.length,
-    simulatedSeconds: reps[0].simulatedSeconds,
+    simulatedSeconds: estimate(lengths).mean,
+    ...(lengths.some((l) => l !== lengths[0]) ? { simulatedSecondsByReplication: lengths } : {}),
     warmupSeconds: scenario.warmup,
     horizonSeconds: scenario.horizon,
     sampleEverySeconds: scenario.sampleEvery,

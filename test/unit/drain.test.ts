@@ -14,7 +14,8 @@
  */
 import { describe, it, expect } from 'vitest';
 import { scenarioFrom, runMany, runOnce } from '../helpers/scenario.js';
-import { estimate } from '../../simulator/summarize.js';
+import { estimate, observedTime, summarize } from '../../simulator/summarize.js';
+import { formatDuration } from '../../model/units.js';
 import { DRAIN_STALL_SECONDS } from '../../simulator/engine.js';
 import { ScenarioError } from '../../model/errors.js';
 import { demandTimeline } from '../../workers/producer.js';
@@ -77,6 +78,30 @@ describe('drain: true', () => {
 
   it('the same arrivals as without drain: only what happens after the horizon differs', () => {
     expect(runOnce(oneDayJobs('drain: true')).processes.job.arrived).toBe(runOnce(oneDayJobs('')).processes.job.arrived);
+  });
+
+  it('replications drained to different ends: the document gives each length and their mean, not replication 1\'s', () => {
+    const scenario = oneDayJobs('drain: true');
+    // every task starts on arrival (200 staff) and takes exactly a day: each run ends a day after its last arrival
+    const ends: number[] = [];
+    const reps = [0, 1, 2].map((r) => {
+      let lastArrival = 0;
+      const f = runOnce(scenario, r, undefined, (t) => { lastArrival = Math.max(lastArrival, t.enqueue); });
+      ends.push(lastArrival + 86_400);
+      return f;
+    });
+    expect(new Set(ends).size).toBe(3);
+    const doc = summarize(scenario, 'static', reps);
+    expect(doc.simulatedSecondsByReplication).toEqual(ends);
+    const mean = (ends[0] + ends[1] + ends[2]) / 3;
+    expect(Math.abs(doc.simulatedSeconds / mean - 1)).toBeLessThan(1e-8); // (figures keep 9 significant digits)
+    // and the headers say so (run, compare, sweep and their reports)
+    expect(observedTime([doc], formatDuration)).toMatch(/^\S+ to \S+ observed, mean \S+ \(drained/);
+    // a horizon run: every replication as long, one figure
+    const plain = summarize(oneDayJobs(''), 'static', runMany(oneDayJobs(''), 2));
+    expect(plain.simulatedSeconds).toBe(20 * 86_400);
+    expect(plain.simulatedSecondsByReplication).toBeUndefined();
+    expect(observedTime([plain], formatDuration)).toBe('20d observed');
   });
 
   it('an M/M/1 drained: mean cycle 1/(μ−λ) = 30 min, and nothing open', () => {
