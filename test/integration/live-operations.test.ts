@@ -181,7 +181,7 @@ describe('live runtime: abandonment, preemptive priorities, a full queue, renewa
       expect(l.completed.mean + l.casesAbandoned.mean + l.casesLost.mean).toBe(l.arrived.mean);
     }
     // the higher class waits less in both runtimes
-    for (const d of [live, sim]) expect(d.priorityClasses!['1'].waitMeanSeconds.mean).toBeLessThan(d.priorityClasses!['0'].waitMeanSeconds.mean);
+    for (const d of [live, sim]) expect(d.priorityClasses!['1'].waitMeanSeconds!.mean).toBeLessThan(d.priorityClasses!['0'].waitMeanSeconds!.mean);
   });
 });
 
