@@ -181,6 +181,14 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
 
   // Demand
   const demand: Demand[] = [];
+  /** fixed times of the week, unrolled over the horizon: the runtimes read them as replayed arrivals */
+  const scheduledDemand = (schedule: any[], process: number): Demand => {
+    const entries = schedule.map((e: any) => ({
+      days: (e.days ?? DAYS).map((day: string) => DAYS.indexOf(day)), at: parseTimeOfDay(e.at), count: e.count ?? 1,
+    }));
+    const horizon = raw.horizon !== undefined ? seconds(raw.horizon) : 0;
+    return { kind: 'replay', process, times: scheduleTimes(entries, horizon), source: 'schedule' };
+  };
   for (const [pid, d] of Object.entries(raw.demand as Record<string, any>)) {
     const process = processIndex.get(pid);
     if (process === undefined) {
@@ -197,14 +205,11 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       const parsed = parseArrivalsCsv(text, d.replay, raw.start ?? DEFAULT_START);
       if ('issues' in parsed) { issues.push(...parsed.issues); continue; }
       demand.push({ kind: 'replay', process, times: parsed.times, source: d.replay });
-    } else if (d.schedule !== undefined) {
-      // fixed times of the week, unrolled over the horizon: the runtimes read them as replayed arrivals
-      const entries = d.schedule.map((e: any) => ({
-        days: (e.days ?? DAYS).map((day: string) => DAYS.indexOf(day)), at: parseTimeOfDay(e.at), count: e.count ?? 1,
-      }));
-      const horizon = raw.horizon !== undefined ? seconds(raw.horizon) : 0;
-      demand.push({ kind: 'replay', process, times: scheduleTimes(entries, horizon), source: 'schedule' });
+    } else if (d.schedule !== undefined && d.rate === undefined && d.interarrival === undefined) {
+      demand.push(scheduledDemand(d.schedule, process));
     } else {
+      // a schedule beside a rate or interarrival (a daily batch on top of the trickle): two arrival streams of the process
+      if (d.schedule !== undefined) demand.push(scheduledDemand(d.schedule, process));
       const hourOfDay: number[] = d.hourOfDay ?? new Array(24).fill(1);
       const dayOfWeek: number[] = d.dayOfWeek ?? new Array(7).fill(1);
       if (hourOfDay.every((x) => x === 0)) fail(['demand', pid, 'hourOfDay'], 'expected at least one hour with a multiplier above 0');

@@ -172,6 +172,20 @@ const pool = {
   ],
 };
 
+/** fixed arrival times (`demand.<p>.schedule`), alone or beside a rate or interarrival */
+const schedule = {
+  type: 'array', minItems: 1,
+  description: 'Cases arriving at fixed times of the week, e.g. [{ at: "06:00", count: 200 }]: every day (or on days) at that time, count cases at once. Alone, or beside a rate or interarrival (their arrivals and these).',
+  items: {
+    type: 'object', additionalProperties: false, required: ['at'],
+    properties: {
+      days: { type: 'array', minItems: 1, items: { enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, description: 'Days of the week (default every day).' },
+      at: { type: 'string', pattern: TIME_OF_DAY_PATTERN, 'x-expected': 'a time of day like 06:00' },
+      count: { type: 'integer', minimum: 1, description: 'Cases arriving together (default 1).' },
+    },
+  },
+};
+
 const demand = {
   type: 'object',
   'x-expected': "{ rate: 8/h, ... }, { interarrival: { dist: ... }, ... }, { schedule: [{ at: '06:00', count: 200 }] } or { replay: arrivals.csv }",
@@ -194,23 +208,13 @@ const demand = {
           type: 'array',
           items: { type: 'object', additionalProperties: false, required: ['start', 'duration', 'factor'], properties: { ...window, factor: multiplier } },
         },
+        schedule,
       },
     },
     {
       additionalProperties: false, required: ['schedule'],
       properties: {
-        schedule: {
-          type: 'array', minItems: 1,
-          description: 'Cases arriving at fixed times of the week, e.g. [{ at: "06:00", count: 200 }]: every day (or on days) at that time, count cases at once.',
-          items: {
-            type: 'object', additionalProperties: false, required: ['at'],
-            properties: {
-              days: { type: 'array', minItems: 1, items: { enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, description: 'Days of the week (default every day).' },
-              at: { type: 'string', pattern: TIME_OF_DAY_PATTERN, 'x-expected': 'a time of day like 06:00' },
-              count: { type: 'integer', minimum: 1, description: 'Cases arriving together (default 1).' },
-            },
-          },
-        },
+        schedule,
       },
     },
     {

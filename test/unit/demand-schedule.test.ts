@@ -1,7 +1,8 @@
 /**
  * Scheduled demand (`demand.<p>.schedule`): the number and the times of the
  * arrivals are exactly those of the calendar written (counted here by hand),
- * in `sim` and in the live producer's timeline alike.
+ * in `sim` and in the live producer's timeline alike; beside a rate, the
+ * Poisson arrivals come too (their count against λT).
  */
 import { describe, it, expect } from 'vitest';
 import { scenarioFrom, runOnce } from '../helpers/scenario.js';
@@ -43,6 +44,25 @@ describe('scheduled arrivals', () => {
     const live = [...demandTimeline(scenario, 'run', { startWallMs: 0, speed: 1 })].flatMap((e) => (e.demand ? [e.demand] : []));
     expect(live.map((d) => d.at)).toEqual(expected);
     expect(live.map((d) => d.caseNo)).toEqual(expected.map((_, i) => i));
+  });
+
+  it('beside a rate: the batches at their times, and the Poisson trickle besides (λT within 4 standard deviations)', () => {
+    // 200 orders at 06:00 every day on top of 4 orders an hour, over 14 days and 6 hours
+    const mixed = scenarioFrom(text('[{ at: "06:00", count: 200 }]').replace('    schedule:', '    rate: 4/h\n    schedule:'));
+    expect(mixed.demand.map((d) => d.kind)).toEqual(['replay', 'poisson']);
+    const live = [...demandTimeline(mixed, 'run', { startWallMs: 0, speed: 1 })].flatMap((e) => (e.demand ? [e.demand] : []));
+    const batch = (at: number) => at % DAY === 6 * H;
+    const batched = live.filter((d) => batch(d.at));
+    expect(batched.length).toBe(15 * 200);
+    const trickle = live.length - batched.length;
+    const lambdaT = 4 * (14 * 24 + 6);
+    expect(Math.abs(trickle - lambdaT)).toBeLessThan(4 * Math.sqrt(lambdaT));
+    // sim sees the same arrivals, numbered in time order as the live producer numbers them
+    const tasks: TaskRecord[] = [];
+    const figures = runOnce(mixed, 0, undefined, (r) => tasks.push(r));
+    expect(figures.processes.order.arrived).toBe(live.length);
+    const byCase = new Map(tasks.map((t) => [Number(t.caseId.slice(t.caseId.lastIndexOf('-') + 1)), t.enqueue]));
+    for (const d of live) if (byCase.has(d.caseNo)) expect(byCase.get(d.caseNo), `case ${d.caseNo}`).toBe(d.at);
   });
 
   it('every day by default, count 1 by default; a bad time names the field', () => {
