@@ -20,7 +20,10 @@
  * fails on a threshold; run the two sides back to back on a machine whose
  * load does not change much in between.
  *
- *   node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20] [--speed 60] [--only bare|autoshift] [--json]
+ *   node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20] [--speed 60] [--only bare|autoshift] [--max-open N] [--all] [--json]
+ *
+ * --max-open N: autoshift with back-pressure, at most N cases in flight (LiveRunOptions.maxOpenCases);
+ * --all: every offered load, also past the first at which both sides fell behind (what happens past the ceiling).
  *
  * Servers: KAFKA_BROKERS, TEMPORAL_ADDRESS (default: local infra, started by
  * `bash infra/up.sh kafka temporal` first).
@@ -48,6 +51,8 @@ const seconds = Number(flag('seconds', '20'));
 const speed = Number(flag('speed', '60'));
 const only = flag('only', '');
 const json = args.includes('--json');
+const all = args.includes('--all');
+const maxOpenCases = args.includes('--max-open') ? Number(flag('max-open', '0')) : undefined;
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const temporalAddress = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'error' }, pino.destination(2));
@@ -125,6 +130,8 @@ interface AutoshiftStep extends Common {
   grantP50Ms: number; grantP99Ms: number;
   /** means in ms: a Temporal signal, a Kafka write of a grant batch */
   signalMeanMs: number; grantRecordMeanMs: number;
+  /** wall seconds demand waited for admission (--max-open), summed over intake's partitions */
+  heldSeconds: number;
 }
 
 /** Completions are awaited until every case is done or the window plus one case's time (two tasks) and 3 s of slack. */
@@ -203,7 +210,7 @@ async function autoshiftStep(rate: number): Promise<AutoshiftStep> {
   const scenario = benchScenario(rate);
   const runId = `bench-${rate}-${Date.now().toString(36)}`;
   const run = await startLiveRun({
-    scenario, policy: createPolicy(scenario), brokers, temporalAddress, runId, speed, logger, startDelayMs: 1500, reportStarted: false,
+    scenario, policy: createPolicy(scenario), brokers, temporalAddress, runId, speed, logger, startDelayMs: 1500, reportStarted: false, maxOpenCases,
   });
   const meter = cpuMeter();
   const t0 = run.clock.startWallMs;
@@ -218,11 +225,12 @@ async function autoshiftStep(rate: number): Promise<AutoshiftStep> {
   // logical time stamps every task exactly: what the hand-offs cost shows as lag (an event's wall arrival behind its simulated moment)
   const lag = run.allocator!.lagSummary();
   const signalMeanMs = await meanMs(run.metrics.signal), grantRecordMeanMs = await meanMs(run.metrics.grantRecord);
+  const heldMs = run.intake!.heldMs;
   await run.stop({ terminate: 'benchmark step ended' });
   return {
     offeredPerSecond: rate, arrived, completed, completedPerSecond: completed / wall, keptUp: completed >= arrived * 0.99,
     grantP50Ms: q(grants, 0.5), grantP99Ms: q(grants, 0.99), overheadP50Ms: lag.p50Ms, overheadP99Ms: lag.p99Ms,
-    startP50Ms: q(starts, 0.5), startP99Ms: q(starts, 0.99), cpu, signalMeanMs, grantRecordMeanMs,
+    startP50Ms: q(starts, 0.5), startP99Ms: q(starts, 0.99), cpu, signalMeanMs, grantRecordMeanMs, heldSeconds: heldMs / 1000,
   };
 }
 
@@ -244,10 +252,10 @@ for (const rate of rates) {
     auto.push(s);
     if (!json) process.stdout.write(`autoshift ${rate}/s: ${s.completed}/${s.arrived} cases, ${s.completedPerSecond.toFixed(1)}/s ${s.keptUp ? 'kept up' : 'FELL BEHIND'}; `
       + `grant p50 ${f0(s.grantP50Ms)} ms p99 ${f0(s.grantP99Ms)} ms; lag p50 ${f0(s.overheadP50Ms)} ms p99 ${f0(s.overheadP99Ms)} ms; `
-      + `start p50 ${f0(s.startP50Ms)} ms p99 ${f0(s.startP99Ms)} ms; signal ${s.signalMeanMs.toFixed(1)} ms, grant write ${s.grantRecordMeanMs.toFixed(1)} ms (means); ${cpuText(s.cpu)}\n`);
+      + `start p50 ${f0(s.startP50Ms)} ms p99 ${f0(s.startP99Ms)} ms; held ${s.heldSeconds.toFixed(1)} s; signal ${s.signalMeanMs.toFixed(1)} ms, grant write ${s.grantRecordMeanMs.toFixed(1)} ms (means); ${cpuText(s.cpu)}\n`);
   }
   const b = bare[bare.length - 1], s = auto[auto.length - 1];
-  if ((!b || !b.keptUp) && (!s || !s.keptUp)) break;
+  if (!all && (!b || !b.keptUp) && (!s || !s.keptUp)) break;
 }
 /** the highest completed rate among the steps that kept up (or, if none did, the highest reached) */
 const sustained = (steps: Common[]) => {

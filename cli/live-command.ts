@@ -57,6 +57,9 @@ Options:
                       The scenario's \`drain: true\` means the same; with \`cases: N\` exactly N arrivals
                       are published after the warm-up, whatever the horizon, and the run drains
   --metrics-port P    serve Prometheus metrics on 127.0.0.1:P/metrics (default 9464; 0 = none)
+  --max-open-cases N  back-pressure: at most N cases in flight; past it new arrivals wait in Kafka (their
+                      start lag grows and is reported) instead of slowing every case (default: no cap;
+                      docs/live.md, "Past the ceiling")
   --quiet             no progress line on stderr
   --force             run even at a speed far past the faithful one (see below), or when the size
                       estimate says the run cannot fit in memory (docs/scenario.md, "How big a run is")
@@ -97,6 +100,7 @@ export async function liveCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     speed: { value: true }, horizon: { value: true }, seed: { value: true }, set: { value: true, repeat: true },
     json: {}, timeseries: {}, out: { value: true }, 'event-log': { value: true }, infra: {}, force: {}, 'run-id': { value: true }, drain: {}, 'metrics-port': { value: true }, quiet: {}, help: {},
+    'max-open-cases': { value: true },
   });
   if (flags.help) { process.stdout.write(liveHelp); return 0; }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift live <scenario.yaml> --speed N');
@@ -124,11 +128,12 @@ export async function liveCommand(argv: string[]): Promise<number> {
   if (eventLog !== undefined) prepareOutputFile('--event-log', eventLog);
   const runId = runIdOf(flags['run-id']);
   const metricsPort = intFlag(flags, 'metrics-port', 9464);
+  const maxOpenCases = flags['max-open-cases'] !== undefined ? intFlag(flags, 'max-open-cases', 0, 1) : undefined;
   if (flags.infra) startLocalInfra();
   const logger = rootLogger('warn');
   const servers = serversFromEnv();
   const run = await connecting(servers, () => startLiveRun({
-    scenario, policy, ...servers, runId, speed, logger, metricsPort: metricsPort === 0 ? null : metricsPort,
+    scenario, policy, ...servers, runId, speed, logger, metricsPort: metricsPort === 0 ? null : metricsPort, maxOpenCases,
   }));
   const tty = process.stderr.isTTY;
   const progress = flags.quiet ? null : setInterval(() => {

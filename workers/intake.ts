@@ -27,6 +27,7 @@ import { caseInputOf, type CaseInput } from '../protocol/case-input.js';
 import { isInvalidEventError } from '../model/errors.js';
 import { wallAt, type Clock } from '../protocol/clock.js';
 import { DemandCheck } from './demand-check.js';
+import { AdmissionGate, type Admission } from './admission.js';
 
 export interface IntakeOptions {
   scenario: Scenario;
@@ -43,6 +44,8 @@ export interface IntakeOptions {
   maxHistory?: number;
   /** the run's clock; absent: learned from the first valid demand event (workers/demand-check.ts) */
   clock?: Clock;
+  /** back-pressure (workers/admission.ts; absent: none): no new case starts while `maxOpen` or more are open */
+  admission?: Admission;
 }
 
 export interface IntakeService {
@@ -52,6 +55,8 @@ export interface IntakeService {
   readonly deadLettered: number;
   /** wall ms of each successful start, the first TIMINGS_KEPT (for the benchmark) */
   readonly startMs: number[];
+  /** wall ms that demand waited for admission (`admission`), summed over the partitions */
+  readonly heldMs: number;
   stop(): Promise<void>;
 }
 
@@ -63,6 +68,17 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
   const dlq = new ReliableProducer(kafka, log);
   await dlq.connect();
   const stats = { started: 0, duplicates: 0, deadLettered: 0 };
+  const gate = options.admission ? new AdmissionGate(options.admission, () => stats.started) : null;
+  let lastHoldLog = 0;
+  /** Waits (heartbeating) until a case may start; returns how many may start now (at most `want`). */
+  const admit = (want: number, heartbeat: () => Promise<void>, going: () => boolean): Promise<number> | number => {
+    if (!gate) return want;
+    if (gate.open >= options.admission!.maxOpen && Date.now() - lastHoldLog > 10_000) {
+      lastHoldLog = Date.now();
+      log.info({ open: gate.open, maxOpen: options.admission!.maxOpen }, 'cases in flight at the cap: new cases wait in Kafka');
+    }
+    return gate.admit(want, heartbeat, going);
+  };
   const startMs: number[] = [];
   const concurrency = options.concurrency ?? 32;
   // the trust boundary: only the run's own seeded arrivals, on time, start a case
@@ -113,8 +129,10 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
     partitionsConsumedConcurrently: 3,
     eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       const msgs = batch.messages;
-      for (let i = 0; i < msgs.length && isRunning() && !isStale(); i += concurrency) {
-        const chunk = msgs.slice(i, i + concurrency);
+      for (let i = 0; i < msgs.length && isRunning() && !isStale();) {
+        const chunk = msgs.slice(i, i + await admit(concurrency, heartbeat, () => isRunning() && !isStale()));
+        i += chunk.length;
+        if (!isRunning() || isStale()) break;
         // a failed start throws: the batch is delivered again from the last commit, and starts again (duplicates are fine)
         await Promise.all(chunk.map((m) => handle(m, batch.partition)));
         const last = chunk[chunk.length - 1].offset;
@@ -129,6 +147,7 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
     get started() { return stats.started; },
     get duplicates() { return stats.duplicates; },
     get deadLettered() { return stats.deadLettered; },
+    get heldMs() { return gate?.heldMs ?? 0; },
     startMs,
     async stop() {
       // a dead letter waiting to be retried fails now, so the batch ends and the consumer can leave

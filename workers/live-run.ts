@@ -71,6 +71,11 @@ export interface LiveRunOptions {
   bots?: BotActivities;
   /** allocator instance id (grant id prefix) */
   instance?: string;
+  /**
+   * back-pressure: at most this many cases in flight (started, not completed); further arrivals wait in
+   * Kafka. Needs intake and the collector in this process (the collector sees the completions). @default none
+   */
+  maxOpenCases?: number;
   /** run the allocator under the lease (one active, others standby; grants fenced by transaction) @default false */
   lease?: boolean;
 }
@@ -155,12 +160,20 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   const clock: Clock = options.clock ?? { startWallMs: Date.now() + (options.startDelayMs ?? 1500), speed: options.speed };
   // the allocator, intake and the collector of a service without the producer learn the clock from the first event
   const known = learn ? undefined : clock;
+  let completedCases = (): number => 0;
   const intake = services.has('intake')
-    ? await startIntake({ scenario, kafka, client, runId, taskQueue, logger, metrics, reportStarted: options.reportStarted, maxHistory: options.maxHistory, clock: known })
+    ? await startIntake({
+      scenario, kafka, client, runId, taskQueue, logger, metrics, reportStarted: options.reportStarted, maxHistory: options.maxHistory, clock: known,
+      // the collector (started next) counts completions; until it runs, nothing has completed
+      admission: options.maxOpenCases && services.has('collector') ? { maxOpen: options.maxOpenCases, completed: () => completedCases() } : undefined,
+    })
     : undefined;
   if (intake) stops.intake = () => intake.stop();
   const collector = services.has('collector') ? await startCollector({ scenario, kafka, runId, logger, metrics, retain: options.retainOutcomes, clock: known }) : undefined;
-  if (collector) stops.collector = () => collector.stop();
+  if (collector) {
+    stops.collector = () => collector.stop();
+    completedCases = () => collector.tally.cases.size;
+  }
 
   const allocatorOptions = { scenario, policy, kafka, client, runId, logger, metrics, clock: known, instance: options.instance };
   const lease = services.has('allocator') && options.lease ? await startAllocatorLease(allocatorOptions) : undefined;
