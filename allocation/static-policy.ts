@@ -9,8 +9,10 @@
  * units on their queue even when it is empty (default false: they help elsewhere).
  */
 import { PolicyError, flexibleAllocation, type Dispatch, type PolicyFactory, type PoolView } from './policy.js';
+import { checkKnownParams } from './policy-kit.js';
 
 export const staticPolicy: PolicyFactory = (params, context) => {
+  checkKnownParams(params, ['shares', 'dispatch', 'strict'], 'static');
   const shares = (params.shares ?? {}) as Record<string, Record<string, number>>;
   const dispatch = (params.dispatch ?? 'fifo') as Dispatch;
   const strict = params.strict === true;
