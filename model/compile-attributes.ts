@@ -6,6 +6,7 @@
  * and, for an expression, the column in it.
  */
 import type { Attribute } from './scenario.js';
+import type { RawAttribute } from './raw-scenario.js';
 import { ExpressionError, isAttributeName, parseExpression, type Expr } from './expression.js';
 import { parseDuration } from './units.js';
 import { DISTRIBUTION_KINDS, compileDistribution, validateDistribution } from '../simulator/distributions.js';
@@ -16,7 +17,7 @@ const LOG_COLUMNS = ['case_id', 'process', 'activity', 'resource', 'pool', 'enqu
 type Fail = (path: (string | number)[], message: string) => void;
 
 /** A process's attributes, in the order written: a distribution (a number) or `{ values, weights }` (a string). */
-export function compileAttributes(raw: Record<string, any> | undefined, path: (string | number)[], fail: Fail): Attribute[] {
+export function compileAttributes(raw: Record<string, RawAttribute> | undefined, path: (string | number)[], fail: Fail): Attribute[] {
   const out: Attribute[] = [];
   for (const [name, spec] of Object.entries(raw ?? {})) {
     if (LOG_COLUMNS.includes(name)) {

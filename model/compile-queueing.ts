@@ -7,6 +7,7 @@
  * each problem names its field and what is expected.
  */
 import type { Process, Scenario } from './scenario.js';
+import type { RawProcess, RawQueueLimits } from './raw-scenario.js';
 import type { Distribution } from '../simulator/distributions.js';
 import { DISTRIBUTION_KINDS, compileDistribution, distributionMean, validateDistribution } from '../simulator/distributions.js';
 import { parseDuration } from './units.js';
@@ -14,7 +15,7 @@ import { parseDuration } from './units.js';
 type Fail = (path: (string | number)[], message: string) => void;
 
 /** Sets `patience`, `onAbandon` and `onBlocked` of every step and `priority`, `preemptive` of every process from the raw file. */
-export function compileQueueing(processes: Process[], rawProcesses: Record<string, any>, fail: Fail): void {
+export function compileQueueing(processes: Process[], rawProcesses: Record<string, RawProcess>, fail: Fail): void {
   for (const proc of processes) {
     const raw = rawProcesses[proc.id];
     proc.priority = raw.priority ?? 0;
@@ -46,7 +47,7 @@ export function compileQueueing(processes: Process[], rawProcesses: Record<strin
 }
 
 /** Per skill, the tasks that may wait in its queue (`queues.<skill>.capacity`; Infinity when not given). */
-export function compileQueueCapacity(skills: string[], rawQueues: Record<string, any> | undefined): number[] {
+export function compileQueueCapacity(skills: string[], rawQueues: Record<string, RawQueueLimits> | undefined): number[] {
   return skills.map((skill) => rawQueues?.[skill]?.capacity ?? Infinity);
 }
 

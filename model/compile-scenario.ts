@@ -9,6 +9,7 @@ import type { Distribution } from '../simulator/distributions.js';
 import type { Attribute, Demand, Disruption, DisruptionKind, Next, Pool, Process, Scenario, ShiftWindow, Step } from './scenario.js';
 import { ScenarioError, formatPath, type ScenarioIssue } from './errors.js';
 import type { ScenarioSource } from './scenario-source.js';
+import type { RawScenario, RawScheduleEntry } from './raw-scenario.js';
 import { schemaIssues } from './validate-schema.js';
 import { DAY, HOUR, parseDuration, parseRate, parseTimeOfDay } from './units.js';
 import { DISTRIBUTION_KINDS, compileDistribution, distributionMean, validateDistribution } from '../simulator/distributions.js';
@@ -32,7 +33,8 @@ export const DEFAULT_START = '2026-01-05';
 export function compileScenario(source: ScenarioSource, options: CompileOptions = {}): Scenario {
   const schema = schemaIssues(source);
   if (schema.length) throw new ScenarioError(schema);
-  const raw = source.raw as Record<string, any>;
+  // the schema has passed: the file reads as RawScenario (model/raw-scenario.ts)
+  const raw = source.raw as RawScenario;
   const issues: ScenarioIssue[] = [];
   const fail = (path: (string | number)[], message: string) =>
     issues.push({ file: source.file, line: source.locate(path), path: formatPath(path), message });
@@ -48,21 +50,21 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
   };
 
   // Pools
-  const pools: Pool[] = Object.entries(raw.pools as Record<string, any>).map(([id, p], index) => {
-    const shifts: ShiftWindow[] | null = p.shifts ? p.shifts.map((s: any, k: number) => {
+  const pools: Pool[] = Object.entries(raw.pools).map(([id, p], index) => {
+    const shifts: ShiftWindow[] | null = p.shifts ? p.shifts.map((s, k) => {
       const from = parseTimeOfDay(s.from);
       const to = parseTimeOfDay(s.to);
       if (from === to) fail(['pools', id, 'shifts', k, 'to'], "expected 'to' to differ from 'from' (a shift that ends past midnight has to < from)");
-      return { days: s.days.map((d: string) => DAYS.indexOf(d)), from, to };
+      return { days: s.days.map((d) => DAYS.indexOf(d)), from, to };
     }) : null;
     return {
       id, index, kind: p.kind, size: p.size,
-      skills: (p.skills as string[]).map(skillIndex),
+      skills: p.skills.map(skillIndex),
       costPerHour: p.costPerHour ?? 0,
       shifts,
       switchOver: p.switchOver !== undefined ? seconds(p.switchOver) : 0,
       failureRate: p.failureRate ?? 0,
-      absences: (p.absences ?? []).map((a: any) => ({ start: seconds(a.start), end: seconds(a.start) + seconds(a.duration), units: a.units })),
+      absences: (p.absences ?? []).map((a) => ({ start: seconds(a.start), end: seconds(a.start) + seconds(a.duration), units: a.units })),
       ...(p.atShiftEnd === 'pause' ? { atShiftEnd: 'pause' as const } : {}),
     };
   });
@@ -71,7 +73,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
   const botCanFail = (step: Step) => pools.some((p) => p.kind === 'bot' && p.failureRate > 0 && p.skills.includes(step.skill));
 
   // Processes and steps
-  const processes: Process[] = Object.entries(raw.processes as Record<string, any>).map(([pid, p], index) => {
+  const processes: Process[] = Object.entries(raw.processes).map(([pid, p], index) => {
     const stepIds = Object.keys(p.steps);
     const stepIdx = (name: string) => stepIds.indexOf(name);
     const stepPath = (sid: string, ...rest: (string | number)[]) => ['processes', pid, 'steps', sid, ...rest];
@@ -85,7 +87,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
 
     const steps: Step[] = stepIds.map((sid, sIndex) => {
       const s = p.steps[sid];
-      const dist = (field: string): Distribution | null => {
+      const dist = (field: 'duration' | 'humanDuration' | 'botDuration'): Distribution | null => {
         const d = s[field];
         if (!d) return null;
         const compiled = compileDistribution(d, parseDuration);
@@ -96,7 +98,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       };
       const gateway = s.gateway === true;
       if (gateway) {
-        for (const field of ['skill', 'duration', 'humanDuration', 'botDuration', 'onBotFailure']) {
+        for (const field of ['skill', 'duration', 'humanDuration', 'botDuration', 'onBotFailure'] as const) {
           if (s[field] !== undefined) fail(stepPath(sid, field), `a gateway step takes no unit and no time (expected no '${field}' beside gateway: true)`);
         }
       } else if (s.skill === undefined) fail(stepPath(sid), "missing field 'skill' (or gateway: true for a routing point that takes no unit)");
@@ -113,16 +115,17 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
         if (i < 0) fail(path, `unknown step '${name}' (expected ${known}${allowEnd ? ', or end' : ''})`);
         return i;
       };
-      if (typeof s.next === 'string') {
-        const t = target(s.next, stepPath(sid, 'next'), true);
+      const rawNext = s.next;
+      if (typeof rawNext === 'string') {
+        const t = target(rawNext, stepPath(sid, 'next'), true);
         next = t < 0 ? { kind: 'end' } : { kind: 'step', step: t };
-      } else if (s.next?.branch) {
+      } else if (rawNext && 'branch' in rawNext) {
         const to: number[] = [];
         const cumulative: number[] = [];
         const when: (ReturnType<typeof expression>)[] = [];
         let sum = 0;
         let lastDrawn = -1;
-        s.next.branch.forEach((b: any, k: number) => {
+        rawNext.branch.forEach((b, k) => {
           to.push(target(b.to, stepPath(sid, 'next', 'branch', k, 'to'), true));
           if (b.when !== undefined && b.p !== undefined) fail(stepPath(sid, 'next', 'branch', k, 'p'), "expected 'when' (a condition) or 'p' (a probability), not both");
           if (b.when !== undefined) when.push(expression(b.when, stepPath(sid, 'next', 'branch', k, 'when'), 'boolean', 'a condition'));
@@ -137,9 +140,9 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
         }
         for (let k = Math.max(lastDrawn, 0); k < cumulative.length; k++) cumulative[k] = 1;
         next = conditional ? { kind: 'branch', to, cumulative, when } : { kind: 'branch', to, cumulative };
-      } else if (s.next?.parallel) {
-        const branches = s.next.parallel.map((b: string, k: number) => target(b, stepPath(sid, 'next', 'parallel', k), false));
-        const join = target(s.next.join, stepPath(sid, 'next', 'join'), false);
+      } else if (rawNext && 'parallel' in rawNext) {
+        const branches = rawNext.parallel.map((b, k) => target(b, stepPath(sid, 'next', 'parallel', k), false));
+        const join = target(rawNext.join, stepPath(sid, 'next', 'join'), false);
         next = { kind: 'parallel', branches, join };
       }
       let onBotFailure = -1;
@@ -182,14 +185,14 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
   // Demand
   const demand: Demand[] = [];
   /** fixed times of the week, unrolled over the horizon: the runtimes read them as replayed arrivals */
-  const scheduledDemand = (schedule: any[], process: number): Demand => {
-    const entries = schedule.map((e: any) => ({
-      days: (e.days ?? DAYS).map((day: string) => DAYS.indexOf(day)), at: parseTimeOfDay(e.at), count: e.count ?? 1,
+  const scheduledDemand = (schedule: RawScheduleEntry[], process: number): Demand => {
+    const entries = schedule.map((e) => ({
+      days: (e.days ?? DAYS).map((day) => DAYS.indexOf(day)), at: parseTimeOfDay(e.at), count: e.count ?? 1,
     }));
     const horizon = raw.horizon !== undefined ? seconds(raw.horizon) : 0;
     return { kind: 'replay', process, times: scheduleTimes(entries, horizon), source: 'schedule' };
   };
-  for (const [pid, d] of Object.entries(raw.demand as Record<string, any>)) {
+  for (const [pid, d] of Object.entries(raw.demand)) {
     const process = processIndex.get(pid);
     if (process === undefined) {
       fail(['demand', pid], `unknown process '${pid}' (expected one of: ${[...processIndex.keys()].join(', ')})`);
@@ -245,7 +248,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       }
       demand.push({
         kind: 'poisson', process, rate, hourOfDay, dayOfWeek,
-        surges: (d.surges ?? []).map((s: any) => ({ start: seconds(s.start), end: seconds(s.start) + seconds(s.duration), factor: s.factor })),
+        surges: (d.surges ?? []).map((s) => ({ start: seconds(s.start), end: seconds(s.start) + seconds(s.duration), factor: s.factor })),
         ...(interarrival ? { interarrival } : {}),
         ...(batch ? { batch } : {}),
       });
@@ -253,7 +256,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
   }
 
   // Disruptions
-  const disruptions: Disruption[] = (raw.disruptions ?? []).map((d: any, index: number): Disruption => {
+  const disruptions: Disruption[] = (raw.disruptions ?? []).map((d, index): Disruption => {
     let pool = -1;
     let process = -1;
     if (d.pool !== undefined) {
@@ -275,7 +278,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
 
   // Queues
   const queueLimits = skills.map(() => ({ min: 0, max: Infinity }));
-  for (const [skill, limits] of Object.entries((raw.queues ?? {}) as Record<string, any>)) {
+  for (const [skill, limits] of Object.entries(raw.queues ?? {})) {
     const i = skills.indexOf(skill);
     if (i < 0) { fail(['queues', skill], `unknown queue '${skill}' (expected a skill: ${skills.join(', ')})`); continue; }
     queueLimits[i] = { min: limits.min ?? 0, max: limits.max ?? Infinity };

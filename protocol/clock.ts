@@ -36,8 +36,3 @@ export function wallAt(clock: Clock, simSeconds: number): number {
 export function wallMsUntil(clock: Clock, simSeconds: number, wallMs: number): number {
   return wallAt(clock, simSeconds) - wallMs;
 }
-
-/** Wall milliseconds that `simSeconds` of simulated time last. */
-export function wallMsOf(clock: Clock, simSeconds: number): number {
-  return (simSeconds * 1000) / clock.speed;
-}

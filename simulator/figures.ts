@@ -62,7 +62,7 @@ export const EMPTY = {
 
 type ProcessFigure = keyof ReplicationFigures['processes'][string];
 /** Figures of a process that are means over its completed cases (or their tasks). */
-export const PER_COMPLETED_CASE = [
+const PER_COMPLETED_CASE = [
   'waitMeanSeconds', 'criticalPathWaitMeanSeconds', 'cycleMeanSeconds', 'cycleP95Seconds', 'slaAttainment', 'costPerCase', 'automationShare',
 ] as const satisfies readonly ProcessFigure[];
 /** Figures of a process that can be over an empty set: `notApplicable` in a replication, null in a result document. */
