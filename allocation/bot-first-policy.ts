@@ -26,9 +26,7 @@
  * or 1h without periodic epochs), `dispatch` (`fifo` or `edf`, default fifo).
  */
 import type { PolicyFactory, Snapshot } from './policy.js';
-import {
-  allocate, availableUnits, checkKnownParams, choiceParam, durationParam, fillNeeds, humanService, poolOrder,
-} from './policy-kit.js';
+import { allocate, availableUnits, checkKnownParams, choiceParam, durationParam, fillNeeds, humanService, poolOrder } from './policy-kit.js';
 
 export interface BotFirstOptions {
   /** time within which backlogs should be cleared (seconds or a duration). @default the epoch length (1h if none) */

@@ -70,9 +70,7 @@ export const cmuPolicy: PolicyFactory = (params, context) => {
       const dedicated = assign.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
       return {
         assign,
-        reason: dedicated > 0
-          ? `cμ dispatch; ${dedicated} units dedicated by cost-weighted backlog`
-          : 'cμ dispatch; all units flexible',
+        reason: dedicated > 0 ? `cμ dispatch; ${dedicated} units dedicated by cost-weighted backlog` : 'cμ dispatch; all units flexible',
       };
     },
   };

@@ -176,10 +176,17 @@ export function squareRootStaffing(a: number, beta: number): number {
 function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(
-    -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
-      + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-  );
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }
 
@@ -265,9 +272,7 @@ export function sojournWithin(c: number, a: number, ahtSeconds: number, tSeconds
   const mu = 1 / ahtSeconds;
   const nu = (c - a) * mu;
   const serviceTail = Math.exp(-mu * tSeconds);
-  const waitedTail = Math.abs(nu - mu) < 1e-12 * mu
-    ? (1 + mu * tSeconds) * serviceTail
-    : (nu * serviceTail - mu * Math.exp(-nu * tSeconds)) / (nu - mu);
+  const waitedTail = Math.abs(nu - mu) < 1e-12 * mu ? (1 + mu * tSeconds) * serviceTail : (nu * serviceTail - mu * Math.exp(-nu * tSeconds)) / (nu - mu);
   return 1 - ((1 - pWait) * serviceTail + pWait * waitedTail);
 }
 
@@ -277,6 +282,9 @@ export function agentsForSojournWithin(a: number, ahtSeconds: number, tSeconds: 
   assertLoad(a, where);
   if (!(target >= 0 && target < 1)) throw new RangeError(`${where}: target must be a fraction in [0, 1), got ${target}`);
   if (a === 0) return 0;
-  if (1 - Math.exp(-tSeconds / ahtSeconds) < target) throw new RangeError(`${where}: no staffing meets the target: the service alone exceeds ${tSeconds} s for more than ${((1 - target) * 100).toFixed(1)}% of customers`);
+  if (1 - Math.exp(-tSeconds / ahtSeconds) < target)
+    throw new RangeError(
+      `${where}: no staffing meets the target: the service alone exceeds ${tSeconds} s for more than ${((1 - target) * 100).toFixed(1)}% of customers`,
+    );
   return searchAgents(a, where, (c) => sojournWithin(c, a, ahtSeconds, tSeconds) >= target);
 }

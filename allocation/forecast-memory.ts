@@ -50,8 +50,15 @@
  * const perSecond = forecasts.rates(snapshot); // one rate per queue, for the next epoch
  */
 import {
-  compileForecastOptions, copySmoothing, fitExtends, fitSmoothing, forecastArrivals, forecastFrom, smoothPeriod,
-  type CompiledForecastOptions, type SmoothingState,
+  compileForecastOptions,
+  copySmoothing,
+  fitExtends,
+  fitSmoothing,
+  forecastArrivals,
+  forecastFrom,
+  smoothPeriod,
+  type CompiledForecastOptions,
+  type SmoothingState,
 } from './forecast.js';
 import type { Snapshot } from './policy.js';
 
@@ -124,8 +131,14 @@ export const CHECKED_PERIODS = 48;
  * the old window. None left, or several that match everything they share (a
  * window of one repeated count): -1.
  */
-export function newPeriods(base: { time: number; window: ArrayLike<number>; length: number }, history: readonly number[], time: number, epochLength: number): number {
-  const n = base.length, m = history.length;
+export function newPeriods(
+  base: { time: number; window: ArrayLike<number>; length: number },
+  history: readonly number[],
+  time: number,
+  epochLength: number,
+): number {
+  const n = base.length,
+    m = history.length;
   if (n === 0 || m < n || !(epochLength > 0)) return -1;
   const elapsed = Math.floor(time / epochLength + 1e-9) - Math.floor(base.time / epochLength + 1e-9);
   const grown = m - n;
@@ -137,12 +150,17 @@ export function newPeriods(base: { time: number; window: ArrayLike<number>; leng
   let live = ks.length;
   for (let j = 0; live > 0; j++) {
     // compare the j-th newest period in common of every live candidate
-    let last = -1, pending = 0;
+    let last = -1,
+      pending = 0;
     for (let c = 0; c < ks.length; c++) {
       if (failed[c]) continue;
       const overlap = m - ks[c];
       if (j < overlap) {
-        if (base.window[n - 1 - j] !== history[overlap - 1 - j]) { failed[c] = true; live--; continue; }
+        if (base.window[n - 1 - j] !== history[overlap - 1 - j]) {
+          failed[c] = true;
+          live--;
+          continue;
+        }
         if (j + 1 < overlap) pending++;
       }
       last = c;
@@ -163,15 +181,27 @@ function refit(history: readonly number[], time: number, o: CompiledForecastOpti
   const window = withCapacity(into?.window, history.length);
   for (let i = 0; i < history.length; i++) window[i] = history[i];
   if (!into) return { time, state, window, length: history.length };
-  into.time = time; into.state = state; into.window = window; into.length = history.length;
+  into.time = time;
+  into.state = state;
+  into.window = window;
+  into.length = history.length;
   return into;
 }
 
 /** `base` moved on to `history` (seen at `time`), written into `into` when given (never `base` itself). */
-function advance(base: QueueFit | null, history: readonly number[], time: number, epochLength: number, o: CompiledForecastOptions, into: QueueFit | null): QueueFit {
+function advance(
+  base: QueueFit | null,
+  history: readonly number[],
+  time: number,
+  epochLength: number,
+  o: CompiledForecastOptions,
+  into: QueueFit | null,
+): QueueFit {
   const k = base ? newPeriods(base, history, time, epochLength) : -1;
   if (!base || k < 0) return refit(history, time, o, into);
-  const n = base.length, m = history.length, overlap = m - k;
+  const n = base.length,
+    m = history.length,
+    overlap = m - k;
   // the base window holds every period its state has seen, and so does the new one: a refit is the definition
   if (base.state.periods === n && n + k === m && k > 0 && !fitExtends(n, m, o)) return refit(history, time, o, into);
   const fit: QueueFit = into ?? { time, state: copySmoothing(base.state), window: new Float64Array(0), length: 0 };

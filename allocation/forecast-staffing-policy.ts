@@ -45,9 +45,7 @@
 import { agentsForServiceLevel } from './erlang-c.js';
 import { createArrivalForecasts, forecastRate } from './forecast-memory.js';
 import type { PolicyFactory, Snapshot } from './policy.js';
-import {
-  allocate, availableUnits, booleanParam, checkKnownParams, durationParam, fillNeeds, numberParam, poolOrder,
-} from './policy-kit.js';
+import { allocate, availableUnits, booleanParam, checkKnownParams, durationParam, fillNeeds, numberParam, poolOrder } from './policy-kit.js';
 
 export interface ForecastStaffingOptions {
   /** fraction of tasks to be started within `answerWithin`. @default 0.8 */
@@ -73,7 +71,6 @@ export function compileForecastStaffingOptions(params: Record<string, unknown>):
   };
 }
 
-
 export interface StaffingPlan {
   /** forecast arrivals per second */
   rate: number[];
@@ -89,7 +86,10 @@ export interface StaffingPlan {
  * first. Mutates `assign` and `free`.
  */
 export function staffingPlan(
-  snapshot: Snapshot, o: CompiledForecastStaffingOptions, assign: number[][], free: number[],
+  snapshot: Snapshot,
+  o: CompiledForecastStaffingOptions,
+  assign: number[][],
+  free: number[],
   rate: readonly number[] = snapshot.queues.map((q) => forecastRate(snapshot, q.index)),
 ): StaffingPlan {
   const Q = snapshot.queues.length;
@@ -103,8 +103,7 @@ export function staffingPlan(
   };
 
   // bots first
-  const bots = snapshot.queues.map((queue) =>
-    (queue.pools.some((p) => snapshot.pools[p].kind === 'bot') ? staff(rate[queue.index], queue.meanServiceBot) : 0));
+  const bots = snapshot.queues.map((queue) => (queue.pools.some((p) => snapshot.pools[p].kind === 'bot') ? staff(rate[queue.index], queue.meanServiceBot) : 0));
   const botNeed = bots.slice();
   fillNeeds(snapshot, assign, free, botNeed, poolOrder(snapshot, ['bot']));
   const botGiven = snapshot.queues.map((q) => snapshot.pools.reduce((s, p) => s + (p.kind === 'bot' ? assign[p.index][q.index] : 0), 0));
@@ -137,7 +136,10 @@ export const forecastStaffingPolicy: PolicyFactory = (params) => {
       const { assign, result: plan } = allocate(snapshot, (assign, free) => staffingPlan(snapshot, o, assign, free, rate));
       const parts = snapshot.queues
         .filter((q) => plan.bots[q.index] > 0 || plan.people[q.index] > 0)
-        .map((q) => `${q.skill} ${(plan.rate[q.index] * 3600).toFixed(1)}/h → ${plan.bots[q.index] ? `${plan.bots[q.index]} bots + ` : ''}${plan.people[q.index]} people`);
+        .map(
+          (q) =>
+            `${q.skill} ${(plan.rate[q.index] * 3600).toFixed(1)}/h → ${plan.bots[q.index] ? `${plan.bots[q.index]} bots + ` : ''}${plan.people[q.index]} people`,
+        );
       return {
         assign,
         reason: parts.length

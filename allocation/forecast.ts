@@ -134,8 +134,10 @@ function derivedSeason(field: string, seasonSeconds: number, periodSeconds: numb
   const q = seasonSeconds / periodSeconds;
   const rounded = Math.round(q);
   if (Math.abs(q - rounded) > 1e-9 * q) {
-    throw new Error(`forecast options: periodSeconds ${periodSeconds} does not divide ${seasonSeconds} s, `
-      + `so ${field} cannot be derived; set ${field} explicitly (0 disables that seasonality)`);
+    throw new Error(
+      `forecast options: periodSeconds ${periodSeconds} does not divide ${seasonSeconds} s, ` +
+        `so ${field} cannot be derived; set ${field} explicitly (0 disables that seasonality)`,
+    );
   }
   return rounded;
 }
@@ -145,10 +147,8 @@ export function compileForecastOptions(options: ForecastOptions = {}): CompiledF
   const periodSeconds = options.periodSeconds ?? 3600;
   if (!Number.isFinite(periodSeconds) || periodSeconds <= 0) fail('periodSeconds', 'a finite number > 0', periodSeconds);
 
-  const dailyPeriods = checkCount('dailyPeriods',
-    options.dailyPeriods ?? derivedSeason('dailyPeriods', DAY_SECONDS, periodSeconds));
-  const weeklyPeriods = checkCount('weeklyPeriods',
-    options.weeklyPeriods ?? derivedSeason('weeklyPeriods', WEEK_SECONDS, periodSeconds));
+  const dailyPeriods = checkCount('dailyPeriods', options.dailyPeriods ?? derivedSeason('dailyPeriods', DAY_SECONDS, periodSeconds));
+  const weeklyPeriods = checkCount('weeklyPeriods', options.weeklyPeriods ?? derivedSeason('weeklyPeriods', WEEK_SECONDS, periodSeconds));
   const horizon = checkCount('horizon', options.horizon ?? Math.max(1, dailyPeriods));
 
   const fallback = options.fallback ?? 0;
@@ -224,7 +224,8 @@ function checkCountValue(y: number, where: string): void {
  */
 export function fitExtends(shorter: number, longer: number, o: CompiledForecastOptions): boolean {
   if (shorter <= 0 || longer < shorter) return false;
-  const a = plan(shorter, o), b = plan(longer, o);
+  const a = plan(shorter, o),
+    b = plan(longer, o);
   return a.daily === b.daily && a.weekly === b.weekly && a.initLength === b.initLength;
 }
 
@@ -330,9 +331,7 @@ export function forecastFrom(state: SmoothingState, o: CompiledForecastOptions, 
     phiPower *= o.damping;
     damped += phiPower;
     const t = state.periods + h;
-    const value = level + damped * trend
-      + (daily > 0 ? dIdx[t % daily] : 0)
-      + (weekly > 0 ? wIdx[t % weekly] : 0);
+    const value = level + damped * trend + (daily > 0 ? dIdx[t % daily] : 0) + (weekly > 0 ? wIdx[t % weekly] : 0);
     out[h] = value > 0 ? value : 0;
   }
   return out;

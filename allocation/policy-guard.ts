@@ -19,7 +19,11 @@ export const DISPATCHES = ['fifo', 'edf', 'priority'] as const;
 /** A promise-like answer; its eventual rejection is silenced (the answer is refused anyway). */
 function isThenable(x: unknown): boolean {
   if (x === null || (typeof x !== 'object' && typeof x !== 'function') || typeof (x as { then?: unknown }).then !== 'function') return false;
-  try { (x as PromiseLike<unknown>).then(undefined, () => undefined); } catch { /* not a real promise: nothing to silence */ }
+  try {
+    (x as PromiseLike<unknown>).then(undefined, () => undefined);
+  } catch {
+    /* not a real promise: nothing to silence */
+  }
   return true;
 }
 
@@ -39,8 +43,10 @@ export function policyShapeProblem(policy: unknown): string | null {
   const p = policy as Record<string, unknown>;
   if (typeof p.decide !== 'function') return `returned a policy without a decide(snapshot) method (got decide: ${describe(p.decide)})`;
   if (typeof p.name !== 'string' || p.name === '') return `returned a policy whose name is ${describe(p.name)} (expected a non-empty text)`;
-  if (!(DISPATCHES as readonly unknown[]).includes(p.dispatch)) return `returned a policy whose dispatch is ${describe(p.dispatch)} (expected one of: ${DISPATCHES.join(', ')})`;
-  if (p.periodic !== undefined && typeof p.periodic !== 'boolean') return `returned a policy whose periodic is ${describe(p.periodic)} (expected true, false or nothing)`;
+  if (!(DISPATCHES as readonly unknown[]).includes(p.dispatch))
+    return `returned a policy whose dispatch is ${describe(p.dispatch)} (expected one of: ${DISPATCHES.join(', ')})`;
+  if (p.periodic !== undefined && typeof p.periodic !== 'boolean')
+    return `returned a policy whose periodic is ${describe(p.periodic)} (expected true, false or nothing)`;
   return null;
 }
 
@@ -58,7 +64,8 @@ export function allocationShapeProblem(answer: unknown, snapshot: Snapshot): str
   for (let p = 0; p < a.assign.length; p++) {
     const row = a.assign[p] as unknown;
     if (!Array.isArray(row)) return `returned assign[${p}] (pool ${snapshot.pools[p].id}): ${describe(row)} (expected a list of units per queue)`;
-    if (row.length > snapshot.queues.length) return `returned assign[${p}] (pool ${snapshot.pools[p].id}) with ${row.length} entries (expected at most one per queue: ${snapshot.queues.length})`;
+    if (row.length > snapshot.queues.length)
+      return `returned assign[${p}] (pool ${snapshot.pools[p].id}) with ${row.length} entries (expected at most one per queue: ${snapshot.queues.length})`;
     for (let q = 0; q < row.length; q++) {
       const n = row[q] as unknown;
       if (n === undefined || n === null) continue; // a hole: no units dedicated
@@ -77,7 +84,8 @@ export function epochWhere(snapshot: Snapshot): string {
   return `at ${formatDuration(snapshot.time)} (${snapshot.time} s simulated, epoch ${snapshot.epoch}, trigger '${snapshot.trigger}')`;
 }
 
-const messageOf = (err: unknown): string => (err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : `a thrown ${describe(err)}`);
+const messageOf = (err: unknown): string =>
+  err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : `a thrown ${describe(err)}`;
 
 /** The policy with every decision checked; errors blame `origin` (the module as the user named it). */
 export function guardPolicy(policy: Policy, origin: string): Policy {

@@ -22,7 +22,11 @@ import { PolicyError, type PoolView, type Snapshot } from './policy.js';
 function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || typeof value !== 'object') return String(value);
-  try { return JSON.stringify(value); } catch { return String(value); }
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
 }
 
 function bad(name: string, expected: string, got: unknown): never {
@@ -62,12 +66,14 @@ function describeRule(rule: NumberRule): string {
 }
 
 function satisfies(value: number, rule: NumberRule): boolean {
-  return Number.isFinite(value)
-    && (!rule.integer || Number.isInteger(value))
-    && (rule.above === undefined || value > rule.above)
-    && (rule.atLeast === undefined || value >= rule.atLeast)
-    && (rule.below === undefined || value < rule.below)
-    && (rule.atMost === undefined || value <= rule.atMost);
+  return (
+    Number.isFinite(value) &&
+    (!rule.integer || Number.isInteger(value)) &&
+    (rule.above === undefined || value > rule.above) &&
+    (rule.atLeast === undefined || value >= rule.atLeast) &&
+    (rule.below === undefined || value < rule.below) &&
+    (rule.atMost === undefined || value <= rule.atMost)
+  );
 }
 
 function checkNumber(name: string, value: number, rule: NumberRule, got: unknown): number {
@@ -146,10 +152,16 @@ export function apportion(total: number, weights: readonly number[]): number[] {
   const n = Math.floor(total);
   const exact = weights.map((w) => (Math.max(0, w) / sum) * n);
   let given = 0;
-  exact.forEach((x, i) => { out[i] = Math.floor(x + 1e-9); given += out[i]; });
+  exact.forEach((x, i) => {
+    out[i] = Math.floor(x + 1e-9);
+    given += out[i];
+  });
   const order = exact.map((x, i) => ({ i, r: x - out[i] })).sort((a, b) => b.r - a.r || a.i - b.i);
   for (let k = 0; given < n && k < order.length; k++) {
-    if (weights[order[k].i] > 0) { out[order[k].i]++; given++; }
+    if (weights[order[k].i] > 0) {
+      out[order[k].i]++;
+      given++;
+    }
   }
   return out;
 }
@@ -197,7 +209,12 @@ export type Worth = (pool: PoolView, queue: number) => number;
  * `assign`, `free` and `need` (what is left unmet) and returns `assign`.
  */
 export function fillNeeds(
-  snapshot: Snapshot, assign: number[][], free: number[], need: number[], pools: readonly PoolView[], worth: Worth = () => 1,
+  snapshot: Snapshot,
+  assign: number[][],
+  free: number[],
+  need: number[],
+  pools: readonly PoolView[],
+  worth: Worth = () => 1,
 ): number[][] {
   const totals = queueTotals(snapshot, assign);
   for (const pool of pools) {
@@ -242,7 +259,11 @@ export function honourMinimums(snapshot: Snapshot, assign: number[][], free: num
       if (totals[q] >= min) break;
       if (!pool.skills.includes(q)) continue;
       const n = Math.min(free[pool.index], min - totals[q]);
-      if (n > 0) { assign[pool.index][q] += n; free[pool.index] -= n; totals[q] += n; }
+      if (n > 0) {
+        assign[pool.index][q] += n;
+        free[pool.index] -= n;
+        totals[q] += n;
+      }
     }
     for (const pool of order) {
       if (!pool.skills.includes(q)) continue;
@@ -254,8 +275,10 @@ export function honourMinimums(snapshot: Snapshot, assign: number[][], free: num
           if (from < 0 || assign[pool.index][r] > assign[pool.index][from]) from = r;
         }
         if (from < 0) break;
-        assign[pool.index][from]--; totals[from]--;
-        assign[pool.index][q]++; totals[q]++;
+        assign[pool.index][from]--;
+        totals[from]--;
+        assign[pool.index][q]++;
+        totals[q]++;
       }
     }
   }
@@ -273,9 +296,7 @@ export function honourMinimums(snapshot: Snapshot, assign: number[][], free: num
  * @example
  * const { assign, result: plan } = allocate(snapshot, (assign, free) => staffingPlan(snapshot, o, assign, free));
  */
-export function allocate<T>(
-  snapshot: Snapshot, dedicate: (assign: number[][], free: number[]) => T,
-): { assign: number[][]; free: number[]; result: T } {
+export function allocate<T>(snapshot: Snapshot, dedicate: (assign: number[][], free: number[]) => T): { assign: number[][]; free: number[]; result: T } {
   const assign = emptyAssign(snapshot);
   const free = snapshot.pools.map(availableUnits);
   const result = dedicate(assign, free);

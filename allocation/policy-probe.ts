@@ -63,7 +63,9 @@ export function perturbSnapshot(base: Snapshot, rng: UniformSource): Snapshot {
  */
 export function constraintReliance(assign: readonly (readonly unknown[])[], snapshot: Snapshot): string[] {
   const found = new Map<string, string>();
-  const note = (kind: string, example: string) => { if (!found.has(kind)) found.set(kind, example); };
+  const note = (kind: string, example: string) => {
+    if (!found.has(kind)) found.set(kind, example);
+  };
   const repaired = enforceConstraints(assign as number[][], snapshot);
   for (const pool of snapshot.pools) {
     const row = (assign[pool.index] ?? []) as unknown[];
@@ -71,13 +73,17 @@ export function constraintReliance(assign: readonly (readonly unknown[])[], snap
     row.forEach((v, q) => {
       const n = Number(v ?? 0);
       if (!Number.isInteger(n)) note('fractions of a unit (floored)', `${pool.id} → ${snapshot.queues[q]?.skill}: ${n}`);
-      if (n > 0 && !pool.skills.includes(q)) note('units on a skill the pool does not have (dropped)', `${pool.id} → ${snapshot.queues[q]?.skill ?? `queue ${q}`}: ${n}`);
+      if (n > 0 && !pool.skills.includes(q))
+        note('units on a skill the pool does not have (dropped)', `${pool.id} → ${snapshot.queues[q]?.skill ?? `queue ${q}`}: ${n}`);
       if (pool.skills.includes(q)) total += Math.max(0, Math.floor(n));
     });
     if (total > pool.size) note('more units than the pool has (trimmed)', `${pool.id}: ${total} of ${pool.size}`);
   }
   for (const queue of snapshot.queues) {
-    const given = snapshot.pools.reduce((s, p) => s + (p.skills.includes(queue.index) ? Math.max(0, Math.floor(Number(assign[p.index]?.[queue.index] ?? 0))) : 0), 0);
+    const given = snapshot.pools.reduce(
+      (s, p) => s + (p.skills.includes(queue.index) ? Math.max(0, Math.floor(Number(assign[p.index]?.[queue.index] ?? 0))) : 0),
+      0,
+    );
     const after = repaired.reduce((s, row) => s + row[queue.index], 0);
     if (given > queue.limits.max) note("more units than the queue's max (trimmed)", `${queue.skill}: ${given} > max ${queue.limits.max}`);
     if (after > given && given < queue.limits.min) note("fewer units than the queue's min (raised)", `${queue.skill}: ${given} < min ${queue.limits.min}`);

@@ -36,9 +36,7 @@
  * `2h`, default 7200), `minPerQueue` (integer >= 0, default 0).
  */
 import type { PolicyFactory, Snapshot } from './policy.js';
-import {
-  allocate, availableUnits, checkKnownParams, durationParam, fillNeeds, numberParam, poolOrder,
-} from './policy-kit.js';
+import { allocate, availableUnits, checkKnownParams, durationParam, fillNeeds, numberParam, poolOrder } from './policy-kit.js';
 
 export interface ReactiveOptions {
   /** waiting tasks one dedicated unit is meant to carry. @default 5 */
@@ -87,11 +85,13 @@ interface Memory {
 }
 
 /** Target dedicated units per queue, and whether each changed (pure given the state). */
-export function reactiveTargets(snapshot: Snapshot, o: CompiledReactiveOptions, state: ReactiveState): { target: number[]; changed: boolean[]; held: boolean[] } {
+export function reactiveTargets(
+  snapshot: Snapshot,
+  o: CompiledReactiveOptions,
+  state: ReactiveState,
+): { target: number[]; changed: boolean[]; held: boolean[] } {
   const { lastChange, lastTarget } = state;
-  const current = lastTarget
-    ? lastTarget.slice()
-    : snapshot.queues.map((q) => snapshot.pools.reduce((s, p) => s + (p.assigned[q.index] ?? 0), 0));
+  const current = lastTarget ? lastTarget.slice() : snapshot.queues.map((q) => snapshot.pools.reduce((s, p) => s + (p.assigned[q.index] ?? 0), 0));
   const target: number[] = [];
   const changed: boolean[] = [];
   const held: boolean[] = [];
@@ -150,8 +150,7 @@ export const reactivePolicy: PolicyFactory = (params) => {
       });
 
       const names = snapshot.queues.map((q) => q.skill);
-      const parts = target.map((t, q) => (changed[q] ? `${names[q]}→${t}` : held[q] ? `${names[q]} held at ${t} (cool-down)` : ''))
-        .filter(Boolean);
+      const parts = target.map((t, q) => (changed[q] ? `${names[q]}→${t}` : held[q] ? `${names[q]} held at ${t} (cool-down)` : '')).filter(Boolean);
       const reason = parts.length
         ? `backlog per unit vs ${o.targetPerUnit}: ${parts.join(', ')}`
         : `within tolerance ${o.tolerance} of ${o.targetPerUnit} waiting per unit; no change`;

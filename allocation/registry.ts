@@ -23,7 +23,9 @@ export const builtinPolicies: Record<BuiltinPolicyName, PolicyFactory> = {
   'bot-first': botFirstPolicy,
 };
 
-export function policyNames(): string[] { return [...BUILTIN_POLICY_NAMES]; }
+export function policyNames(): string[] {
+  return [...BUILTIN_POLICY_NAMES];
+}
 
 export function policyContext(scenario: Scenario): PolicyContext {
   return { queues: scenario.skills, pools: scenario.pools.map((p) => ({ id: p.id, kind: p.kind, skills: p.skills })) };

@@ -34,9 +34,7 @@
  * dedicated, in [0, 1], default 0.5).
  */
 import type { PolicyFactory, PoolView, Snapshot } from './policy.js';
-import {
-  allocate, checkKnownParams, durationParam, fillNeeds, humanService, numberParam, poolOrder,
-} from './policy-kit.js';
+import { allocate, checkKnownParams, durationParam, fillNeeds, humanService, numberParam, poolOrder } from './policy-kit.js';
 
 export interface SlaSlackOptions {
   /** slack below which a queue counts as at risk (seconds or a duration). @default 14400 (4h) */
@@ -93,10 +91,13 @@ export const slaSlackPolicy: PolicyFactory = (params) => {
     dispatch: 'edf',
     decide(snapshot) {
       const risks = slackRisk(snapshot, o);
-      const urgent = risks.filter((r) => r.atRisk).sort((a, b) => {
-        const qa = snapshot.queues[a.queue], qb = snapshot.queues[b.queue];
-        return qa.minSlack - qb.minSlack || qb.breached - qa.breached || a.queue - b.queue;
-      });
+      const urgent = risks
+        .filter((r) => r.atRisk)
+        .sort((a, b) => {
+          const qa = snapshot.queues[a.queue],
+            qb = snapshot.queues[b.queue];
+          return qa.minSlack - qb.minSlack || qb.breached - qa.breached || a.queue - b.queue;
+        });
       const need = snapshot.queues.map(() => 0);
       for (const r of urgent) need[r.queue] = r.need;
       const { assign } = allocate(snapshot, (assign, free) => {
@@ -104,14 +105,18 @@ export const slaSlackPolicy: PolicyFactory = (params) => {
         const share = free.map((n) => Math.floor(n * o.maxShare + 1e-9));
         fillNeeds(snapshot, assign, share, need, poolOrder(snapshot), worth(snapshot));
         // what is left free is every available unit the share did not dedicate (minimums may take it)
-        assign.forEach((row, p) => { free[p] -= row.reduce((a, b) => a + b, 0); });
+        assign.forEach((row, p) => {
+          free[p] -= row.reduce((a, b) => a + b, 0);
+        });
       });
       const reason = urgent.length
-        ? `at risk within ${o.riskHorizon}s: ${urgent.map((r) => {
-          const q = snapshot.queues[r.queue];
-          const got = assign.reduce((s, row) => s + row[r.queue], 0);
-          return `${q.skill} (slack ${Math.round(q.minSlack)}s, ${q.breached} breached, ${got} units)`;
-        }).join(', ')}`
+        ? `at risk within ${o.riskHorizon}s: ${urgent
+            .map((r) => {
+              const q = snapshot.queues[r.queue];
+              const got = assign.reduce((s, row) => s + row[r.queue], 0);
+              return `${q.skill} (slack ${Math.round(q.minSlack)}s, ${q.breached} breached, ${got} units)`;
+            })
+            .join(', ')}`
         : 'no queue at risk; all units flexible (EDF)';
       return { assign, reason };
     },

@@ -16,7 +16,8 @@ export const staticPolicy: PolicyFactory = (params, context) => {
   const shares = (params.shares ?? {}) as Record<string, Record<string, number>>;
   const dispatch = (params.dispatch ?? 'fifo') as Dispatch;
   const strict = params.strict === true;
-  if (params.strict !== undefined && typeof params.strict !== 'boolean') throw new PolicyError(`policy.params.strict: expected true or false, got ${String(params.strict)}`);
+  if (params.strict !== undefined && typeof params.strict !== 'boolean')
+    throw new PolicyError(`policy.params.strict: expected true or false, got ${String(params.strict)}`);
   if (!['fifo', 'edf'].includes(dispatch)) throw new PolicyError(`policy.params.dispatch: expected fifo or edf, got ${String(dispatch)}`);
   for (const [poolId, byQueue] of Object.entries(shares)) {
     const pool = context.pools.find((p) => p.id === poolId);
@@ -24,7 +25,10 @@ export const staticPolicy: PolicyFactory = (params, context) => {
     let sum = 0;
     for (const [queue, share] of Object.entries(byQueue)) {
       const q = context.queues.indexOf(queue);
-      if (q < 0 || !pool.skills.includes(q)) throw new PolicyError(`policy.params.shares.${poolId}.${queue}: pool '${poolId}' has no skill '${queue}' (expected one of: ${pool.skills.map((s) => context.queues[s]).join(', ')})`);
+      if (q < 0 || !pool.skills.includes(q))
+        throw new PolicyError(
+          `policy.params.shares.${poolId}.${queue}: pool '${poolId}' has no skill '${queue}' (expected one of: ${pool.skills.map((s) => context.queues[s]).join(', ')})`,
+        );
       if (typeof share !== 'number' || share < 0) throw new PolicyError(`policy.params.shares.${poolId}.${queue}: expected a fraction between 0 and 1`);
       sum += share;
     }
@@ -50,9 +54,15 @@ export function splitShares(pool: PoolView, byQueue: Record<string, number>, que
   const out = new Array(queues.length).fill(0);
   const wanted = queues.map((q) => (byQueue[q] ?? 0) * pool.size);
   let total = 0;
-  wanted.forEach((w, q) => { out[q] = Math.floor(w + 1e-9); total += out[q]; });
+  wanted.forEach((w, q) => {
+    out[q] = Math.floor(w + 1e-9);
+    total += out[q];
+  });
   const target = Math.round(wanted.reduce((a, b) => a + b, 0));
   const order = wanted.map((w, q) => ({ q, r: w - out[q] })).sort((a, b) => b.r - a.r || a.q - b.q);
-  for (let i = 0; total < target && i < order.length; i++) { out[order[i].q]++; total++; }
+  for (let i = 0; total < target && i < order.length; i++) {
+    out[order[i].q]++;
+    total++;
+  }
   return out;
 }

@@ -34,7 +34,9 @@ const acts = proxyLocalActivities<BareActivities>({ startToCloseTimeout: '10s' }
 
 export async function bareCaseWorkflow(input: BareCaseInput): Promise<number> {
   const granted = new Set<string>();
-  setHandler(grantSignal, (g) => { granted.add(g.taskId); });
+  setHandler(grantSignal, (g) => {
+    granted.add(g.taskId);
+  });
   // the SLA watch, as a case keeps one: a durable timer to the due date
   void sleep(input.slaMs);
   for (let i = 0; i < input.tasks.length; i++) {

@@ -38,12 +38,17 @@ function run(cmd: string, argv: string[]): any {
   return JSON.parse(lines[lines.length - 1]);
 }
 
-process.stdout.write(`discovery benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'})${peers ? ', PM4Py from bench/peers/.venv' : ''}\n`);
+process.stdout.write(
+  `discovery benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'})${peers ? ', PM4Py from bench/peers/.venv' : ''}\n`,
+);
 if (!peers) process.stdout.write('(PM4Py columns need the venv: sh bench/peers/setup.sh)\n');
 const rows: string[][] = [];
 for (const log of logs) {
   if (!existsSync(log.file)) {
-    const r = spawnSync(process.execPath, [cli, 'run', join(root, 'bench', 'scenarios', 'smb-year.yaml'), '--horizon', log.horizon, '--event-log', log.file], { encoding: 'utf8', timeout: 1_800_000 });
+    const r = spawnSync(process.execPath, [cli, 'run', join(root, 'bench', 'scenarios', 'smb-year.yaml'), '--horizon', log.horizon, '--event-log', log.file], {
+      encoding: 'utf8',
+      timeout: 1_800_000,
+    });
     if (r.status !== 0) throw new Error(`generating ${log.file} failed:\n${r.stderr}`);
   }
   const mb = statSync(log.file).size / 1024 / 1024;
@@ -52,14 +57,34 @@ for (const log of logs) {
   const total = ours.readSeconds + ours.discoverSeconds;
   const peerTotal = peer ? peer.readSeconds + peer.discoverSeconds : NaN;
   rows.push([
-    log.name, `${mb.toFixed(0)} MB`, ours.tasks.toLocaleString('en-US'), `${ours.activities} / ${ours.resources}`,
-    `${total.toFixed(1)} s`, `${(ours.tasks / total / 1e3).toFixed(0)}k/s`, `${ours.peakRssMB.toFixed(0)} MB`,
-    peer ? `${peerTotal.toFixed(1)} s` : '-', peer ? `${peer.peakRssMB.toFixed(0)} MB` : '-', peer ? `${(peerTotal / total).toFixed(2)}×` : '-',
+    log.name,
+    `${mb.toFixed(0)} MB`,
+    ours.tasks.toLocaleString('en-US'),
+    `${ours.activities} / ${ours.resources}`,
+    `${total.toFixed(1)} s`,
+    `${(ours.tasks / total / 1e3).toFixed(0)}k/s`,
+    `${ours.peakRssMB.toFixed(0)} MB`,
+    peer ? `${peerTotal.toFixed(1)} s` : '-',
+    peer ? `${peer.peakRssMB.toFixed(0)} MB` : '-',
+    peer ? `${(peerTotal / total).toFixed(2)}×` : '-',
   ]);
 }
-const headers = ['log', 'size', 'tasks', 'activities / resources', 'autoshift discover', 'rate', 'peak RSS', 'PM4Py read + DFG', 'PM4Py peak RSS', 'PM4Py / autoshift time'];
+const headers = [
+  'log',
+  'size',
+  'tasks',
+  'activities / resources',
+  'autoshift discover',
+  'rate',
+  'peak RSS',
+  'PM4Py read + DFG',
+  'PM4Py peak RSS',
+  'PM4Py / autoshift time',
+];
 const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 process.stdout.write(`\n${line(headers)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
-process.stdout.write('\nautoshift discover: reading (streamed) and the whole discovery, in a fresh process; PM4Py: pandas.read_csv + format_dataframe (or read_xes, iterparse) and discover_dfg, in a fresh process.\n');
+process.stdout.write(
+  '\nautoshift discover: reading (streamed) and the whole discovery, in a fresh process; PM4Py: pandas.read_csv + format_dataframe (or read_xes, iterparse) and discover_dfg, in a fresh process.\n',
+);
 if (!keep) rmSync(dir, { recursive: true, force: true });

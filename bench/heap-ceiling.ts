@@ -30,7 +30,8 @@ export interface CeilingResult {
   meanWait: number;
 }
 
-const ARRIVAL = 0, DEPARTURE = 1;
+const ARRIVAL = 0,
+  DEPARTURE = 1;
 
 export function runHeapCeiling(o: CeilingOptions): CeilingResult {
   let cap = 1024;
@@ -43,28 +44,42 @@ export function runHeapCeiling(o: CeilingOptions): CeilingResult {
   const push = (time: number, kind: number): void => {
     if (n === cap) {
       cap *= 2;
-      const t = new Float64Array(cap); t.set(hTime); hTime = t;
-      const s = new Float64Array(cap); s.set(hSeq); hSeq = s;
-      const k = new Uint8Array(cap); k.set(hKind); hKind = k;
+      const t = new Float64Array(cap);
+      t.set(hTime);
+      hTime = t;
+      const s = new Float64Array(cap);
+      s.set(hSeq);
+      hSeq = s;
+      const k = new Uint8Array(cap);
+      k.set(hKind);
+      hKind = k;
     }
     const sq = seq++;
     let i = n++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (hTime[p] < time || (hTime[p] === time && hSeq[p] < sq)) break;
-      hTime[i] = hTime[p]; hSeq[i] = hSeq[p]; hKind[i] = hKind[p];
+      hTime[i] = hTime[p];
+      hSeq[i] = hSeq[p];
+      hKind[i] = hKind[p];
       i = p;
     }
-    hTime[i] = time; hSeq[i] = sq; hKind[i] = kind;
+    hTime[i] = time;
+    hSeq[i] = sq;
+    hKind[i] = kind;
   };
 
   // the popped event
-  let popTime = 0, popKind = 0;
+  let popTime = 0,
+    popKind = 0;
   const pop = (): void => {
-    popTime = hTime[0]; popKind = hKind[0];
+    popTime = hTime[0];
+    popKind = hKind[0];
     const last = --n;
     if (last === 0) return;
-    const t = hTime[last], s = hSeq[last], k = hKind[last];
+    const t = hTime[last],
+      s = hSeq[last],
+      k = hKind[last];
     let i = 0;
     const half = n >> 1;
     while (i < half) {
@@ -72,10 +87,14 @@ export function runHeapCeiling(o: CeilingOptions): CeilingResult {
       const r = c + 1;
       if (r < n && (hTime[r] < hTime[c] || (hTime[r] === hTime[c] && hSeq[r] < hSeq[c]))) c = r;
       if (t < hTime[c] || (t === hTime[c] && s < hSeq[c])) break;
-      hTime[i] = hTime[c]; hSeq[i] = hSeq[c]; hKind[i] = hKind[c];
+      hTime[i] = hTime[c];
+      hSeq[i] = hSeq[c];
+      hKind[i] = hKind[c];
       i = c;
     }
-    hTime[i] = t; hSeq[i] = s; hKind[i] = k;
+    hTime[i] = t;
+    hSeq[i] = s;
+    hKind[i] = k;
   };
 
   // SplitMix32, as in simulator/random.ts, one sequential stream
@@ -94,9 +113,13 @@ export function runHeapCeiling(o: CeilingOptions): CeilingResult {
   // waiting customers: their arrival times, in a ring buffer
   let qCap = 1024;
   let queue = new Float64Array(qCap);
-  let qHead = 0, qLen = 0;
+  let qHead = 0,
+    qLen = 0;
   let idle = o.servers;
-  let cases = 0, events = 0, waitSum = 0, served = 0;
+  let cases = 0,
+    events = 0,
+    waitSum = 0,
+    served = 0;
 
   const started = performance.now();
   push(standardExponential(source) * meanArrival, ARRIVAL);
@@ -114,7 +137,9 @@ export function runHeapCeiling(o: CeilingOptions): CeilingResult {
         if (qLen === qCap) {
           const bigger = new Float64Array(qCap * 2);
           for (let i = 0; i < qLen; i++) bigger[i] = queue[(qHead + i) % qCap];
-          queue = bigger; qHead = 0; qCap *= 2;
+          queue = bigger;
+          qHead = 0;
+          qCap *= 2;
         }
         queue[(qHead + qLen++) % qCap] = now;
       }
@@ -122,7 +147,8 @@ export function runHeapCeiling(o: CeilingOptions): CeilingResult {
       cases++;
       if (qLen > 0) {
         waitSum += now - queue[qHead];
-        qHead = (qHead + 1) % qCap; qLen--;
+        qHead = (qHead + 1) % qCap;
+        qLen--;
         served++;
         push(now + standardExponential(source) * o.meanService, DEPARTURE);
       } else {

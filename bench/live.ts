@@ -45,7 +45,10 @@ import { grantSignal } from '../protocol/signals.js';
 import type { BareActivities, BareCaseInput } from './bare-case-workflow.js';
 
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : fallback; };
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
 const rates = flag('rates', '5,10,15,20').split(',').map(Number);
 const seconds = Number(flag('seconds', '20'));
 const speed = Number(flag('speed', '60'));
@@ -92,7 +95,9 @@ function cpuSeconds(pid: number | null): number {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (100 Hz)
-  } catch { return NaN; }
+  } catch {
+    return NaN;
+  }
 }
 
 function infraPid(service: 'kafka' | 'temporal'): number | null {
@@ -101,7 +106,11 @@ function infraPid(service: 'kafka' | 'temporal'): number | null {
   return existsSync(f) ? Number(readFileSync(f, 'utf8').trim()) || null : null;
 }
 
-const q = (xs: number[], p: number) => { if (!xs.length) return NaN; const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+const q = (xs: number[], p: number) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Cpu = { node: number; temporal: number; kafka: number };
@@ -122,14 +131,27 @@ function cpuMeter() {
 }
 
 interface Common {
-  offeredPerSecond: number; arrived: number; completed: number; completedPerSecond: number; keptUp: boolean;
-  overheadP50Ms: number; overheadP99Ms: number; startP50Ms: number; startP99Ms: number; cpu: Cpu;
+  offeredPerSecond: number;
+  arrived: number;
+  completed: number;
+  completedPerSecond: number;
+  keptUp: boolean;
+  overheadP50Ms: number;
+  overheadP99Ms: number;
+  startP50Ms: number;
+  startP99Ms: number;
+  cpu: Cpu;
 }
-interface BareStep extends Common { signalP50Ms: number; signalP99Ms: number }
+interface BareStep extends Common {
+  signalP50Ms: number;
+  signalP99Ms: number;
+}
 interface AutoshiftStep extends Common {
-  grantP50Ms: number; grantP99Ms: number;
+  grantP50Ms: number;
+  grantP99Ms: number;
   /** means in ms: a Temporal signal, a Kafka write of a grant batch */
-  signalMeanMs: number; grantRecordMeanMs: number;
+  signalMeanMs: number;
+  grantRecordMeanMs: number;
   /** wall seconds demand waited for admission (--max-open), summed over intake's partitions */
   heldSeconds: number;
 }
@@ -158,9 +180,25 @@ async function bareStep(rate: number): Promise<BareStep> {
       const t0 = Date.now();
       requested.set(taskId, t0);
       // as the allocator does after its Kafka round trip: a signal, not awaited by the case
-      void client.workflow.getHandle(workflowId).signal(grantSignal, {
-        v: 1, type: 'grant', grantId: `${runId}-g${requested.size}`, taskId, caseId: workflowId, unit: 'bots#0', pool: 'bots', at: 0, slowdown: 1,
-      } as never).then(() => { signalMs.push(Date.now() - t0); }, () => undefined);
+      void client.workflow
+        .getHandle(workflowId)
+        .signal(grantSignal, {
+          v: 1,
+          type: 'grant',
+          grantId: `${runId}-g${requested.size}`,
+          taskId,
+          caseId: workflowId,
+          unit: 'bots#0',
+          pool: 'bots',
+          at: 0,
+          slowdown: 1,
+        } as never)
+        .then(
+          () => {
+            signalMs.push(Date.now() - t0);
+          },
+          () => undefined,
+        );
     },
     async finished(_workflowId, taskId) {
       if (taskId === null) completed++;
@@ -177,8 +215,19 @@ async function bareStep(rate: number): Promise<BareStep> {
     const wait = wallAt(clock, d.at) - Date.now();
     if (wait > 0) await sleep(wait);
     const t0 = Date.now();
-    const input: BareCaseInput = { caseId: d.id, tasks: [{ bot: true, ms: TASK_MS }, { bot: false, ms: TASK_MS }], slaMs: 3600_000 / speed };
-    starts.push(client.workflow.start('bareCaseWorkflow', { taskQueue, workflowId: d.id, args: [input] }).then(() => { startMs.push(Date.now() - t0); }));
+    const input: BareCaseInput = {
+      caseId: d.id,
+      tasks: [
+        { bot: true, ms: TASK_MS },
+        { bot: false, ms: TASK_MS },
+      ],
+      slaMs: 3600_000 / speed,
+    };
+    starts.push(
+      client.workflow.start('bareCaseWorkflow', { taskQueue, workflowId: d.id, args: [input] }).then(() => {
+        startMs.push(Date.now() - t0);
+      }),
+    );
   }
   await Promise.all(starts);
   await untilDrained(() => completed >= arrivals.length);
@@ -189,9 +238,18 @@ async function bareStep(rate: number): Promise<BareStep> {
   await native.close();
   await connection.close();
   return {
-    offeredPerSecond: rate, arrived: arrivals.length, completed, completedPerSecond: completed / wall, keptUp: completed >= arrivals.length * 0.99,
-    overheadP50Ms: q(overhead, 0.5), overheadP99Ms: q(overhead, 0.99), startP50Ms: q(startMs, 0.5), startP99Ms: q(startMs, 0.99), cpu,
-    signalP50Ms: q(signalMs, 0.5), signalP99Ms: q(signalMs, 0.99),
+    offeredPerSecond: rate,
+    arrived: arrivals.length,
+    completed,
+    completedPerSecond: completed / wall,
+    keptUp: completed >= arrivals.length * 0.99,
+    overheadP50Ms: q(overhead, 0.5),
+    overheadP99Ms: q(overhead, 0.99),
+    startP50Ms: q(startMs, 0.5),
+    startP99Ms: q(startMs, 0.99),
+    cpu,
+    signalP50Ms: q(signalMs, 0.5),
+    signalP99Ms: q(signalMs, 0.99),
   };
 }
 
@@ -210,7 +268,16 @@ async function autoshiftStep(rate: number): Promise<AutoshiftStep> {
   const scenario = benchScenario(rate);
   const runId = `bench-${rate}-${Date.now().toString(36)}`;
   const run = await startLiveRun({
-    scenario, policy: createPolicy(scenario), brokers, temporalAddress, runId, speed, logger, startDelayMs: 1500, reportStarted: false, maxOpenCases,
+    scenario,
+    policy: createPolicy(scenario),
+    brokers,
+    temporalAddress,
+    runId,
+    speed,
+    logger,
+    startDelayMs: 1500,
+    reportStarted: false,
+    maxOpenCases,
   });
   const meter = cpuMeter();
   const t0 = run.clock.startWallMs;
@@ -221,16 +288,30 @@ async function autoshiftStep(rate: number): Promise<AutoshiftStep> {
   const cpu = meter(wall);
   const grants = run.allocator!.immediateLatenciesMs;
   const starts = run.intake!.startMs;
-  const arrived = tally.demand.size, completed = tally.cases.size;
+  const arrived = tally.demand.size,
+    completed = tally.cases.size;
   // logical time stamps every task exactly: what the hand-offs cost shows as lag (an event's wall arrival behind its simulated moment)
   const lag = run.allocator!.lagSummary();
-  const signalMeanMs = await meanMs(run.metrics.signal), grantRecordMeanMs = await meanMs(run.metrics.grantRecord);
+  const signalMeanMs = await meanMs(run.metrics.signal),
+    grantRecordMeanMs = await meanMs(run.metrics.grantRecord);
   const heldMs = run.intake!.heldMs;
   await run.stop({ terminate: 'benchmark step ended' });
   return {
-    offeredPerSecond: rate, arrived, completed, completedPerSecond: completed / wall, keptUp: completed >= arrived * 0.99,
-    grantP50Ms: q(grants, 0.5), grantP99Ms: q(grants, 0.99), overheadP50Ms: lag.p50Ms, overheadP99Ms: lag.p99Ms,
-    startP50Ms: q(starts, 0.5), startP99Ms: q(starts, 0.99), cpu, signalMeanMs, grantRecordMeanMs, heldSeconds: heldMs / 1000,
+    offeredPerSecond: rate,
+    arrived,
+    completed,
+    completedPerSecond: completed / wall,
+    keptUp: completed >= arrived * 0.99,
+    grantP50Ms: q(grants, 0.5),
+    grantP99Ms: q(grants, 0.99),
+    overheadP50Ms: lag.p50Ms,
+    overheadP99Ms: lag.p99Ms,
+    startP50Ms: q(starts, 0.5),
+    startP99Ms: q(starts, 0.99),
+    cpu,
+    signalMeanMs,
+    grantRecordMeanMs,
+    heldSeconds: heldMs / 1000,
   };
 }
 
@@ -244,17 +325,24 @@ for (const rate of rates) {
   if (only !== 'autoshift') {
     const b = await bareStep(rate);
     bare.push(b);
-    if (!json) process.stdout.write(`bare      ${rate}/s: ${b.completed}/${b.arrived} cases, ${b.completedPerSecond.toFixed(1)}/s ${b.keptUp ? 'kept up' : 'FELL BEHIND'}; `
-      + `task overhead p50 ${f0(b.overheadP50Ms)} ms p99 ${f0(b.overheadP99Ms)} ms; start p50 ${f0(b.startP50Ms)} ms p99 ${f0(b.startP99Ms)} ms; signal p50 ${f0(b.signalP50Ms)} ms p99 ${f0(b.signalP99Ms)} ms; ${cpuText(b.cpu)}\n`);
+    if (!json)
+      process.stdout.write(
+        `bare      ${rate}/s: ${b.completed}/${b.arrived} cases, ${b.completedPerSecond.toFixed(1)}/s ${b.keptUp ? 'kept up' : 'FELL BEHIND'}; ` +
+          `task overhead p50 ${f0(b.overheadP50Ms)} ms p99 ${f0(b.overheadP99Ms)} ms; start p50 ${f0(b.startP50Ms)} ms p99 ${f0(b.startP99Ms)} ms; signal p50 ${f0(b.signalP50Ms)} ms p99 ${f0(b.signalP99Ms)} ms; ${cpuText(b.cpu)}\n`,
+      );
   }
   if (only !== 'bare') {
     const s = await autoshiftStep(rate);
     auto.push(s);
-    if (!json) process.stdout.write(`autoshift ${rate}/s: ${s.completed}/${s.arrived} cases, ${s.completedPerSecond.toFixed(1)}/s ${s.keptUp ? 'kept up' : 'FELL BEHIND'}; `
-      + `grant p50 ${f0(s.grantP50Ms)} ms p99 ${f0(s.grantP99Ms)} ms; lag p50 ${f0(s.overheadP50Ms)} ms p99 ${f0(s.overheadP99Ms)} ms; `
-      + `start p50 ${f0(s.startP50Ms)} ms p99 ${f0(s.startP99Ms)} ms; held ${s.heldSeconds.toFixed(1)} s; signal ${s.signalMeanMs.toFixed(1)} ms, grant write ${s.grantRecordMeanMs.toFixed(1)} ms (means); ${cpuText(s.cpu)}\n`);
+    if (!json)
+      process.stdout.write(
+        `autoshift ${rate}/s: ${s.completed}/${s.arrived} cases, ${s.completedPerSecond.toFixed(1)}/s ${s.keptUp ? 'kept up' : 'FELL BEHIND'}; ` +
+          `grant p50 ${f0(s.grantP50Ms)} ms p99 ${f0(s.grantP99Ms)} ms; lag p50 ${f0(s.overheadP50Ms)} ms p99 ${f0(s.overheadP99Ms)} ms; ` +
+          `start p50 ${f0(s.startP50Ms)} ms p99 ${f0(s.startP99Ms)} ms; held ${s.heldSeconds.toFixed(1)} s; signal ${s.signalMeanMs.toFixed(1)} ms, grant write ${s.grantRecordMeanMs.toFixed(1)} ms (means); ${cpuText(s.cpu)}\n`,
+      );
   }
-  const b = bare[bare.length - 1], s = auto[auto.length - 1];
+  const b = bare[bare.length - 1],
+    s = auto[auto.length - 1];
   if (!all && (!b || !b.keptUp) && (!s || !s.keptUp)) break;
 }
 /** the highest completed rate among the steps that kept up (or, if none did, the highest reached) */
@@ -262,17 +350,30 @@ const sustained = (steps: Common[]) => {
   const kept = steps.filter((s) => s.keptUp);
   return Math.max(0, ...(kept.length ? kept : steps).map((s) => s.completedPerSecond));
 };
-const ceiling = sustained(bare), reached = sustained(auto);
+const ceiling = sustained(bare),
+  reached = sustained(auto);
 if (!json) {
   // step by step: autoshift's completions over the bare ones at the same offered load (past the ceiling too)
   for (const b of bare) {
     const s = auto.find((a) => a.offeredPerSecond === b.offeredPerSecond);
-    if (s) process.stdout.write(`share at ${b.offeredPerSecond}/s offered: ${((100 * s.completedPerSecond) / b.completedPerSecond).toFixed(0)}% (${s.completedPerSecond.toFixed(1)} / ${b.completedPerSecond.toFixed(1)} cases/s)\n`);
+    if (s)
+      process.stdout.write(
+        `share at ${b.offeredPerSecond}/s offered: ${((100 * s.completedPerSecond) / b.completedPerSecond).toFixed(0)}% (${s.completedPerSecond.toFixed(1)} / ${b.completedPerSecond.toFixed(1)} cases/s)\n`,
+      );
   }
 }
-if (json) process.stdout.write(JSON.stringify({ speed, seconds, bareCeilingCasesPerSecond: ceiling, autoshiftCasesPerSecond: reached, share: reached / ceiling, bare, autoshift: auto }, null, 2) + '\n');
+if (json)
+  process.stdout.write(
+    JSON.stringify(
+      { speed, seconds, bareCeilingCasesPerSecond: ceiling, autoshiftCasesPerSecond: reached, share: reached / ceiling, bare, autoshift: auto },
+      null,
+      2,
+    ) + '\n',
+  );
 else {
-  process.stdout.write(`sustained: bare ${ceiling.toFixed(1)} cases/s, autoshift ${reached.toFixed(1)} cases/s (2 tasks per case) on ${brokers.join(',')} + ${temporalAddress}`
-    + (bare.length && auto.length ? `: autoshift reaches ${((100 * reached) / ceiling).toFixed(0)}% of the bare ceiling\n` : '\n'));
+  process.stdout.write(
+    `sustained: bare ${ceiling.toFixed(1)} cases/s, autoshift ${reached.toFixed(1)} cases/s (2 tasks per case) on ${brokers.join(',')} + ${temporalAddress}` +
+      (bare.length && auto.length ? `: autoshift reaches ${((100 * reached) / ceiling).toFixed(0)}% of the bare ceiling\n` : '\n'),
+  );
 }
 process.exit(0);

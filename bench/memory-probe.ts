@@ -28,19 +28,25 @@ gc?.();
 const rssBefore = process.memoryUsage().rss;
 let rssInRun = rssBefore;
 const figures = simulateReplication({
-  scenario, policy: createPolicy(scenario), replication: 0,
+  scenario,
+  policy: createPolicy(scenario),
+  replication: 0,
   // sampled 100 times during the run
-  onProgress: () => { rssInRun = Math.max(rssInRun, process.memoryUsage().rss); },
+  onProgress: () => {
+    rssInRun = Math.max(rssInRun, process.memoryUsage().rss);
+  },
 });
 gc?.();
 const after = process.memoryUsage();
-process.stdout.write(JSON.stringify({
-  cases: figures.totals.completed,
-  gc: !!gc,
-  rssBeforeMB: rssBefore / MB,
-  rssInRunMB: rssInRun / MB,
-  /** the process's peak resident set (getrusage maxrss), loading included */
-  peakRssMB: (process.resourceUsage().maxRSS * 1024) / MB,
-  rssAfterGcMB: after.rss / MB,
-  heapUsedAfterGcMB: after.heapUsed / MB,
-}) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    cases: figures.totals.completed,
+    gc: !!gc,
+    rssBeforeMB: rssBefore / MB,
+    rssInRunMB: rssInRun / MB,
+    /** the process's peak resident set (getrusage maxrss), loading included */
+    peakRssMB: (process.resourceUsage().maxRSS * 1024) / MB,
+    rssAfterGcMB: after.rss / MB,
+    heapUsedAfterGcMB: after.heapUsed / MB,
+  }) + '\n',
+);

@@ -26,7 +26,9 @@ export class Peers {
     this.python = join(dir, '.venv', 'bin', 'python');
   }
 
-  get installed(): boolean { return existsSync(this.python); }
+  get installed(): boolean {
+    return existsSync(this.python);
+  }
 
   /** Runs setup.sh (creates the venv, installs SimPy); output goes to the terminal. */
   setup(): boolean {
@@ -63,16 +65,22 @@ export function describeScenario(s: Scenario): unknown {
     start: stepName(proc.start),
     arrivalRate: d.rate,
     pools: Object.fromEntries(s.pools.map((p) => [p.id, { kind: p.kind, size: p.size, failureRate: p.failureRate }])),
-    steps: Object.fromEntries(proc.steps.map((st) => {
-      const pools = s.pools.filter((p) => p.skills.includes(st.skill));
-      const duration: Distribution = pools[0]?.kind === 'bot' ? st.botDuration : st.humanDuration;
-      const n = st.next;
-      const next = n.kind === 'end' ? [['end', 1]]
-        : n.kind === 'step' ? [[stepName(n.step), 1]]
-          : n.kind === 'branch' ? n.to.map((t, i) => [stepName(t), round(n.cumulative[i] - (i ? n.cumulative[i - 1] : 0))])
-            : [['parallel (not modelled by the peer)', 1]];
-      return [st.id, { pools: pools.map((p) => p.id), duration, onBotFailure: st.onBotFailure >= 0 ? stepName(st.onBotFailure) : null, next }];
-    })),
+    steps: Object.fromEntries(
+      proc.steps.map((st) => {
+        const pools = s.pools.filter((p) => p.skills.includes(st.skill));
+        const duration: Distribution = pools[0]?.kind === 'bot' ? st.botDuration : st.humanDuration;
+        const n = st.next;
+        const next =
+          n.kind === 'end'
+            ? [['end', 1]]
+            : n.kind === 'step'
+              ? [[stepName(n.step), 1]]
+              : n.kind === 'branch'
+                ? n.to.map((t, i) => [stepName(t), round(n.cumulative[i] - (i ? n.cumulative[i - 1] : 0))])
+                : [['parallel (not modelled by the peer)', 1]];
+        return [st.id, { pools: pools.map((p) => p.id), duration, onBotFailure: st.onBotFailure >= 0 ? stepName(st.onBotFailure) : null, next }];
+      }),
+    ),
   };
 }
 
@@ -88,4 +96,6 @@ export function differences(a: unknown, b: unknown, path = ''): string[] {
   return a === b ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
 }
 
-function round(x: number): number { return Math.round(x * 1e12) / 1e12; }
+function round(x: number): number {
+  return Math.round(x * 1e12) / 1e12;
+}

@@ -69,8 +69,13 @@ async function policyFor(scenario: Scenario, name: string): Promise<Policy> {
 /** Counts the epochs of a run (one call more per epoch: nothing next to building a snapshot). */
 function counted(inner: Policy, count: { epochs: number }): Policy {
   return {
-    name: inner.name, dispatch: inner.dispatch, periodic: inner.periodic,
-    decide(snapshot) { count.epochs++; return inner.decide(snapshot); },
+    name: inner.name,
+    dispatch: inner.dispatch,
+    periodic: inner.periodic,
+    decide(snapshot) {
+      count.epochs++;
+      return inner.decide(snapshot);
+    },
   };
 }
 
@@ -111,7 +116,11 @@ function timed(inner: Policy, spans: number[]): Policy {
 async function measureLatency(scenario: Scenario, name: string): Promise<Latency> {
   // warm-up: two simulated weeks with another instance, so the timed run is compiled
   const warm: number[] = [];
-  simulateReplication({ scenario: { ...scenario, horizon: Math.min(scenario.horizon, 14 * 86_400) }, policy: timed(await resolvePolicy(scenario, name), warm), replication: 0 });
+  simulateReplication({
+    scenario: { ...scenario, horizon: Math.min(scenario.horizon, 14 * 86_400) },
+    policy: timed(await resolvePolicy(scenario, name), warm),
+    replication: 0,
+  });
   const policy = await resolvePolicy(scenario, name);
   const spans: number[] = [];
   const pauses: { start: number; end: number }[] = [];
@@ -127,11 +136,13 @@ async function measureLatency(scenario: Scenario, name: string): Promise<Latency
   observer.disconnect();
   const n = spans.length / 2;
   const ns = new Float64Array(n);
-  let gcEpochs = 0, k = 0;
+  let gcEpochs = 0,
+    k = 0;
   pauses.sort((a, b) => a.start - b.start);
   for (let i = 0; i < n; i++) {
     ns[i] = spans[2 * i];
-    const end = spans[2 * i + 1], start = end - ns[i] / 1e6;
+    const end = spans[2 * i + 1],
+      start = end - ns[i] / 1e6;
     while (k < pauses.length && pauses[k].end < start) k++;
     if (k < pauses.length && pauses[k].start <= end) gcEpochs++;
   }
@@ -149,7 +160,14 @@ function p99Of(lat: Latency): number {
 
 // ---- (b) engine speed ----------------------------------------------------------
 
-interface EngineRun { events: number; epochs: number; cases: number; seconds: number; cpuSeconds: number; sla: number }
+interface EngineRun {
+  events: number;
+  epochs: number;
+  cases: number;
+  seconds: number;
+  cpuSeconds: number;
+  sla: number;
+}
 
 async function runEngine(scenario: Scenario, name: string): Promise<EngineRun> {
   const count = { epochs: 0 };
@@ -171,7 +189,10 @@ const micro = (ns: number) => (ns / 1000).toFixed(ns < 100_000 ? 1 : 0);
 
 async function main(): Promise<void> {
   const { flags } = parseArgs(process.argv.slice(2), { quick: {}, only: { value: true }, rounds: { value: true }, help: {} });
-  if (flags.help) { process.stdout.write(help); return; }
+  if (flags.help) {
+    process.stdout.write(help);
+    return;
+  }
   const quick = !!flags.quick;
   const loadBefore = loadavg()[0];
   const only = new Set(String(flags.only ?? 'latency,engine').split(','));
@@ -184,7 +205,9 @@ async function main(): Promise<void> {
   if (only.has('latency')) {
     for (let r = 0; r < rounds; r++) {
       const order = policies.map((_, i) => policies[(i + r) % policies.length]);
-      log(`(a) decision latency, round ${r + 1} of ${rounds}: ${fix(days, 1)} days of epochs every ${scenario.rebalanceEvery / 60} min under ${order.map(label).join(', ')} ...`);
+      log(
+        `(a) decision latency, round ${r + 1} of ${rounds}: ${fix(days, 1)} days of epochs every ${scenario.rebalanceEvery / 60} min under ${order.map(label).join(', ')} ...`,
+      );
       for (const name of order) {
         const lat = await measureLatency(scenario, name);
         const prev = latency.get(name);
@@ -229,7 +252,7 @@ async function main(): Promise<void> {
       run ? int(run.events) : '-',
       run ? int(eps) : '-',
       run && reference ? fix(eps / (reference.events / reference.seconds), 3) : '-',
-      run && reference ? fix((run.events / run.cpuSeconds) / (reference.events / reference.cpuSeconds), 3) : '-',
+      run && reference ? fix(run.events / run.cpuSeconds / (reference.events / reference.cpuSeconds), 3) : '-',
       run ? int(run.cases / run.seconds) : '-',
       run ? `${fix(run.sla * 100, 1)}%` : '-',
     ];
@@ -238,24 +261,61 @@ async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const git = (args: string[]) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' }).stdout?.trim() ?? '';
   const commit = git(['rev-parse', '--short', 'HEAD']);
-  const dirty = git(['status', '--porcelain', '--', 'simulator', 'model', 'allocation', 'cli', 'scenarios/policies', 'bench/scenarios']) ? ', with uncommitted changes under simulator/, model/, allocation/, cli/ or the scenarios' : '';
+  const dirty = git(['status', '--porcelain', '--', 'simulator', 'model', 'allocation', 'cli', 'scenarios/policies', 'bench/scenarios'])
+    ? ', with uncommitted changes under simulator/, model/, allocation/, cli/ or the scenarios'
+    : '';
   const out: string[] = [];
-  out.push(`autoshift policy benchmarks${quick ? ' (--quick: a tenth of the horizon)' : ''} at ${commit || 'unknown commit'}${dirty} — node ${process.version}, ${availableParallelism()} cores, ${cpu}`);
-  out.push(`scenario: ${base.name} (bench/scenarios/wide-20x50.yaml): ${scenario.pools.length} pools, ${scenario.skills.length} queues, ${fix(days, 1)} days, epochs every ${scenario.rebalanceEvery / 60} min`);
+  out.push(
+    `autoshift policy benchmarks${quick ? ' (--quick: a tenth of the horizon)' : ''} at ${commit || 'unknown commit'}${dirty} — node ${process.version}, ${availableParallelism()} cores, ${cpu}`,
+  );
+  out.push(
+    `scenario: ${base.name} (bench/scenarios/wide-20x50.yaml): ${scenario.pools.length} pools, ${scenario.skills.length} queues, ${fix(days, 1)} days, epochs every ${scenario.rebalanceEvery / 60} min`,
+  );
   out.push('');
-  out.push(table(
-    ['policy', 'timed epochs', 'p50 µs', 'p99 µs', 'max µs', 'p99 < 1 ms', 'GC in', 'run epochs', 'events', 'events/s', '× static', '× static CPU', 'cases/s', 'SLA met'],
-    rows, ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+  out.push(
+    table(
+      [
+        'policy',
+        'timed epochs',
+        'p50 µs',
+        'p99 µs',
+        'max µs',
+        'p99 < 1 ms',
+        'GC in',
+        'run epochs',
+        'events',
+        'events/s',
+        '× static',
+        '× static CPU',
+        'cases/s',
+        'SLA met',
+      ],
+      rows,
+      ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
   out.push('');
-  if (latency.size) out.push(`epoch latency: policy.decide(snapshot) + enforceConstraints per decision epoch, timed inside the engine on its own snapshots (snapshot building and applying the allocation are not included); the round of ${rounds} with the lowest p99; "GC in": timed epochs during which V8 collected garbage.`);
-  const every = best.get(STATIC_EVERY_EPOCH), staticLatency = latency.get('static');
+  if (latency.size)
+    out.push(
+      `epoch latency: policy.decide(snapshot) + enforceConstraints per decision epoch, timed inside the engine on its own snapshots (snapshot building and applying the allocation are not included); the round of ${rounds} with the lowest p99; "GC in": timed epochs during which V8 collected garbage.`,
+    );
+  const every = best.get(STATIC_EVERY_EPOCH),
+    staticLatency = latency.get('static');
   if (reference && every && every.epochs > reference.epochs) {
     const perEpoch = ((every.seconds - reference.seconds) / (every.epochs - reference.epochs)) * 1e6;
     const decideUs = staticLatency ? quantile(Float64Array.from(staticLatency.ns).sort(), 0.5) / 1000 : 0;
-    out.push(`engine side of an epoch: ${fix(perEpoch, 0)} µs per extra epoch (static every epoch against static)${staticLatency ? `, of which static's decision ~${fix(decideUs, 0)} µs: ~${fix(perEpoch - decideUs, 0)} µs building the snapshot and applying the allocation` : ''}.`);
+    out.push(
+      `engine side of an epoch: ${fix(perEpoch, 0)} µs per extra epoch (static every epoch against static)${staticLatency ? `, of which static's decision ~${fix(decideUs, 0)} µs: ~${fix(perEpoch - decideUs, 0)} µs building the snapshot and applying the allocation` : ''}.`,
+    );
   }
-  if (best.size) out.push(`engine: one replication per policy, the fastest of ${rounds} alternated rounds; "run epochs": decisions the engine asked for (static only at the start and at disruption edges, the others every ${scenario.rebalanceEvery / 60} min too); "× static": events per wall second against static, "× static CPU" per CPU second.`);
-  if (loadBefore > 0.5) out.push(`note: other work was running when the benchmark began (load average ${fix(loadBefore)} over 1 min): wall-clock figures are pessimistic; run again on an idle machine`);
+  if (best.size)
+    out.push(
+      `engine: one replication per policy, the fastest of ${rounds} alternated rounds; "run epochs": decisions the engine asked for (static only at the start and at disruption edges, the others every ${scenario.rebalanceEvery / 60} min too); "× static": events per wall second against static, "× static CPU" per CPU second.`,
+    );
+  if (loadBefore > 0.5)
+    out.push(
+      `note: other work was running when the benchmark began (load average ${fix(loadBefore)} over 1 min): wall-clock figures are pessimistic; run again on an idle machine`,
+    );
   if (!gc) out.push('note: run node with --expose-gc so runs start from a collected heap');
   process.stdout.write(out.join('\n') + '\n');
 }

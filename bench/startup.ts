@@ -87,6 +87,8 @@ if (process.argv[1]?.endsWith('startup.js')) {
   const rounds = i > 0 ? Number(process.argv[i + 1]) : 15;
   const figures = measureStartup(startupCommands(root), rounds);
   for (const f of figures) {
-    process.stdout.write(`${f.label.padEnd(40)} wall ${f.wall.toFixed(3)} s (${f.wallRatio.toFixed(2)}× node -e 1)   cpu ${f.cpu.toFixed(3)} s (${f.cpuRatio.toFixed(2)}×)\n`);
+    process.stdout.write(
+      `${f.label.padEnd(40)} wall ${f.wall.toFixed(3)} s (${f.wallRatio.toFixed(2)}× node -e 1)   cpu ${f.cpu.toFixed(3)} s (${f.cpuRatio.toFixed(2)}×)\n`,
+    );
   }
 }

@@ -20,8 +20,14 @@ for (const n of [2_000, 20_000, 200_000]) {
   const text = `${base}${Array.from({ length: n }, (_, i) => `junk${i}: ${i}`).join('\n')}\n`;
   const t0 = performance.now();
   let problems = 0;
-  try { compileScenario(parseScenarioText(text, 'x.yaml')); } catch (err) { problems = (err as { issues?: unknown[] }).issues?.length ?? -1; }
+  try {
+    compileScenario(parseScenarioText(text, 'x.yaml'));
+  } catch (err) {
+    problems = (err as { issues?: unknown[] }).issues?.length ?? -1;
+  }
   const ms = performance.now() - t0;
-  console.log(`${String(n).padStart(7)} ${ms.toFixed(0).padStart(7)} ${((ms / n) * 1000).toFixed(1).padStart(10)} ${previous ? (ms / previous).toFixed(1).padStart(12) + 'x' : ''}   (${problems} problems)`);
+  console.log(
+    `${String(n).padStart(7)} ${ms.toFixed(0).padStart(7)} ${((ms / n) * 1000).toFixed(1).padStart(10)} ${previous ? (ms / previous).toFixed(1).padStart(12) + 'x' : ''}   (${problems} problems)`,
+  );
   previous = ms;
 }

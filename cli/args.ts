@@ -4,7 +4,6 @@
  */
 import { UsageError } from '../model/errors.js';
 
-
 export interface FlagSpec {
   /** takes a value */
   value?: boolean;
@@ -22,11 +21,19 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
   const flags: ParsedArgs['flags'] = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith('--') || arg === '--') { positionals.push(arg); continue; }
+    if (!arg.startsWith('--') || arg === '--') {
+      positionals.push(arg);
+      continue;
+    }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq > 0 ? eq : undefined);
     const s = spec[name];
-    if (!s) throw new UsageError(`unknown option --${name} (expected one of: ${Object.keys(spec).map((k) => `--${k}`).join(', ')})`);
+    if (!s)
+      throw new UsageError(
+        `unknown option --${name} (expected one of: ${Object.keys(spec)
+          .map((k) => `--${k}`)
+          .join(', ')})`,
+      );
     let value: string | boolean = true;
     if (s.value) {
       if (eq > 0) value = arg.slice(eq + 1);

@@ -37,7 +37,10 @@ Example:
 
 export async function backfillCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { positionals, flags } = parseArgs(argv, { data: { value: true }, url: { value: true }, wait: { value: true }, promtool: { value: true }, help: {} });
-  if (flags.help) { process.stdout.write(backfillHelp); return 0; }
+  if (flags.help) {
+    process.stdout.write(backfillHelp);
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError('expected one OpenMetrics file: autoshift backfill <file.om>');
   const file = positionals[0];
   const waitSeconds = intFlag(flags, 'wait', 120, 0);
@@ -48,15 +51,19 @@ export async function backfillCommand(argv: string[], env: NodeJS.ProcessEnv = p
   const scan = scanExport(file);
   const now = Date.now() / 1000;
   if (scan.maxTs > now) {
-    throw new UsageError(`${file}:${scan.maxLine}: a sample at ${iso(scan.maxTs)} lies in the future; Prometheus would then refuse every live sample `
-      + `older than it. Export with --align-to now (the run ends now) or an earlier --align-to`);
+    throw new UsageError(
+      `${file}:${scan.maxLine}: a sample at ${iso(scan.maxTs)} lies in the future; Prometheus would then refuse every live sample ` +
+        `older than it. Export with --align-to now (the run ends now) or an earlier --align-to`,
+    );
   }
   if (!existsSync(data) || !statSync(data).isDirectory()) {
     throw new UsageError(`--data: ${data} is not a directory (start Prometheus with \`bash infra/up.sh prometheus\`, or name its TSDB directory with --data)`);
   }
   const retention = await retentionSeconds(url);
   if (retention !== null && scan.minTs < now - retention) {
-    process.stderr.write(`backfill: warning: samples from ${iso(scan.minTs)} are older than Prometheus' retention (${retention / 86400} days) and will be deleted at its next compaction\n`);
+    process.stderr.write(
+      `backfill: warning: samples from ${iso(scan.minTs)} are older than Prometheus' retention (${retention / 86400} days) and will be deleted at its next compaction\n`,
+    );
   }
 
   const tmp = mkdtempSync(join(dirname(data), '.backfill-'));
@@ -66,7 +73,9 @@ export async function backfillCommand(argv: string[], env: NodeJS.ProcessEnv = p
     if (r.status !== 0) throw new UsageError(`${file}: promtool could not read it:\n${(r.stderr || r.stdout).trim()}`);
     const blocks = readdirSync(tmp).filter((d) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(d));
     for (const b of blocks) renameSync(join(tmp, b), join(data, b));
-    process.stderr.write(`backfill: ${blocks.length} block(s), ${scan.samples} samples of run ${scan.runs.join(', ')} (${iso(scan.minTs)} .. ${iso(scan.maxTs)}) moved into ${data}\n`);
+    process.stderr.write(
+      `backfill: ${blocks.length} block(s), ${scan.samples} samples of run ${scan.runs.join(', ')} (${iso(scan.minTs)} .. ${iso(scan.maxTs)}) moved into ${data}\n`,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -86,23 +95,42 @@ export async function backfillCommand(argv: string[], env: NodeJS.ProcessEnv = p
   }
 }
 
-interface Scan { minTs: number; maxTs: number; maxLine: number; samples: number; runs: string[] }
+interface Scan {
+  minTs: number;
+  maxTs: number;
+  maxLine: number;
+  samples: number;
+  runs: string[];
+}
 
 /** Timestamps and run labels of an export; a sample without a timestamp is an error (it would land at the time of backfilling). */
 function scanExport(file: string): Scan {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (err) { throw new UsageError(`${file}: cannot read it (${(err as Error).message})`); }
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: cannot read it (${(err as Error).message})`);
+  }
   const lines = text.split('\n');
-  let minTs = Infinity, maxTs = -Infinity, maxLine = 0, samples = 0;
+  let minTs = Infinity,
+    maxTs = -Infinity,
+    maxLine = 0,
+    samples = 0;
   const runs = new Set<string>();
   lines.forEach((line, i) => {
     if (line === '' || line.startsWith('#')) return;
     const m = /\s([-+0-9.eE]+|[-+]?Inf|NaN)\s+([-+0-9.eE]+)$/.exec(line);
-    if (!m) throw new UsageError(`${file}:${i + 1}: expected a sample with a value and a timestamp (autoshift run --openmetrics writes them), got ${JSON.stringify(line.slice(0, 80))}`);
+    if (!m)
+      throw new UsageError(
+        `${file}:${i + 1}: expected a sample with a value and a timestamp (autoshift run --openmetrics writes them), got ${JSON.stringify(line.slice(0, 80))}`,
+      );
     const ts = Number(m[2]);
     samples++;
     if (ts < minTs) minTs = ts;
-    if (ts > maxTs) { maxTs = ts; maxLine = i + 1; }
+    if (ts > maxTs) {
+      maxTs = ts;
+      maxLine = i + 1;
+    }
     const run = /[{,]run="((?:[^"\\]|\\.)*)"/.exec(line);
     if (run) runs.add(run[1]);
   });
@@ -114,7 +142,7 @@ function scanExport(file: string): Scan {
 async function retentionSeconds(url: string): Promise<number | null> {
   try {
     const res = await fetch(`${url}/api/v1/status/flags`, { signal: AbortSignal.timeout(3000) });
-    const body = await res.json() as { data?: Record<string, string> };
+    const body = (await res.json()) as { data?: Record<string, string> };
     const v = body.data?.['storage.tsdb.retention.time'];
     const m = v ? /^(\d+)([smhdwy])$/.exec(v) : null;
     if (!m) return null;
@@ -127,7 +155,7 @@ async function retentionSeconds(url: string): Promise<number | null> {
 async function answers(url: string, query: string, at: number): Promise<boolean> {
   try {
     const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}&time=${at}`, { signal: AbortSignal.timeout(5000) });
-    const body = await res.json() as { data?: { result?: unknown[] } };
+    const body = (await res.json()) as { data?: { result?: unknown[] } };
     return (body.data?.result?.length ?? 0) > 0;
   } catch {
     return false;

@@ -22,7 +22,15 @@ import { windowBand, type Band } from '../simulator/series-band.js';
 import { reportPath, writeReport } from './report-file.js';
 import { renderCompare } from './compare-render.js';
 import {
-  KPI_METRICS, differenceOf, kpiEstimate, metricByName, rankArms, type Arm, type Metric, type PairedDifference, type RankEntry,
+  KPI_METRICS,
+  differenceOf,
+  kpiEstimate,
+  metricByName,
+  rankArms,
+  type Arm,
+  type Metric,
+  type PairedDifference,
+  type RankEntry,
 } from '../simulator/compare.js';
 
 export const compareHelp = `Usage: autoshift compare <scenario.yaml> --policies a,b[,c...] [options]
@@ -65,10 +73,22 @@ Example:
 
 export async function compareCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
-    policies: { value: true }, replications: { value: true }, set: { value: true, repeat: true },
-    json: {}, threads: { value: true }, on: { value: true }, metric: { value: true }, report: { value: true }, force: {}, help: {}, ...openMetricsFlags,
+    policies: { value: true },
+    replications: { value: true },
+    set: { value: true, repeat: true },
+    json: {},
+    threads: { value: true },
+    on: { value: true },
+    metric: { value: true },
+    report: { value: true },
+    force: {},
+    help: {},
+    ...openMetricsFlags,
   });
-  if (flags.help) { process.stdout.write(compareHelp); return 0; }
+  if (flags.help) {
+    process.stdout.write(compareHelp);
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift compare <scenario.yaml> --policies a,b');
   if (typeof flags.policies !== 'string') throw new UsageError('--policies: expected a list of policies, like --policies static,reactive');
   const policies = flags.policies.split(',').map((s) => s.trim());
@@ -83,12 +103,16 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const scenario = loadScenario(positionals[0], overrides);
   const clock = flags.openmetrics !== undefined ? openMetricsClock(flags, scenario, Date.now) : null;
   for (const p of policies) await resolvePolicy(scenario, policyFromCommandLine(p)); // a bad name fails here, before anything runs
-  checkRunSizes(policies.map(() => scenario), { command: 'compare', force: !!flags.force, replications, threads: Math.min(threads ?? availableParallelism(), replications), eventLog: false });
+  checkRunSizes(
+    policies.map(() => scenario),
+    { command: 'compare', force: !!flags.force, replications, threads: Math.min(threads ?? availableParallelism(), replications), eventLog: false },
+  );
   const keys = armKeys(policies);
   let primary: Metric;
   try {
     primary = metricByName(typeof flags.metric === 'string' ? flags.metric : 'slaAttainment', {
-      processes: scenario.processes.map((p) => p.id), steps: scenario.processes.flatMap((p) => p.steps.map((s) => s.key)),
+      processes: scenario.processes.map((p) => p.id),
+      steps: scenario.processes.flatMap((p) => p.steps.map((s) => s.key)),
       pools: scenario.pools.map((p) => p.id),
     });
   } catch (err) {
@@ -101,7 +125,8 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const pool = await executorFor(flags.on, threads);
   const arms = await runArms(pool, {
     arms: policies.map((policyName) => ({ scenario, policyName: policyFromCommandLine(policyName) })),
-    replications, onProgress: bar.update,
+    replications,
+    onProgress: bar.update,
     reduce: (reps, i) => {
       const doc = summarize(scenario, policies[i], reps);
       addResilience(doc, scenario, reps);
@@ -109,13 +134,28 @@ export async function compareCommand(argv: string[]): Promise<number> {
       for (const m of metrics) values[m.key] = reps.map((r) => m.of(r));
       const completed = reps.map((r) => r.totals.completed);
       const series: TimeSeries[] | null = clock ? reps.map((r) => r.timeseries) : null;
-      return { doc, values, completed, series, windows: disruptionWindows(scenario, reps.map((r) => r.timeseries)) };
+      return {
+        doc,
+        values,
+        completed,
+        series,
+        windows: disruptionWindows(
+          scenario,
+          reps.map((r) => r.timeseries),
+        ),
+      };
     },
   }).finally(() => pool.close());
   bar.done();
   if (clock) {
     const run = typeof flags['run-id'] === 'string' ? flags['run-id'] : defaultRunId(scenario, 'compare');
-    process.stderr.write(await writeOpenMetrics(String(flags.openmetrics), arms.map((a, i) => ({ scenario, policy: policies[i], run, replications: a.series! })), clock));
+    process.stderr.write(
+      await writeOpenMetrics(
+        String(flags.openmetrics),
+        arms.map((a, i) => ({ scenario, policy: policies[i], run, replications: a.series! })),
+        clock,
+      ),
+    );
   }
 
   const result = compareResult(scenario, replications, keys, arms, metrics, [primary, secondary]);
@@ -146,16 +186,27 @@ export interface CompareResult {
   disruptions: DisruptionBacklog[];
 }
 
-export interface DisruptionBacklog { disruption: string; start: number; end: number; time: number[]; backlog: Record<string, Band> }
+export interface DisruptionBacklog {
+  disruption: string;
+  start: number;
+  end: number;
+  time: number[];
+  backlog: Record<string, Band>;
+}
 
 /** Total backlog from a day before each disruption to three days after it, as a band over the replications. */
 function disruptionWindows(scenario: Scenario, series: TimeSeries[]): { time: number[]; band: Band }[] {
   return scenario.disruptions.map((d) => windowBand(series, (ts) => ts.backlogTotal, d.start - 86400, d.end + 3 * 86400));
 }
 
-function compareResult(scenario: Scenario, replications: number, keys: string[],
+function compareResult(
+  scenario: Scenario,
+  replications: number,
+  keys: string[],
   arms: { doc: ResultDocument; values: Record<string, number[]>; completed: number[]; windows: { time: number[]; band: Band }[] }[],
-  metrics: Metric[], rankBy: Metric[]): CompareResult {
+  metrics: Metric[],
+  rankBy: Metric[],
+): CompareResult {
   const policies: CompareResult['policies'] = {};
   const kpis: CompareResult['kpis'] = {};
   const differences: CompareResult['differences'] = {};
@@ -166,12 +217,22 @@ function compareResult(scenario: Scenario, replications: number, keys: string[],
   });
   const ranked: Arm[] = keys.map((name, i) => ({ name, values: arms[i].values }));
   return {
-    scenario: scenario.name, file: scenario.file, seed: scenario.seed, replications, baseline: keys[0],
+    scenario: scenario.name,
+    file: scenario.file,
+    seed: scenario.seed,
+    replications,
+    baseline: keys[0],
     rankedBy: rankBy.map((m) => m.key),
     metrics: metrics.map((m) => ({ key: m.key, label: m.label, better: m.better, kind: m.kind })),
-    policies, kpis, differences, ranking: rankArms(ranked, rankBy),
+    policies,
+    kpis,
+    differences,
+    ranking: rankArms(ranked, rankBy),
     disruptions: scenario.disruptions.map((d, j) => ({
-      disruption: d.label, start: d.start, end: d.end, time: arms[0].windows[j].time,
+      disruption: d.label,
+      start: d.start,
+      end: d.end,
+      time: arms[0].windows[j].time,
       backlog: Object.fromEntries(keys.map((k, i) => [k, arms[i].windows[j].band])),
     })),
   };

@@ -13,14 +13,25 @@ import type { CompareResult } from './compare-command.js';
 export function renderCompare(r: CompareResult, metrics: Metric[], rankBy: Metric[]): string {
   const keys = Object.keys(r.policies);
   const lines: string[] = [];
-  lines.push(`${r.scenario} — ${keys.length} policies, ${r.replications} replications each on the same seeds (common random numbers), seed ${r.seed}, ${observedTime(Object.values(r.policies), formatDuration)}`);
+  lines.push(
+    `${r.scenario} — ${keys.length} policies, ${r.replications} replications each on the same seeds (common random numbers), seed ${r.seed}, ${observedTime(Object.values(r.policies), formatDuration)}`,
+  );
   lines.push('(figures are means ± 95% confidence half-widths across replications)');
   lines.push('');
-  lines.push(table(['policy', ...metrics.map((m) => m.label)], keys.map((k) => [k, ...metrics.map((m) => show(m, r.kpis[k][m.key]))])));
+  lines.push(
+    table(
+      ['policy', ...metrics.map((m) => m.label)],
+      keys.map((k) => [k, ...metrics.map((m) => show(m, r.kpis[k][m.key]))]),
+    ),
+  );
   lines.push('');
   lines.push(`Paired differences against ${keys[0]} (policy − ${keys[0]} per replication, then mean ±95%; [unpaired ±95%] for contrast)`);
-  lines.push(table(['policy', ...metrics.map((m) => `Δ ${m.label}`)],
-    keys.slice(1).map((k) => [k, ...metrics.map((m) => showDifference(m, r.differences[k][m.key]))])));
+  lines.push(
+    table(
+      ['policy', ...metrics.map((m) => `Δ ${m.label}`)],
+      keys.slice(1).map((k) => [k, ...metrics.map((m) => showDifference(m, r.differences[k][m.key]))]),
+    ),
+  );
   lines.push(narrowness(r, metrics));
   lines.push('');
   lines.push(`Ranking by ${rankBy.map((m) => m.label).join(', then ')} (tied when the paired 95% interval contains 0):`);
@@ -31,7 +42,8 @@ export function renderCompare(r: CompareResult, metrics: Metric[], rankBy: Metri
     let note = !v && e.tiedWith.length ? `tied with ${e.tiedWith.join(', ')}` : '';
     if (v) {
       const m = byKey.get(v.metric)!;
-      if (v.winner === 'tied') note = `tied with ${e.tiedWith.join(', ')} (against ${v.other}: ${rankBy.map((x) => `Δ ${x.label} ${showDifference(x, v.differences[x.key], false)}`).join(', ')})`;
+      if (v.winner === 'tied')
+        note = `tied with ${e.tiedWith.join(', ')} (against ${v.other}: ${rankBy.map((x) => `Δ ${x.label} ${showDifference(x, v.differences[x.key], false)}`).join(', ')})`;
       else if (v.winner === 'other') note = `behind ${v.other} on ${m.label} (Δ ${showDifference(m, v.difference, false)})`;
       else note = `better than ${v.other} on ${m.label} (Δ ${showDifference(m, v.difference, false)}), but with fewer wins over the others`;
       if (v.winner !== 'tied' && e.tiedWith.length) note += `; tied with ${e.tiedWith.join(', ')}`;
@@ -52,7 +64,8 @@ function narrowness(r: CompareResult, metrics: Metric[]): string {
       if (x.ci95 > 0 && x.unpairedCi95 > 0) ratios.push(x.unpairedCi95 / x.ci95);
     }
   }
-  if (identical) return 'Every policy matched the baseline exactly in every replication: paired differences are 0 ±0, while unpaired intervals would not show it.';
+  if (identical)
+    return 'Every policy matched the baseline exactly in every replication: paired differences are 0 ±0, while unpaired intervals would not show it.';
   if (!ratios.length) return '';
   const geo = Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length);
   return `Paired intervals are ${geo.toFixed(1)}× narrower than unpaired ones (geometric mean over the ${ratios.length} differences with both).`;
@@ -60,10 +73,14 @@ function narrowness(r: CompareResult, metrics: Metric[]): string {
 
 export function show(m: Pick<Metric, 'kind'>, e: Estimate | null): string {
   switch (m.kind) {
-    case 'share': return fmtShare(e);
-    case 'duration': return fmtDuration(e);
-    case 'money': return fmtMoney(e);
-    default: return fmtCount(e);
+    case 'share':
+      return fmtShare(e);
+    case 'duration':
+      return fmtDuration(e);
+    case 'money':
+      return fmtMoney(e);
+    default:
+      return fmtCount(e);
   }
 }
 
@@ -75,9 +92,12 @@ export function show(m: Pick<Metric, 'kind'>, e: Estimate | null): string {
 function magnitude(kind: Metric['kind'], x: number, decimals: number): string {
   const a = Math.abs(x);
   switch (kind) {
-    case 'share': return `${(a * 100).toFixed(decimals)}pp`;
-    case 'duration': return formatDuration(a);
-    default: return a.toFixed(decimals);
+    case 'share':
+      return `${(a * 100).toFixed(decimals)}pp`;
+    case 'duration':
+      return formatDuration(a);
+    default:
+      return a.toFixed(decimals);
   }
 }
 

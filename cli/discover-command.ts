@@ -55,12 +55,21 @@ const FIELDS: LogField[] = Object.keys(USUAL_COLUMNS) as LogField[];
 export async function discoverCommand(argv: string[]): Promise<number> {
   const args = argv.map((a) => (a === '-o' ? '--output' : a));
   const spec: Record<string, { value?: boolean }> = {
-    output: { value: true }, process: { value: true }, bots: { value: true }, 'sla-quantile': { value: true },
-    replay: {}, check: {}, seed: { value: true }, help: {},
+    output: { value: true },
+    process: { value: true },
+    bots: { value: true },
+    'sla-quantile': { value: true },
+    replay: {},
+    check: {},
+    seed: { value: true },
+    help: {},
   };
   for (const f of FIELDS) spec[`${f}-column`] = { value: true };
   const { positionals, flags } = parseArgs(args, spec);
-  if (flags.help) { process.stdout.write(discoverHelp); return 0; }
+  if (flags.help) {
+    process.stdout.write(discoverHelp);
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError('expected one event log: autoshift discover <log.csv|log.xes> -o <scenario.yaml>');
   const file = positionals[0];
   const columns: ColumnOverrides = {};
@@ -90,12 +99,17 @@ export async function discoverCommand(argv: string[]): Promise<number> {
     }
   }
   const yaml = scenarioYaml(discovered, { name: `Discovered from ${basename(file)}`, source: basename(file), replay: flags.replay ? replay : undefined });
-  if (!output) { process.stdout.write(yaml); return 0; }
+  if (!output) {
+    process.stdout.write(yaml);
+    return 0;
+  }
   writeFileSync(output, yaml);
   // the written scenario must load: a discovery that cannot be run is a bug, not the user's problem
   loadScenario(output);
   const steps = discovered.processes.reduce((a, p) => a + p.steps.length, 0);
-  process.stderr.write(`${output}: ${discovered.processes.length} process${discovered.processes.length === 1 ? '' : 'es'}, ${steps} steps, ${discovered.pools.length} pools from ${profile.events.toLocaleString('en-US')} tasks${discovered.warnings.length ? `; ${discovered.warnings.length} warning(s), listed at the top of the file` : ''}\n`);
+  process.stderr.write(
+    `${output}: ${discovered.processes.length} process${discovered.processes.length === 1 ? '' : 'es'}, ${steps} steps, ${discovered.pools.length} pools from ${profile.events.toLocaleString('en-US')} tasks${discovered.warnings.length ? `; ${discovered.warnings.length} warning(s), listed at the top of the file` : ''}\n`,
+  );
   if (flags.check) {
     const seed = flags.seed === undefined ? 1 : Number(flags.seed);
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected an integer >= 0, got ${JSON.stringify(flags.seed)}`);

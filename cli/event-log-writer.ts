@@ -32,7 +32,12 @@ function csvField(x: number | string | undefined): string {
 
 /** By the file's extension (a replication's part `log.xes.part2` is read as `log.xes`). */
 export function eventLogFormat(path: string): EventLogFormat {
-  return path.toLowerCase().replace(/\.part\d+$/, '').endsWith('.xes') ? 'xes' : 'csv';
+  return path
+    .toLowerCase()
+    .replace(/\.part\d+$/, '')
+    .endsWith('.xes')
+    ? 'xes'
+    : 'csv';
 }
 
 /** What a joined log starts and ends with (parts written per replication hold neither). */
@@ -47,8 +52,14 @@ export class EventLogWriter {
   private readonly xes: XesWriter | null;
 
   /** `framed`: write the header (and, for XES, the footer) too; false for one replication's part of a joined log. */
-  constructor(path: string, startDate: string, private readonly replication: number, framed = true, scenarioName = 'autoshift',
-    private readonly columns: readonly string[] = []) {
+  constructor(
+    path: string,
+    startDate: string,
+    private readonly replication: number,
+    framed = true,
+    scenarioName = 'autoshift',
+    private readonly columns: readonly string[] = [],
+  ) {
     this.fd = openSync(path, 'w');
     this.origin = Date.parse(`${startDate}T00:00:00Z`);
     const format = eventLogFormat(path);
@@ -60,10 +71,15 @@ export class EventLogWriter {
   private readonly footer: string;
 
   write = (r: TaskRecord): void => {
-    if (this.xes) { this.xes.write(r); return; }
+    if (this.xes) {
+      this.xes.write(r);
+      return;
+    }
     const rep = this.replication;
     const caseId = rep > 0 ? `r${rep + 1}-${r.caseId}` : r.caseId;
-    this.append(`${caseId},${r.process},${r.activity},${r.resource},${r.pool},${this.iso(r.enqueue)},${this.iso(r.start)},${this.iso(r.end)},${r.outcome},${rep + 1},${r.warmup}${this.columns.length ? this.attributeFields(r) : ''}\n`);
+    this.append(
+      `${caseId},${r.process},${r.activity},${r.resource},${r.pool},${this.iso(r.enqueue)},${this.iso(r.start)},${this.iso(r.end)},${r.outcome},${rep + 1},${r.warmup}${this.columns.length ? this.attributeFields(r) : ''}\n`,
+    );
   };
 
   private attributeFields(r: TaskRecord): string {
@@ -82,7 +98,10 @@ export class EventLogWriter {
   }
 
   flush(): void {
-    if (this.buffer) { writeSync(this.fd, this.buffer); this.buffer = ''; }
+    if (this.buffer) {
+      writeSync(this.fd, this.buffer);
+      this.buffer = '';
+    }
   }
 
   close(): void {

@@ -27,7 +27,10 @@ export async function executorFor(on: unknown, threads?: number): Promise<Closab
   if (where.kind === 'local') return new ThreadPool({ threads });
   const { TemporalExecutor } = await import('../experiments/executors/temporal-executor.js');
   return TemporalExecutor.connect({
-    address: where.address, taskQueue: process.env.AUTOSHIFT_EXPERIMENT_QUEUE ?? EXPERIMENT_TASK_QUEUE,
-    onWorkflow: (id) => { if (process.env.AUTOSHIFT_VERBOSE) process.stderr.write(`experiment workflow ${id}\n`); },
+    address: where.address,
+    taskQueue: process.env.AUTOSHIFT_EXPERIMENT_QUEUE ?? EXPERIMENT_TASK_QUEUE,
+    onWorkflow: (id) => {
+      if (process.env.AUTOSHIFT_VERBOSE) process.stderr.write(`experiment workflow ${id}\n`);
+    },
   });
 }

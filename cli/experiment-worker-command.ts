@@ -28,9 +28,16 @@ must exist at the same path on every worker's machine. See docs/scale.md.
 
 export async function experimentWorkerCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
-    address: { value: true }, 'task-queue': { value: true }, namespace: { value: true }, threads: { value: true }, help: {},
+    address: { value: true },
+    'task-queue': { value: true },
+    namespace: { value: true },
+    threads: { value: true },
+    help: {},
   });
-  if (flags.help) { process.stdout.write(experimentWorkerHelp); return 0; }
+  if (flags.help) {
+    process.stdout.write(experimentWorkerHelp);
+    return 0;
+  }
   if (positionals.length) throw new UsageError(`expected no arguments, got ${positionals.join(' ')} (autoshift experiment-worker [--address HOST:PORT])`);
   const address = String(flags.address ?? process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233');
   const taskQueue = String(flags['task-queue'] ?? process.env.AUTOSHIFT_EXPERIMENT_QUEUE ?? EXPERIMENT_TASK_QUEUE);

@@ -15,7 +15,10 @@ import { fidelityRows, type FidelityRow } from '../discovery/fidelity.js';
 import { table } from './table.js';
 import { formatDuration } from '../model/units.js';
 
-export interface FidelityCheckOptions { bots: RegExp; discovered: DiscoveredScenario }
+export interface FidelityCheckOptions {
+  bots: RegExp;
+  discovered: DiscoveredScenario;
+}
 
 export function fidelityCheck(scenario: Scenario, log: LogProfile, options: FidelityCheckOptions): string {
   const simTable = new CaseTable();
@@ -25,14 +28,26 @@ export function fidelityCheck(scenario: Scenario, log: LogProfile, options: Fide
   const busy = new Map<string, number>();
   const onTask = (r: TaskRecord) => {
     const e: LogEvent = {
-      caseId: r.caseId, activity: r.activity, start: origin + Math.round(r.start * 1000), end: origin + Math.round(r.end * 1000),
-      enable: origin + Math.round(r.enqueue * 1000), resource: r.resource, process: r.process, failed: r.outcome === 'bot-failed',
+      caseId: r.caseId,
+      activity: r.activity,
+      start: origin + Math.round(r.start * 1000),
+      end: origin + Math.round(r.end * 1000),
+      enable: origin + Math.round(r.enqueue * 1000),
+      resource: r.resource,
+      process: r.process,
+      failed: r.outcome === 'bot-failed',
     };
     busy.set(r.pool, (busy.get(r.pool) ?? 0) + (r.end - r.start) / 3600);
     let list = open.get(r.caseId);
-    if (!list) { list = []; open.set(r.caseId, list); }
+    if (!list) {
+      list = [];
+      open.set(r.caseId, list);
+    }
     list.push(e);
-    if (r.caseDone) { open.delete(r.caseId); sim.addCase(simTable.compact(list)!); }
+    if (r.caseDone) {
+      open.delete(r.caseId);
+      sim.addCase(simTable.compact(list)!);
+    }
   };
   const figures = simulateReplication({ scenario, policy: createPolicy(scenario), replication: 0, onTask });
   for (const list of open.values()) sim.addCase(simTable.compact(list)!);
@@ -59,8 +74,15 @@ function renderFidelity(rows: FidelityRow[], scenario: Scenario): string {
     const d = (r.sim / r.log - 1) * 100;
     return `${d >= 0 ? '+' : ''}${d.toFixed(1)}%`;
   };
-  const body = table(['figure', 'log', 'simulated', 'difference'], rows.map((r) => [r.figure, r.figure.includes('EMD') ? '' : fmt(r.log, r.unit), fmt(r.sim, r.unit), diff(r)]));
-  return `\nFidelity: the discovered scenario simulated once (seed ${scenario.seed}) over the log's period, against the log.\n` +
-    'EMD: earth mover\'s distance between the cycle-time distributions, over the log\'s mean cycle time (0: the same).\n' +
-    'Utilisation: busy time over the hours the scenario\'s shifts make available.\n\n' + body + '\n';
+  const body = table(
+    ['figure', 'log', 'simulated', 'difference'],
+    rows.map((r) => [r.figure, r.figure.includes('EMD') ? '' : fmt(r.log, r.unit), fmt(r.sim, r.unit), diff(r)]),
+  );
+  return (
+    `\nFidelity: the discovered scenario simulated once (seed ${scenario.seed}) over the log's period, against the log.\n` +
+    "EMD: earth mover's distance between the cycle-time distributions, over the log's mean cycle time (0: the same).\n" +
+    "Utilisation: busy time over the hours the scenario's shifts make available.\n\n" +
+    body +
+    '\n'
+  );
 }

@@ -34,14 +34,24 @@ Options:
 export async function importCommand(argv: string[]): Promise<number> {
   const args = argv.map((a) => (a === '-o' ? '--output' : a));
   const { positionals, flags } = parseArgs(args, { output: { value: true }, bots: { value: true }, help: {} });
-  if (flags.help) { process.stdout.write(importHelp); return 0; }
-  if (positionals.length < 1 || positionals.length > 2) throw new UsageError('expected a BPMN model and optionally its parameters: autoshift import <model.bpmn> [params.json] -o <scenario.yaml>');
+  if (flags.help) {
+    process.stdout.write(importHelp);
+    return 0;
+  }
+  if (positionals.length < 1 || positionals.length > 2)
+    throw new UsageError('expected a BPMN model and optionally its parameters: autoshift import <model.bpmn> [params.json] -o <scenario.yaml>');
   const [modelFile, paramsFile] = positionals;
   const read = (file: string, what: string) => {
-    try { return readFileSync(file, 'utf8'); } catch (e) { throw new InputError(`${file}: cannot read the ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new InputError(`${file}: cannot read the ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
   };
   let bots: RegExp;
-  try { bots = new RegExp(typeof flags.bots === 'string' ? flags.bots : DEFAULT_BOTS, 'i'); } catch (e) {
+  try {
+    bots = new RegExp(typeof flags.bots === 'string' ? flags.bots : DEFAULT_BOTS, 'i');
+  } catch (e) {
     throw new UsageError(`--bots: expected a regular expression, got ${JSON.stringify(flags.bots)} (${(e as Error).message})`);
   }
   const model = readBpmn(read(modelFile, 'BPMN model'), modelFile);
@@ -54,13 +64,26 @@ export async function importCommand(argv: string[]): Promise<number> {
   ].join('\n');
   // lists of scalars (skills, days, profiles, branch entries' fields) on one line, as in the bundled scenarios
   const doc = new Document(scenario);
-  visit(doc, { Seq(_, node) { if (isSeq(node) && node.items.every((i: any) => i && typeof i.value !== 'object')) node.flow = true; } });
-  visit(doc, { Map(_, node) { if (node.items.length <= 4 && node.items.every((i: any) => i.value && typeof i.value.value !== 'object' && !(i.value.items))) node.flow = true; } });
+  visit(doc, {
+    Seq(_, node) {
+      if (isSeq(node) && node.items.every((i: any) => i && typeof i.value !== 'object')) node.flow = true;
+    },
+  });
+  visit(doc, {
+    Map(_, node) {
+      if (node.items.length <= 4 && node.items.every((i: any) => i.value && typeof i.value.value !== 'object' && !i.value.items)) node.flow = true;
+    },
+  });
   const text = `${header}\n${doc.toString({ lineWidth: 0 })}`;
   const output = typeof flags.output === 'string' ? flags.output : undefined;
-  if (!output) { process.stdout.write(text); return 0; }
+  if (!output) {
+    process.stdout.write(text);
+    return 0;
+  }
   writeFileSync(output, text);
   loadScenario(output);
-  process.stderr.write(`${output}: ${Object.keys(Object.values<any>(scenario.processes)[0].steps).length} steps, ${Object.keys(scenario.pools).length} pools${warnings.length ? `; ${warnings.length} warning(s), listed at the top of the file` : ''}\n`);
+  process.stderr.write(
+    `${output}: ${Object.keys(Object.values<any>(scenario.processes)[0].steps).length} steps, ${Object.keys(scenario.pools).length} pools${warnings.length ? `; ${warnings.length} warning(s), listed at the top of the file` : ''}\n`,
+  );
   return 0;
 }

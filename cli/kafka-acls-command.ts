@@ -33,16 +33,26 @@ Servers: KAFKA_BROKERS, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD_FILE (or KAFKA_
 
 export async function kafkaAclsCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, { 'run-id': { value: true }, user: { value: true, repeat: true }, 'dry-run': {}, help: {} });
-  if (flags.help) { process.stdout.write(kafkaAclsHelp); return 0; }
+  if (flags.help) {
+    process.stdout.write(kafkaAclsHelp);
+    return 0;
+  }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}: autoshift kafka-acls --run-id ID`);
   const runId = runIdOf(flags['run-id'], false);
   const users = (flags.user as string[] | undefined) ?? Object.keys(SERVICE_USERS);
-  for (const u of users) if (!Object.hasOwn(SERVICE_USERS, u)) throw new UsageError(`--user: expected one of ${Object.keys(SERVICE_USERS).join(', ')}, got ${JSON.stringify(u)}`);
+  for (const u of users)
+    if (!Object.hasOwn(SERVICE_USERS, u)) throw new UsageError(`--user: expected one of ${Object.keys(SERVICE_USERS).join(', ')}, got ${JSON.stringify(u)}`);
   // kafkajs' enums are plain objects on its default export at run time (no reverse mapping)
   const { AclOperationTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
   const nameOf = (table: object, n: number) => Object.entries(table).find(([, v]) => v === n)?.[0] ?? String(n);
-  const lines = (entries: ReturnType<typeof runAcls>) => entries.map((e) => `${e.principal} ${nameOf(AclOperationTypes, e.operation)} `
-    + `${nameOf(AclResourceTypes, e.resourceType)}:${e.resourceName}${e.resourcePatternType === ResourcePatternTypes.PREFIXED ? '*' : ''}\n`).join('');
+  const lines = (entries: ReturnType<typeof runAcls>) =>
+    entries
+      .map(
+        (e) =>
+          `${e.principal} ${nameOf(AclOperationTypes, e.operation)} ` +
+          `${nameOf(AclResourceTypes, e.resourceType)}:${e.resourceName}${e.resourcePatternType === ResourcePatternTypes.PREFIXED ? '*' : ''}\n`,
+      )
+      .join('');
   if (flags['dry-run']) {
     process.stdout.write(lines(users.flatMap((u) => runAcls(runId, u))));
     return 0;

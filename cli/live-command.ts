@@ -85,7 +85,9 @@ function lastHandoff(): Handoff {
   try {
     const saved = JSON.parse(readFileSync(handoffFile(), 'utf8')) as { p99Ms?: unknown; at?: unknown };
     if (typeof saved.p99Ms === 'number' && saved.p99Ms > 0) return { ms: saved.p99Ms, source: `p99 of the last run here, ${String(saved.at)}` };
-  } catch { /* none yet */ }
+  } catch {
+    /* none yet */
+  }
   return { ms: DEFAULT_HANDOFF_MS, source: 'default: no run measured here yet' };
 }
 
@@ -93,21 +95,40 @@ function saveHandoff(p99Ms: number): void {
   try {
     mkdirSync(dirname(handoffFile()), { recursive: true });
     writeFileSync(handoffFile(), JSON.stringify({ p99Ms: Math.round(p99Ms), at: new Date().toISOString() }) + '\n');
-  } catch { /* a cache: not worth failing the run */ }
+  } catch {
+    /* a cache: not worth failing the run */
+  }
 }
 
 export async function liveCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
-    speed: { value: true }, horizon: { value: true }, seed: { value: true }, set: { value: true, repeat: true },
-    json: {}, timeseries: {}, out: { value: true }, 'event-log': { value: true }, infra: {}, force: {}, 'run-id': { value: true }, drain: {}, 'metrics-port': { value: true }, quiet: {}, help: {},
+    speed: { value: true },
+    horizon: { value: true },
+    seed: { value: true },
+    set: { value: true, repeat: true },
+    json: {},
+    timeseries: {},
+    out: { value: true },
+    'event-log': { value: true },
+    infra: {},
+    force: {},
+    'run-id': { value: true },
+    drain: {},
+    'metrics-port': { value: true },
+    quiet: {},
+    help: {},
     'max-open-cases': { value: true },
   });
-  if (flags.help) { process.stdout.write(liveHelp); return 0; }
+  if (flags.help) {
+    process.stdout.write(liveHelp);
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift live <scenario.yaml> --speed N');
   const overrides: OverrideSpec[] = [...((flags.set as string[]) ?? [])];
   if (flags.seed !== undefined) overrides.push({ set: `seed=${intFlag(flags, 'seed', 0)}`, flag: `--seed ${flags.seed}` });
   if (flags.horizon !== undefined) {
-    if (Number.isNaN(parseDuration(String(flags.horizon)))) throw new UsageError(`--horizon: expected a duration like 12h, got ${JSON.stringify(flags.horizon)}`);
+    if (Number.isNaN(parseDuration(String(flags.horizon))))
+      throw new UsageError(`--horizon: expected a duration like 12h, got ${JSON.stringify(flags.horizon)}`);
     overrides.push({ set: `horizon=${flags.horizon}`, flag: `--horizon ${flags.horizon}` });
   }
   const scenario = loadScenario(positionals[0], overrides);
@@ -115,14 +136,19 @@ export async function liveCommand(argv: string[]): Promise<number> {
   const policy = await resolvePolicy(scenario);
   const speed = speedOf(flags.speed, 3600);
   const advice = speedAdvice(scenario, lastHandoff());
-  const why = `its short tasks (${advice.step}: one in ten lasts under ${advice.shortTaskSeconds.toFixed(1)} simulated s) would last `
-    + `${((advice.shortTaskSeconds / speed) * 1000).toFixed(0)} ms of wall time, against a hand-off of ${advice.handoff.ms.toFixed(0)} ms (${advice.handoff.source})`;
+  const why =
+    `its short tasks (${advice.step}: one in ten lasts under ${advice.shortTaskSeconds.toFixed(1)} simulated s) would last ` +
+    `${((advice.shortTaskSeconds / speed) * 1000).toFixed(0)} ms of wall time, against a hand-off of ${advice.handoff.ms.toFixed(0)} ms (${advice.handoff.source})`;
   if (speed > advice.hardLimit && !flags.force) {
-    throw new UsageError(`--speed ${speed}: the run would not agree with sim: ${why}. At most --speed ${Math.floor(advice.faithfulSpeed)} is faithful; `
-      + `above ${Math.floor(advice.hardLimit)} autoshift live refuses unless --force (or shorten the run: --horizon)`);
+    throw new UsageError(
+      `--speed ${speed}: the run would not agree with sim: ${why}. At most --speed ${Math.floor(advice.faithfulSpeed)} is faithful; ` +
+        `above ${Math.floor(advice.hardLimit)} autoshift live refuses unless --force (or shorten the run: --horizon)`,
+    );
   }
   if (speed > advice.faithfulSpeed && !flags.quiet) {
-    process.stderr.write(`warning: --speed ${speed} is above the faithful speed ${Math.floor(advice.faithfulSpeed)}: ${why}; units of short tasks are freed late\n`);
+    process.stderr.write(
+      `warning: --speed ${speed} is above the faithful speed ${Math.floor(advice.faithfulSpeed)}: ${why}; units of short tasks are freed late\n`,
+    );
   }
   const eventLog = flags['event-log'] as string | undefined;
   if (eventLog !== undefined) prepareOutputFile('--event-log', eventLog);
@@ -132,13 +158,27 @@ export async function liveCommand(argv: string[]): Promise<number> {
   if (flags.infra) startLocalInfra();
   const logger = rootLogger('warn');
   const servers = serversFromEnv();
-  const run = await connecting(servers, () => startLiveRun({
-    scenario, policy, ...servers, runId, speed, logger, metricsPort: metricsPort === 0 ? null : metricsPort, maxOpenCases,
-  }));
+  const run = await connecting(servers, () =>
+    startLiveRun({
+      scenario,
+      policy,
+      ...servers,
+      runId,
+      speed,
+      logger,
+      metricsPort: metricsPort === 0 ? null : metricsPort,
+      maxOpenCases,
+    }),
+  );
   const tty = process.stderr.isTTY;
-  const progress = flags.quiet ? null : setInterval(() => {
-    process.stderr.write(tty ? `\r${run.summaryLine()}\x1b[K` : `${run.summaryLine()}\n`);
-  }, tty ? 500 : 5000);
+  const progress = flags.quiet
+    ? null
+    : setInterval(
+        () => {
+          process.stderr.write(tty ? `\r${run.summaryLine()}\x1b[K` : `${run.summaryLine()}\n`);
+        },
+        tty ? 500 : 5000,
+      );
   const signalled = untilSignal();
   // the scenario's `drain: true` (or `cases: N`, which drains) is --drain; with `cases`, the horizon does not end arrivals
   const drain = !!flags.drain || scenario.drain === true;
@@ -162,19 +202,41 @@ export async function liveCommand(argv: string[]): Promise<number> {
   const now = Math.max(0, ((Date.now() - run.clock.startWallMs) * speed) / 1000);
   const latest = run.collector!.tally.latest;
   // the engine's end of a draining run: the last case's end (not before the horizon, unless by `cases`)
-  const until = interrupted ? (byCount ? now : Math.min(scenario.horizon, now)) : drained ? (byCount ? latest : Math.max(scenario.horizon, latest)) : scenario.horizon;
+  const until = interrupted
+    ? byCount
+      ? now
+      : Math.min(scenario.horizon, now)
+    : drained
+      ? byCount
+        ? latest
+        : Math.max(scenario.horizon, latest)
+      : scenario.horizon;
   const reason = interrupted ? 'autoshift live: interrupted' : 'autoshift live: the run ended at its horizon (no --drain)';
   const lag = run.allocator?.lagSummary();
   if (lag && lag.count >= 50) saveHandoff(lag.p99Ms);
   const { terminated } = await run.stop({ terminate: drained ? undefined : reason });
-  if (terminated && !flags.quiet) process.stderr.write(`${terminated} case workflows still running were terminated (${interrupted ? 'interrupted' : '--drain finishes them'})\n`);
+  if (terminated && !flags.quiet)
+    process.stderr.write(`${terminated} case workflows still running were terminated (${interrupted ? 'interrupted' : '--drain finishes them'})\n`);
   const tally = run.collector!.tally;
   const figures = tally.figures(until);
-  const doc = tally.document(policy.name, figures, {
-    runId, speed, startedAt: new Date(run.clock.startWallMs).toISOString(), interrupted, drained, terminated, observedUntil: until,
-    started: run.intake?.started ?? 0, duplicates: run.intake?.duplicates ?? 0, deadLettered: run.intake?.deadLettered ?? 0,
-    grants: run.allocator?.granted ?? 0,
-  }, !!flags.timeseries);
+  const doc = tally.document(
+    policy.name,
+    figures,
+    {
+      runId,
+      speed,
+      startedAt: new Date(run.clock.startWallMs).toISOString(),
+      interrupted,
+      drained,
+      terminated,
+      observedUntil: until,
+      started: run.intake?.started ?? 0,
+      duplicates: run.intake?.duplicates ?? 0,
+      deadLettered: run.intake?.deadLettered ?? 0,
+      grants: run.allocator?.granted ?? 0,
+    },
+    !!flags.timeseries,
+  );
   if (flags.out) {
     const dir = String(flags.out);
     mkdirSync(dir, { recursive: true });

@@ -25,7 +25,10 @@ export interface Servers {
 
 export function serversFromEnv(env: NodeJS.ProcessEnv = process.env): Servers {
   return {
-    brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     ...(env.KAFKA_SASL_USERNAME ? { sasl: saslFromEnv(env) } : {}),
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
@@ -52,7 +55,8 @@ function saslFromEnv(env: NodeJS.ProcessEnv): KafkaCredentials {
     }
     if (!password) throw new UsageError(`KAFKA_SASL_PASSWORD_FILE: ${file} is empty`);
   }
-  if (!password) throw new UsageError(`KAFKA_SASL_USERNAME is set (${env.KAFKA_SASL_USERNAME}) but neither KAFKA_SASL_PASSWORD_FILE nor KAFKA_SASL_PASSWORD is`);
+  if (!password)
+    throw new UsageError(`KAFKA_SASL_USERNAME is set (${env.KAFKA_SASL_USERNAME}) but neither KAFKA_SASL_PASSWORD_FILE nor KAFKA_SASL_PASSWORD is`);
   return credentials(mechanism, env.KAFKA_SASL_USERNAME!, password);
 }
 
@@ -67,7 +71,10 @@ export function startLocalInfra(parts: string[] = ['kafka', 'temporal']): void {
   const script = ['../../infra/up.sh', '../infra/up.sh'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(p));
   if (!script) throw new UsageError("--infra: infra/up.sh not found (expected the project's infra scripts next to dist/)");
   // a dev server's timers fire up to 1 s late by default; the live runtime's work is timers (docs/live.md)
-  const env = { ...process.env, AUTOSHIFT_TEMPORAL_EXTRA_ARGS: process.env.AUTOSHIFT_TEMPORAL_EXTRA_ARGS ?? '--dynamic-config-value history.timerProcessorMaxTimeShift="10ms"' };
+  const env = {
+    ...process.env,
+    AUTOSHIFT_TEMPORAL_EXTRA_ARGS: process.env.AUTOSHIFT_TEMPORAL_EXTRA_ARGS ?? '--dynamic-config-value history.timerProcessorMaxTimeShift="10ms"',
+  };
   const r = spawnSync('bash', [script, ...parts], { stdio: ['ignore', 2, 2], env });
   if (r.status !== 0) throw new UsageError(`--infra: bash infra/up.sh ${parts.join(' ')} failed with exit code ${r.status}`);
 }
@@ -90,11 +97,20 @@ export function speedOf(flag: unknown, fallback: number): number {
   return n;
 }
 
-const CONNECTION_ERRORS = new Set(['ServiceError', 'TransportError', 'KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSNonRetriableError', 'KafkaJSBrokerNotFound']);
+const CONNECTION_ERRORS = new Set([
+  'ServiceError',
+  'TransportError',
+  'KafkaJSConnectionError',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSNonRetriableError',
+  'KafkaJSBrokerNotFound',
+]);
 
 function unreachable(servers: Servers, e: Error): UsageError {
-  return new UsageError(`cannot reach the servers (Kafka ${servers.brokers.join(',')}, Temporal ${servers.temporalAddress}): ${e.message}; `
-    + 'start them with --infra or `bash infra/up.sh kafka temporal`, or set KAFKA_BROKERS and TEMPORAL_ADDRESS');
+  return new UsageError(
+    `cannot reach the servers (Kafka ${servers.brokers.join(',')}, Temporal ${servers.temporalAddress}): ${e.message}; ` +
+      'start them with --infra or `bash infra/up.sh kafka temporal`, or set KAFKA_BROKERS and TEMPORAL_ADDRESS',
+  );
 }
 
 /** A broker's refusal of the login or of a right (ACL) as a user-facing error; null for any other error. */
@@ -127,8 +143,13 @@ export async function probeServers(servers: Servers): Promise<void> {
   // loaded here: the experiment worker imports this module too, and needs neither client library
   const [{ Kafka, logLevel }, { Connection }] = await Promise.all([import('kafkajs'), import('@temporalio/client')]);
   const kafka = new Kafka({
-    clientId: 'autoshift-probe', brokers: servers.brokers, ...(servers.sasl ? { sasl: servers.sasl } : {}),
-    connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 0 }, logLevel: logLevel.NOTHING,
+    clientId: 'autoshift-probe',
+    brokers: servers.brokers,
+    ...(servers.sasl ? { sasl: servers.sasl } : {}),
+    connectionTimeout: 3000,
+    requestTimeout: 5000,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();
   try {
@@ -158,7 +179,10 @@ export async function probeServers(servers: Servers): Promise<void> {
  * the login (wrong user or password) at once, since waiting does not change that.
  */
 export async function untilServersAnswer(
-  servers: Servers, logger: Logger, forMs = SERVICE_START_WAIT_MS, probe: (s: Servers) => Promise<void> = probeServers,
+  servers: Servers,
+  logger: Logger,
+  forMs = SERVICE_START_WAIT_MS,
+  probe: (s: Servers) => Promise<void> = probeServers,
 ): Promise<void> {
   const t0 = Date.now();
   let waiting = false;

@@ -18,7 +18,9 @@ export function readScenarioSource(file: string): ScenarioSource {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ScenarioError([{ file, line: 0, path: '', message: `cannot read the scenario: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+    throw new ScenarioError([
+      { file, line: 0, path: '', message: `cannot read the scenario: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` },
+    ]);
   }
   return parseScenarioText(text, file);
 }

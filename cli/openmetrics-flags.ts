@@ -12,7 +12,10 @@ import type { OpenMetricsClock, OpenMetricsRun } from '../metrics/openmetrics.js
 import { scenarioLabel } from '../metrics/run-labels.js';
 
 export const openMetricsFlags: Record<string, FlagSpec> = {
-  openmetrics: { value: true }, 'align-to': { value: true }, speed: { value: true }, 'run-id': { value: true },
+  openmetrics: { value: true },
+  'align-to': { value: true },
+  speed: { value: true },
+  'run-id': { value: true },
 };
 
 export const openMetricsHelp = `  --openmetrics FILE  write the run's time series as OpenMetrics with timestamps, for
@@ -31,7 +34,8 @@ export function openMetricsClock(flags: ParsedArgs['flags'], scenario: Scenario,
   let speed = 1;
   if (flags.speed !== undefined) {
     speed = Number(flags.speed);
-    if (!Number.isFinite(speed) || speed <= 0) throw new UsageError(`--speed: expected a positive number of simulated seconds per wall second, got ${JSON.stringify(flags.speed)}`);
+    if (!Number.isFinite(speed) || speed <= 0)
+      throw new UsageError(`--speed: expected a positive number of simulated seconds per wall second, got ${JSON.stringify(flags.speed)}`);
   }
   const align = flags['align-to'];
   if (align === undefined) return { startMs: Date.parse(scenario.start), speed };

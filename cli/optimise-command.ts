@@ -71,11 +71,27 @@ Example:
 
 export async function optimiseCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
-    vary: { value: true, repeat: true }, target: { value: true, repeat: true }, minimise: { value: true }, maximise: { value: true },
-    confidence: { value: true }, replications: { value: true }, 'max-replications': { value: true }, 'budget-runs': { value: true },
-    set: { value: true, repeat: true }, policy: { value: true }, json: {}, report: { value: true }, threads: { value: true }, on: { value: true }, force: {}, help: {},
+    vary: { value: true, repeat: true },
+    target: { value: true, repeat: true },
+    minimise: { value: true },
+    maximise: { value: true },
+    confidence: { value: true },
+    replications: { value: true },
+    'max-replications': { value: true },
+    'budget-runs': { value: true },
+    set: { value: true, repeat: true },
+    policy: { value: true },
+    json: {},
+    report: { value: true },
+    threads: { value: true },
+    on: { value: true },
+    force: {},
+    help: {},
   });
-  if (flags.help) { process.stdout.write(optimiseHelp); return 0; }
+  if (flags.help) {
+    process.stdout.write(optimiseHelp);
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift optimise <scenario.yaml> --vary PATH=a..b --target FIGURE>=VALUE');
   const vary = (flags.vary as string[] | undefined) ?? [];
   if (!vary.length) throw new UsageError('expected at least one --vary PATH=a..b, like --vary pools.clerks.size=1..12');
@@ -83,7 +99,8 @@ export async function optimiseCommand(argv: string[]): Promise<number> {
   if (!targetTexts.length) throw new UsageError("expected at least one --target FIGURE>=VALUE, like --target 'processes.invoice.slaAttainment>=0.95'");
   if (flags.minimise !== undefined && flags.maximise !== undefined) throw new UsageError('--minimise and --maximise: expected one or the other');
   const confidence = flags.confidence === undefined ? 0.95 : Number(flags.confidence);
-  if (!(confidence > 0 && confidence < 1)) throw new UsageError(`--confidence: expected a number between 0 and 1, like 0.95, got ${JSON.stringify(flags.confidence)}`);
+  if (!(confidence > 0 && confidence < 1))
+    throw new UsageError(`--confidence: expected a number between 0 and 1, like 0.95, got ${JSON.stringify(flags.confidence)}`);
   const n0 = intFlag(flags, 'replications', 5, 2);
   const nMax = intFlag(flags, 'max-replications', Math.max(40, n0), n0);
   const budget = flags['budget-runs'] !== undefined ? intFlag(flags, 'budget-runs', 0, 1) : undefined;
@@ -97,15 +114,39 @@ export async function optimiseCommand(argv: string[]): Promise<number> {
   await resolvePolicy(base, policyName);
   // the largest design is the one at every axis's last value (the upper end of a range): it and the base must fit
   let corner: Scenario | null = null;
-  try { corner = loadScenario(positionals[0], [...fixed, ...overridesOf(axes, axes.map((a) => a.raw.length - 1))]); } catch { /* a design that cannot compile is skipped by the search */ }
-  checkRunSizes(corner ? [base, corner] : [base], { command: 'optimise', force: !!flags.force, replications: nMax, threads: Math.min(threads ?? availableParallelism(), nMax), eventLog: false });
+  try {
+    corner = loadScenario(positionals[0], [
+      ...fixed,
+      ...overridesOf(
+        axes,
+        axes.map((a) => a.raw.length - 1),
+      ),
+    ]);
+  } catch {
+    /* a design that cannot compile is skipped by the search */
+  }
+  checkRunSizes(corner ? [base, corner] : [base], {
+    command: 'optimise',
+    force: !!flags.force,
+    replications: nMax,
+    threads: Math.min(threads ?? availableParallelism(), nMax),
+    eventLog: false,
+  });
   const targets: Target[] = targetTexts.map((t) => {
-    try { return parseTarget(t, base); } catch (err) { throw new UsageError(`--target ${t}: ${(err as Error).message}`); }
+    try {
+      return parseTarget(t, base);
+    } catch (err) {
+      throw new UsageError(`--target ${t}: ${(err as Error).message}`);
+    }
   });
   const sense = flags.maximise !== undefined ? 'maximise' : 'minimise';
   const objectiveName = String(flags.maximise ?? flags.minimise ?? 'cost');
   let objective;
-  try { objective = parseObjective(objectiveName, sense, base); } catch (err) { throw new UsageError(`--${sense} ${objectiveName}: ${(err as Error).message}`); }
+  try {
+    objective = parseObjective(objectiveName, sense, base);
+  } catch (err) {
+    throw new UsageError(`--${sense} ${objectiveName}: ${(err as Error).message}`);
+  }
   const start = staffingStart(base, axes, targets);
 
   const pool = await executorFor(flags.on, threads);
@@ -113,7 +154,15 @@ export async function optimiseCommand(argv: string[]): Promise<number> {
   let result: OptimiseResult;
   try {
     result = await optimise({
-      axes, targets, objective, start, executor: pool, confidence, initialReplications: n0, maxReplications: nMax, budgetRuns: budget,
+      axes,
+      targets,
+      objective,
+      start,
+      executor: pool,
+      confidence,
+      initialReplications: n0,
+      maxReplications: nMax,
+      budgetRuns: budget,
       makeArm: (overrides) => ({ scenario: loadScenario(positionals[0], [...fixed, ...overrides], `the design ${overrides.join(', ')}`), policyName }),
       onProgress: (p) => bar.update(budget ? p.simulations / budget : p.round, `${p.simulations} simulations, ${p.designs} designs, ${p.phase}`),
     });
@@ -132,17 +181,35 @@ type OptimiseDocument = OptimiseResult & { scenario: string; seed: number; polic
 
 export function renderOptimise(r: OptimiseDocument, scenario: Scenario, targets: readonly Target[], objective: Metric): string {
   const lines: string[] = [];
-  const describe = (d: DesignReport) => Object.entries(d.values).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  const describe = (d: DesignReport) =>
+    Object.entries(d.values)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ');
   lines.push(`${r.scenario} — optimise: ${r.objective.sense} ${r.objective.metric} subject to ${r.targets.join(' and ')}`);
-  lines.push(`(seed ${r.seed}, policy ${r.policy}${r.fixed.length ? `, ${r.fixed.join(', ')}` : ''}; every target holds at ${(r.confidence * 100).toFixed(0)}% confidence jointly: each one-sided bound at ${(r.boundLevel * 100).toFixed(2)}%)`);
-  lines.push(`started from ${Object.entries(r.start).map(([k, v]) => `${k}=${String(v)}`).join(', ')} (Erlang C estimate)`);
+  lines.push(
+    `(seed ${r.seed}, policy ${r.policy}${r.fixed.length ? `, ${r.fixed.join(', ')}` : ''}; every target holds at ${(r.confidence * 100).toFixed(0)}% confidence jointly: each one-sided bound at ${(r.boundLevel * 100).toFixed(2)}%)`,
+  );
+  lines.push(
+    `started from ${Object.entries(r.start)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ')} (Erlang C estimate)`,
+  );
   lines.push('');
   if (r.chosen) {
     const c = r.chosen;
     lines.push(`Chosen: ${describe(c)} — ${objective.key} ${show(objective, c.objective)}, after ${c.replications} replications`);
-    lines.push(table(['target', 'mean ±95%', 'bound', 'verdict'], c.targets.map((t, i) => [
-      t.target, show(targets[i].metric, { mean: t.mean, ci95: t.ci95 }), show(targets[i].metric, { mean: t.bound, ci95: 0 }), t.verdict,
-    ]), ['l', 'r', 'r', 'l']));
+    lines.push(
+      table(
+        ['target', 'mean ±95%', 'bound', 'verdict'],
+        c.targets.map((t, i) => [
+          t.target,
+          show(targets[i].metric, { mean: t.mean, ci95: t.ci95 }),
+          show(targets[i].metric, { mean: t.bound, ci95: 0 }),
+          t.verdict,
+        ]),
+        ['l', 'r', 'r', 'l'],
+      ),
+    );
     const kpis = Object.entries(c.figures).filter(([k]) => ['slaAttainment', 'cycleMeanSeconds', 'costPerCase', 'totalCost'].includes(k));
     lines.push(`  ${kpis.map(([k, e]) => `${k} ${show(kindOf(k, scenario), e)}`).join(', ')}`);
   } else {
@@ -152,19 +219,45 @@ export function renderOptimise(r: OptimiseDocument, scenario: Scenario, targets:
   lines.push('');
   const shown = r.runnersUp.slice(0, 8);
   if (shown.length) {
-    lines.push(`Rejected (${r.runnersUp.length} other design${r.runnersUp.length === 1 ? '' : 's'} evaluated; best ${objective.key} first${r.runnersUp.length > shown.length ? `, ${shown.length} shown` : ''}):`);
-    lines.push(table(['design', objective.key, 'reps', 'why not'], shown.map((d) => [describe(d), show(objective, d.objective), String(d.replications), d.reason ?? '']), ['l', 'r', 'r', 'l']));
+    lines.push(
+      `Rejected (${r.runnersUp.length} other design${r.runnersUp.length === 1 ? '' : 's'} evaluated; best ${objective.key} first${r.runnersUp.length > shown.length ? `, ${shown.length} shown` : ''}):`,
+    );
+    lines.push(
+      table(
+        ['design', objective.key, 'reps', 'why not'],
+        shown.map((d) => [describe(d), show(objective, d.objective), String(d.replications), d.reason ?? '']),
+        ['l', 'r', 'r', 'l'],
+      ),
+    );
     lines.push('');
   }
   if (r.skipped.length) {
-    lines.push(`Skipped ${r.skipped.length} design${r.skipped.length === 1 ? '' : 's'} that cannot run: ${r.skipped.slice(0, 3).map((d) => `${Object.entries(d.values).map(([k, v]) => `${k}=${String(v)}`).join(', ')} (${d.reason.split('\n')[0]})`).join('; ')}${r.skipped.length > 3 ? '; …' : ''}`);
+    lines.push(
+      `Skipped ${r.skipped.length} design${r.skipped.length === 1 ? '' : 's'} that cannot run: ${r.skipped
+        .slice(0, 3)
+        .map(
+          (d) =>
+            `${Object.entries(d.values)
+              .map(([k, v]) => `${k}=${String(v)}`)
+              .join(', ')} (${d.reason.split('\n')[0]})`,
+        )
+        .join('; ')}${r.skipped.length > 3 ? '; …' : ''}`,
+    );
     lines.push('');
   }
   const first = targets[0];
   lines.push(`Pareto front (${objective.key} against ${first.metric.key}):`);
-  lines.push(table(['design', objective.key, first.metric.key, 'meets all'], r.pareto.map((d) => [describe(d), show(objective, d.objective), show(first.metric, d.figures[first.metric.key]), d.status === 'met' ? 'yes' : d.status]), ['l', 'r', 'r', 'l']));
+  lines.push(
+    table(
+      ['design', objective.key, first.metric.key, 'meets all'],
+      r.pareto.map((d) => [describe(d), show(objective, d.objective), show(first.metric, d.figures[first.metric.key]), d.status === 'met' ? 'yes' : d.status]),
+      ['l', 'r', 'r', 'l'],
+    ),
+  );
   lines.push('');
-  lines.push(`Simulations spent: ${r.simulations} over ${r.designsEvaluated} designs; the full grid has ${r.gridCells} cells (${r.gridCells * (r.chosen?.replications ?? 5)} simulations at ${r.chosen?.replications ?? 5} replications each).`);
+  lines.push(
+    `Simulations spent: ${r.simulations} over ${r.designsEvaluated} designs; the full grid has ${r.gridCells} cells (${r.gridCells * (r.chosen?.replications ?? 5)} simulations at ${r.chosen?.replications ?? 5} replications each).`,
+  );
   return lines.join('\n');
 }
 

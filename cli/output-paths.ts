@@ -58,7 +58,10 @@ export function prepareOutputFile(flag: string, file: string): void {
   try {
     if (existsSync(file) && statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     for (let up = dirname(resolve(file)); ; up = dirname(up)) {
-      if (existsSync(up)) { if (!statSync(up).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }); break; }
+      if (existsSync(up)) {
+        if (!statSync(up).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+        break;
+      }
       if (dirname(up) === up) break;
     }
     makeDirs(dirname(resolve(file)));
@@ -81,7 +84,9 @@ export function partFiles(base: string): string[] {
   const dir = dirname(resolve(base));
   const prefix = `${basename(base)}.part`;
   try {
-    return readdirSync(dir).filter((f) => f.startsWith(prefix) && /^\d+$/.test(f.slice(prefix.length))).map((f) => join(dir, f));
+    return readdirSync(dir)
+      .filter((f) => f.startsWith(prefix) && /^\d+$/.test(f.slice(prefix.length)))
+      .map((f) => join(dir, f));
   } catch {
     return [];
   }
@@ -104,7 +109,11 @@ export async function withPartFiles<T>(
 ): Promise<T> {
   const onSignal = (signal: NodeJS.Signals) => {
     void (async () => {
-      try { await options.stop?.(); } catch { /* stopping anyway */ }
+      try {
+        await options.stop?.();
+      } catch {
+        /* stopping anyway */
+      }
       removePartFiles(bases);
       const removed = bases.some(Boolean) ? '; partial files removed' : '';
       process.stderr.write(`\nautoshift ${options.command}: interrupted (${signal}): ${options.finished()}${removed}\n`);
@@ -116,7 +125,11 @@ export async function withPartFiles<T>(
   try {
     return await work();
   } catch (err) {
-    try { await options.stop?.(); } catch { /* the error below matters more */ }
+    try {
+      await options.stop?.();
+    } catch {
+      /* the error below matters more */
+    }
     removePartFiles(bases);
     throw err;
   } finally {

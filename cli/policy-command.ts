@@ -50,13 +50,20 @@ Options:
 Exit code 0 when nothing is wrong (warnings allowed), 2 when a problem was found.
 `;
 
-interface Trace { answers: string[]; times: number[]; snapshots: Snapshot[]; error: string | null }
+interface Trace {
+  answers: string[];
+  times: number[];
+  snapshots: Snapshot[];
+  error: string | null;
+}
 
 /** The policy, watched: its answers, how long each took, a sample of its snapshots; a PolicyError stops the run and is kept. */
 function watched(policy: Policy, trace: Trace, keepEvery: number): Policy {
   let calls = 0;
   return {
-    name: policy.name, dispatch: policy.dispatch, periodic: policy.periodic,
+    name: policy.name,
+    dispatch: policy.dispatch,
+    periodic: policy.periodic,
     decide(snapshot: Snapshot): Allocation {
       if (calls++ % keepEvery === 0 && trace.snapshots.length < 64) trace.snapshots.push(structuredClone(snapshot));
       const t0 = performance.now();
@@ -90,7 +97,10 @@ function bundledScenario(): string {
 
 export async function policyCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, { horizon: { value: true }, snapshots: { value: true }, seed: { value: true }, help: {} });
-  if (flags.help || positionals.length === 0) { process.stdout.write(policyHelp); return flags.help ? 0 : 2; }
+  if (flags.help || positionals.length === 0) {
+    process.stdout.write(policyHelp);
+    return flags.help ? 0 : 2;
+  }
   const [sub, modulePath, scenarioPath, ...extra] = positionals;
   if (sub !== 'check') throw new UsageError(`unknown subcommand '${sub}' (expected: autoshift policy check <module.js> [scenario.yaml])`);
   if (!modulePath) throw new UsageError('expected a policy module: autoshift policy check <module.js> [scenario.yaml]');
@@ -117,7 +127,9 @@ export async function policyCommand(argv: string[]): Promise<number> {
   const problems: string[] = [];
   const warnings: string[] = [];
   const first = make();
-  const out: string[] = [`policy module ${module.shown}: policy '${first.name}', dispatch ${first.dispatch}${first.periodic === false ? ', not periodic' : ''}; scenario ${file}, ${formatDuration(horizon)}, seed ${scenario.seed}`];
+  const out: string[] = [
+    `policy module ${module.shown}: policy '${first.name}', dispatch ${first.dispatch}${first.periodic === false ? ', not periodic' : ''}; scenario ${file}, ${formatDuration(horizon)}, seed ${scenario.seed}`,
+  ];
 
   // 1. two runs, the same seed
   const runA = runOnce(scenario, make);
@@ -129,7 +141,9 @@ export async function policyCommand(argv: string[]): Promise<number> {
     while (i < n && runA.answers[i] === runB.answers[i]) i++;
     if (i < n || runA.answers.length !== runB.answers.length) {
       const where = (runA.answers[i] ?? runB.answers[i] ?? '').split('\n')[0];
-      problems.push(`not deterministic: two runs with the same seed decided differently, first ${where} (does it read Math.random, Date, or state outside the policy?)`);
+      problems.push(
+        `not deterministic: two runs with the same seed decided differently, first ${where} (does it read Math.random, Date, or state outside the policy?)`,
+      );
     }
   }
   out.push(`  runs: ${runA.answers.length} decisions per run${runA.error ? ' (stopped at the first problem)' : ''}`);
@@ -139,7 +153,8 @@ export async function policyCommand(argv: string[]): Promise<number> {
   const relied = new Map<string, number>();
   const randomTimes: number[] = [];
   if (bases.length) {
-    const a = make(), b = make();
+    const a = make(),
+      b = make();
     const rng = new KeyedStream(scenario.seed, 0x70c);
     for (let k = 0; k < snapshots; k++) {
       const snap = perturbSnapshot(bases[k % bases.length], rng.open(k));
@@ -168,13 +183,18 @@ export async function policyCommand(argv: string[]): Promise<number> {
   }
   for (const w of warnings) {
     const kind = w.split(', e.g.')[0];
-    out.push(`  warning: relied on the runtimes to repair ${kind} in ${relied.get(kind)} of ${randomTimes.length} random snapshots (${w.slice(kind.length + 2)})`);
+    out.push(
+      `  warning: relied on the runtimes to repair ${kind} in ${relied.get(kind)} of ${randomTimes.length} random snapshots (${w.slice(kind.length + 2)})`,
+    );
     // a warning, not a problem: the repair is documented (docs/policies.md), but the policy's reasoning assumed otherwise
   }
 
   // 3. decision time
   const times = [...runA.times, ...randomTimes].sort((x, y) => x - y);
-  if (times.length) out.push(`  decision time: median ${ms(quantile(times, 0.5))}, p99 ${ms(quantile(times, 0.99))}, max ${ms(times[times.length - 1])} over ${times.length} decisions`);
+  if (times.length)
+    out.push(
+      `  decision time: median ${ms(quantile(times, 0.5))}, p99 ${ms(quantile(times, 0.99))}, max ${ms(times[times.length - 1])} over ${times.length} decisions`,
+    );
   for (const p of problems) out.push(`  problem: ${p}`);
   out.push(problems.length ? `${problems.length} problem${problems.length > 1 ? 's' : ''} found` : 'ok: no problem found');
   process.stdout.write(out.join('\n') + '\n');

@@ -28,7 +28,7 @@ export function policyModulePath(scenario: Scenario, name?: string): { path: str
   const fromName = name?.startsWith(MODULE_PREFIX) ? name.slice(MODULE_PREFIX.length) : null;
   const ref = fromName ?? (!name ? scenario.policy.module : null);
   if (!ref) return null;
-  const base = fromName !== null ? process.cwd() : (scenario.file ? dirname(scenario.file) : process.cwd());
+  const base = fromName !== null ? process.cwd() : scenario.file ? dirname(scenario.file) : process.cwd();
   const path = resolve(base, ref);
   const rel = relative(process.cwd(), path);
   return { path, shown: !rel || rel.startsWith('..') || isAbsolute(rel) ? path : rel };
@@ -44,7 +44,8 @@ export async function loadPolicyFactory(path: string, shown: string): Promise<Po
     throw new PolicyError(`policy module ${shown}: cannot load it (${why})`);
   }
   const factory = (mod.default ?? mod.createPolicy) as PolicyFactory | undefined;
-  if (typeof factory !== 'function') throw new PolicyError(`policy module ${shown}: exports no policy factory (expected a default export (params, context) => Policy)`);
+  if (typeof factory !== 'function')
+    throw new PolicyError(`policy module ${shown}: exports no policy factory (expected a default export (params, context) => Policy)`);
   return factory;
 }
 

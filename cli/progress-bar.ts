@@ -6,7 +6,10 @@ export class ProgressBar {
   private readonly started = Date.now();
   private lastDraw = 0;
   private shown = false;
-  constructor(private readonly label: string, private readonly stream: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly label: string,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {}
 
   update = (fraction: number, note?: string): void => {
     if (!this.stream.isTTY) return;
@@ -18,7 +21,9 @@ export class ProgressBar {
     const filled = Math.round(fraction * width);
     const elapsed = (now - this.started) / 1000;
     const eta = fraction > 0 ? elapsed / fraction - elapsed : 0;
-    this.stream.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${elapsed.toFixed(1)}s elapsed, ~${eta.toFixed(0)}s left${note ? `, ${note}` : ''} `);
+    this.stream.write(
+      `\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${elapsed.toFixed(1)}s elapsed, ~${eta.toFixed(0)}s left${note ? `, ${note}` : ''} `,
+    );
   };
 
   done(): void {

@@ -34,10 +34,12 @@ export interface ReadEventLogLimits {
 }
 
 const mb = (x: number) => (x >= 1e6 ? `${Math.round(x / 1e6).toLocaleString('en-US')} MB` : `${Math.ceil(x / 1e3)} kB`);
-const tooBig = (file: string, what: string, budget: number) => new InputError(
-  `${file}: too big for this process: ${what}, over the ${mb(budget)} it may use for a log (half its heap). `
-  + 'Expected a log whose cases fit: split it by period or by process, sort it by case (then one case is open at a time), '
-  + 'or give node more heap (NODE_OPTIONS=--max-old-space-size=MB)');
+const tooBig = (file: string, what: string, budget: number) =>
+  new InputError(
+    `${file}: too big for this process: ${what}, over the ${mb(budget)} it may use for a log (half its heap). ` +
+      'Expected a log whose cases fit: split it by period or by process, sort it by case (then one case is open at a time), ' +
+      'or give node more heap (NODE_OPTIONS=--max-old-space-size=MB)',
+  );
 
 async function stream(file: string, push: (chunk: string) => void): Promise<void> {
   const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
@@ -55,32 +57,57 @@ export async function readEventLog(file: string, columns: ColumnOverrides, optio
   const table = new CaseTable();
   const profile = new LogProfile(table, options);
   if (file.toLowerCase().endsWith('.xes')) {
-    const reader = new XesLogReader(file, { caseKey: columns.case, activityKey: columns.activity, resourceKey: columns.resource, processKey: columns.process }, (events) => {
-      const c = table.compact(events);
-      if (c) profile.addCase(c);
-    });
+    const reader = new XesLogReader(
+      file,
+      { caseKey: columns.case, activityKey: columns.activity, resourceKey: columns.resource, processKey: columns.process },
+      (events) => {
+        const c = table.compact(events);
+        if (c) profile.addCase(c);
+      },
+    );
     await stream(file, (chunk) => reader.push(chunk));
     reader.end();
   } else {
     // first pass: tasks per case
     const counts = new Map<string, number>();
     let countBytes = 0;
-    const counter = new CsvLogReader(file, columns, () => undefined, (caseId) => {
-      const n = counts.get(caseId);
-      if (n !== undefined) { counts.set(caseId, n + 1); return; }
-      counts.set(caseId, 1);
-      countBytes += BYTES_PER_COUNTED_CASE + caseId.length;
-      if (countBytes > budget) throw tooBig(file, `${counts.size.toLocaleString('en-US')} cases by row ${counter.rows.toLocaleString('en-US')} already need about ${mb(countBytes)} to count`, budget);
-    });
+    const counter = new CsvLogReader(
+      file,
+      columns,
+      () => undefined,
+      (caseId) => {
+        const n = counts.get(caseId);
+        if (n !== undefined) {
+          counts.set(caseId, n + 1);
+          return;
+        }
+        counts.set(caseId, 1);
+        countBytes += BYTES_PER_COUNTED_CASE + caseId.length;
+        if (countBytes > budget)
+          throw tooBig(
+            file,
+            `${counts.size.toLocaleString('en-US')} cases by row ${counter.rows.toLocaleString('en-US')} already need about ${mb(countBytes)} to count`,
+            budget,
+          );
+      },
+    );
     await stream(file, (chunk) => counter.push(chunk));
     counter.end();
     // second pass: each case handed over at its last task
     table.expect(counts);
     const reader = new CsvLogReader(file, columns, (e) => {
       const done = table.add(e);
-      if (done) { profile.addCase(done); return; }
+      if (done) {
+        profile.addCase(done);
+        return;
+      }
       const held = countBytes + table.peakOpenTasks * BYTES_PER_HELD_TASK + table.peakOpenCases * BYTES_PER_HELD_CASE;
-      if (held > budget) throw tooBig(file, `${table.peakOpenCases.toLocaleString('en-US')} cases open at once (${table.peakOpenTasks.toLocaleString('en-US')} tasks) need about ${mb(held)}`, budget);
+      if (held > budget)
+        throw tooBig(
+          file,
+          `${table.peakOpenCases.toLocaleString('en-US')} cases open at once (${table.peakOpenTasks.toLocaleString('en-US')} tasks) need about ${mb(held)}`,
+          budget,
+        );
     });
     await stream(file, (chunk) => reader.push(chunk));
     reader.end();

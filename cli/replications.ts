@@ -28,12 +28,17 @@ export async function runReplications(options: ReplicationsOptions): Promise<Rep
   const R = options.replications;
   if (options.executor) {
     if (options.eventLog || options.decisionLog) throw new Error('runReplications: event and decision logs are written by local threads only');
-    return options.executor.run([setupOf(options)], Array.from({ length: R }, (_, r) => ({ arm: 0, replication: r })), options.onProgress);
+    return options.executor.run(
+      [setupOf(options)],
+      Array.from({ length: R }, (_, r) => ({ arm: 0, replication: r })),
+      options.onProgress,
+    );
   }
   const parts = (base: string | undefined, r: number) => (base ? `${base}.part${r}` : undefined);
   const setup = setupOf(options);
   const jobs = Array.from({ length: R }, (_, r) => ({
-    setup, job: { replication: r, eventLogPart: parts(options.eventLog, r), decisionLogPart: parts(options.decisionLog, r), progress: !!options.onProgress },
+    setup,
+    job: { replication: r, eventLogPart: parts(options.eventLog, r), decisionLogPart: parts(options.decisionLog, r), progress: !!options.onProgress },
   }));
   const pool = options.pool ?? new ThreadPool({ threads: Math.min(options.threads ?? availableParallelism(), R) });
   let results: ReplicationFigures[];

@@ -29,8 +29,14 @@ Options:
 `;
 
 export async function reportCommand(argv: string[]): Promise<number> {
-  const { positionals, flags } = parseArgs(argv.map((a) => (a === '-o' ? '--out' : a)), { out: { value: true }, help: {} });
-  if (flags.help) { process.stdout.write(reportHelp); return 0; }
+  const { positionals, flags } = parseArgs(
+    argv.map((a) => (a === '-o' ? '--out' : a)),
+    { out: { value: true }, help: {} },
+  );
+  if (flags.help) {
+    process.stdout.write(reportHelp);
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError('expected one result document: autoshift report <result.json> -o <report.html>');
   const out = reportPath(flags.out, '--out');
   if (out === undefined) throw new UsageError('-o: expected the report file to write, like -o report.html');
@@ -39,7 +45,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); expected a result document written by --json`);
+    throw new UsageError(
+      `${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); expected a result document written by --json`,
+    );
   }
   let doc: unknown;
   try {

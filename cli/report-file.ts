@@ -12,8 +12,10 @@ export function reportPath(value: string | boolean | string[] | undefined, flag:
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '') throw new UsageError(`${flag}: expected a file name, like ${flag} report.html`);
   const dir = dirname(resolve(value));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${flag}: the folder ${dirname(value)} of ${value} does not exist (expected a path in an existing folder)`);
-  if (existsSync(value) && statSync(value).isDirectory()) throw new UsageError(`${flag}: ${value} is a folder (expected a file name, like ${value.replace(/\/$/, '')}/report.html)`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(`${flag}: the folder ${dirname(value)} of ${value} does not exist (expected a path in an existing folder)`);
+  if (existsSync(value) && statSync(value).isDirectory())
+    throw new UsageError(`${flag}: ${value} is a folder (expected a file name, like ${value.replace(/\/$/, '')}/report.html)`);
   return value;
 }
 

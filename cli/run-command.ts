@@ -52,16 +52,33 @@ ${openMetricsHelp}`;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
-    seed: { value: true }, replications: { value: true }, horizon: { value: true }, policy: { value: true },
-    set: { value: true, repeat: true }, json: {}, out: { value: true }, 'event-log': { value: true },
-    'decision-log': { value: true }, threads: { value: true }, on: { value: true }, timeseries: {}, force: {}, report: { value: true }, help: {}, ...openMetricsFlags,
+    seed: { value: true },
+    replications: { value: true },
+    horizon: { value: true },
+    policy: { value: true },
+    set: { value: true, repeat: true },
+    json: {},
+    out: { value: true },
+    'event-log': { value: true },
+    'decision-log': { value: true },
+    threads: { value: true },
+    on: { value: true },
+    timeseries: {},
+    force: {},
+    report: { value: true },
+    help: {},
+    ...openMetricsFlags,
   });
-  if (flags.help) { process.stdout.write(runHelp); return 0; }
+  if (flags.help) {
+    process.stdout.write(runHelp);
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift run <scenario.yaml>');
   const overrides: OverrideSpec[] = [...((flags.set as string[]) ?? [])];
   if (flags.seed !== undefined) overrides.push({ set: `seed=${intFlag(flags, 'seed', 0)}`, flag: `--seed ${flags.seed}` });
   if (flags.horizon !== undefined) {
-    if (Number.isNaN(parseDuration(String(flags.horizon)))) throw new UsageError(`--horizon: expected a duration like 30d, got ${JSON.stringify(flags.horizon)}`);
+    if (Number.isNaN(parseDuration(String(flags.horizon))))
+      throw new UsageError(`--horizon: expected a duration like 30d, got ${JSON.stringify(flags.horizon)}`);
     overrides.push({ set: `horizon=${flags.horizon}`, flag: `--horizon ${flags.horizon}` });
   }
   checkOpenMetricsFlags(flags);
@@ -90,13 +107,28 @@ export async function runCommand(argv: string[]): Promise<number> {
   let done = 0;
   // logs are written in part files: keep the simulation off the main thread so Ctrl-C can stop it and remove them
   const pool = new ThreadPool({ threads: Math.min(threads ?? availableParallelism(), replications), inlineSingleThread: !eventLog && !decisionLog });
-  const reps = await withPartFiles([eventLog, decisionLog], {
-    command: 'run', stop: () => pool.close(),
-    finished: () => `${Math.floor(done * 100)}% of ${replications} replication${replications > 1 ? 's' : ''} simulated, no result written`,
-  }, () => runReplications({
-    scenario, policyName, replications, pool, executor, eventLog, decisionLog,
-    onProgress: (f) => { done = f; bar.update(f); },
-  })).finally(() => Promise.all([pool.close(), executor?.close()]));
+  const reps = await withPartFiles(
+    [eventLog, decisionLog],
+    {
+      command: 'run',
+      stop: () => pool.close(),
+      finished: () => `${Math.floor(done * 100)}% of ${replications} replication${replications > 1 ? 's' : ''} simulated, no result written`,
+    },
+    () =>
+      runReplications({
+        scenario,
+        policyName,
+        replications,
+        pool,
+        executor,
+        eventLog,
+        decisionLog,
+        onProgress: (f) => {
+          done = f;
+          bar.update(f);
+        },
+      }),
+  ).finally(() => Promise.all([pool.close(), executor?.close()]));
   bar.done();
   // the policy's own name (a module's `name`, not its path): what the result, header and report show
   const shownPolicy = policy.name;
@@ -114,7 +146,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   if (clock) {
     const run = typeof flags['run-id'] === 'string' ? flags['run-id'] : defaultRunId(scenario, shownPolicy);
-    process.stderr.write(await writeOpenMetrics(String(flags.openmetrics), [{ scenario, policy: shownPolicy, run, replications: reps.map((r) => r.timeseries) }], clock));
+    process.stderr.write(
+      await writeOpenMetrics(String(flags.openmetrics), [{ scenario, policy: shownPolicy, run, replications: reps.map((r) => r.timeseries) }], clock),
+    );
   }
   if (flags.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   else process.stdout.write(renderSummary(doc) + '\n');
@@ -123,35 +157,56 @@ export async function runCommand(argv: string[]): Promise<number> {
 
 export function renderSummary(doc: ResultDocument): string {
   const lines: string[] = [];
-  lines.push(`${doc.scenario} — policy ${doc.policy}, seed ${doc.seed}, ${doc.replications} replication${doc.replications > 1 ? 's' : ''}, ${observedTime([doc], formatDuration)}, ${fmtThousands(doc.events)} events`);
+  lines.push(
+    `${doc.scenario} — policy ${doc.policy}, seed ${doc.seed}, ${doc.replications} replication${doc.replications > 1 ? 's' : ''}, ${observedTime([doc], formatDuration)}, ${fmtThousands(doc.events)} events`,
+  );
   if (doc.overrides?.length) lines.push(`overrides: ${doc.overrides.join(', ')}`);
   if (doc.replications > 1) lines.push('(figures are means ± 95% confidence half-widths across replications)');
   lines.push('');
-  lines.push(table(
-    ['process', 'arrived', 'completed', 'wait', 'cycle', 'cycle p95', 'SLA met', 'work cost/case', 'by bots'],
-    Object.entries(doc.processes).map(([id, p]) => {
-      // nothing completed: nothing to measure (n/a, not 0s and 0.0%)
-      const na = p.completed.mean === 0 ? () => 'n/a' : null;
-      return [id, fmtCount(p.arrived), fmtCount(p.completed), na?.() ?? fmtDuration(p.criticalPathWaitMeanSeconds ?? p.waitMeanSeconds),
-        na?.() ?? fmtDuration(p.cycleMeanSeconds), na?.() ?? fmtDuration(p.cycleP95Seconds), na?.() ?? fmtShare(p.slaAttainment), na?.() ?? fmtMoney(p.costPerCase), fmtShare(p.automationShare)];
-    }),
-  ));
+  lines.push(
+    table(
+      ['process', 'arrived', 'completed', 'wait', 'cycle', 'cycle p95', 'SLA met', 'work cost/case', 'by bots'],
+      Object.entries(doc.processes).map(([id, p]) => {
+        // nothing completed: nothing to measure (n/a, not 0s and 0.0%)
+        const na = p.completed.mean === 0 ? () => 'n/a' : null;
+        return [
+          id,
+          fmtCount(p.arrived),
+          fmtCount(p.completed),
+          na?.() ?? fmtDuration(p.criticalPathWaitMeanSeconds ?? p.waitMeanSeconds),
+          na?.() ?? fmtDuration(p.cycleMeanSeconds),
+          na?.() ?? fmtDuration(p.cycleP95Seconds),
+          na?.() ?? fmtShare(p.slaAttainment),
+          na?.() ?? fmtMoney(p.costPerCase),
+          fmtShare(p.automationShare),
+        ];
+      }),
+    ),
+  );
   const queueing = queueingTables(doc);
   if (queueing.length) lines.push('', ...queueing);
   lines.push('');
-  lines.push(table(
-    ['pool', 'utilisation', 'cost'],
-    Object.entries(doc.pools).map(([id, p]) => [id, fmtShare(p.utilization), fmtMoney(p.cost)]),
-  ));
+  lines.push(
+    table(
+      ['pool', 'utilisation', 'cost'],
+      Object.entries(doc.pools).map(([id, p]) => [id, fmtShare(p.utilization), fmtMoney(p.cost)]),
+    ),
+  );
   // a figure over an empty set is null: n/a (simulator/resilience.ts)
   const res = doc.resilience as ResilienceFigures[] | undefined;
   if (res && res.length) {
     lines.push('');
-    lines.push(table(['disruption', 'time to recover', 'SLA met inside', 'worst backlog'],
-      res.map((r) => [r.disruption, fmtDuration(r.timeToRecoverSeconds), fmtShare(r.slaInWindow), fmtCount(r.worstBacklog)])));
+    lines.push(
+      table(
+        ['disruption', 'time to recover', 'SLA met inside', 'worst backlog'],
+        res.map((r) => [r.disruption, fmtDuration(r.timeToRecoverSeconds), fmtShare(r.slaInWindow), fmtCount(r.worstBacklog)]),
+      ),
+    );
   }
   lines.push('');
   const none = doc.totals.completed.mean === 0;
-  lines.push(`all pools: cost ${fmtMoney(doc.totals.cost)} (rostered hours, idle time included), ${none ? 'n/a' : fmtMoney(doc.totals.costPerCase)} per completed case; SLA met ${none ? 'n/a (no case completed)' : fmtShare(doc.totals.slaAttainment)}`);
+  lines.push(
+    `all pools: cost ${fmtMoney(doc.totals.cost)} (rostered hours, idle time included), ${none ? 'n/a' : fmtMoney(doc.totals.costPerCase)} per completed case; SLA met ${none ? 'n/a (no case completed)' : fmtShare(doc.totals.slaAttainment)}`,
+  );
   return lines.join('\n');
 }

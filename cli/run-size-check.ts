@@ -25,12 +25,21 @@ const gb = (x: number) => (x >= 1e9 ? `${(x / 1e9).toFixed(1)} GB` : `${Math.rou
  * per policy, sweep cell or design bound), each of `replications`. The largest
  * one's memory is what must fit (they run one after another); their events add up.
  */
-export function checkRunSizes(scenarios: readonly Scenario[], options: RunSizeOptions & { command: string; force: boolean; heapLimit?: number; warn?: (line: string) => void }): void {
+export function checkRunSizes(
+  scenarios: readonly Scenario[],
+  options: RunSizeOptions & { command: string; force: boolean; heapLimit?: number; warn?: (line: string) => void },
+): void {
   const sizes = scenarios.map((s) => estimateRunSize(s, options));
   const largest = sizes.reduce((a, b) => (b.memoryBytes > a.memoryBytes ? b : a));
-  checkRunSize({ ...largest, events: sizes.reduce((n, s) => n + s.events, 0), eventLogBytes: sizes.reduce((n, s) => n + s.eventLogBytes, 0) }, {
-    command: options.command, force: options.force, heapLimit: options.heapLimit, warn: options.warn ?? ((line) => process.stderr.write(`${line}\n`)),
-  });
+  checkRunSize(
+    { ...largest, events: sizes.reduce((n, s) => n + s.events, 0), eventLogBytes: sizes.reduce((n, s) => n + s.eventLogBytes, 0) },
+    {
+      command: options.command,
+      force: options.force,
+      heapLimit: options.heapLimit,
+      warn: options.warn ?? ((line) => process.stderr.write(`${line}\n`)),
+    },
+  );
 }
 
 function checkRunSize(size: RunSize, options: { command: string; force: boolean; heapLimit?: number; warn: (line: string) => void }): void {
@@ -42,7 +51,9 @@ function checkRunSize(size: RunSize, options: { command: string; force: boolean;
     if (size.units > 1e6) hints.push('fewer units (size)');
     if (size.backlogAtEnd > 1e6) hints.push('less demand or more capacity (demand exceeds capacity: the backlog grows without end)');
     hints.push('a shorter horizon', 'fewer replications');
-    throw new UsageError(`this run would need about ${gb(size.memoryBytes)} of memory and this process may use ${gb(limit)} (${what}). Try ${hints.join(', ')}; or --force to run it anyway`);
+    throw new UsageError(
+      `this run would need about ${gb(size.memoryBytes)} of memory and this process may use ${gb(limit)} (${what}). Try ${hints.join(', ')}; or --force to run it anyway`,
+    );
   }
   const large: string[] = [];
   if (size.memoryBytes > WARN_MEMORY_SHARE * limit) large.push(`about ${gb(size.memoryBytes)} of memory`);

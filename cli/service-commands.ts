@@ -12,7 +12,18 @@ import type { OverrideSpec } from '../model/sweep-grid.js';
 import { resolvePolicy } from './policy-loader.js';
 import { parseDuration } from '../model/units.js';
 import { startLiveRun, type ServiceName } from '../workers/live-run.js';
-import { connecting, exitWhenDone, refusalError, rootLogger, runIdOf, serversFromEnv, speedOf, untilServersAnswer, untilSignal, SERVICE_START_WAIT_MS } from './live-env.js';
+import {
+  connecting,
+  exitWhenDone,
+  refusalError,
+  rootLogger,
+  runIdOf,
+  serversFromEnv,
+  speedOf,
+  untilServersAnswer,
+  untilSignal,
+  SERVICE_START_WAIT_MS,
+} from './live-env.js';
 
 const common = `  --run-id ID         the run (topics autoshift.<ID>.*, task queue autoshift-<ID>); required
   --set PATH=VALUE    override a scenario field (repeatable)
@@ -59,14 +70,24 @@ ${common}`,
 
 async function runService(name: ServiceName, argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
-    'run-id': { value: true }, set: { value: true, repeat: true }, horizon: { value: true }, 'metrics-port': { value: true },
-    speed: { value: true }, 'start-ms': { value: true }, 'wait-for-servers': { value: true }, help: {},
+    'run-id': { value: true },
+    set: { value: true, repeat: true },
+    horizon: { value: true },
+    'metrics-port': { value: true },
+    speed: { value: true },
+    'start-ms': { value: true },
+    'wait-for-servers': { value: true },
+    help: {},
   });
-  if (flags.help) { process.stdout.write(serviceHelp[name]); return 0; }
+  if (flags.help) {
+    process.stdout.write(serviceHelp[name]);
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError(`expected one scenario file: autoshift ${name} <scenario.yaml> --run-id ID`);
   const overrides: OverrideSpec[] = [...((flags.set as string[]) ?? [])];
   if (flags.horizon !== undefined) {
-    if (Number.isNaN(parseDuration(String(flags.horizon)))) throw new UsageError(`--horizon: expected a duration like 12h, got ${JSON.stringify(flags.horizon)}`);
+    if (Number.isNaN(parseDuration(String(flags.horizon))))
+      throw new UsageError(`--horizon: expected a duration like 12h, got ${JSON.stringify(flags.horizon)}`);
     overrides.push({ set: `horizon=${flags.horizon}`, flag: `--horizon ${flags.horizon}` });
   }
   const scenario = loadScenario(positionals[0], overrides);
@@ -76,24 +97,36 @@ async function runService(name: ServiceName, argv: string[]): Promise<number> {
   const metricsPort = flags['metrics-port'] !== undefined ? intFlag(flags, 'metrics-port', 0) : null;
   const logger = rootLogger('info').child({ service: name, runId });
   const startMs = flags['start-ms'] !== undefined ? Number(flags['start-ms']) : undefined;
-  if (startMs !== undefined && !Number.isFinite(startMs)) throw new UsageError(`--start-ms: expected Unix milliseconds, got ${JSON.stringify(flags['start-ms'])}`);
+  if (startMs !== undefined && !Number.isFinite(startMs))
+    throw new UsageError(`--start-ms: expected Unix milliseconds, got ${JSON.stringify(flags['start-ms'])}`);
   let waitMs = SERVICE_START_WAIT_MS;
   if (flags['wait-for-servers'] !== undefined) {
     const seconds = parseDuration(String(flags['wait-for-servers']));
-    if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`--wait-for-servers: expected a duration like 30s or 2m, got ${JSON.stringify(flags['wait-for-servers'])}`);
+    if (!Number.isFinite(seconds) || seconds < 0)
+      throw new UsageError(`--wait-for-servers: expected a duration like 30s or 2m, got ${JSON.stringify(flags['wait-for-servers'])}`);
     waitMs = seconds * 1000;
   }
   const servers = serversFromEnv();
   // a service started before its servers, or while one restarts, waits for them
   await untilServersAnswer(servers, logger, waitMs);
-  const run = await connecting(servers, () => startLiveRun({
-    // the allocator also follows the run's outcomes, so its /metrics carries them (cases, cycle times, SLA)
-    scenario, policy, ...servers, runId, speed, logger, services: name === 'allocator' ? ['allocator', 'collector'] : [name], metricsPort, lease: name === 'allocator',
-    // a service runs as long as the run: its outcome metrics must not keep every record
-    retainOutcomes: false,
-    // only the producer sets the clock; the others learn it from the first event
-    clock: name === 'producer' ? { startWallMs: startMs ?? Date.now() + 1500, speed } : null,
-  }));
+  const run = await connecting(servers, () =>
+    startLiveRun({
+      // the allocator also follows the run's outcomes, so its /metrics carries them (cases, cycle times, SLA)
+      scenario,
+      policy,
+      ...servers,
+      runId,
+      speed,
+      logger,
+      services: name === 'allocator' ? ['allocator', 'collector'] : [name],
+      metricsPort,
+      lease: name === 'allocator',
+      // a service runs as long as the run: its outcome metrics must not keep every record
+      retainOutcomes: false,
+      // only the producer sets the clock; the others learn it from the first event
+      clock: name === 'producer' ? { startWallMs: startMs ?? Date.now() + 1500, speed } : null,
+    }),
+  );
   logger.info({ taskQueue: run.taskQueue }, `${name} running`);
   const signalled = untilSignal();
   if (name === 'producer') {

@@ -11,13 +11,21 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import type { Scenario } from '../model/scenario.js';
 
-export interface KeptCell<T> { cell: number; key: string; values: Record<string, unknown>; result: T }
+export interface KeptCell<T> {
+  cell: number;
+  key: string;
+  values: Record<string, unknown>;
+  result: T;
+}
 
 export class SweepCellStore<T> {
   readonly file: string;
   private readonly kept = new Map<string, T>();
 
-  constructor(readonly dir: string, resume: boolean) {
+  constructor(
+    readonly dir: string,
+    resume: boolean,
+  ) {
     this.file = join(dir, 'cells.jsonl');
     if (resume && existsSync(this.file)) {
       for (const line of readFileSync(this.file, 'utf8').split('\n')) {
@@ -25,7 +33,9 @@ export class SweepCellStore<T> {
         try {
           const c = JSON.parse(line) as KeptCell<T>;
           if (typeof c.key === 'string' && c.result) this.kept.set(c.key, c.result);
-        } catch { /* a line cut short by an interrupted write: that cell runs again */ }
+        } catch {
+          /* a line cut short by an interrupted write: that cell runs again */
+        }
       }
     } else {
       writeFileSync(this.file, '');
@@ -33,13 +43,19 @@ export class SweepCellStore<T> {
   }
 
   static key(scenario: Scenario, policyName: string | undefined, replications: number): string {
-    return createHash('sha256').update(JSON.stringify({ scenario, policyName: policyName ?? null, replications })).digest('hex');
+    return createHash('sha256')
+      .update(JSON.stringify({ scenario, policyName: policyName ?? null, replications }))
+      .digest('hex');
   }
 
   /** The kept result of a cell with this key, if any. */
-  get(key: string): T | undefined { return this.kept.get(key); }
+  get(key: string): T | undefined {
+    return this.kept.get(key);
+  }
 
-  get size(): number { return this.kept.size; }
+  get size(): number {
+    return this.kept.size;
+  }
 
   /** Appends a finished cell (one line: a cut-off write loses at most that cell). */
   record(cell: number, key: string, values: Record<string, unknown>, result: T): void {

@@ -94,21 +94,36 @@ export interface SweepResult {
 
 export async function sweepCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
-    set: { value: true, repeat: true }, replications: { value: true }, policy: { value: true },
-    'target-sla': { value: true }, json: {}, threads: { value: true }, on: { value: true }, report: { value: true }, out: { value: true }, resume: {}, force: {}, help: {},
+    set: { value: true, repeat: true },
+    replications: { value: true },
+    policy: { value: true },
+    'target-sla': { value: true },
+    json: {},
+    threads: { value: true },
+    on: { value: true },
+    report: { value: true },
+    out: { value: true },
+    resume: {},
+    force: {},
+    help: {},
   });
-  if (flags.help) { process.stdout.write(sweepHelp); return 0; }
+  if (flags.help) {
+    process.stdout.write(sweepHelp);
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift sweep <scenario.yaml> --set PATH=a..b');
   const replications = intFlag(flags, 'replications', 5, 1);
   const threads = flags.threads !== undefined ? intFlag(flags, 'threads', 1, 1) : undefined;
   const target = flags['target-sla'] === undefined ? 0.95 : Number(flags['target-sla']);
-  if (!(target >= 0 && target <= 1)) throw new UsageError(`--target-sla: expected a share between 0 and 1, like 0.95, got ${JSON.stringify(flags['target-sla'])}`);
+  if (!(target >= 0 && target <= 1))
+    throw new UsageError(`--target-sla: expected a share between 0 and 1, like 0.95, got ${JSON.stringify(flags['target-sla'])}`);
   const policyName = policyFromCommandLine(flags.policy as string | undefined);
 
   const report = reportPath(flags.report, '--report');
   const grid = parseSweepGrid((flags.set as string[] | undefined) ?? []);
   if (grid.axes.length === 0) throw new UsageError('expected at least one axis: --set PATH=a..b or --set PATH=x,y,z');
-  if (policyName !== undefined && grid.axes.some((a) => a.path === 'policy')) throw new UsageError('--policy and an axis over policy: expected one or the other');
+  if (policyName !== undefined && grid.axes.some((a) => a.path === 'policy'))
+    throw new UsageError('--policy and an axis over policy: expected one or the other');
   if (flags.resume && flags.out === undefined) throw new UsageError('--resume needs --out DIR (the directory of the sweep to resume)');
   const outDir = flags.out !== undefined ? String(flags.out) : undefined;
   if (outDir !== undefined) prepareOutputDir('--out', outDir);
@@ -120,7 +135,13 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     scenarios.push(s);
   }
 
-  checkRunSizes(scenarios, { command: 'sweep', force: !!flags.force, replications, threads: Math.min(threads ?? availableParallelism(), replications), eventLog: false });
+  checkRunSizes(scenarios, {
+    command: 'sweep',
+    force: !!flags.force,
+    replications,
+    threads: Math.min(threads ?? availableParallelism(), replications),
+    eventLog: false,
+  });
   // a horizon (fixed or on an axis) that leaves out the scenario's disruptions or surges: say so once, not a table of zeros
   for (const w of new Set(scenarios.flatMap((s) => scenarioWarnings(s)))) process.stderr.write(`autoshift sweep: warning: ${w}\n`);
   // cells finished earlier (--resume), and the store that keeps each cell as it finishes (--out)
@@ -128,42 +149,71 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const keys = scenarios.map((s) => SweepCellStore.key(s, policyName, replications));
   const results: CellResult[] = new Array(scenarios.length);
   const todo: number[] = [];
-  scenarios.forEach((_, i) => { const kept = store?.get(keys[i]); if (kept) results[i] = kept; else todo.push(i); });
-  if (store && flags.resume) process.stderr.write(`autoshift sweep: resuming: ${scenarios.length - todo.length} of ${scenarios.length} cells done in ${store.file}\n`);
+  scenarios.forEach((_, i) => {
+    const kept = store?.get(keys[i]);
+    if (kept) results[i] = kept;
+    else todo.push(i);
+  });
+  if (store && flags.resume)
+    process.stderr.write(`autoshift sweep: resuming: ${scenarios.length - todo.length} of ${scenarios.length} cells done in ${store.file}\n`);
   let finished = scenarios.length - todo.length;
   const bar = new ProgressBar(`${scenarios[0].name}: ${todo.length} cells × ${replications}`);
   const pool = await executorFor(flags.on, threads);
   // a few cells per call (one per thread), so cells are kept as they finish, not all at the end (on Temporal: a workflow's worth)
   const perCall = pool instanceof ThreadPool ? Math.max(1, pool.threads) * replications : pool.batchLimit;
   const executor = { run: pool.run.bind(pool), batchLimit: Math.min(pool.batchLimit, perCall) };
-  await withPartFiles([], {
-    command: 'sweep', stop: () => pool.close(),
-    finished: () => `${finished} of ${scenarios.length} cells done${store ? `, kept in ${store.file} (run again with --resume to finish)` : ' (not kept: --out DIR keeps each cell as it finishes, --resume goes on from there)'}`,
-  }, () => runArms(executor, {
-    arms: todo.map((i) => ({ scenario: scenarios[i], policyName })),
-    replications, onProgress: bar.update,
-    reduce: (reps, k): CellResult => {
-      const i = todo[k];
-      const s = scenarios[i];
-      const doc = summarize(s, policyName ?? s.policy.module ?? s.policy.name, reps);
-      const cell: CellResult = {
-        policy: doc.policy, replications: doc.replications, simulatedSeconds: doc.simulatedSeconds,
-        ...(doc.simulatedSecondsByReplication ? { simulatedSecondsByReplication: doc.simulatedSecondsByReplication } : {}),
-        kpis: Object.fromEntries(KPI_METRICS.map((m) => [m.key, kpiEstimate(m.key, reps.map((r) => m.of(r)), reps.map((r) => r.totals.completed))])),
-        processes: doc.processes, pools: doc.pools, totals: doc.totals,
-      };
-      results[i] = cell;
-      finished++;
-      store?.record(i, keys[i], grid.cells[i].values, cell);
-      return cell;
+  await withPartFiles(
+    [],
+    {
+      command: 'sweep',
+      stop: () => pool.close(),
+      finished: () =>
+        `${finished} of ${scenarios.length} cells done${store ? `, kept in ${store.file} (run again with --resume to finish)` : ' (not kept: --out DIR keeps each cell as it finishes, --resume goes on from there)'}`,
     },
-  })).finally(() => pool.close());
+    () =>
+      runArms(executor, {
+        arms: todo.map((i) => ({ scenario: scenarios[i], policyName })),
+        replications,
+        onProgress: bar.update,
+        reduce: (reps, k): CellResult => {
+          const i = todo[k];
+          const s = scenarios[i];
+          const doc = summarize(s, policyName ?? s.policy.module ?? s.policy.name, reps);
+          const cell: CellResult = {
+            policy: doc.policy,
+            replications: doc.replications,
+            simulatedSeconds: doc.simulatedSeconds,
+            ...(doc.simulatedSecondsByReplication ? { simulatedSecondsByReplication: doc.simulatedSecondsByReplication } : {}),
+            kpis: Object.fromEntries(
+              KPI_METRICS.map((m) => [
+                m.key,
+                kpiEstimate(
+                  m.key,
+                  reps.map((r) => m.of(r)),
+                  reps.map((r) => r.totals.completed),
+                ),
+              ]),
+            ),
+            processes: doc.processes,
+            pools: doc.pools,
+            totals: doc.totals,
+          };
+          results[i] = cell;
+          finished++;
+          store?.record(i, keys[i], grid.cells[i].values, cell);
+          return cell;
+        },
+      }),
+  ).finally(() => pool.close());
   bar.done();
 
   const result: SweepResult = {
-    scenario: scenarios[0].name, file: scenarios[0].file, seed: scenarios[0].seed,
+    scenario: scenarios[0].name,
+    file: scenarios[0].file,
+    seed: scenarios[0].seed,
     policy: policyName ?? (grid.axes.some((a) => a.path === 'policy') ? '(axis)' : results[0].policy),
-    replications, target,
+    replications,
+    target,
     axes: grid.axes.map((a) => ({ path: a.path, values: a.values })),
     fixed: grid.fixed,
     cells: grid.cells.map((c, i) => ({ values: c.values, result: results[i] })),
@@ -189,17 +239,33 @@ export function cheapestMeeting(cells: readonly Pick<CellResult, 'kpis'>[], targ
 export function renderSweep(r: SweepResult, grid: SweepGrid): string {
   const pools = Object.keys(r.cells[0].result.pools);
   const lines: string[] = [];
-  const observed = observedTime(r.cells.map((c) => c.result), formatDuration);
-  lines.push(`${r.scenario} — sweep of ${r.cells.length} cells, ${r.replications} replication${r.replications > 1 ? 's' : ''} each on the same seeds (common random numbers), seed ${r.seed}, policy ${r.policy}, ${observed}`);
+  const observed = observedTime(
+    r.cells.map((c) => c.result),
+    formatDuration,
+  );
+  lines.push(
+    `${r.scenario} — sweep of ${r.cells.length} cells, ${r.replications} replication${r.replications > 1 ? 's' : ''} each on the same seeds (common random numbers), seed ${r.seed}, policy ${r.policy}, ${observed}`,
+  );
   if (r.fixed.length) lines.push(`fixed: ${r.fixed.join(', ')}`);
   if (r.replications > 1) lines.push('(figures are means ± 95% confidence half-widths across replications)');
   lines.push('');
-  const headers = [...grid.axes.map((a) => a.path), 'SLA met', 'cycle', 'cost/case', 'total cost', ...pools.map((p) => `util ${p}`), `meets ${(r.target * 100).toFixed(1)}%`];
+  const headers = [
+    ...grid.axes.map((a) => a.path),
+    'SLA met',
+    'cycle',
+    'cost/case',
+    'total cost',
+    ...pools.map((p) => `util ${p}`),
+    `meets ${(r.target * 100).toFixed(1)}%`,
+  ];
   const rows = r.cells.map((c, i) => {
     const k = c.result.kpis;
     return [
       ...grid.axes.map((a) => String(c.values[a.path])),
-      fmtShare(k.slaAttainment), fmtDuration(k.cycleMeanSeconds), fmtMoney(k.costPerCase), fmtMoney(k.totalCost),
+      fmtShare(k.slaAttainment),
+      fmtDuration(k.cycleMeanSeconds),
+      fmtMoney(k.costPerCase),
+      fmtMoney(k.totalCost),
       ...pools.map((p) => fmtShare(c.result.pools[p].utilization)),
       i === r.cheapest ? 'yes ◀ cheapest' : (k.slaAttainment?.mean ?? -Infinity) >= r.target ? 'yes' : '',
     ];
@@ -210,18 +276,26 @@ export function renderSweep(r: SweepResult, grid: SweepGrid): string {
   if (r.cheapest === null) {
     let bestSla = 0;
     const sla = (i: number) => r.cells[i].result.kpis.slaAttainment?.mean ?? -Infinity;
-    r.cells.forEach((_, i) => { if (sla(i) > sla(bestSla)) bestSla = i; });
+    r.cells.forEach((_, i) => {
+      if (sla(i) > sla(bestSla)) bestSla = i;
+    });
     const c = r.cells[bestSla];
-    lines.push(`No cell meets SLA attainment ≥ ${(r.target * 100).toFixed(1)}%; the best is ${describeValues(c.values)} at ${fmtShare(c.result.kpis.slaAttainment)}.`);
+    lines.push(
+      `No cell meets SLA attainment ≥ ${(r.target * 100).toFixed(1)}%; the best is ${describeValues(c.values)} at ${fmtShare(c.result.kpis.slaAttainment)}.`,
+    );
   } else {
     const c = r.cells[r.cheapest];
     const sla = c.result.kpis.slaAttainment!; // it meets the target: not null
     const sure = sla.mean - sla.ci95 >= r.target ? '' : ' (its 95% interval reaches below the target: add replications to be sure)';
-    lines.push(`Cheapest cell meeting SLA attainment ≥ ${(r.target * 100).toFixed(1)}%: ${describeValues(c.values)} — SLA met ${fmtShare(sla)}, total cost ${fmtMoney(c.result.kpis.totalCost)}${sure}.`);
+    lines.push(
+      `Cheapest cell meeting SLA attainment ≥ ${(r.target * 100).toFixed(1)}%: ${describeValues(c.values)} — SLA met ${fmtShare(sla)}, total cost ${fmtMoney(c.result.kpis.totalCost)}${sure}.`,
+    );
   }
   return lines.join('\n');
 }
 
 function describeValues(values: Record<string, AxisValue>): string {
-  return Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  return Object.entries(values)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
 }

@@ -19,14 +19,19 @@ field path and what is expected, and exits 2.
 
 export async function validateCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, { set: { value: true, repeat: true }, help: {} });
-  if (flags.help) { process.stdout.write(validateHelp); return 0; }
+  if (flags.help) {
+    process.stdout.write(validateHelp);
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError('expected one scenario file: autoshift validate <scenario.yaml>');
   const warnings: string[] = [];
   const s = loadScenario(positionals[0], (flags.set as string[]) ?? [], undefined, (w) => warnings.push(w));
   await resolvePolicy(s);
   const steps = s.processes.reduce((n, p) => n + p.steps.length, 0);
   const units = s.pools.reduce((n, p) => n + p.size, 0);
-  process.stdout.write(`${positionals[0]}: valid — "${s.name}": ${s.processes.length} processes, ${steps} steps, ${s.skills.length} queues, ${s.pools.length} pools (${units} units), ${s.disruptions.length} disruptions; horizon ${formatDuration(s.horizon)}, warm-up ${formatDuration(s.warmup)}, policy ${s.policy.module ?? s.policy.name}, seed ${s.seed}\n`);
+  process.stdout.write(
+    `${positionals[0]}: valid — "${s.name}": ${s.processes.length} processes, ${steps} steps, ${s.skills.length} queues, ${s.pools.length} pools (${units} units), ${s.disruptions.length} disruptions; horizon ${formatDuration(s.horizon)}, warm-up ${formatDuration(s.warmup)}, policy ${s.policy.module ?? s.policy.name}, seed ${s.seed}\n`,
+  );
   for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
   return 0;
 }

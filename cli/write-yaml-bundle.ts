@@ -29,11 +29,13 @@ export async function writeYamlBundle(distRoot: string): Promise<void> {
   const entry = '\0yaml-entry';
   await build({
     input: entry,
-    plugins: [{
-      name: 'yaml-entry',
-      resolveId: (id) => (id === entry ? entry : null),
-      load: (id) => (id === entry ? `export { ${names.join(', ')} } from 'yaml';\nexport { default } from 'yaml';\n` : null),
-    }],
+    plugins: [
+      {
+        name: 'yaml-entry',
+        resolveId: (id) => (id === entry ? entry : null),
+        load: (id) => (id === entry ? `export { ${names.join(', ')} } from 'yaml';\nexport { default } from 'yaml';\n` : null),
+      },
+    ],
     platform: 'node',
     logLevel: 'warn',
     output: { file, format: 'esm', minify: false, sourcemap: false },

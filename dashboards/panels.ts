@@ -30,16 +30,33 @@ export const SLO = 0.95;
 /** `source`, `scenario` and `run` variables (runs of the chosen sources and scenarios; several at once). */
 export function runVariables(): cog.Builder<dashboard.VariableModel>[] {
   return [
-    new dashboard.CustomVariableBuilder('source').label('source').values('live,sim').multi(true).includeAll(true).allValue('live|sim')
+    new dashboard.CustomVariableBuilder('source')
+      .label('source')
+      .values('live,sim')
+      .multi(true)
+      .includeAll(true)
+      .allValue('live|sim')
       .current({ text: ['All'], value: ['$__all'] }),
-    new dashboard.QueryVariableBuilder('scenario').label('scenario').datasource(datasource)
+    new dashboard.QueryVariableBuilder('scenario')
+      .label('scenario')
+      .datasource(datasource)
       .query({ query: 'label_values(autoshift_simulated_time_seconds{source=~"$source"}, scenario)', refId: 'scenario' })
-      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged).sort(dashboard.VariableSort.AlphabeticalAsc)
-      .multi(true).includeAll(true).allValue('.*').current({ text: ['All'], value: ['$__all'] }),
-    new dashboard.QueryVariableBuilder('run').label('run').datasource(datasource)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .sort(dashboard.VariableSort.AlphabeticalAsc)
+      .multi(true)
+      .includeAll(true)
+      .allValue('.*')
+      .current({ text: ['All'], value: ['$__all'] }),
+    new dashboard.QueryVariableBuilder('run')
+      .label('run')
+      .datasource(datasource)
       .query({ query: 'label_values(autoshift_simulated_time_seconds{source=~"$source",scenario=~"$scenario"}, run)', refId: 'run' })
-      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged).sort(dashboard.VariableSort.AlphabeticalDesc)
-      .multi(true).includeAll(true).allValue('.*').current({ text: ['All'], value: ['$__all'] }),
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .sort(dashboard.VariableSort.AlphabeticalDesc)
+      .multi(true)
+      .includeAll(true)
+      .allValue('.*')
+      .current({ text: ['All'], value: ['$__all'] }),
   ];
 }
 
@@ -62,8 +79,16 @@ export interface PanelSpec {
 
 /** A time series panel. */
 export function graph(p: PanelSpec): timeseries.PanelBuilder {
-  const b = new timeseries.PanelBuilder().title(p.title).description(p.description).datasource(datasource).unit(p.unit)
-    .height(p.h ?? 8).span(p.w ?? 12).lineWidth(1).fillOpacity(10).spanNulls(true)
+  const b = new timeseries.PanelBuilder()
+    .title(p.title)
+    .description(p.description)
+    .datasource(datasource)
+    .unit(p.unit)
+    .height(p.h ?? 8)
+    .span(p.w ?? 12)
+    .lineWidth(1)
+    .fillOpacity(10)
+    .spanNulls(true)
     .legend(new common.VizLegendOptionsBuilder().displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).showLegend(true));
   if (p.min !== undefined) b.min(p.min);
   if (p.max !== undefined) b.max(p.max);
@@ -73,8 +98,14 @@ export function graph(p: PanelSpec): timeseries.PanelBuilder {
 
 /** A stat panel showing each series' last value. */
 export function lastValue(p: PanelSpec): stat.PanelBuilder {
-  const b = new stat.PanelBuilder().title(p.title).description(p.description).datasource(datasource).unit(p.unit)
-    .height(p.h ?? 6).span(p.w ?? 8).graphMode(common.BigValueGraphMode.None)
+  const b = new stat.PanelBuilder()
+    .title(p.title)
+    .description(p.description)
+    .datasource(datasource)
+    .unit(p.unit)
+    .height(p.h ?? 6)
+    .span(p.w ?? 8)
+    .graphMode(common.BigValueGraphMode.None)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
   if (p.min !== undefined) b.min(p.min);
   if (p.max !== undefined) b.max(p.max);
@@ -84,13 +115,25 @@ export function lastValue(p: PanelSpec): stat.PanelBuilder {
 
 /** Disruptions in force as annotations (regions), from the resilience gauges of both runtimes. */
 export function disruptionAnnotations(): dashboard.AnnotationQueryBuilder {
-  return new dashboard.AnnotationQueryBuilder().name('disruptions').datasource(datasource).enable(true).iconColor('rgba(255, 96, 96, 0.6)')
+  return new dashboard.AnnotationQueryBuilder()
+    .name('disruptions')
+    .datasource(datasource)
+    .enable(true)
+    .iconColor('rgba(255, 96, 96, 0.6)')
     .expr(`max by (source, run, disruption) (autoshift_disruption_active${sel()}) == 1`)
-    .titleFormat('{{disruption}}').textFormat('{{source}} {{run}}').step('60s');
+    .titleFormat('{{disruption}}')
+    .textFormat('{{source}} {{run}}')
+    .step('60s');
 }
 
 /** The dashboard frame every autoshift dashboard shares. */
 export function frame(uid: string, title: string, description: string): dashboard.DashboardBuilder {
-  return new dashboard.DashboardBuilder(title).uid(uid).description(description).tags(['autoshift'])
-    .editable().refresh('10s').time({ from: 'now-1h', to: 'now' }).timezone('browser');
+  return new dashboard.DashboardBuilder(title)
+    .uid(uid)
+    .description(description)
+    .tags(['autoshift'])
+    .editable()
+    .refresh('10s')
+    .time({ from: 'now-1h', to: 'now' })
+    .timezone('browser');
 }

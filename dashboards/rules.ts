@@ -16,7 +16,10 @@ import { SLO } from './panels.js';
 export const BY = 'source, run, scenario, policy';
 const windows = ['5m', '30m', '1h', '6h'] as const;
 
-export interface RecordingRule { record: string; expr: string }
+export interface RecordingRule {
+  record: string;
+  expr: string;
+}
 export interface Condition {
   signal: string;
   op: '>' | '<' | '==';
@@ -49,42 +52,55 @@ const missed = (window: string, factor: number): Condition => ({ signal: `1 - ${
 
 export const alertRules: AlertRule[] = [
   {
-    alert: 'AutoshiftSlaBudgetFastBurn', ...missed('1h', 14.4), and: missed('5m', 14.4),
-    for: '2m', severity: 'page',
+    alert: 'AutoshiftSlaBudgetFastBurn',
+    ...missed('1h', 14.4),
+    and: missed('5m', 14.4),
+    for: '2m',
+    severity: 'page',
     summary: 'SLA budget burning fast in {{ $labels.run }}',
     description: `Over the last hour and the last 5 minutes more than ${pct(14.4 * budget)} of completed cases missed their SLA (14.4x the ${pct(budget)} budget of a ${pct(SLO)} SLA target).`,
   },
   {
-    alert: 'AutoshiftSlaBudgetSlowBurn', ...missed('6h', 6), and: missed('30m', 6),
-    for: '15m', severity: 'ticket',
+    alert: 'AutoshiftSlaBudgetSlowBurn',
+    ...missed('6h', 6),
+    and: missed('30m', 6),
+    for: '15m',
+    severity: 'ticket',
     summary: 'SLA budget burning in {{ $labels.run }}',
     description: `Over the last 6 hours and the last 30 minutes more than ${pct(6 * budget)} of completed cases missed their SLA (6x the budget).`,
   },
   {
     alert: 'AutoshiftBacklogGrowing',
-    signal: `sum by (${BY}) (autoshift_queue_waiting_tasks) - sum by (${BY}) (autoshift_queue_waiting_tasks offset 10m)`, op: '>',
+    signal: `sum by (${BY}) (autoshift_queue_waiting_tasks) - sum by (${BY}) (autoshift_queue_waiting_tasks offset 10m)`,
+    op: '>',
     threshold: '20',
-    for: '5m', severity: 'ticket',
+    for: '5m',
+    severity: 'ticket',
     summary: 'Backlog growing in {{ $labels.run }}: {{ $value }} more tasks waiting than 10 minutes ago',
     description: 'The backlog has grown by more than 20 tasks in 10 minutes, for 5 minutes in a row (tune the 20 to the size of your queues).',
   },
   {
     alert: 'AutoshiftBotPoolDown',
-    signal: `label_replace(sum by (${BY}, pool) (autoshift_pool_available_units), "target", "$1", "pool", "(.*)") `
-      + `and on (${BY}, target) (max by (${BY}, target) (autoshift_disruption_active{kind="outage"}) == 1)`,
-    op: '==', threshold: '0',
-    for: '1m', severity: 'page',
+    signal:
+      `label_replace(sum by (${BY}, pool) (autoshift_pool_available_units), "target", "$1", "pool", "(.*)") ` +
+      `and on (${BY}, target) (max by (${BY}, target) (autoshift_disruption_active{kind="outage"}) == 1)`,
+    op: '==',
+    threshold: '0',
+    for: '1m',
+    severity: 'page',
     summary: 'Pool {{ $labels.target }} down in {{ $labels.run }}',
     description: 'An outage is in force on the pool and none of its units is available: its work goes to people or waits.',
   },
   {
     alert: 'AutoshiftNotRecovered',
-    signal: `max by (${BY}, disruption) (autoshift_disruption_time_to_recover_simulated_seconds)`, op: '>',
+    signal: `max by (${BY}, disruption) (autoshift_disruption_time_to_recover_simulated_seconds)`,
+    op: '>',
     threshold: `3 * max by (${BY}, disruption) (autoshift_disruption_length_simulated_seconds)`,
     unless: `max by (${BY}, disruption) (autoshift_disruption_recovered) == 1`,
-    for: '1m', severity: 'ticket',
+    for: '1m',
+    severity: 'ticket',
     summary: 'Not recovered from {{ $labels.disruption }} in {{ $labels.run }}',
-    description: 'Three times the disruption\'s length has passed since it started and backlog and SLA attainment are not back near their baseline.',
+    description: "Three times the disruption's length has passed since it started and backlog and SLA attainment are not back near their baseline.",
   },
 ];
 
@@ -109,7 +125,10 @@ export function rulesFile(): unknown {
       {
         name: 'autoshift-alerts',
         rules: alertRules.map((a) => ({
-          alert: a.alert, expr: alertExpr(a), for: a.for, labels: { severity: a.severity },
+          alert: a.alert,
+          expr: alertExpr(a),
+          for: a.for,
+          labels: { severity: a.severity },
           annotations: { summary: a.summary, description: a.description },
         })),
       },

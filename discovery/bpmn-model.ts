@@ -10,26 +10,59 @@ import { InputError } from './log-error.js';
 
 export type BpmnNodeKind = 'task' | 'start' | 'end' | 'exclusive' | 'parallel' | 'inclusive' | 'eventBased' | 'intermediate' | 'subProcess' | 'other';
 
-export interface BpmnNode { id: string; name: string; kind: BpmnNodeKind; element: string; incoming: string[]; outgoing: string[] }
-export interface BpmnFlow { id: string; source: string; target: string }
-export interface BpmnProcess { id: string; name: string; nodes: Map<string, BpmnNode>; flows: Map<string, BpmnFlow>; otherProcesses: string[] }
+export interface BpmnNode {
+  id: string;
+  name: string;
+  kind: BpmnNodeKind;
+  element: string;
+  incoming: string[];
+  outgoing: string[];
+}
+export interface BpmnFlow {
+  id: string;
+  source: string;
+  target: string;
+}
+export interface BpmnProcess {
+  id: string;
+  name: string;
+  nodes: Map<string, BpmnNode>;
+  flows: Map<string, BpmnFlow>;
+  otherProcesses: string[];
+}
 
 const TASKS = new Set(['task', 'userTask', 'serviceTask', 'scriptTask', 'manualTask', 'sendTask', 'receiveTask', 'businessRuleTask', 'callActivity']);
 const KINDS: Record<string, BpmnNodeKind> = {
-  startEvent: 'start', endEvent: 'end', exclusiveGateway: 'exclusive', parallelGateway: 'parallel', inclusiveGateway: 'inclusive',
-  eventBasedGateway: 'eventBased', complexGateway: 'inclusive', intermediateCatchEvent: 'intermediate', intermediateThrowEvent: 'intermediate',
-  boundaryEvent: 'other', subProcess: 'subProcess', adHocSubProcess: 'subProcess', transaction: 'subProcess',
+  startEvent: 'start',
+  endEvent: 'end',
+  exclusiveGateway: 'exclusive',
+  parallelGateway: 'parallel',
+  inclusiveGateway: 'inclusive',
+  eventBasedGateway: 'eventBased',
+  complexGateway: 'inclusive',
+  intermediateCatchEvent: 'intermediate',
+  intermediateThrowEvent: 'intermediate',
+  boundaryEvent: 'other',
+  subProcess: 'subProcess',
+  adHocSubProcess: 'subProcess',
+  transaction: 'subProcess',
 };
 
 export function readBpmn(xml: string, file: string): BpmnProcess {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new InputError(`${file}:${valid.err.line}: malformed XML: ${valid.err.msg} (expected a BPMN 2.0 XML file)`);
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: true, isArray: (_name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    removeNSPrefix: true,
+    isArray: (_name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute,
+  });
   const doc = parser.parse(xml) as any;
   const definitions = doc.definitions?.[0];
   if (!definitions) throw new InputError(`${file}: no <definitions> element (expected a BPMN 2.0 model: <bpmn:definitions> with a <bpmn:process>)`);
   const processes: any[] = definitions.process ?? [];
-  if (!processes.length) throw new InputError(`${file}: <definitions> has no <process> element (expected a BPMN 2.0 process with a start event, tasks and an end event)`);
+  if (!processes.length)
+    throw new InputError(`${file}: <definitions> has no <process> element (expected a BPMN 2.0 process with a start event, tasks and an end event)`);
   const withStart = processes.filter((p) => (p.startEvent ?? []).length > 0);
   if (!withStart.length) throw new InputError(`${file}: process '${processes[0].id}' has no <startEvent> (expected one start event)`);
   const p = withStart[0];
@@ -50,7 +83,8 @@ export function readBpmn(xml: string, file: string): BpmnProcess {
     }
   }
   for (const f of flows.values()) {
-    const s = nodes.get(f.source), t = nodes.get(f.target);
+    const s = nodes.get(f.source),
+      t = nodes.get(f.target);
     if (!s) throw new InputError(`${file}: sequenceFlow '${f.id}': its sourceRef '${f.source}' is not an element of process '${p.id}'`);
     if (!t) throw new InputError(`${file}: sequenceFlow '${f.id}': its targetRef '${f.target}' is not an element of process '${p.id}'`);
     s.outgoing.push(f.id);

@@ -16,7 +16,11 @@ export class Names {
   private readonly index = new Map<string, number>();
   id(name: string): number {
     let i = this.index.get(name);
-    if (i === undefined) { i = this.list.length; this.list.push(name); this.index.set(name, i); }
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(name);
+      this.index.set(name, i);
+    }
     return i;
   }
 }

@@ -24,8 +24,12 @@ export class CsvLogReader {
    * `onCaseRow`: a first pass that only counts: each row's case id goes there
    * (its other fields are not parsed, nor given to `onEvent`).
    */
-  constructor(private readonly file: string, private readonly overrides: ColumnOverrides, private readonly onEvent: (e: LogEvent) => void,
-    private readonly onCaseRow?: (caseId: string) => void) {}
+  constructor(
+    private readonly file: string,
+    private readonly overrides: ColumnOverrides,
+    private readonly onEvent: (e: LogEvent) => void,
+    private readonly onCaseRow?: (caseId: string) => void,
+  ) {}
 
   push(chunk: string): void {
     let text = this.rest + chunk;
@@ -40,7 +44,10 @@ export class CsvLogReader {
         let q = countQuotes(line);
         while (q % 2 === 1) {
           const more = text.indexOf('\n', end + 1);
-          if (more < 0) { this.rest = text.slice(from); return; }
+          if (more < 0) {
+            this.rest = text.slice(from);
+            return;
+          }
           q += countQuotes(text.slice(end + 1, more));
           end = more;
         }
@@ -90,7 +97,11 @@ export class CsvLogReader {
     };
     const caseId = get('case');
     if (!caseId) throw new InputError(`${where('case')}: expected a case id, got an empty field`);
-    if (this.onCaseRow) { this.rows++; this.onCaseRow(caseId); return; }
+    if (this.onCaseRow) {
+      this.rows++;
+      this.onCaseRow(caseId);
+      return;
+    }
     const activity = get('activity');
     if (!activity) throw new InputError(`${where('activity')}: expected an activity name, got an empty field`);
     const end = time('end');
@@ -100,8 +111,14 @@ export class CsvLogReader {
     if (start > end) throw new InputError(`${where('start')}: the task starts after it ends (${get('start')} > ${get('end')})`);
     this.rows++;
     this.onEvent({
-      caseId, activity, start, end, enable: time('enable'),
-      resource: get('resource') ?? '', process: get('process') ?? '', failed: isFailureOutcome(get('outcome') ?? ''),
+      caseId,
+      activity,
+      start,
+      end,
+      enable: time('enable'),
+      resource: get('resource') ?? '',
+      process: get('process') ?? '',
+      failed: isFailureOutcome(get('outcome') ?? ''),
     });
   }
 }
@@ -122,11 +139,16 @@ export function splitCsv(line: string): string[] {
     const ch = line[i];
     if (quoted) {
       if (ch === '"') {
-        if (line[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        if (line[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { out.push(field); field = ''; }
-    else field += ch;
+    else if (ch === ',') {
+      out.push(field);
+      field = '';
+    } else field += ch;
   }
   out.push(field);
   return out;

@@ -10,9 +10,19 @@
 import type { LogProfile, StepFacts } from './log-profile.js';
 import { quantileOf, type SampleStats } from './sample-stats.js';
 
-export interface FidelityRow { figure: string; log: number; sim: number; unit: 'count' | 'seconds' | 'share' | 'ratio' }
+export interface FidelityRow {
+  figure: string;
+  log: number;
+  sim: number;
+  unit: 'count' | 'seconds' | 'share' | 'ratio';
+}
 
-export interface PoolUse { pool: string; logBusyHours: number; simBusyHours: number; availableHours: number }
+export interface PoolUse {
+  pool: string;
+  logBusyHours: number;
+  simBusyHours: number;
+  availableHours: number;
+}
 
 export function fidelityRows(log: LogProfile, sim: LogProfile, pools: PoolUse[]): FidelityRow[] {
   const rows: FidelityRow[] = [];
@@ -26,20 +36,28 @@ export function fidelityRows(log: LogProfile, sim: LogProfile, pools: PoolUse[])
     if (!sp) continue;
     rows.push({ figure: `${label}cycle time, mean`, log: lp.cycle.mean, sim: sp.cycle.mean, unit: 'seconds' });
     rows.push({ figure: `${label}cycle time, p90`, log: lp.cycle.quantile(0.9), sim: sp.cycle.quantile(0.9), unit: 'seconds' });
-    rows.push({ figure: `${label}cycle time, EMD / log mean`, log: 0, sim: earthMovers(lp.cycle.sorted(), sp.cycle.sorted()) / (lp.cycle.mean || 1), unit: 'ratio' });
+    rows.push({
+      figure: `${label}cycle time, EMD / log mean`,
+      log: 0,
+      sim: earthMovers(lp.cycle.sorted(), sp.cycle.sorted()) / (lp.cycle.mean || 1),
+      unit: 'ratio',
+    });
   }
   const simSteps = new Map<string, StepFacts>();
   for (const s of sim.steps.values()) simSteps.set(`${processName(sim, s.process)}:${sim.table.activities.list[s.activity]}`, s);
   for (const s of [...log.steps.values()].sort((a, b) => a.process - b.process || b.count - a.count)) {
     const activity = log.table.activities.list[s.activity];
     const pname = processName(log, s.process);
-    const t = simSteps.get(`${pname || [...simProcess.keys()][0]}:${activity}`) ?? [...sim.steps.values()].find((x) => sim.table.activities.list[x.activity] === activity);
+    const t =
+      simSteps.get(`${pname || [...simProcess.keys()][0]}:${activity}`) ??
+      [...sim.steps.values()].find((x) => sim.table.activities.list[x.activity] === activity);
     const a = log.processes.size > 1 ? `${pname}.${activity}` : activity;
     const logCases = log.processes.get(s.process)?.cases ?? 1;
-    const simCases = t ? sim.processes.get(t.process)?.cases ?? 1 : 1;
+    const simCases = t ? (sim.processes.get(t.process)?.cases ?? 1) : 1;
     rows.push({ figure: `${a}: tasks per case`, log: s.count / logCases, sim: t ? t.count / simCases : 0, unit: 'ratio' });
     if (!t) continue;
-    const ld = combined(s.human, s.bot), sd = combined(t.human, t.bot);
+    const ld = combined(s.human, s.bot),
+      sd = combined(t.human, t.bot);
     rows.push({ figure: `${a}: duration, mean`, log: ld.mean, sim: sd.mean, unit: 'seconds' });
     rows.push({ figure: `${a}: duration, p90`, log: ld.p90, sim: sd.p90, unit: 'seconds' });
     rows.push({ figure: `${a}: waiting, mean`, log: s.waiting.mean, sim: t.waiting.mean, unit: 'seconds' });
@@ -58,7 +76,10 @@ function combined(a: SampleStats, b: SampleStats): { mean: number; p90: number }
   if (!n) return { mean: NaN, p90: NaN };
   const mean = (a.sum + b.sum) / n;
   const merged: number[] = [];
-  for (const [s, w] of [[a, a.n / n], [b, b.n / n]] as [SampleStats, number][]) {
+  for (const [s, w] of [
+    [a, a.n / n],
+    [b, b.n / n],
+  ] as [SampleStats, number][]) {
     const k = Math.round(w * 4096);
     const sorted = s.sorted();
     for (let i = 0; i < k && sorted.length; i++) merged.push(quantileOf(sorted, (i + 0.5) / k));

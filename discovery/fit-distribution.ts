@@ -32,7 +32,12 @@ export interface Fit {
 export const KS_LIMIT = 0.06;
 const EMPIRICAL_POINTS = 41;
 
-interface Candidate { distribution: FittedDistribution; k: number; logPdf: (x: number) => number; cdf: (x: number) => number }
+interface Candidate {
+  distribution: FittedDistribution;
+  k: number;
+  logPdf: (x: number) => number;
+  cdf: (x: number) => number;
+}
 
 export function fitDistribution(s: SampleStats): Fit {
   const sample = s.sorted();
@@ -43,7 +48,12 @@ export function fitDistribution(s: SampleStats): Fit {
 
   const candidates: Candidate[] = [];
   if (mean > 0 && s.min >= 0) {
-    candidates.push({ distribution: { dist: 'exponential', mean }, k: 1, logPdf: (x) => (x < 0 ? -Infinity : -Math.log(mean) - x / mean), cdf: (x) => (x <= 0 ? 0 : 1 - Math.exp(-x / mean)) });
+    candidates.push({
+      distribution: { dist: 'exponential', mean },
+      k: 1,
+      logPdf: (x) => (x < 0 ? -Infinity : -Math.log(mean) - x / mean),
+      cdf: (x) => (x <= 0 ? 0 : 1 - Math.exp(-x / mean)),
+    });
   }
   if (s.nPositive === n && n >= 2) {
     const mu = s.sumLog / n;
@@ -52,7 +62,8 @@ export function fitDistribution(s: SampleStats): Fit {
     const m = Math.exp(mu + sigma2 / 2);
     const sd = m * Math.sqrt(Math.expm1(sigma2));
     candidates.push({
-      distribution: { dist: 'lognormal', mean: m, sd }, k: 2,
+      distribution: { dist: 'lognormal', mean: m, sd },
+      k: 2,
       logPdf: (x) => (x <= 0 ? -Infinity : -Math.log(x * sigma * Math.sqrt(2 * Math.PI)) - (Math.log(x) - mu) ** 2 / (2 * sigma2)),
       cdf: (x) => (x <= 0 ? 0 : normalCdf((Math.log(x) - mu) / sigma)),
     });
@@ -64,17 +75,26 @@ export function fitDistribution(s: SampleStats): Fit {
       const scale = mean / shape;
       const lg = logGamma(shape);
       candidates.push({
-        distribution: { dist: 'gamma', mean, sd: mean / Math.sqrt(shape) }, k: 2,
+        distribution: { dist: 'gamma', mean, sd: mean / Math.sqrt(shape) },
+        k: 2,
         logPdf: (x) => (x <= 0 ? -Infinity : (shape - 1) * Math.log(x) - x / scale - lg - shape * Math.log(scale)),
         cdf: (x) => (x <= 0 ? 0 : lowerRegularizedGamma(shape, x / scale)),
       });
     }
   }
-  const lo = s.min, hi = s.max, width = hi - lo;
-  candidates.push({ distribution: { dist: 'uniform', min: lo, max: hi }, k: 2, logPdf: (x) => (x < lo || x > hi ? -Infinity : -Math.log(width)), cdf: (x) => clamp01((x - lo) / width) });
+  const lo = s.min,
+    hi = s.max,
+    width = hi - lo;
+  candidates.push({
+    distribution: { dist: 'uniform', min: lo, max: hi },
+    k: 2,
+    logPdf: (x) => (x < lo || x > hi ? -Infinity : -Math.log(width)),
+    cdf: (x) => clamp01((x - lo) / width),
+  });
   const mode = clampTo(3 * mean - lo - hi, lo, hi);
   candidates.push({
-    distribution: { dist: 'triangular', min: lo, mode, max: hi }, k: 3,
+    distribution: { dist: 'triangular', min: lo, mode, max: hi },
+    k: 3,
     logPdf: (x) => {
       if (x < lo || x > hi) return -Infinity;
       const v = x <= mode ? (2 * (x - lo)) / (width * (mode - lo || 1e-12)) : (2 * (hi - x)) / (width * (hi - mode || 1e-12));
@@ -89,7 +109,10 @@ export function fitDistribution(s: SampleStats): Fit {
     let ll = 0;
     for (const x of sample) ll += c.logPdf(x);
     const score = ll - c.k;
-    if (score > bestScore) { bestScore = score; best = c; }
+    if (score > bestScore) {
+      bestScore = score;
+      best = c;
+    }
   }
   const ks = best ? ksDistance(sample, best.cdf) : 1;
   const limit = Math.max(KS_LIMIT, 1.63 / Math.sqrt(sample.length));
@@ -123,19 +146,26 @@ export function round(x: number): number {
   return Number(x.toPrecision(4));
 }
 
-function clamp01(x: number): number { return x < 0 ? 0 : x > 1 ? 1 : x; }
-function clampTo(x: number, lo: number, hi: number): number { return x < lo ? lo : x > hi ? hi : x; }
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+function clampTo(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}
 
 function normalCdf(z: number): number {
   // Abramowitz & Stegun 7.1.26 on erf
-  const t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.SQRT2);
-  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2);
+  const t = 1 / (1 + (0.3275911 * Math.abs(z)) / Math.SQRT2);
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2);
   return z >= 0 ? (1 + y) / 2 : (1 - y) / 2;
 }
 
 function logGamma(x: number): number {
   // Lanczos approximation (g = 7, n = 9)
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = c[0];
@@ -146,14 +176,20 @@ function logGamma(x: number): number {
 
 function digamma(x: number): number {
   let r = 0;
-  while (x < 6) { r -= 1 / x; x += 1; }
+  while (x < 6) {
+    r -= 1 / x;
+    x += 1;
+  }
   const f = 1 / (x * x);
   return r + Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
 }
 
 function trigamma(x: number): number {
   let r = 0;
-  while (x < 6) { r += 1 / (x * x); x += 1; }
+  while (x < 6) {
+    r += 1 / (x * x);
+    x += 1;
+  }
   const f = 1 / (x * x);
   return r + 1 / x + f / 2 + (f / x) * (1 / 6 - f * (1 / 30 - f * (1 / 42 - f / 30)));
 }
@@ -163,16 +199,26 @@ function lowerRegularizedGamma(a: number, x: number): number {
   if (x <= 0) return 0;
   const lg = logGamma(a);
   if (x < a + 1) {
-    let sum = 1 / a, term = sum;
-    for (let n = 1; n < 500; n++) { term *= x / (a + n); sum += term; if (Math.abs(term) < Math.abs(sum) * 1e-12) break; }
+    let sum = 1 / a,
+      term = sum;
+    for (let n = 1; n < 500; n++) {
+      term *= x / (a + n);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-12) break;
+    }
     return sum * Math.exp(-x + a * Math.log(x) - lg);
   }
-  let b = x + 1 - a, c = 1e300, d = 1 / b, h = d;
+  let b = x + 1 - a,
+    c = 1e300,
+    d = 1 / b,
+    h = d;
   for (let i = 1; i < 500; i++) {
     const an = -i * (i - a);
     b += 2;
-    d = an * d + b; if (Math.abs(d) < 1e-300) d = 1e-300;
-    c = b + an / c; if (Math.abs(c) < 1e-300) c = 1e-300;
+    d = an * d + b;
+    if (Math.abs(d) < 1e-300) d = 1e-300;
+    c = b + an / c;
+    if (Math.abs(c) < 1e-300) c = 1e-300;
     d = 1 / d;
     const del = d * c;
     h *= del;

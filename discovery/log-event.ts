@@ -56,7 +56,9 @@ export function resolveColumns(header: string[], overrides: ColumnOverrides, whe
   }
   for (const field of REQUIRED_FIELDS) {
     if (out[field] === undefined) {
-      throw new Error(`${where}: no ${field} column (expected one of: ${USUAL_COLUMNS[field].join(', ')}; or name it with --${field}-column); the header has: ${header.join(', ')}`);
+      throw new Error(
+        `${where}: no ${field} column (expected one of: ${USUAL_COLUMNS[field].join(', ')}; or name it with --${field}-column); the header has: ${header.join(', ')}`,
+      );
     }
   }
   // a log with one timestamp: the 'end' column might be the only time; start = end

@@ -67,7 +67,10 @@ export interface ResourceFacts {
   isBot: boolean;
 }
 
-export interface PairFacts { together: number; concurrent: number }
+export interface PairFacts {
+  together: number;
+  concurrent: number;
+}
 
 export interface LogProfileOptions {
   /** resources whose name matches are bots */
@@ -86,13 +89,27 @@ export class LogProfile {
   lastTime = -Infinity;
   events = 0;
 
-  constructor(readonly table: CaseTable, private readonly options: LogProfileOptions) {}
+  constructor(
+    readonly table: CaseTable,
+    private readonly options: LogProfileOptions,
+  ) {}
 
   step(process: number, activity: number): StepFacts {
     const key = process * 65536 + activity;
     let s = this.steps.get(key);
     if (!s) {
-      s = { process, activity, count: 0, failures: 0, human: new SampleStats(key + 1), bot: new SampleStats(key + 2), waiting: new SampleStats(key + 3), chains: new Map(), failedChains: new Map(), parents: new Map() };
+      s = {
+        process,
+        activity,
+        count: 0,
+        failures: 0,
+        human: new SampleStats(key + 1),
+        bot: new SampleStats(key + 2),
+        waiting: new SampleStats(key + 3),
+        chains: new Map(),
+        failedChains: new Map(),
+        parents: new Map(),
+      };
       this.steps.set(key, s);
     }
     return s;
@@ -101,7 +118,15 @@ export class LogProfile {
   private resource(r: number): ResourceFacts {
     let f = this.resources.get(r);
     if (!f) {
-      f = { tasks: 0, failed: 0, busySeconds: 0, byActivity: new Map(), startsByWeekQuarter: new Float64Array(672), startsByHour: null, isBot: this.options.bots.test(this.table.resources.list[r]) };
+      f = {
+        tasks: 0,
+        failed: 0,
+        busySeconds: 0,
+        byActivity: new Map(),
+        startsByWeekQuarter: new Float64Array(672),
+        startsByHour: null,
+        isBot: this.options.bots.test(this.table.resources.list[r]),
+      };
       if (f.isBot) f.startsByHour = new Map();
       this.resources.set(r, f);
     }
@@ -111,7 +136,16 @@ export class LogProfile {
   private processFacts(p: number): ProcessFacts {
     let f = this.processes.get(p);
     if (!f) {
-      f = { cases: 0, arrivalsByHour: new Map(), firstArrival: Infinity, lastArrival: -Infinity, lastEnd: -Infinity, cycle: new SampleStats(p + 7), startChains: new Map(), arrivals: this.options.keepArrivals ? [] : null };
+      f = {
+        cases: 0,
+        arrivalsByHour: new Map(),
+        firstArrival: Infinity,
+        lastArrival: -Infinity,
+        lastEnd: -Infinity,
+        cycle: new SampleStats(p + 7),
+        startChains: new Map(),
+        arrivals: this.options.keepArrivals ? [] : null,
+      };
       this.processes.set(p, f);
     }
     return f;
@@ -185,7 +219,10 @@ export class LogProfile {
         const j = order[m];
         if (j !== i && enable(j) >= end(i) - 1) next.push(act(j));
       }
-      if (failed[i]) { s.failures++; bump(s.failedChains, chainKey(next)); } else bump(s.chains, `${Math.floor(end(i) / DAY_MS)}|${chainKey(next)}`);
+      if (failed[i]) {
+        s.failures++;
+        bump(s.failedChains, chainKey(next));
+      } else bump(s.chains, `${Math.floor(end(i) / DAY_MS)}|${chainKey(next)}`);
       rf.tasks++;
       if (failed[i]) rf.failed++;
       rf.busySeconds += d;
@@ -198,11 +235,16 @@ export class LogProfile {
     const once = order.filter((i) => occurrences.get(act(i)) === 1);
     for (let x = 0; x < once.length; x++) {
       for (let y = x + 1; y < once.length; y++) {
-        const i = once[x], j = once[y];
-        const a = Math.min(act(i), act(j)), b = Math.max(act(i), act(j));
+        const i = once[x],
+          j = once[y];
+        const a = Math.min(act(i), act(j)),
+          b = Math.max(act(i), act(j));
         const key = `${c.process}:${a}:${b}`;
         let f = this.pairs.get(key);
-        if (!f) { f = { together: 0, concurrent: 0 }; this.pairs.set(key, f); }
+        if (!f) {
+          f = { together: 0, concurrent: 0 };
+          this.pairs.set(key, f);
+        }
         f.together++;
         const overlap = start(i) < end(j) && start(j) < end(i);
         const sameCause = parent[i] === parent[j] && (parent[i] >= 0 || Math.abs(enable(i) - enable(j)) <= 1);

@@ -29,7 +29,12 @@ export class SampleStats {
     this.n++;
     this.sum += x;
     this.sumSq += x * x;
-    if (x > 0) { this.nPositive++; const l = Math.log(x); this.sumLog += l; this.sumLogSq += l * l; }
+    if (x > 0) {
+      this.nPositive++;
+      const l = Math.log(x);
+      this.sumLog += l;
+      this.sumLogSq += l * l;
+    }
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
     if (this.reservoir.length < RESERVOIR_SIZE) this.reservoir.push(x);
@@ -39,7 +44,9 @@ export class SampleStats {
     }
   }
 
-  get mean(): number { return this.n ? this.sum / this.n : NaN; }
+  get mean(): number {
+    return this.n ? this.sum / this.n : NaN;
+  }
   get sd(): number {
     if (this.n < 2) return 0;
     return Math.sqrt(Math.max(0, (this.sumSq - (this.sum * this.sum) / this.n) / (this.n - 1)));
@@ -66,6 +73,7 @@ export class SampleStats {
 export function quantileOf(sorted: number[], q: number): number {
   if (!sorted.length) return NaN;
   const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  const lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }

@@ -39,14 +39,17 @@ export function scenarioYaml(d: DiscoveredScenario, o: ScenarioYamlOptions): str
       L.push(`    shifts:                 # ${p.shiftEvidence}`);
       L.push(`      - { days: [${p.shifts.days.join(', ')}], from: "${p.shifts.from}", to: "${p.shifts.to}" }`);
     } else if (p.kind === 'human') L.push(`    # no shifts: ${p.shiftEvidence}`);
-    if (p.kind === 'bot' && p.failures > 0) L.push(`    failureRate: ${p.failureRate.toFixed(4)}     # ${fmtInt(p.failures)} of ${fmtInt(p.tasks)} tasks failed and went to a person`);
+    if (p.kind === 'bot' && p.failures > 0)
+      L.push(`    failureRate: ${p.failureRate.toFixed(4)}     # ${fmtInt(p.failures)} of ${fmtInt(p.tasks)} tasks failed and went to a person`);
   }
   const outages = d.pools.flatMap((p) => p.outages.map((o) => ({ pool: p.id, ...o })));
   L.push('');
   L.push('processes:');
   for (const p of d.processes) {
     L.push(`  ${p.id}:`);
-    L.push(`    sla: ${fmtDuration(p.slaSeconds)}              # the ${Math.round(p.slaQuantile * 100)}% quantile of the observed cycle time (mean ${fmtDuration(p.cycleMean)}), not a promise from the log`);
+    L.push(
+      `    sla: ${fmtDuration(p.slaSeconds)}              # the ${Math.round(p.slaQuantile * 100)}% quantile of the observed cycle time (mean ${fmtDuration(p.cycleMean)}), not a promise from the log`,
+    );
     L.push(`    start: ${p.start}`);
     L.push('    steps:');
     for (const s of p.steps) writeStep(L, s);
@@ -60,20 +63,28 @@ export function scenarioYaml(d: DiscoveredScenario, o: ScenarioYamlOptions): str
       L.push(`    replay: ${quote(replay)}   # the ${fmtInt(p.cases)} observed arrivals, ${day(p.firstArrival)} .. ${day(p.lastArrival)}`);
       continue;
     }
-    L.push(`    rate: ${sig(p.ratePerHour)}/h            # ${fmtInt(p.cases)} cases, ${day(p.firstArrival)} .. ${day(p.lastArrival)}, over ${d.horizonDays} days${p.surges.length ? ' (surge days left out)' : ''}`);
+    L.push(
+      `    rate: ${sig(p.ratePerHour)}/h            # ${fmtInt(p.cases)} cases, ${day(p.firstArrival)} .. ${day(p.lastArrival)}, over ${d.horizonDays} days${p.surges.length ? ' (surge days left out)' : ''}`,
+    );
     L.push('    # arrivals per hour of the day relative to the mean (hour 0 first), and per day of the week (Monday first)');
     L.push(`    hourOfDay: [${p.hourOfDay.join(', ')}]`);
     L.push(`    dayOfWeek: [${p.dayOfWeek.join(', ')}]`);
     if (p.surges.length) {
       L.push('    surges:                 # days with far more arrivals than the profiles expect (left out of the rate above)');
-      for (const s of p.surges) L.push(`      - { start: ${s.startDay}d, duration: ${s.days}d, factor: ${s.factor} }   # ${fmtInt(s.cases)} arrivals, ${day(d.startMs + s.startDay * 86_400_000)}`);
+      for (const s of p.surges)
+        L.push(
+          `      - { start: ${s.startDay}d, duration: ${s.days}d, factor: ${s.factor} }   # ${fmtInt(s.cases)} arrivals, ${day(d.startMs + s.startDay * 86_400_000)}`,
+        );
     }
   }
   if (outages.length) {
     L.push('');
     L.push('disruptions:                # bot pools that started nothing for hours in which they usually start several tasks');
     const startHour = d.startMs / 3_600_000;
-    for (const o of outages) L.push(`  - { kind: outage, pool: ${o.pool}, start: ${o.startHour - startHour}h, duration: ${o.hours}h }   # from ${new Date(o.startHour * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+    for (const o of outages)
+      L.push(
+        `  - { kind: outage, pool: ${o.pool}, start: ${o.startHour - startHour}h, duration: ${o.hours}h }   # from ${new Date(o.startHour * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      );
   }
   return L.join('\n') + '\n';
 }
@@ -82,7 +93,9 @@ function writeStep(L: string[], s: DiscoveredStep): void {
   L.push(`      ${s.id}:${s.id !== s.activity ? `                  # activity "${s.activity}"` : ''}`);
   L.push(`        skill: ${s.skill}`);
   const dist = (key: string, f: Fit, who: string) =>
-    L.push(`        ${key}: ${fmtDist(f.distribution)}   # ${fmtInt(f.n)} tasks${who}, mean ${fmtDuration(f.sampleMean)}${f.distribution.dist === 'empirical' ? `; no kind fits (KS distance ${f.ks.toFixed(3)}): their quantiles` : `, KS distance ${f.ks.toFixed(3)}`}`);
+    L.push(
+      `        ${key}: ${fmtDist(f.distribution)}   # ${fmtInt(f.n)} tasks${who}, mean ${fmtDuration(f.sampleMean)}${f.distribution.dist === 'empirical' ? `; no kind fits (KS distance ${f.ks.toFixed(3)}): their quantiles` : `, KS distance ${f.ks.toFixed(3)}`}`,
+    );
   if (s.duration) dist('duration', s.duration, '');
   if (s.humanDuration) dist('humanDuration', s.humanDuration, ' by people');
   if (s.botDuration) dist('botDuration', s.botDuration, ' by bots');
@@ -93,9 +106,15 @@ function writeStep(L: string[], s: DiscoveredStep): void {
 function writeNext(L: string[], n: DiscoveredNext, count: number, waiting: number): void {
   const evidence = `# of ${fmtInt(count)} tasks (mean wait before them ${fmtDuration(waiting)})`;
   switch (n.kind) {
-    case 'end': L.push(`        ${evidence}: the case ends`); break;
-    case 'step': L.push(`        next: ${n.to}   ${evidence}`); break;
-    case 'parallel': L.push(`        next: { parallel: [${n.branches.join(', ')}], join: ${n.join} }   ${evidence}: parallel where their tasks overlap or start together`); break;
+    case 'end':
+      L.push(`        ${evidence}: the case ends`);
+      break;
+    case 'step':
+      L.push(`        next: ${n.to}   ${evidence}`);
+      break;
+    case 'parallel':
+      L.push(`        next: { parallel: [${n.branches.join(', ')}], join: ${n.join} }   ${evidence}: parallel where their tasks overlap or start together`);
+      break;
     case 'branch':
       L.push(`        next:   ${evidence}`);
       L.push('          branch:');
@@ -106,12 +125,19 @@ function writeNext(L: string[], n: DiscoveredNext, count: number, waiting: numbe
 
 export function fmtDist(d: FittedDistribution): string {
   switch (d.dist) {
-    case 'constant': return `{ dist: constant, value: ${fmtDuration(d.value)} }`;
-    case 'exponential': return `{ dist: exponential, mean: ${fmtDuration(d.mean)} }`;
-    case 'lognormal': case 'gamma': return `{ dist: ${d.dist}, mean: ${fmtDuration(d.mean)}, sd: ${fmtDuration(d.sd)} }`;
-    case 'uniform': return `{ dist: uniform, min: ${fmtDuration(d.min)}, max: ${fmtDuration(d.max)} }`;
-    case 'triangular': return `{ dist: triangular, min: ${fmtDuration(d.min)}, mode: ${fmtDuration(d.mode)}, max: ${fmtDuration(d.max)} }`;
-    case 'empirical': return `{ dist: empirical, values: [${d.values.map(fmtDuration).join(', ')}] }`;
+    case 'constant':
+      return `{ dist: constant, value: ${fmtDuration(d.value)} }`;
+    case 'exponential':
+      return `{ dist: exponential, mean: ${fmtDuration(d.mean)} }`;
+    case 'lognormal':
+    case 'gamma':
+      return `{ dist: ${d.dist}, mean: ${fmtDuration(d.mean)}, sd: ${fmtDuration(d.sd)} }`;
+    case 'uniform':
+      return `{ dist: uniform, min: ${fmtDuration(d.min)}, max: ${fmtDuration(d.max)} }`;
+    case 'triangular':
+      return `{ dist: triangular, min: ${fmtDuration(d.min)}, mode: ${fmtDuration(d.mode)}, max: ${fmtDuration(d.max)} }`;
+    case 'empirical':
+      return `{ dist: empirical, values: [${d.values.map(fmtDuration).join(', ')}] }`;
   }
 }
 
@@ -128,7 +154,15 @@ function plain(x: number): string {
   return s.toFixed(Math.max(0, 4 - Math.floor(Math.log10(Math.max(1e-9, Math.abs(s)))) - 1)).replace(/\.?0+$/, '');
 }
 
-function sig(x: number): string { return plain(x); }
-function fmtInt(n: number): string { return Math.round(n).toLocaleString('en-US'); }
-function ellipsis(list: string[], n: number): string { return list.length <= n ? list.join(', ') : `${list.slice(0, n).join(', ')}, … (${list.length - n} more)`; }
-function quote(s: string): string { return JSON.stringify(s); }
+function sig(x: number): string {
+  return plain(x);
+}
+function fmtInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+function ellipsis(list: string[], n: number): string {
+  return list.length <= n ? list.join(', ') : `${list.slice(0, n).join(', ')}, … (${list.length - n} more)`;
+}
+function quote(s: string): string {
+  return JSON.stringify(s);
+}

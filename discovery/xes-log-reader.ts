@@ -11,7 +11,14 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { InputError } from './log-error.js';
 import { isFailureOutcome, type LogEvent } from './log-event.js';
 
-interface RawEvent { activity: string; transition: string; time: number; resource: string; outcome: string; line: number }
+interface RawEvent {
+  activity: string;
+  transition: string;
+  time: number;
+  resource: string;
+  outcome: string;
+  line: number;
+}
 
 export interface XesReaderOptions {
   /** attribute keys to read instead of the standard ones */
@@ -31,10 +38,18 @@ export class XesLogReader {
   private sawLog = false;
   traces = 0;
 
-  constructor(private readonly file: string, private readonly options: XesReaderOptions, private readonly onTrace: (events: LogEvent[]) => void) {
+  constructor(
+    private readonly file: string,
+    private readonly options: XesReaderOptions,
+    private readonly onTrace: (events: LogEvent[]) => void,
+  ) {
     this.parser.on('opentag', (tag) => this.open(tag as SaxesTagPlain));
     this.parser.on('closetag', (tag) => this.close(tag as SaxesTagPlain));
-    this.parser.on('error', (err) => { throw new InputError(`${this.file}:${this.parser.line}: malformed XML: ${err.message.replace(/^.*?:\d+:\d+: /, '')} (expected an IEEE 1849 XES log: well-formed XML, <log> with <trace> and <event> elements)`); });
+    this.parser.on('error', (err) => {
+      throw new InputError(
+        `${this.file}:${this.parser.line}: malformed XML: ${err.message.replace(/^.*?:\d+:\d+: /, '')} (expected an IEEE 1849 XES log: well-formed XML, <log> with <trace> and <event> elements)`,
+      );
+    });
   }
 
   push(chunk: string): void {
@@ -50,9 +65,20 @@ export class XesLogReader {
     const name = tag.name;
     const parent = this.depth[this.depth.length - 1];
     this.depth.push(name);
-    if (name === 'log' && this.depth.length === 1) { this.sawLog = true; return; }
-    if (name === 'trace') { this.traceAttrs = {}; this.events = []; return; }
-    if (name === 'event' && parent === 'trace') { this.current = {}; this.currentLine = this.parser.line; return; }
+    if (name === 'log' && this.depth.length === 1) {
+      this.sawLog = true;
+      return;
+    }
+    if (name === 'trace') {
+      this.traceAttrs = {};
+      this.events = [];
+      return;
+    }
+    if (name === 'event' && parent === 'trace') {
+      this.current = {};
+      this.currentLine = this.parser.line;
+      return;
+    }
     const key = tag.attributes.key as string | undefined;
     const value = tag.attributes.value as string | undefined;
     if (key === undefined || value === undefined) return;
@@ -67,13 +93,21 @@ export class XesLogReader {
       const e = this.current;
       this.current = null;
       const activity = e[this.options.activityKey ?? 'concept:name'];
-      if (activity === undefined) throw new InputError(`${this.file}:${this.currentLine}: <event> has no ${this.options.activityKey ?? 'concept:name'} attribute (expected the activity name)`);
+      if (activity === undefined)
+        throw new InputError(
+          `${this.file}:${this.currentLine}: <event> has no ${this.options.activityKey ?? 'concept:name'} attribute (expected the activity name)`,
+        );
       const stamp = e['time:timestamp'];
       const time = stamp === undefined ? NaN : Date.parse(stamp);
-      if (Number.isNaN(time)) throw new InputError(`${this.file}:${this.currentLine}: <event> '${activity}': expected a time:timestamp date, got ${JSON.stringify(stamp ?? null)}`);
+      if (Number.isNaN(time))
+        throw new InputError(`${this.file}:${this.currentLine}: <event> '${activity}': expected a time:timestamp date, got ${JSON.stringify(stamp ?? null)}`);
       this.events.push({
-        activity, transition: (e['lifecycle:transition'] ?? 'complete').toLowerCase(), time,
-        resource: e[this.options.resourceKey ?? 'org:resource'] ?? '', outcome: e.outcome ?? '', line: this.currentLine,
+        activity,
+        transition: (e['lifecycle:transition'] ?? 'complete').toLowerCase(),
+        time,
+        resource: e[this.options.resourceKey ?? 'org:resource'] ?? '',
+        outcome: e.outcome ?? '',
+        line: this.currentLine,
       });
     } else if (tag.name === 'trace') {
       this.traces++;
@@ -95,14 +129,27 @@ function pairTasks(caseId: string, process: string, raw: RawEvent[]): LogEvent[]
   const open = new Map<string, { e: RawEvent; enable: number }[]>();
   const out: LogEvent[] = [];
   const take = <T>(m: Map<string, T[]>, k: string): T | undefined => m.get(k)?.shift();
-  const put = <T>(m: Map<string, T[]>, k: string, v: T) => { const list = m.get(k); if (list) list.push(v); else m.set(k, [v]); };
+  const put = <T>(m: Map<string, T[]>, k: string, v: T) => {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  };
   for (const e of raw) {
     if (e.transition === 'schedule') put(scheduled, e.activity, e.time);
     else if (e.transition === 'start') put(open, e.activity, { e, enable: take(scheduled, e.activity) ?? NaN });
     else if (e.transition === 'complete') {
       const s = take(open, e.activity);
-      const enable = s ? s.enable : take(scheduled, e.activity) ?? NaN;
-      out.push({ caseId, activity: e.activity, start: s ? s.e.time : e.time, end: e.time, enable, resource: e.resource || s?.e.resource || '', process, failed: isFailureOutcome(e.outcome) });
+      const enable = s ? s.enable : (take(scheduled, e.activity) ?? NaN);
+      out.push({
+        caseId,
+        activity: e.activity,
+        start: s ? s.e.time : e.time,
+        end: e.time,
+        enable,
+        resource: e.resource || s?.e.resource || '',
+        process,
+        failed: isFailureOutcome(e.outcome),
+      });
     }
   }
   return out;

@@ -63,22 +63,30 @@ export function escapeXml(s: string): string {
 }
 
 function traceAttributes(attributes: Record<string, number | string>): string {
-  return Object.entries(attributes).map(([k, v]) => (typeof v === 'number'
-    ? `    <float key="${escapeXml(k)}" value="${v}"/>\n`
-    : `    <string key="${escapeXml(k)}" value="${escapeXml(v)}"/>\n`)).join('');
+  return Object.entries(attributes)
+    .map(([k, v]) =>
+      typeof v === 'number' ? `    <float key="${escapeXml(k)}" value="${v}"/>\n` : `    <string key="${escapeXml(k)}" value="${escapeXml(v)}"/>\n`,
+    )
+    .join('');
 }
 
 export class XesWriter {
   private readonly open = new Map<string, XesTask[]>();
   private readonly origin: number;
 
-  constructor(private readonly sink: (chunk: string) => void, private readonly options: XesWriterOptions) {
+  constructor(
+    private readonly sink: (chunk: string) => void,
+    private readonly options: XesWriterOptions,
+  ) {
     this.origin = options.originMs ?? 0;
   }
 
   write = (task: XesTask): void => {
     let tasks = this.open.get(task.caseId);
-    if (!tasks) { tasks = []; this.open.set(task.caseId, tasks); }
+    if (!tasks) {
+      tasks = [];
+      this.open.set(task.caseId, tasks);
+    }
     tasks.push(task);
     if (task.caseDone) {
       this.open.delete(task.caseId);
@@ -102,9 +110,19 @@ export class XesWriter {
     for (const k of tasks) {
       const who = `\n      <string key="org:resource" value="${escapeXml(k.resource)}"/>\n      <string key="org:group" value="${escapeXml(k.pool)}"/>`;
       const name = `\n      <string key="concept:name" value="${escapeXml(k.activity)}"/>`;
-      if (k.enqueue !== undefined) events.push({ t: k.enqueue, xml: `    <event>${name}\n      <string key="lifecycle:transition" value="schedule"/>\n      <date key="time:timestamp" value="${this.iso(k.enqueue)}"/>\n    </event>\n` });
-      events.push({ t: k.start, xml: `    <event>${name}\n      <string key="lifecycle:transition" value="start"/>\n      <date key="time:timestamp" value="${this.iso(k.start)}"/>${who}\n    </event>\n` });
-      events.push({ t: k.end, xml: `    <event>${name}\n      <string key="lifecycle:transition" value="complete"/>\n      <date key="time:timestamp" value="${this.iso(k.end)}"/>${who}\n      <string key="outcome" value="${escapeXml(k.outcome)}"/>\n    </event>\n` });
+      if (k.enqueue !== undefined)
+        events.push({
+          t: k.enqueue,
+          xml: `    <event>${name}\n      <string key="lifecycle:transition" value="schedule"/>\n      <date key="time:timestamp" value="${this.iso(k.enqueue)}"/>\n    </event>\n`,
+        });
+      events.push({
+        t: k.start,
+        xml: `    <event>${name}\n      <string key="lifecycle:transition" value="start"/>\n      <date key="time:timestamp" value="${this.iso(k.start)}"/>${who}\n    </event>\n`,
+      });
+      events.push({
+        t: k.end,
+        xml: `    <event>${name}\n      <string key="lifecycle:transition" value="complete"/>\n      <date key="time:timestamp" value="${this.iso(k.end)}"/>${who}\n      <string key="outcome" value="${escapeXml(k.outcome)}"/>\n    </event>\n`,
+      });
     }
     events.sort((a, b) => a.t - b.t);
     return `  <trace>

@@ -28,7 +28,9 @@ export function parseAxes(vary: readonly string[]): Axis[] {
       throw err;
     }
     if (grid.axes.length !== 1) {
-      throw new ScenarioError([{ file: `--vary ${v}`, line: 0, path: '', message: 'expected PATH=a..b, PATH=a..b:step or PATH=x,y,z (a fixed value goes in --set)' }]);
+      throw new ScenarioError([
+        { file: `--vary ${v}`, line: 0, path: '', message: 'expected PATH=a..b, PATH=a..b:step or PATH=x,y,z (a fixed value goes in --set)' },
+      ]);
     }
     if (axes.some((a) => a.path === grid.axes[0].path)) {
       throw new ScenarioError([{ file: `--vary ${v}`, line: 0, path: '', message: `${grid.axes[0].path} is varied twice (expected one --vary per field)` }]);
@@ -82,6 +84,8 @@ export function nearestIndex(axis: Axis, x: unknown, fallback = 0): number {
   if (exact >= 0) return exact;
   if (typeof x !== 'number' || !axis.values.every((v) => typeof v === 'number')) return fallback;
   let best = 0;
-  axis.values.forEach((v, i) => { if (Math.abs((v as number) - x) < Math.abs((axis.values[best] as number) - x)) best = i; });
+  axis.values.forEach((v, i) => {
+    if (Math.abs((v as number) - x) < Math.abs((axis.values[best] as number) - x)) best = i;
+  });
   return best;
 }

@@ -178,9 +178,15 @@ export async function optimise(options: OptimiseOptions): Promise<OptimiseResult
     const list = [...wanted].filter(([c, n]) => n > c.n);
     if (!list.length) return;
     const requests: ReplicationRequest[] = [];
-    list.forEach(([c, n], arm) => { for (let r = c.n; r < n; r++) requests.push({ arm, replication: r }); });
+    list.forEach(([c, n], arm) => {
+      for (let r = c.n; r < n; r++) requests.push({ arm, replication: r });
+    });
     if (options.budgetRuns !== undefined && simulations + requests.length > options.budgetRuns) throw new BudgetSpent();
-    const figures = await executor.run(list.map(([c]) => c.arm), requests, progress);
+    const figures = await executor.run(
+      list.map(([c]) => c.arm),
+      requests,
+      progress,
+    );
     figures.forEach((f, i) => {
       const c = list[requests[i].arm][0];
       for (const m of metrics) c.values.get(m.key)!.push(m.of(f));
@@ -219,8 +225,12 @@ export async function optimise(options: OptimiseOptions): Promise<OptimiseResult
   /** Paired comparison of a against b on the objective: 'better' when a's advantage clears the bound. */
   const compare = (a: Candidate, b: Candidate): Comparison => {
     const n = Math.min(a.n, b.n);
-    const xa = a.values.get(objective.metric.key)!, xb = b.values.get(objective.metric.key)!;
-    const d = meanBounds(Array.from({ length: n }, (_, r) => sign * (xa[r] - xb[r])), objectiveLevel);
+    const xa = a.values.get(objective.metric.key)!,
+      xb = b.values.get(objective.metric.key)!;
+    const d = meanBounds(
+      Array.from({ length: n }, (_, r) => sign * (xa[r] - xb[r])),
+      objectiveLevel,
+    );
     if (d.upper < 0) return 'better';
     if (d.lower > 0) return 'worse';
     if (d.halfWidth === 0) return 'tied';
@@ -243,11 +253,12 @@ export async function optimise(options: OptimiseOptions): Promise<OptimiseResult
       open = next;
     }
   };
-  const shortfall = (c: Candidate) => targets.reduce((s, t) => {
-    const m = mean(c.values.get(t.metric.key)!);
-    const gap = t.op === '>=' ? t.threshold - m : m - t.threshold;
-    return s + Math.max(0, gap) / (Math.abs(t.threshold) || 1);
-  }, 0);
+  const shortfall = (c: Candidate) =>
+    targets.reduce((s, t) => {
+      const m = mean(c.values.get(t.metric.key)!);
+      const gap = t.op === '>=' ? t.threshold - m : m - t.threshold;
+      return s + Math.max(0, gap) / (Math.abs(t.threshold) || 1);
+    }, 0);
   const byObjective = (a: Candidate, b: Candidate) => sign * (objectiveMean(a) - objectiveMean(b)) || (a.key < b.key ? -1 : 1);
 
   // the start must compile: its error is the user's (a scenario that cannot run at all)
@@ -294,17 +305,27 @@ export async function optimise(options: OptimiseOptions): Promise<OptimiseResult
       targets: targets.map((t) => {
         const e = estimate(c.values.get(t.metric.key)!);
         const v = targetVerdict(c, t);
-        return { target: t.text, mean: e.mean, ci95: e.ci95, bound: clean(v.bound), verdict: v.verdict, margin: clean(t.op === '>=' ? e.mean - t.threshold : t.threshold - e.mean) };
+        return {
+          target: t.text,
+          mean: e.mean,
+          ci95: e.ci95,
+          bound: clean(v.bound),
+          verdict: v.verdict,
+          margin: clean(t.op === '>=' ? e.mean - t.threshold : t.threshold - e.mean),
+        };
       }),
       figures: Object.fromEntries(metrics.map((m) => [m.key, estimate(c.values.get(m.key)!)])),
     };
   };
   const chosenReport = chosen ? report(chosen) : null;
-  const runnersUp = all.filter((c) => c !== chosen).sort(byObjective).map((c) => {
-    const r = report(c);
-    r.reason = reasonFor(r, c, chosen, chosen ? compare(c, chosen) : null, objective, nMax);
-    return r;
-  });
+  const runnersUp = all
+    .filter((c) => c !== chosen)
+    .sort(byObjective)
+    .map((c) => {
+      const r = report(c);
+      r.reason = reasonFor(r, c, chosen, chosen ? compare(c, chosen) : null, objective, nMax);
+      return r;
+    });
   return {
     objective: { metric: objective.metric.key, sense: objective.sense },
     targets: targets.map((t) => t.text),
@@ -334,7 +355,7 @@ function reasonFor(r: DesignReport, c: Candidate, chosen: Candidate | null, vsCh
   }
   if (!chosen) return 'meets every target';
   const d = r.objective.mean - mean(chosen.values.get(objective.metric.key)!);
-  const word = objective.sense === 'minimise' ? (d > 0 ? 'higher' : 'lower') : (d < 0 ? 'lower' : 'higher');
+  const word = objective.sense === 'minimise' ? (d > 0 ? 'higher' : 'lower') : d < 0 ? 'lower' : 'higher';
   if (vsChosen === 'worse') return `meets every target, but ${objective.metric.key} is ${word} by ${fmt(Math.abs(d))}`;
   return `meets every target; ${objective.metric.key} not significantly different from the chosen design's (${fmt(d)}) after ${c.n} replications`;
 }

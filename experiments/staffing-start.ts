@@ -95,7 +95,9 @@ function expectedVisits(scenario: Scenario, process: number): number[] {
   const p = scenario.processes[process];
   // a join is entered once per split, when its branches are done (an edge into it from a branch only ends the branch)
   const joins = new Set(p.steps.flatMap((s) => (s.next.kind === 'parallel' ? [s.next.join] : [])));
-  const into = (next: number[], to: number, x: number) => { if (!joins.has(to)) next[to] += x; };
+  const into = (next: number[], to: number, x: number) => {
+    if (!joins.has(to)) next[to] += x;
+  };
   let v = p.steps.map(() => 0);
   for (let it = 0; it < 200; it++) {
     const next = p.steps.map((s) => (s.index === p.start ? 1 : 0));
@@ -103,7 +105,10 @@ function expectedVisits(scenario: Scenario, process: number): number[] {
       const n = s.next;
       if (n.kind === 'step') into(next, n.step, v[s.index]);
       else if (n.kind === 'branch') n.to.forEach((t, k) => into(next, t, v[s.index] * (n.cumulative[k] - (k ? n.cumulative[k - 1] : 0))));
-      else if (n.kind === 'parallel') { for (const b of n.branches) next[b] += v[s.index]; next[n.join] += v[s.index]; }
+      else if (n.kind === 'parallel') {
+        for (const b of n.branches) next[b] += v[s.index];
+        next[n.join] += v[s.index];
+      }
     }
     v = next;
   }

@@ -36,8 +36,12 @@ export interface Objective {
 const ALIASES: Record<string, string> = { cost: 'totalCost', 'cost-per-case': 'costPerCase', sla: 'slaAttainment' };
 
 const RESILIENCE_FIELDS: Record<string, [Metric['better'], Metric['kind']]> = {
-  timeToRecoverSeconds: ['lower', 'duration'], lossAreaHours: ['lower', 'count'], worstBacklog: ['lower', 'count'],
-  slaInWindow: ['higher', 'share'], extraCost: ['lower', 'money'], recovered: ['higher', 'share'],
+  timeToRecoverSeconds: ['lower', 'duration'],
+  lossAreaHours: ['lower', 'count'],
+  worstBacklog: ['lower', 'count'],
+  slaInWindow: ['higher', 'share'],
+  extraCost: ['lower', 'money'],
+  recovered: ['higher', 'share'],
 };
 
 /** A figure by name, as in a target: a KPI, a figure path, or `disruptions[i].<field>`. */
@@ -48,7 +52,9 @@ export function figureMetric(name: string, scenario: Scenario): Metric {
     const index = Number(d[1] ?? d[2]);
     const field = d[3];
     if (index >= scenario.disruptions.length) {
-      throw new Error(`unknown figure '${name}': the scenario has ${scenario.disruptions.length} disruption${scenario.disruptions.length === 1 ? '' : 's'} (expected disruptions[0]..disruptions[${Math.max(0, scenario.disruptions.length - 1)}])`);
+      throw new Error(
+        `unknown figure '${name}': the scenario has ${scenario.disruptions.length} disruption${scenario.disruptions.length === 1 ? '' : 's'} (expected disruptions[0]..disruptions[${Math.max(0, scenario.disruptions.length - 1)}])`,
+      );
     }
     const spec = RESILIENCE_FIELDS[field];
     if (!spec) throw new Error(`unknown figure '${name}': no field '${field}' of a disruption (expected one of: ${Object.keys(RESILIENCE_FIELDS).join(', ')})`);

@@ -50,7 +50,10 @@ export interface OpenMetricsClock {
 }
 
 type Labels = Record<string, string>;
-interface Point { labels: Labels; values: (number | null)[] }
+interface Point {
+  labels: Labels;
+  values: (number | null)[];
+}
 
 /** The OpenMetrics text of the runs (several runs: e.g. one per policy of a compare), ending in `# EOF`. */
 export function toOpenMetrics(runs: OpenMetricsRun[], clock: OpenMetricsClock): string {
@@ -66,15 +69,20 @@ export function toOpenMetrics(runs: OpenMetricsRun[], clock: OpenMetricsClock): 
       const stamps = p.ts.time.map((t) => (clock.startMs / 1000 + t / clock.speed).toFixed(3));
       for (const point of of(p)) {
         const labels = formatLabels({ ...p.labels, ...point.labels });
-        point.values.forEach((v, k) => { if (v !== null && Number.isFinite(v)) out.push(`${m.name}${labels} ${fmt(v)} ${stamps[k]}`); });
+        point.values.forEach((v, k) => {
+          if (v !== null && Number.isFinite(v)) out.push(`${m.name}${labels} ${fmt(v)} ${stamps[k]}`);
+        });
       }
     }
   };
   family('queueWaiting', (p) => p.scenario.skills.map((q) => ({ labels: { queue: q }, values: p.ts.backlog[q] })));
   family('poolAvailable', (p) => p.scenario.pools.map((pool, i) => ({ labels: { pool: pool.id }, values: p.available[i] })));
-  family('poolBusy', (p) => p.scenario.pools.map((pool, i) => ({
-    labels: { pool: pool.id }, values: p.ts.utilization[pool.id].map((u, k) => (u === null ? 0 : u * p.available[i][k])),
-  })));
+  family('poolBusy', (p) =>
+    p.scenario.pools.map((pool, i) => ({
+      labels: { pool: pool.id },
+      values: p.ts.utilization[pool.id].map((u, k) => (u === null ? 0 : u * p.available[i][k])),
+    })),
+  );
   family('casesStarted', (p) => [{ labels: {}, values: cumulative(p.ts.arrived) }]);
   family('casesCompleted', (p) => [{ labels: {}, values: cumulative(p.ts.completed) }]);
   family('casesWithinSla', (p) => [{ labels: {}, values: cumulative(p.met) }]);
@@ -82,9 +90,12 @@ export function toOpenMetrics(runs: OpenMetricsRun[], clock: OpenMetricsClock): 
   family('slaAttainment', (p) => [{ labels: {}, values: p.ts.slaAttainment }]);
   family('simulatedTime', (p) => [{ labels: {}, values: p.ts.time }]);
   for (const g of RESILIENCE_GAUGES) {
-    family(g.metric, (p) => p.scenario.disruptions.map((_, d) => ({
-      labels: { ...p.states[0]?.[d].labels }, values: p.states.map((s) => g.value(s[d])),
-    })));
+    family(g.metric, (p) =>
+      p.scenario.disruptions.map((_, d) => ({
+        labels: { ...p.states[0]?.[d].labels },
+        values: p.states.map((s) => g.value(s[d])),
+      })),
+    );
   }
   out.push('# EOF', '');
   return out.join('\n');
@@ -107,7 +118,8 @@ function prepare(r: OpenMetricsRun): Prepared {
   const ts = r.replications.length === 1 ? r.replications[0] : meanSeries(r.replications);
   const dt = s.sampleEvery;
   return {
-    scenario: s, ts,
+    scenario: s,
+    ts,
     labels: { source: 'sim', run: r.run, scenario: scenarioLabel(s), policy: r.policy, replication: r.replications.length === 1 ? '1' : 'mean' },
     met: ts.completed.map((c, k) => round9(c * (ts.slaAttainment[k] ?? 0))),
     available: s.pools.map((_, p) => ts.time.map((t) => capacityHours(s, p, Math.max(0, t - dt), t).available / dt)),
@@ -118,11 +130,19 @@ function prepare(r: OpenMetricsRun): Prepared {
 /** The per-sample mean of several replications' series (SLA attainment: of the mean completions). */
 export function meanSeries(reps: TimeSeries[]): TimeSeries {
   const n = reps[0].time.length;
-  const mean = (f: (ts: TimeSeries) => (number | null)[]) => Array.from({ length: n }, (_, k) => {
-    let sum = 0, count = 0;
-    for (const r of reps) { const v = f(r)[k]; if (v !== null && v !== undefined) { sum += v; count++; } }
-    return count ? sum / count : null;
-  });
+  const mean = (f: (ts: TimeSeries) => (number | null)[]) =>
+    Array.from({ length: n }, (_, k) => {
+      let sum = 0,
+        count = 0;
+      for (const r of reps) {
+        const v = f(r)[k];
+        if (v !== null && v !== undefined) {
+          sum += v;
+          count++;
+        }
+      }
+      return count ? sum / count : null;
+    });
   const dense = (f: (ts: TimeSeries) => number[]) => mean(f).map((v) => v ?? 0);
   const each = <T>(r: Record<string, T>, f: (key: string) => T) => Object.fromEntries(Object.keys(r).map((k) => [k, f(k)]));
   const completed = dense((r) => r.completed);
@@ -134,7 +154,10 @@ export function meanSeries(reps: TimeSeries[]): TimeSeries {
     wip: each(reps[0].wip, (p) => dense((r) => r.wip[p])),
     utilization: each(reps[0].utilization, (p) => mean((r) => r.utilization[p])),
     slaAttainment: completed.map((c, k) => (c > 0 ? met[k] / c : null)),
-    completed, arrived: dense((r) => r.arrived), cost: dense((r) => r.cost), workCost: dense((r) => r.workCost),
+    completed,
+    arrived: dense((r) => r.arrived),
+    cost: dense((r) => r.cost),
+    workCost: dense((r) => r.workCost),
   };
 }
 

@@ -20,7 +20,11 @@ import { measureDisruption, seriesPrefix, type DisruptionMeasure } from '../simu
 import type { Metrics } from './registry.js';
 import { poolOf, processOf } from '../model/disruptions.js';
 
-export interface DisruptionLabelSet { disruption: string; kind: string; target: string }
+export interface DisruptionLabelSet {
+  disruption: string;
+  kind: string;
+  target: string;
+}
 
 export interface DisruptionState {
   labels: DisruptionLabelSet;
@@ -33,7 +37,8 @@ export interface DisruptionState {
 
 /** The labels of a disruption's series: its label, kind, and the pool or process it hits ("all" for every process). */
 export function disruptionLabelSet(scenario: Scenario, d: Disruption): DisruptionLabelSet {
-  const pool = poolOf(d), process = processOf(d);
+  const pool = poolOf(d),
+    process = processOf(d);
   const target = pool >= 0 ? scenario.pools[pool].id : process >= 0 ? scenario.processes[process].id : 'all';
   return { disruption: d.label, kind: d.kind, target };
 }

@@ -6,8 +6,7 @@
 import type { ScenarioIssue } from './errors.js';
 import { parseDuration } from './units.js';
 
-export function parseArrivalsCsv(text: string, file: string, startDate: string):
-  { times: number[] } | { issues: ScenarioIssue[] } {
+export function parseArrivalsCsv(text: string, file: string, startDate: string): { times: number[] } | { issues: ScenarioIssue[] } {
   const origin = Date.parse(`${startDate}T00:00:00Z`);
   const times: number[] = [];
   const issues: ScenarioIssue[] = [];
@@ -22,7 +21,12 @@ export function parseArrivalsCsv(text: string, file: string, startDate: string):
     }
     if (Number.isNaN(t)) {
       if (i === 0) return; // header
-      issues.push({ file, line: i + 1, path: '', message: `expected an arrival time (seconds, a duration like 3h, or an ISO timestamp), got ${JSON.stringify(cell)}` });
+      issues.push({
+        file,
+        line: i + 1,
+        path: '',
+        message: `expected an arrival time (seconds, a duration like 3h, or an ISO timestamp), got ${JSON.stringify(cell)}`,
+      });
       return;
     }
     if (t < 0) {

@@ -30,16 +30,28 @@ export function compileAttributes(raw: Record<string, RawAttribute> | undefined,
     }
     if (spec.dist !== undefined) {
       const dist = compileDistribution(spec, parseDuration);
-      if (!dist) { fail([...path, name, 'dist'], `unknown distribution '${spec.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`); continue; }
+      if (!dist) {
+        fail([...path, name, 'dist'], `unknown distribution '${spec.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`);
+        continue;
+      }
       const problem = validateDistribution(dist);
-      if (problem) { fail([...path, name], problem); continue; }
+      if (problem) {
+        fail([...path, name], problem);
+        continue;
+      }
       out.push({ name, type: 'number', dist });
     } else {
       const values: string[] = spec.values.map(String);
       const weights: number[] = spec.weights ?? values.map(() => 1);
-      if (weights.length !== values.length) { fail([...path, name, 'weights'], `expected ${values.length} weights, one per value (got ${weights.length})`); continue; }
+      if (weights.length !== values.length) {
+        fail([...path, name, 'weights'], `expected ${values.length} weights, one per value (got ${weights.length})`);
+        continue;
+      }
       const total = weights.reduce((a, b) => a + b, 0);
-      if (!(total > 0)) { fail([...path, name, 'weights'], 'expected weights that sum to more than 0'); continue; }
+      if (!(total > 0)) {
+        fail([...path, name, 'weights'], 'expected weights that sum to more than 0');
+        continue;
+      }
       let sum = 0;
       const cumulative = weights.map((w) => (sum += w) / total);
       cumulative[cumulative.length - 1] = 1;
@@ -50,11 +62,21 @@ export function compileAttributes(raw: Record<string, RawAttribute> | undefined,
 }
 
 /** An expression over `attributes` that must give a `type`; null (and a problem reported) when it cannot. */
-export function compileExpression(text: string, attributes: readonly Attribute[], path: (string | number)[], type: 'boolean' | 'number', what: string, fail: Fail): Expr | null {
+export function compileExpression(
+  text: string,
+  attributes: readonly Attribute[],
+  path: (string | number)[],
+  type: 'boolean' | 'number',
+  what: string,
+  fail: Fail,
+): Expr | null {
   try {
     const parsed = parseExpression(String(text), attributes);
     if (parsed.type !== type) {
-      fail(path, `expected ${what} (${type === 'boolean' ? 'true or false, e.g. amount > 10000' : 'a number, e.g. amount / 1000'}), got an expression giving a ${parsed.type}`);
+      fail(
+        path,
+        `expected ${what} (${type === 'boolean' ? 'true or false, e.g. amount > 10000' : 'a number, e.g. amount / 1000'}), got an expression giving a ${parsed.type}`,
+      );
       return null;
     }
     return parsed.expr;

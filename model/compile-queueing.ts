@@ -34,10 +34,19 @@ export function compileQueueing(processes: Process[], rawProcesses: Record<strin
       step.onBlocked = target('onBlocked');
       if (s.patience !== undefined) {
         const d: Distribution | null = compileDistribution(s.patience, parseDuration);
-        if (!d) { fail([...path('patience'), 'dist'], `unknown distribution '${s.patience.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`); continue; }
+        if (!d) {
+          fail([...path('patience'), 'dist'], `unknown distribution '${s.patience.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`);
+          continue;
+        }
         const problem = validateDistribution(d);
-        if (problem) { fail(path('patience'), problem); continue; }
-        if (!(distributionMean(d) > 0)) { fail(path('patience'), 'expected a patience distribution with a mean above 0'); continue; }
+        if (problem) {
+          fail(path('patience'), problem);
+          continue;
+        }
+        if (!(distributionMean(d) > 0)) {
+          fail(path('patience'), 'expected a patience distribution with a mean above 0');
+          continue;
+        }
         step.patience = d;
       } else if (s.onAbandon !== undefined) {
         fail(path('onAbandon'), "a step without 'patience' is never abandoned (expected 'patience' with 'onAbandon')");

@@ -36,8 +36,7 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
   // the schema has passed: the file reads as RawScenario (model/raw-scenario.ts)
   const raw = source.raw as RawScenario;
   const issues: ScenarioIssue[] = [];
-  const fail = (path: (string | number)[], message: string) =>
-    issues.push({ file: source.file, line: source.locate(path), path: formatPath(path), message });
+  const fail = (path: (string | number)[], message: string) => issues.push({ file: source.file, line: source.locate(path), path: formatPath(path), message });
 
   const seconds = (value: string | number) => parseDuration(value);
 
@@ -45,20 +44,28 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
   const skills: string[] = [];
   const skillIndex = (name: string) => {
     let i = skills.indexOf(name);
-    if (i < 0) { i = skills.length; skills.push(name); }
+    if (i < 0) {
+      i = skills.length;
+      skills.push(name);
+    }
     return i;
   };
 
   // Pools
   const pools: Pool[] = Object.entries(raw.pools).map(([id, p], index) => {
-    const shifts: ShiftWindow[] | null = p.shifts ? p.shifts.map((s, k) => {
-      const from = parseTimeOfDay(s.from);
-      const to = parseTimeOfDay(s.to);
-      if (from === to) fail(['pools', id, 'shifts', k, 'to'], "expected 'to' to differ from 'from' (a shift that ends past midnight has to < from)");
-      return { days: s.days.map((d) => DAYS.indexOf(d)), from, to };
-    }) : null;
+    const shifts: ShiftWindow[] | null = p.shifts
+      ? p.shifts.map((s, k) => {
+          const from = parseTimeOfDay(s.from);
+          const to = parseTimeOfDay(s.to);
+          if (from === to) fail(['pools', id, 'shifts', k, 'to'], "expected 'to' to differ from 'from' (a shift that ends past midnight has to < from)");
+          return { days: s.days.map((d) => DAYS.indexOf(d)), from, to };
+        })
+      : null;
     return {
-      id, index, kind: p.kind, size: p.size,
+      id,
+      index,
+      kind: p.kind,
+      size: p.size,
       skills: p.skills.map(skillIndex),
       costPerHour: p.costPerHour ?? 0,
       shifts,
@@ -91,7 +98,10 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
         const d = s[field];
         if (!d) return null;
         const compiled = compileDistribution(d, parseDuration);
-        if (!compiled) { fail(stepPath(sid, field, 'dist'), `unknown distribution '${d.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`); return null; }
+        if (!compiled) {
+          fail(stepPath(sid, field, 'dist'), `unknown distribution '${d.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`);
+          return null;
+        }
         const problem = validateDistribution(compiled);
         if (problem) fail(stepPath(sid, field), problem);
         return compiled;
@@ -103,8 +113,8 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
         }
       } else if (s.skill === undefined) fail(stepPath(sid), "missing field 'skill' (or gateway: true for a routing point that takes no unit)");
       const base = gateway ? { kind: 'constant' as const, value: 0 } : dist('duration');
-      const human = gateway ? base : dist('humanDuration') ?? base;
-      const bot = gateway ? base : dist('botDuration') ?? base;
+      const human = gateway ? base : (dist('humanDuration') ?? base);
+      const bot = gateway ? base : (dist('botDuration') ?? base);
       if (!human || !bot) {
         fail(stepPath(sid), "missing field 'duration' (or both 'humanDuration' and 'botDuration')");
       }
@@ -122,21 +132,29 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       } else if (rawNext && 'branch' in rawNext) {
         const to: number[] = [];
         const cumulative: number[] = [];
-        const when: (ReturnType<typeof expression>)[] = [];
+        const when: ReturnType<typeof expression>[] = [];
         let sum = 0;
         let lastDrawn = -1;
         rawNext.branch.forEach((b, k) => {
           to.push(target(b.to, stepPath(sid, 'next', 'branch', k, 'to'), true));
-          if (b.when !== undefined && b.p !== undefined) fail(stepPath(sid, 'next', 'branch', k, 'p'), "expected 'when' (a condition) or 'p' (a probability), not both");
+          if (b.when !== undefined && b.p !== undefined)
+            fail(stepPath(sid, 'next', 'branch', k, 'p'), "expected 'when' (a condition) or 'p' (a probability), not both");
           if (b.when !== undefined) when.push(expression(b.when, stepPath(sid, 'next', 'branch', k, 'when'), 'boolean', 'a condition'));
-          else { when.push(null); sum += b.p ?? 0; lastDrawn = k; }
+          else {
+            when.push(null);
+            sum += b.p ?? 0;
+            lastDrawn = k;
+          }
           cumulative.push(sum);
         });
         const conditional = when.some((w) => w !== null);
         if (conditional && lastDrawn < 0) {
           fail(stepPath(sid, 'next', 'branch'), "expected an entry with 'p' too: where a case goes when no condition holds (e.g. { to: end, p: 1 })");
         } else if (Math.abs(sum - 1) > 1e-9) {
-          fail(stepPath(sid, 'next', 'branch'), `expected probabilities that sum to 1${conditional ? " (over the entries without 'when')" : ''}, got ${round(sum)}`);
+          fail(
+            stepPath(sid, 'next', 'branch'),
+            `expected probabilities that sum to 1${conditional ? " (over the entries without 'when')" : ''}, got ${round(sum)}`,
+          );
         }
         for (let k = Math.max(lastDrawn, 0); k < cumulative.length; k++) cumulative[k] = 1;
         next = conditional ? { kind: 'branch', to, cumulative, when } : { kind: 'branch', to, cumulative };
@@ -148,16 +166,26 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       let onBotFailure = -1;
       if (s.onBotFailure !== undefined) onBotFailure = target(s.onBotFailure, stepPath(sid, 'onBotFailure'), false);
       return {
-        id: sid, index: sIndex, key: `${pid}/${sid}`, ...(gateway ? { gateway } : {}), skill: gateway || s.skill === undefined ? -1 : skillIndex(s.skill),
+        id: sid,
+        index: sIndex,
+        key: `${pid}/${sid}`,
+        ...(gateway ? { gateway } : {}),
+        skill: gateway || s.skill === undefined ? -1 : skillIndex(s.skill),
         humanDuration: human ?? { kind: 'constant', value: 0 },
         botDuration: bot ?? { kind: 'constant', value: 0 },
-        onBotFailure, next,
+        onBotFailure,
+        next,
         durationScale: s.durationScale !== undefined ? expression(s.durationScale, stepPath(sid, 'durationScale'), 'number', 'a duration scale') : null,
       };
     });
     return {
-      id: pid, index, sla: seconds(p.sla), costOfDelayPerHour: p.costOfDelayPerHour ?? 1,
-      start: Math.max(start, 0), steps, mayRevisit: mayRevisit(steps, botCanFail),
+      id: pid,
+      index,
+      sla: seconds(p.sla),
+      costOfDelayPerHour: p.costOfDelayPerHour ?? 1,
+      start: Math.max(start, 0),
+      steps,
+      mayRevisit: mayRevisit(steps, botCanFail),
       ...(attributes.length ? { attributes } : {}),
     };
   });
@@ -169,13 +197,22 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
     for (const step of proc.steps) {
       if (step.gateway || step.skill < 0) continue; // a routing point needs no unit (a missing skill is reported above)
       if (!pools.some((pool) => pool.skills.includes(step.skill))) {
-        fail(['processes', proc.id, 'steps', step.id, 'skill'], `no pool has skill '${skills[step.skill]}' (expected a skill listed by a pool: ${distinct(pools.flatMap((p) => p.skills)).map((i) => skills[i]).join(', ')})`);
+        fail(
+          ['processes', proc.id, 'steps', step.id, 'skill'],
+          `no pool has skill '${skills[step.skill]}' (expected a skill listed by a pool: ${distinct(pools.flatMap((p) => p.skills))
+            .map((i) => skills[i])
+            .join(', ')})`,
+        );
       }
       if (step.onBotFailure >= 0) {
         const target = proc.steps[step.onBotFailure];
-        if (target.gateway) fail(['processes', proc.id, 'steps', step.id, 'onBotFailure'], `step '${target.id}' is a gateway step (expected a step people can do)`);
+        if (target.gateway)
+          fail(['processes', proc.id, 'steps', step.id, 'onBotFailure'], `step '${target.id}' is a gateway step (expected a step people can do)`);
         else if (!pools.some((pool) => pool.kind === 'human' && pool.skills.includes(target.skill))) {
-          fail(['processes', proc.id, 'steps', step.id, 'onBotFailure'], `step '${target.id}' needs skill '${skills[target.skill]}', which no human pool has (expected a step people can do)`);
+          fail(
+            ['processes', proc.id, 'steps', step.id, 'onBotFailure'],
+            `step '${target.id}' needs skill '${skills[target.skill]}', which no human pool has (expected a step people can do)`,
+          );
         }
       }
     }
@@ -187,7 +224,9 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
   /** fixed times of the week, unrolled over the horizon: the runtimes read them as replayed arrivals */
   const scheduledDemand = (schedule: RawScheduleEntry[], process: number): Demand => {
     const entries = schedule.map((e) => ({
-      days: (e.days ?? DAYS).map((day) => DAYS.indexOf(day)), at: parseTimeOfDay(e.at), count: e.count ?? 1,
+      days: (e.days ?? DAYS).map((day) => DAYS.indexOf(day)),
+      at: parseTimeOfDay(e.at),
+      count: e.count ?? 1,
     }));
     const horizon = raw.horizon !== undefined ? seconds(raw.horizon) : 0;
     return { kind: 'replay', process, times: scheduleTimes(entries, horizon), source: 'schedule' };
@@ -199,14 +238,22 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       continue;
     }
     if (d.replay !== undefined) {
-      if (!options.readCompanion) { fail(['demand', pid, 'replay'], 'replay files can only be read from a scenario file'); continue; }
+      if (!options.readCompanion) {
+        fail(['demand', pid, 'replay'], 'replay files can only be read from a scenario file');
+        continue;
+      }
       let text: string;
-      try { text = options.readCompanion(d.replay); } catch (err) {
+      try {
+        text = options.readCompanion(d.replay);
+      } catch (err) {
         fail(['demand', pid, 'replay'], `cannot read '${d.replay}': ${(err as Error).message}`);
         continue;
       }
       const parsed = parseArrivalsCsv(text, d.replay, raw.start ?? DEFAULT_START);
-      if ('issues' in parsed) { issues.push(...parsed.issues); continue; }
+      if ('issues' in parsed) {
+        issues.push(...parsed.issues);
+        continue;
+      }
       demand.push({ kind: 'replay', process, times: parsed.times, source: d.replay });
     } else if (d.schedule !== undefined && d.rate === undefined && d.interarrival === undefined) {
       demand.push(scheduledDemand(d.schedule, process));
@@ -227,12 +274,21 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
         rate = parseRate(d.rate);
       } else if (d.interarrival !== undefined) {
         const compiled = compileDistribution(d.interarrival, parseDuration);
-        if (!compiled) { fail(['demand', pid, 'interarrival', 'dist'], `unknown distribution '${d.interarrival.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`); continue; }
+        if (!compiled) {
+          fail(['demand', pid, 'interarrival', 'dist'], `unknown distribution '${d.interarrival.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`);
+          continue;
+        }
         interarrival = compiled;
         const problem = validateDistribution(interarrival);
         const mean = distributionMean(interarrival);
-        if (problem) { fail(['demand', pid, 'interarrival'], problem); continue; }
-        if (!(mean > 0)) { fail(['demand', pid, 'interarrival'], `expected a distribution with a mean above 0 (got mean ${mean}s)`); continue; }
+        if (problem) {
+          fail(['demand', pid, 'interarrival'], problem);
+          continue;
+        }
+        if (!(mean > 0)) {
+          fail(['demand', pid, 'interarrival'], `expected a distribution with a mean above 0 (got mean ${mean}s)`);
+          continue;
+        }
         rate = 1 / mean;
       } else {
         fail(['demand', pid], "expected 'rate' (e.g. 8/h), 'interarrival' (a distribution), 'schedule' (fixed times) or 'replay' (a CSV file)");
@@ -240,14 +296,27 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
       }
       if (d.batch !== undefined) {
         const compiled = compileDistribution(d.batch, parseDuration);
-        if (!compiled) { fail(['demand', pid, 'batch', 'dist'], `unknown distribution '${d.batch.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`); continue; }
+        if (!compiled) {
+          fail(['demand', pid, 'batch', 'dist'], `unknown distribution '${d.batch.dist}' (expected one of: ${DISTRIBUTION_KINDS.join(', ')})`);
+          continue;
+        }
         batch = compiled;
         const problem = validateDistribution(batch);
-        if (problem) { fail(['demand', pid, 'batch'], problem); continue; }
-        if (!(distributionMean(batch) > 0)) { fail(['demand', pid, 'batch'], 'expected a batch-size distribution with a mean above 0'); continue; }
+        if (problem) {
+          fail(['demand', pid, 'batch'], problem);
+          continue;
+        }
+        if (!(distributionMean(batch) > 0)) {
+          fail(['demand', pid, 'batch'], 'expected a batch-size distribution with a mean above 0');
+          continue;
+        }
       }
       demand.push({
-        kind: 'poisson', process, rate, hourOfDay, dayOfWeek,
+        kind: 'poisson',
+        process,
+        rate,
+        hourOfDay,
+        dayOfWeek,
         surges: (d.surges ?? []).map((s) => ({ start: seconds(s.start), end: seconds(s.start) + seconds(s.duration), factor: s.factor })),
         ...(interarrival ? { interarrival } : {}),
         ...(batch ? { batch } : {}),
@@ -262,7 +331,8 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
     if (d.pool !== undefined) {
       pool = poolIndex.get(d.pool) ?? -1;
       if (pool < 0) fail(['disruptions', index, 'pool'], `unknown pool '${d.pool}' (expected one of: ${[...poolIndex.keys()].join(', ')})`);
-      else if (DISRUPTION_KINDS[d.kind as DisruptionKind].peopleOnly && pools[pool].kind !== 'human') fail(['disruptions', index, 'pool'], `'${d.pool}' is a bot pool (expected a human pool: an absence is of people; use an outage for bots)`);
+      else if (DISRUPTION_KINDS[d.kind as DisruptionKind].peopleOnly && pools[pool].kind !== 'human')
+        fail(['disruptions', index, 'pool'], `'${d.pool}' is a bot pool (expected a human pool: an absence is of people; use an outage for bots)`);
     }
     if (d.process !== undefined) {
       process = processIndex.get(d.process) ?? -1;
@@ -273,14 +343,24 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
     const target = d.pool ?? d.process ?? 'all';
     const kind = d.kind as DisruptionKind;
     const spec = DISRUPTION_KINDS[kind] as { compile(r: RawDisruption): object };
-    return { index, kind, label: `${kind} ${target} @${formatDays(start)}`, start, end, ...spec.compile({ kind, pool, process, units: d.units, factor: d.factor }) } as Disruption;
+    return {
+      index,
+      kind,
+      label: `${kind} ${target} @${formatDays(start)}`,
+      start,
+      end,
+      ...spec.compile({ kind, pool, process, units: d.units, factor: d.factor }),
+    } as Disruption;
   });
 
   // Queues
   const queueLimits = skills.map(() => ({ min: 0, max: Infinity }));
   for (const [skill, limits] of Object.entries(raw.queues ?? {})) {
     const i = skills.indexOf(skill);
-    if (i < 0) { fail(['queues', skill], `unknown queue '${skill}' (expected a skill: ${skills.join(', ')})`); continue; }
+    if (i < 0) {
+      fail(['queues', skill], `unknown queue '${skill}' (expected a skill: ${skills.join(', ')})`);
+      continue;
+    }
     queueLimits[i] = { min: limits.min ?? 0, max: limits.max ?? Infinity };
     if (queueLimits[i].min > queueLimits[i].max) fail(['queues', skill], 'expected min <= max');
   }
@@ -296,20 +376,38 @@ export function compileScenario(source: ScenarioSource, options: CompileOptions 
   if (new Date(`${start}T00:00:00Z`).getUTCDay() !== 1) fail(['start'], `expected a Monday, got ${start}`);
 
   const policyRaw = raw.policy ?? 'static';
-  const policy = typeof policyRaw === 'string'
-    ? { name: policyRaw, module: null, params: {} }
-    : { name: policyRaw.name ?? 'module', module: policyRaw.module ?? null, params: policyRaw.params ?? {} };
+  const policy =
+    typeof policyRaw === 'string'
+      ? { name: policyRaw, module: null, params: {} }
+      : { name: policyRaw.name ?? 'module', module: policyRaw.module ?? null, params: policyRaw.params ?? {} };
   if (!policy.module && options.knownPolicies && !options.knownPolicies.includes(policy.name)) {
-    fail(typeof policyRaw === 'string' ? ['policy'] : ['policy', 'name'], `unknown policy '${policy.name}' (expected one of: ${options.knownPolicies.join(', ')}, or { module: ./my-policy.js })`);
+    fail(
+      typeof policyRaw === 'string' ? ['policy'] : ['policy', 'name'],
+      `unknown policy '${policy.name}' (expected one of: ${options.knownPolicies.join(', ')}, or { module: ./my-policy.js })`,
+    );
   }
 
   if (issues.length) throw new ScenarioError(issues.sort((a, b) => a.line - b.line));
   return {
-    name: raw.name, description: raw.description ?? '', file: source.file,
-    seed: raw.seed ?? 1, start, horizon, warmup, sampleEvery,
-    ...(raw.drain === true || raw.cases !== undefined ? { drain: true } : {}), ...(raw.cases !== undefined ? { cases: raw.cases } : {}),
+    name: raw.name,
+    description: raw.description ?? '',
+    file: source.file,
+    seed: raw.seed ?? 1,
+    start,
+    horizon,
+    warmup,
+    sampleEvery,
+    ...(raw.drain === true || raw.cases !== undefined ? { drain: true } : {}),
+    ...(raw.cases !== undefined ? { cases: raw.cases } : {}),
     rebalanceEvery: raw.rebalanceEvery !== undefined ? seconds(raw.rebalanceEvery) : HOUR,
-    policy, skills, queueLimits, queueCapacity: compileQueueCapacity(skills, raw.queues), pools, processes, demand, disruptions,
+    policy,
+    skills,
+    queueLimits,
+    queueCapacity: compileQueueCapacity(skills, raw.queues),
+    pools,
+    processes,
+    demand,
+    disruptions,
   };
 }
 
@@ -322,13 +420,21 @@ function checkReachableJoins(proc: Process, fail: (path: (string | number)[], me
     branches.forEach((b, k) => {
       if (b < 0) return;
       // a branch that ends (no next, or `to: end`) counts as arriving at the join
-      if (!pathReaches(proc.steps, b, join)) fail(['steps', step.id, 'next', 'parallel', k], `branch '${proc.steps[b].id}' never reaches the join step '${proc.steps[join].id}' (expected every branch to lead to it)`);
+      if (!pathReaches(proc.steps, b, join))
+        fail(
+          ['steps', step.id, 'next', 'parallel', k],
+          `branch '${proc.steps[b].id}' never reaches the join step '${proc.steps[join].id}' (expected every branch to lead to it)`,
+        );
     });
   }
 }
 
-function distinct(xs: number[]): number[] { return [...new Set(xs)]; }
-function round(x: number): number { return Math.round(x * 1e6) / 1e6; }
+function distinct(xs: number[]): number[] {
+  return [...new Set(xs)];
+}
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
 function formatDays(s: number): string {
   return s % DAY === 0 ? `${s / DAY}d` : s % HOUR === 0 ? `${s / HOUR}h` : `${s}s`;
 }

@@ -55,12 +55,21 @@ export const DISRUPTION_KINDS: { [K in DisruptionKind]: KindSpec<K> } = {
     unitsTaken: (d, p) => (d.pool === p ? d.units : 0),
   },
   surge: {
-    fields: { required: ['factor'], properties: { process: { type: 'string', description: 'Absent = every process.' }, factor: { type: 'number', minimum: 0, description: 'Multiplier on the arrival rate.' } } },
+    fields: {
+      required: ['factor'],
+      properties: {
+        process: { type: 'string', description: 'Absent = every process.' },
+        factor: { type: 'number', minimum: 0, description: 'Multiplier on the arrival rate.' },
+      },
+    },
     compile: (r) => ({ process: r.process, factor: r.factor ?? 1 }),
     demandFactor: (d, process) => (d.process < 0 || d.process === process ? d.factor : null),
   },
   slowdown: {
-    fields: { required: ['pool', 'factor'], properties: { pool, factor: { type: 'number', exclusiveMinimum: 0, description: 'Multiplier on task durations.' } } },
+    fields: {
+      required: ['pool', 'factor'],
+      properties: { pool, factor: { type: 'number', exclusiveMinimum: 0, description: 'Multiplier on task durations.' } },
+    },
     compile: (r) => ({ pool: r.pool, factor: r.factor ?? 1 }),
     durationFactor: (d, p) => (d.pool === p ? d.factor : 1),
   },

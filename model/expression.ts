@@ -41,10 +41,7 @@ export type BinaryOp = 'or' | 'and' | '<' | '<=' | '>' | '>=' | '==' | '!=' | '+
 
 /** A parsed expression: plain JSON (it travels to the live case workflow with its process). */
 export type Expr =
-  | { op: 'lit'; value: Value }
-  | { op: 'attr'; name: string; index: number }
-  | { op: 'not' | 'neg'; arg: Expr }
-  | { op: BinaryOp; left: Expr; right: Expr };
+  { op: 'lit'; value: Value } | { op: 'attr'; name: string; index: number } | { op: 'not' | 'neg'; arg: Expr } | { op: BinaryOp; left: Expr; right: Expr };
 
 /** What an expression may name: the process's attributes, in the order of its values. */
 export interface AttributeType {
@@ -54,13 +51,17 @@ export interface AttributeType {
 
 export class ExpressionError extends Error {
   /** 1-based column of the problem in the expression text */
-  constructor(message: string, readonly column: number) {
+  constructor(
+    message: string,
+    readonly column: number,
+  ) {
     super(message);
     this.name = 'ExpressionError';
   }
 }
 
-type Token = { kind: 'num'; value: number; at: number }
+type Token =
+  | { kind: 'num'; value: number; at: number }
   | { kind: 'str'; value: string; at: number }
   | { kind: 'id'; value: string; at: number }
   | { kind: 'op'; value: string; at: number }
@@ -80,7 +81,10 @@ function tokenize(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
     const at = i + 1;
     const num = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(i));
     if (num) {
@@ -90,7 +94,11 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i));
-    if (id) { out.push({ kind: 'id', value: id[0], at }); i += id[0].length; continue; }
+    if (id) {
+      out.push({ kind: 'id', value: id[0], at });
+      i += id[0].length;
+      continue;
+    }
     if (c === '"' || c === "'") {
       const close = text.indexOf(c, i + 1);
       if (close < 0) throw new ExpressionError(`unterminated string (expected a closing ${c})`, at);
@@ -99,10 +107,18 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const two = text.slice(i, i + 2);
-    if (TWO_CHAR.includes(two)) { out.push({ kind: 'op', value: two, at }); i += 2; continue; }
+    if (TWO_CHAR.includes(two)) {
+      out.push({ kind: 'op', value: two, at });
+      i += 2;
+      continue;
+    }
     if (c === '=') throw new ExpressionError("unexpected '=' (expected '==' to compare)", at);
     if (c === '&' || c === '|' || c === '!') throw new ExpressionError(`unexpected '${c}' (expected and, or, not)`, at);
-    if (ONE_CHAR.includes(c)) { out.push({ kind: 'op', value: c, at }); i++; continue; }
+    if (ONE_CHAR.includes(c)) {
+      out.push({ kind: 'op', value: c, at });
+      i++;
+      continue;
+    }
     throw new ExpressionError(`unexpected '${c}'`, at);
   }
   out.push({ kind: 'end', value: '', at: text.length + 1 });
@@ -130,7 +146,8 @@ export function parseExpression(text: string, attributes: readonly AttributeType
     while (is('or')) {
       k++;
       const right = andExpr();
-      want(left, 'boolean', "'or'"); want(right, 'boolean', "'or'");
+      want(left, 'boolean', "'or'");
+      want(right, 'boolean', "'or'");
       left = { expr: { op: 'or', left: left.expr, right: right.expr }, type: 'boolean', at: left.at };
     }
     return left;
@@ -140,7 +157,8 @@ export function parseExpression(text: string, attributes: readonly AttributeType
     while (is('and')) {
       k++;
       const right = notExpr();
-      want(left, 'boolean', "'and'"); want(right, 'boolean', "'and'");
+      want(left, 'boolean', "'and'");
+      want(right, 'boolean', "'and'");
       left = { expr: { op: 'and', left: left.expr, right: right.expr }, type: 'boolean', at: left.at };
     }
     return left;
@@ -165,7 +183,8 @@ export function parseExpression(text: string, attributes: readonly AttributeType
     if (op === '==' || op === '!=') {
       if (left.type !== right.type) throw new ExpressionError(`'${op}' compares two values of one type, got a ${left.type} and a ${right.type}`, t.at);
     } else {
-      want(left, 'number', `'${op}'`); want(right, 'number', `'${op}'`);
+      want(left, 'number', `'${op}'`);
+      want(right, 'number', `'${op}'`);
     }
     if (is('<') || is('<=') || is('>') || is('>=') || is('==') || is('!=')) {
       throw new ExpressionError(`unexpected ${describe(peek())} (comparisons do not chain: expected 'and' between them)`, peek().at);
@@ -178,7 +197,8 @@ export function parseExpression(text: string, attributes: readonly AttributeType
       const op = peek().value as BinaryOp;
       k++;
       const right = product();
-      want(left, 'number', `'${op}'`); want(right, 'number', `'${op}'`);
+      want(left, 'number', `'${op}'`);
+      want(right, 'number', `'${op}'`);
       left = { expr: { op, left: left.expr, right: right.expr }, type: 'number', at: left.at };
     }
     return left;
@@ -189,7 +209,8 @@ export function parseExpression(text: string, attributes: readonly AttributeType
       const op = peek().value as BinaryOp;
       k++;
       const right = unary();
-      want(left, 'number', `'${op}'`); want(right, 'number', `'${op}'`);
+      want(left, 'number', `'${op}'`);
+      want(right, 'number', `'${op}'`);
       left = { expr: { op, left: left.expr, right: right.expr }, type: 'number', at: left.at };
     }
     return left;
@@ -214,7 +235,9 @@ export function parseExpression(text: string, attributes: readonly AttributeType
       if (KEYWORDS.has(t.value)) throw new ExpressionError(`unexpected '${t.value}' (expected a value before it)`, t.at);
       const index = attributes.findIndex((a) => a.name === t.value);
       if (index < 0) {
-        const known = attributes.length ? `one of the process's attributes: ${attributes.map((a) => a.name).join(', ')}` : 'no names: the process has no attributes';
+        const known = attributes.length
+          ? `one of the process's attributes: ${attributes.map((a) => a.name).join(', ')}`
+          : 'no names: the process has no attributes';
         throw new ExpressionError(`unknown attribute '${t.value}' (expected ${known}; a string is quoted: '${t.value}')`, t.at);
       }
       return { expr: { op: 'attr', name: t.value, index }, type: attributes[index].type, at: t.at };
@@ -236,26 +259,42 @@ export function parseExpression(text: string, attributes: readonly AttributeType
 /** The value of a checked expression for a case whose attributes are `values` (in the order they were declared). */
 export function evaluate(e: Expr, values: readonly (number | string)[]): Value {
   switch (e.op) {
-    case 'lit': return e.value;
-    case 'attr': return values[e.index];
-    case 'not': return !evaluate(e.arg, values);
-    case 'neg': return -(evaluate(e.arg, values) as number);
-    case 'or': return (evaluate(e.left, values) as boolean) || (evaluate(e.right, values) as boolean);
-    case 'and': return (evaluate(e.left, values) as boolean) && (evaluate(e.right, values) as boolean);
+    case 'lit':
+      return e.value;
+    case 'attr':
+      return values[e.index];
+    case 'not':
+      return !evaluate(e.arg, values);
+    case 'neg':
+      return -(evaluate(e.arg, values) as number);
+    case 'or':
+      return (evaluate(e.left, values) as boolean) || (evaluate(e.right, values) as boolean);
+    case 'and':
+      return (evaluate(e.left, values) as boolean) && (evaluate(e.right, values) as boolean);
     default: {
       const a = evaluate(e.left, values);
       const b = evaluate(e.right, values);
       switch (e.op) {
-        case '==': return a === b;
-        case '!=': return a !== b;
-        case '<': return (a as number) < (b as number);
-        case '<=': return (a as number) <= (b as number);
-        case '>': return (a as number) > (b as number);
-        case '>=': return (a as number) >= (b as number);
-        case '+': return (a as number) + (b as number);
-        case '-': return (a as number) - (b as number);
-        case '*': return (a as number) * (b as number);
-        case '/': return (a as number) / (b as number);
+        case '==':
+          return a === b;
+        case '!=':
+          return a !== b;
+        case '<':
+          return (a as number) < (b as number);
+        case '<=':
+          return (a as number) <= (b as number);
+        case '>':
+          return (a as number) > (b as number);
+        case '>=':
+          return (a as number) >= (b as number);
+        case '+':
+          return (a as number) + (b as number);
+        case '-':
+          return (a as number) - (b as number);
+        case '*':
+          return (a as number) * (b as number);
+        case '/':
+          return (a as number) / (b as number);
       }
     }
   }

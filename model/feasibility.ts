@@ -53,8 +53,10 @@ function stepFacts(step: Step, scenario: Scenario, onDuty: boolean[]): StepFacts
   const canFail = working.some((p) => p.kind === 'bot' && p.failureRate > 0);
   let why = '';
   if (working.length === 0) {
-    why = pools.length === 0 ? `no pool has the skill '${skill}'`
-      : `no pool with the skill '${skill}' (${pools.map((p) => p.id).join(', ')}) has a unit on duty within the horizon`;
+    why =
+      pools.length === 0
+        ? `no pool has the skill '${skill}'`
+        : `no pool with the skill '${skill}' (${pools.map((p) => p.id).join(', ')}) has a unit on duty within the horizon`;
   } else if (!canSucceed) {
     why = `every unit that can do it is a bot with failureRate 1 (${working.map((p) => p.id).join(', ')})${step.onBotFailure < 0 ? ' and the step has no onBotFailure: it is retried forever' : ''}`;
   }
@@ -88,9 +90,12 @@ function analyseProcess(proc: Process, scenario: Scenario, onDuty: boolean[], er
     const onSuccess = (s: Step): boolean => {
       const n = s.next;
       switch (n.kind) {
-        case 'end': return true; // the end of the process, or of a parallel branch (then: its join)
-        case 'step': return enter(n.step);
-        case 'branch': return probabilities(n.cumulative).some((p, i) => p > 0 && (n.to[i] < 0 || enter(n.to[i])));
+        case 'end':
+          return true; // the end of the process, or of a parallel branch (then: its join)
+        case 'step':
+          return enter(n.step);
+        case 'branch':
+          return probabilities(n.cumulative).some((p, i) => p > 0 && (n.to[i] < 0 || enter(n.to[i])));
         case 'parallel': {
           const inner = reaches(n.join);
           return n.branches.every((b) => b === n.join || inner[b]) && enter(n.join);
@@ -102,7 +107,10 @@ function analyseProcess(proc: Process, scenario: Scenario, onDuty: boolean[], er
       for (const s of steps) {
         if (ok[s.index]) continue;
         const f = facts[s.index];
-        if ((f.canSucceed && onSuccess(s)) || (f.canFail && enter(failTarget(s)))) { ok[s.index] = true; changed = true; }
+        if ((f.canSucceed && onSuccess(s)) || (f.canFail && enter(failTarget(s)))) {
+          ok[s.index] = true;
+          changed = true;
+        }
       }
     }
     return ok;
@@ -122,7 +130,10 @@ function analyseProcess(proc: Process, scenario: Scenario, onDuty: boolean[], er
     if (!f.canSucceed) continue;
     const n = s.next;
     if (n.kind === 'step') stack.push(n.step);
-    else if (n.kind === 'branch') probabilities(n.cumulative).forEach((p, k) => { if (p > 0 && n.to[k] >= 0) stack.push(n.to[k]); });
+    else if (n.kind === 'branch')
+      probabilities(n.cumulative).forEach((p, k) => {
+        if (p > 0 && n.to[k] >= 0) stack.push(n.to[k]);
+      });
     else if (n.kind === 'parallel') {
       stack.push(...n.branches);
       const inner = reaches(n.join);
@@ -138,7 +149,10 @@ function analyseProcess(proc: Process, scenario: Scenario, onDuty: boolean[], er
     if (withFailures && facts[s.index].canFail) out.push(failTarget(s));
     const n = s.next;
     if (n.kind === 'step') out.push(n.step);
-    else if (n.kind === 'branch') probabilities(n.cumulative).forEach((p, k) => { if (p > 0 && n.to[k] >= 0) out.push(n.to[k]); });
+    else if (n.kind === 'branch')
+      probabilities(n.cumulative).forEach((p, k) => {
+        if (p > 0 && n.to[k] >= 0) out.push(n.to[k]);
+      });
     else if (n.kind === 'parallel') out.push(...n.branches, n.join);
     return out;
   };
@@ -157,7 +171,8 @@ function analyseProcess(proc: Process, scenario: Scenario, onDuty: boolean[], er
     return false;
   };
   const root = stuck.find((x) => facts[x.index].why) ?? stuck.find(loopsBack) ?? null;
-  const reason = (x: Step) => facts[x.index].why || 'every way on from it leads back to it without reaching the end (a rework loop or a branch taken with probability 1)';
+  const reason = (x: Step) =>
+    facts[x.index].why || 'every way on from it leads back to it without reaching the end (a rework loop or a branch taken with probability 1)';
   const because = (s: Step): string => {
     if (facts[s.index].why || !root || root === s) return reason(s);
     return `its cases go on to step '${root.id}', where ${reason(root)}`;
@@ -176,7 +191,10 @@ function analyseProcess(proc: Process, scenario: Scenario, onDuty: boolean[], er
     if (!reachable[s.index] || s.onBotFailure >= 0) continue;
     const always = scenario.pools.filter((p) => onDuty[p.index] && p.kind === 'bot' && p.failureRate >= 1 && p.skills.includes(s.skill));
     if (always.length && facts[s.index].canSucceed) {
-      warnings.push({ path: path(s), message: `bot pool ${always.map((p) => p.id).join(', ')} always fails this step (failureRate 1) and it has no onBotFailure: each failure puts the task back in the same queue` });
+      warnings.push({
+        path: path(s),
+        message: `bot pool ${always.map((p) => p.id).join(', ')} always fails this step (failureRate 1) and it has no onBotFailure: each failure puts the task back in the same queue`,
+      });
     }
   }
   // exceptions handed to a step that bots can do again

@@ -11,7 +11,8 @@ export function parseOverridePath(path: string): (string | number)[] {
   const out: (string | number)[] = [];
   for (const part of path.split('.')) {
     const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(part);
-    if (!m) throw new ScenarioError([{ file: `--set ${path}`, line: 0, path, message: 'expected a field path like pools.clerks.size or disruptions[0].start' }]);
+    if (!m)
+      throw new ScenarioError([{ file: `--set ${path}`, line: 0, path, message: 'expected a field path like pools.clerks.size or disruptions[0].start' }]);
     out.push(m[1]);
     for (const idx of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
   }
@@ -27,7 +28,9 @@ export function applyOverride(source: ScenarioSource, assignment: string, flag =
   try {
     value = parse(assignment.slice(eq + 1));
   } catch (err) {
-    throw new ScenarioError([{ file: flag, line: 0, path: assignment.slice(0, eq), message: `the value is not a YAML scalar: ${(err as Error).message.split('\n')[0]}` }]);
+    throw new ScenarioError([
+      { file: flag, line: 0, path: assignment.slice(0, eq), message: `the value is not a YAML scalar: ${(err as Error).message.split('\n')[0]}` },
+    ]);
   }
   let node = source.raw as any;
   for (let i = 0; i < path.length - 1; i++) {
@@ -40,7 +43,14 @@ export function applyOverride(source: ScenarioSource, assignment: string, flag =
   if (node === null || typeof node !== 'object') {
     // e.g. --set policy.module=p.js where the scenario says `policy: static`
     const parent = path.slice(0, -1).map(String).join('.');
-    throw new ScenarioError([{ file: flag, line: 0, path: assignment.slice(0, eq), message: `'${parent}' is ${JSON.stringify(node)} in the scenario ${source.file}, not a mapping: set the whole field instead, e.g. --set '${parent}={${String(path[path.length - 1])}: ...}'` }]);
+    throw new ScenarioError([
+      {
+        file: flag,
+        line: 0,
+        path: assignment.slice(0, eq),
+        message: `'${parent}' is ${JSON.stringify(node)} in the scenario ${source.file}, not a mapping: set the whole field instead, e.g. --set '${parent}={${String(path[path.length - 1])}: ...}'`,
+      },
+    ]);
   }
   node[path[path.length - 1]] = value;
 }

@@ -57,14 +57,18 @@ export function nextStep<K extends CaseAttributes>(step: Step, failed: boolean, 
   if (failed) return step.onBotFailure >= 0 ? step.onBotFailure : step.index;
   const next = step.next;
   switch (next.kind) {
-    case 'end': return frame ? frame.join : CASE_ENDS;
-    case 'step': return next.step;
+    case 'end':
+      return frame ? frame.join : CASE_ENDS;
+    case 'step':
+      return next.step;
     case 'branch': {
-      const to = next.when ? conditionalTarget(next, next.when, kase.attributes ?? [], () => draws.branch(kase, step.index, visit))
+      const to = next.when
+        ? conditionalTarget(next, next.when, kase.attributes ?? [], () => draws.branch(kase, step.index, visit))
         : branchTarget(next, draws.branch(kase, step.index, visit));
       return to >= 0 ? to : frame ? frame.join : CASE_ENDS;
     }
-    case 'parallel': return SPLIT;
+    case 'parallel':
+      return SPLIT;
   }
 }
 
@@ -76,7 +80,12 @@ export function branchTarget(next: Extract<Next, { kind: 'branch' }>, x: number)
 }
 
 /** The target of a branch with conditions: the first entry whose `when` holds, else one of the entries with `p` by the draw. */
-export function conditionalTarget(next: Extract<Next, { kind: 'branch' }>, when: NonNullable<Extract<Next, { kind: 'branch' }>['when']>, attributes: readonly (number | string)[], draw: () => number): number {
+export function conditionalTarget(
+  next: Extract<Next, { kind: 'branch' }>,
+  when: NonNullable<Extract<Next, { kind: 'branch' }>['when']>,
+  attributes: readonly (number | string)[],
+  draw: () => number,
+): number {
   for (let i = 0; i < when.length; i++) {
     const c = when[i];
     if (c && evaluate(c, attributes) === true) return next.to[i];

@@ -13,10 +13,20 @@ export type RawDuration = string | number;
 export type RawDay = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
 /** A distribution: `dist` and the fields of its kind (simulator/distributions.ts reads them by its table). */
-export interface RawDistribution { dist: string; [field: string]: unknown }
+export interface RawDistribution {
+  dist: string;
+  [field: string]: unknown;
+}
 
-export interface RawShift { days: RawDay[]; from: string; to: string }
-export interface RawWindow { start: RawDuration; duration: RawDuration }
+export interface RawShift {
+  days: RawDay[];
+  from: string;
+  to: string;
+}
+export interface RawWindow {
+  start: RawDuration;
+  duration: RawDuration;
+}
 
 export interface RawPool {
   kind: 'human' | 'bot';
@@ -30,7 +40,11 @@ export interface RawPool {
   absences?: (RawWindow & { units: number })[];
 }
 
-export interface RawBranchEntry { to: string; p?: number; when?: string }
+export interface RawBranchEntry {
+  to: string;
+  p?: number;
+  when?: string;
+}
 export type RawNext = string | { branch: RawBranchEntry[] } | { parallel: string[]; join: string };
 
 export interface RawStep {
@@ -60,8 +74,14 @@ export interface RawProcess {
   steps: Record<string, RawStep>;
 }
 
-export interface RawSurge extends RawWindow { factor: number }
-export interface RawScheduleEntry { days?: RawDay[]; at: string; count?: number }
+export interface RawSurge extends RawWindow {
+  factor: number;
+}
+export interface RawScheduleEntry {
+  days?: RawDay[];
+  at: string;
+  count?: number;
+}
 
 /** One of: Poisson or renewal arrivals (rate or interarrival), a weekly schedule, a replay file. */
 export interface RawDemand {
@@ -83,9 +103,14 @@ export interface RawDisruptionEntry extends RawWindow {
   factor?: number;
 }
 
-export type RawPolicy = string | { name: string; module?: undefined; params?: Record<string, unknown> } | { module: string; name?: undefined; params?: Record<string, unknown> };
+export type RawPolicy =
+  string | { name: string; module?: undefined; params?: Record<string, unknown> } | { module: string; name?: undefined; params?: Record<string, unknown> };
 
-export interface RawQueueLimits { min?: number; max?: number; capacity?: number }
+export interface RawQueueLimits {
+  min?: number;
+  max?: number;
+  capacity?: number;
+}
 
 export interface RawScenario {
   $schema?: string;
@@ -112,19 +137,54 @@ export interface RawScenario {
  * (`satisfies Record<keyof T, true>`: a field missing here or unknown to the
  * type is an error) and compared with the schema's by a test.
  */
-const fields = <T>() => <K extends Record<keyof T, true>>(k: K & Record<Exclude<keyof K, keyof T>, never>) => Object.keys(k);
+const fields =
+  <T>() =>
+  <K extends Record<keyof T, true>>(k: K & Record<Exclude<keyof K, keyof T>, never>) =>
+    Object.keys(k);
 export const RAW_FIELDS = {
   scenario: fields<RawScenario>()({
-    $schema: true, name: true, description: true, seed: true, start: true, horizon: true, warmup: true, sampleEvery: true, drain: true,
-    cases: true, rebalanceEvery: true, policy: true, queues: true, pools: true, processes: true, demand: true, disruptions: true,
+    $schema: true,
+    name: true,
+    description: true,
+    seed: true,
+    start: true,
+    horizon: true,
+    warmup: true,
+    sampleEvery: true,
+    drain: true,
+    cases: true,
+    rebalanceEvery: true,
+    policy: true,
+    queues: true,
+    pools: true,
+    processes: true,
+    demand: true,
+    disruptions: true,
   }),
   pool: fields<RawPool>()({
-    kind: true, size: true, skills: true, costPerHour: true, shifts: true, switchOver: true, failureRate: true, atShiftEnd: true, absences: true,
+    kind: true,
+    size: true,
+    skills: true,
+    costPerHour: true,
+    shifts: true,
+    switchOver: true,
+    failureRate: true,
+    atShiftEnd: true,
+    absences: true,
   }),
   process: fields<RawProcess>()({ sla: true, costOfDelayPerHour: true, priority: true, preemptive: true, start: true, attributes: true, steps: true }),
   step: fields<RawStep>()({
-    gateway: true, skill: true, duration: true, humanDuration: true, botDuration: true, onBotFailure: true, durationScale: true, next: true,
-    patience: true, onAbandon: true, onBlocked: true,
+    gateway: true,
+    skill: true,
+    duration: true,
+    humanDuration: true,
+    botDuration: true,
+    onBotFailure: true,
+    durationScale: true,
+    next: true,
+    patience: true,
+    onAbandon: true,
+    onBlocked: true,
   }),
   demand: fields<RawDemand>()({ rate: true, interarrival: true, batch: true, hourOfDay: true, dayOfWeek: true, surges: true, schedule: true, replay: true }),
   disruption: fields<RawDisruptionEntry>()({ kind: true, start: true, duration: true, pool: true, process: true, units: true, factor: true }),

@@ -11,13 +11,17 @@ import { BUILTIN_POLICY_NAMES } from './policy-names.js';
 
 const id = '^[A-Za-z][A-Za-z0-9_.-]*$';
 const duration = {
-  anyOf: [{ type: 'string', pattern: DURATION_PATTERN }, { type: 'number', minimum: 0 }],
+  anyOf: [
+    { type: 'string', pattern: DURATION_PATTERN },
+    { type: 'number', minimum: 0 },
+  ],
   'x-expected': 'a duration like 90s, 20m, 4h, 2d or 1w (a bare number is seconds)',
   description: 'A duration: 90s, 20m, 4h, 2d, 1w; a bare number is seconds.',
 };
 const positiveDuration = duration;
 const rate = {
-  type: 'string', pattern: RATE_PATTERN,
+  type: 'string',
+  pattern: RATE_PATTERN,
   'x-expected': 'a rate like 8/h, 200/d or 3/m',
   description: 'Arrivals per unit of time: 8/h, 200/d, 3/m.',
 };
@@ -62,7 +66,9 @@ const attribute = {
   anyOf: [
     { ...distribution, description: 'A number attribute, drawn from this distribution (durations read as seconds: bare numbers are plain numbers).' },
     {
-      type: 'object', additionalProperties: false, required: ['values'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['values'],
       description: 'A string attribute: one of values, with probability proportional to weights (all equal when absent).',
       properties: {
         values: { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] } },
@@ -78,25 +84,36 @@ const next = {
   anyOf: [
     { type: 'string', pattern: id },
     {
-      type: 'object', additionalProperties: false, required: ['branch'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['branch'],
       properties: {
         branch: {
-          type: 'array', minItems: 1,
+          type: 'array',
+          minItems: 1,
           items: {
-            type: 'object', additionalProperties: false, required: ['to'],
+            type: 'object',
+            additionalProperties: false,
+            required: ['to'],
             anyOf: [{ required: ['p'] }, { required: ['when'] }],
             'x-expected': "{ to: step, p: 0.3 } or { to: step, when: 'amount > 10000' }",
             properties: {
               to: { type: 'string', pattern: id, description: 'a step id, or "end"' },
               p: { ...probability, description: "Probability of this entry among the entries without 'when'." },
-              when: { ...expression, description: "A condition on the case's attributes (docs/scenario.md, Expressions): the first entry whose condition holds is taken; when none holds, the entries with 'p' are drawn." },
+              when: {
+                ...expression,
+                description:
+                  "A condition on the case's attributes (docs/scenario.md, Expressions): the first entry whose condition holds is taken; when none holds, the entries with 'p' are drawn.",
+              },
             },
           },
         },
       },
     },
     {
-      type: 'object', additionalProperties: false, required: ['parallel', 'join'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['parallel', 'join'],
       properties: {
         parallel: { type: 'array', minItems: 2, items: { type: 'string', pattern: id } },
         join: { type: 'string', pattern: id, description: 'the step every branch leads to; it starts when all branches have arrived' },
@@ -106,27 +123,42 @@ const next = {
 };
 
 const step = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: {
     gateway: {
       const: true,
-      description: 'A routing point, not work: the step takes no unit and no time, it only passes the case on by its `next` (a parallel split or a branch). Use it where a process starts with a split or a choice, or where a branch leads into a split; with no `next`, the path ends there (a join at the end of the process). A gateway step has no skill or duration.',
+      description:
+        'A routing point, not work: the step takes no unit and no time, it only passes the case on by its `next` (a parallel split or a branch). Use it where a process starts with a split or a choice, or where a branch leads into a split; with no `next`, the path ends there (a join at the end of the process). A gateway step has no skill or duration.',
     },
     skill: { type: 'string', pattern: id, description: 'Skill a unit needs to do this step; one work queue per skill. Required, except on a gateway step.' },
     duration: { ...distribution, description: 'Time the step takes, for humans and bots alike unless overridden.' },
     humanDuration: { ...distribution, description: 'Time the step takes a person (overrides duration).' },
     botDuration: { ...distribution, description: 'Time the step takes a bot (overrides duration).' },
     onBotFailure: { type: 'string', pattern: id, description: 'Step a case goes to when a bot fails this step (an exception for a person).' },
-    durationScale: { ...expression, 'x-expected': "a number expression like 'amount / 1000'", description: "A number expression over the case's attributes that multiplies this step's drawn durations (below 0, or not finite: 0)." },
+    durationScale: {
+      ...expression,
+      'x-expected': "a number expression like 'amount / 1000'",
+      description: "A number expression over the case's attributes that multiplies this step's drawn durations (below 0, or not finite: 0).",
+    },
     next,
-    patience: { ...distribution, description: "How long a case waits for this step's task to start before it abandons (drawn per case). Absent: it waits forever." },
+    patience: {
+      ...distribution,
+      description: "How long a case waits for this step's task to start before it abandons (drawn per case). Absent: it waits forever.",
+    },
     onAbandon: { type: 'string', pattern: id, description: 'Step an abandoned case goes to (e.g. a call-back). Absent: the case ends abandoned.' },
-    onBlocked: { type: 'string', pattern: id, description: "Step a case goes to when this step's queue is full (an overflow route). Absent: the case is lost." },
+    onBlocked: {
+      type: 'string',
+      pattern: id,
+      description: "Step a case goes to when this step's queue is full (an overflow route). Absent: the case is lost.",
+    },
   },
 };
 
 const shift = {
-  type: 'object', additionalProperties: false, required: ['days', 'from', 'to'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['days', 'from', 'to'],
   properties: {
     days: { type: 'array', minItems: 1, items: { enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] } },
     from: { type: 'string', pattern: TIME_OF_DAY_PATTERN, 'x-expected': 'a time of day like 08:00' },
@@ -135,7 +167,8 @@ const shift = {
 };
 
 const pool = {
-  type: 'object', required: ['kind', 'size', 'skills'],
+  type: 'object',
+  required: ['kind', 'size', 'skills'],
   discriminator: { propertyName: 'kind' },
   oneOf: [
     {
@@ -147,11 +180,17 @@ const pool = {
         costPerHour: { type: 'number', minimum: 0, description: 'Paid per person per hour on duty.' },
         shifts: { type: 'array', items: shift, description: 'Weekly calendar; absent means always on duty.' },
         switchOver: { ...duration, description: 'Time a person needs to change queue.' },
-        atShiftEnd: { enum: ['finish', 'pause'], description: 'A task in hand when the unit goes off duty (shift end, absence or outage): finish it first (default), or pause it until that unit is next on duty, with its remaining work.' },
+        atShiftEnd: {
+          enum: ['finish', 'pause'],
+          description:
+            'A task in hand when the unit goes off duty (shift end, absence or outage): finish it first (default), or pause it until that unit is next on duty, with its remaining work.',
+        },
         absences: {
           type: 'array',
           items: {
-            type: 'object', additionalProperties: false, required: ['start', 'duration', 'units'],
+            type: 'object',
+            additionalProperties: false,
+            required: ['start', 'duration', 'units'],
             properties: { ...window, units: { type: 'integer', minimum: 1 } },
           },
         },
@@ -166,7 +205,11 @@ const pool = {
         costPerHour: { type: 'number', minimum: 0, description: 'Per instance per hour.' },
         failureRate: { ...probability, description: 'Probability that a task fails and goes to a person.' },
         shifts: { type: 'array', items: shift },
-        atShiftEnd: { enum: ['finish', 'pause'], description: 'A task in hand when the unit goes off duty (shift end, absence or outage): finish it first (default), or pause it until that unit is next on duty, with its remaining work.' },
+        atShiftEnd: {
+          enum: ['finish', 'pause'],
+          description:
+            'A task in hand when the unit goes off duty (shift end, absence or outage): finish it first (default), or pause it until that unit is next on duty, with its remaining work.',
+        },
       },
     },
   ],
@@ -174,12 +217,21 @@ const pool = {
 
 /** fixed arrival times (`demand.<p>.schedule`), alone or beside a rate or interarrival */
 const schedule = {
-  type: 'array', minItems: 1,
-  description: 'Cases arriving at fixed times of the week, e.g. [{ at: "06:00", count: 200 }]: every day (or on days) at that time, count cases at once. Alone, or beside a rate or interarrival (their arrivals and these).',
+  type: 'array',
+  minItems: 1,
+  description:
+    'Cases arriving at fixed times of the week, e.g. [{ at: "06:00", count: 200 }]: every day (or on days) at that time, count cases at once. Alone, or beside a rate or interarrival (their arrivals and these).',
   items: {
-    type: 'object', additionalProperties: false, required: ['at'],
+    type: 'object',
+    additionalProperties: false,
+    required: ['at'],
     properties: {
-      days: { type: 'array', minItems: 1, items: { enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, description: 'Days of the week (default every day).' },
+      days: {
+        type: 'array',
+        minItems: 1,
+        items: { enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] },
+        description: 'Days of the week (default every day).',
+      },
       at: { type: 'string', pattern: TIME_OF_DAY_PATTERN, 'x-expected': 'a time of day like 06:00' },
       count: { type: 'integer', minimum: 1, description: 'Cases arriving together (default 1).' },
     },
@@ -196,11 +248,13 @@ const demand = {
         rate: { ...rate, description: 'Poisson arrivals at this rate (scaled by the profiles and surges). Give rate or interarrival, not both.' },
         interarrival: {
           ...distribution,
-          description: 'Renewal arrivals: the time between arrivals at multiplier 1 (any distribution). The profiles and surges scale it in operational time: at multiplier m, gaps pass m times as fast. Give rate or interarrival, not both.',
+          description:
+            'Renewal arrivals: the time between arrivals at multiplier 1 (any distribution). The profiles and surges scale it in operational time: at multiplier m, gaps pass m times as fast. Give rate or interarrival, not both.',
         },
         batch: {
           ...distribution,
-          description: 'Cases per arrival, a distribution of whole numbers (bare numbers, e.g. { dist: empirical, values: [1, 2, 5] }); rounded; 0 brings none. Absent: 1.',
+          description:
+            'Cases per arrival, a distribution of whole numbers (bare numbers, e.g. { dist: empirical, values: [1, 2, 5] }); rounded; 0 brings none. Absent: 1.',
         },
         hourOfDay: { type: 'array', minItems: 24, maxItems: 24, items: multiplier, description: '24 multipliers of the rate, hour 0 first.' },
         dayOfWeek: { type: 'array', minItems: 7, maxItems: 7, items: multiplier, description: '7 multipliers, Monday first.' },
@@ -212,24 +266,35 @@ const demand = {
       },
     },
     {
-      additionalProperties: false, required: ['schedule'],
+      additionalProperties: false,
+      required: ['schedule'],
       properties: {
         schedule,
       },
     },
     {
-      additionalProperties: false, required: ['replay'],
-      properties: { replay: { type: 'string', minLength: 1, description: 'CSV of arrival times (first column: seconds from start, a duration, or an ISO timestamp), relative to the scenario file.' } },
+      additionalProperties: false,
+      required: ['replay'],
+      properties: {
+        replay: {
+          type: 'string',
+          minLength: 1,
+          description: 'CSV of arrival times (first column: seconds from start, a duration, or an ISO timestamp), relative to the scenario file.',
+        },
+      },
     },
   ],
 };
 
 const disruption = {
-  type: 'object', required: ['kind', 'start', 'duration'],
+  type: 'object',
+  required: ['kind', 'start', 'duration'],
   discriminator: { propertyName: 'kind' },
   // one branch per kind, from model/disruptions.ts
   oneOf: Object.entries(DISRUPTION_KINDS).map(([kind, spec]) => ({
-    additionalProperties: false, required: spec.fields.required, properties: { kind: { const: kind }, ...window, ...spec.fields.properties },
+    additionalProperties: false,
+    required: spec.fields.required,
+    properties: { kind: { const: kind }, ...window, ...spec.fields.properties },
   })),
 };
 
@@ -238,7 +303,12 @@ const policy = {
   'x-expected': `a policy name (${BUILTIN_POLICY_NAMES.join(', ')}) or { name, params } or { module, params }`,
   anyOf: [
     { type: 'string', pattern: id, examples: [...BUILTIN_POLICY_NAMES] },
-    { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', pattern: id, examples: [...BUILTIN_POLICY_NAMES] }, params: { type: 'object' } } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: { name: { type: 'string', pattern: id, examples: [...BUILTIN_POLICY_NAMES] }, params: { type: 'object' } },
+    },
     { type: 'object', additionalProperties: false, required: ['module'], properties: { module: { type: 'string', minLength: 1 }, params: { type: 'object' } } },
   ],
 };
@@ -255,38 +325,69 @@ export const scenarioSchema = {
     name: { type: 'string', minLength: 1 },
     description: { type: 'string' },
     seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Seed of every random stream (default 1).' },
-    start: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Calendar date of simulated time 0, a Monday (default 2026-01-05).', 'x-expected': 'a date like 2026-01-05 (a Monday)' },
+    start: {
+      type: 'string',
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      description: 'Calendar date of simulated time 0, a Monday (default 2026-01-05).',
+      'x-expected': 'a date like 2026-01-05 (a Monday)',
+    },
     horizon: { ...duration, description: 'Simulated time of one replication.' },
     warmup: { ...duration, description: 'Initial time excluded from all results (default 0).' },
     sampleEvery: { ...duration, description: 'Interval of the time series (default 1h).' },
     drain: { type: 'boolean', description: 'Stop arrivals at the horizon and run on until every case is done (default false).' },
-    cases: { type: 'integer', minimum: 1, 'x-expected': 'a whole number of cases, 1 or more', description: 'Exactly this many arrivals after the warm-up, then drain (the horizon no longer ends arrivals).' },
+    cases: {
+      type: 'integer',
+      minimum: 1,
+      'x-expected': 'a whole number of cases, 1 or more',
+      description: 'Exactly this many arrivals after the warm-up, then drain (the horizon no longer ends arrivals).',
+    },
     rebalanceEvery: { ...duration, description: 'Interval between decision epochs of the policy (default 1h; 0 = only at start and at disruption edges).' },
     policy,
     queues: {
-      type: 'object', description: 'Limits on units per work queue, and on the tasks waiting in it, by skill.',
+      type: 'object',
+      description: 'Limits on units per work queue, and on the tasks waiting in it, by skill.',
       additionalProperties: {
-        type: 'object', additionalProperties: false,
+        type: 'object',
+        additionalProperties: false,
         properties: {
-          min: { type: 'integer', minimum: 0 }, max: { type: 'integer', minimum: 0 },
-          capacity: { type: 'integer', minimum: 0, description: "Tasks that may wait in the queue (those in service not counted); one arriving at a full queue is blocked (the step's onBlocked, or the case is lost). Absent: no limit." },
+          min: { type: 'integer', minimum: 0 },
+          max: { type: 'integer', minimum: 0 },
+          capacity: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              "Tasks that may wait in the queue (those in service not counted); one arriving at a full queue is blocked (the step's onBlocked, or the case is lost). Absent: no limit.",
+          },
         },
       },
     },
     pools: { type: 'object', minProperties: 1, propertyNames: { pattern: id }, additionalProperties: pool },
     processes: {
-      type: 'object', minProperties: 1, propertyNames: { pattern: id },
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: id },
       additionalProperties: {
-        type: 'object', additionalProperties: false, required: ['sla', 'start', 'steps'],
+        type: 'object',
+        additionalProperties: false,
+        required: ['sla', 'start', 'steps'],
         properties: {
           sla: { ...duration, description: 'Promised time from arrival to completion.' },
           costOfDelayPerHour: { type: 'number', minimum: 0, description: 'Cost of an hour of delay of one case (used by the cmu policy; default 1).' },
-          priority: { type: 'integer', description: "Priority class: every queue serves a higher class first, then by the policy's dispatch rule (default 0)." },
-          preemptive: { type: 'boolean', description: "Its tasks interrupt a person's task of a lower class when no unit is free; that task resumes later with its remaining work (default false)." },
+          priority: {
+            type: 'integer',
+            description: "Priority class: every queue serves a higher class first, then by the policy's dispatch rule (default 0).",
+          },
+          preemptive: {
+            type: 'boolean',
+            description:
+              "Its tasks interrupt a person's task of a lower class when no unit is free; that task resumes later with its remaining work (default false).",
+          },
           start: { type: 'string', pattern: id, description: 'First step.' },
           attributes: {
-            type: 'object', additionalProperties: attribute,
-            description: "Case attributes, drawn once per case: name → distribution (a number) or { values, weights } (a string). Read by 'when' and 'durationScale'; written to the event log.",
+            type: 'object',
+            additionalProperties: attribute,
+            description:
+              "Case attributes, drawn once per case: name → distribution (a number) or { values, weights } (a string). Read by 'when' and 'durationScale'; written to the event log.",
           },
           steps: { type: 'object', minProperties: 1, propertyNames: { pattern: id }, additionalProperties: step },
         },

@@ -29,12 +29,14 @@ export function parseScenarioText(text: string, file: string): ScenarioSource {
     throw err;
   }
   if (doc.errors.length > 0) {
-    throw new ScenarioError(doc.errors.map((e) => ({
-      file,
-      line: e.linePos?.[0]?.line ?? (e.pos ? lineCounter.linePos(e.pos[0]).line : 0),
-      path: '',
-      message: /call stack/i.test(e.message) ? TOO_DEEP : `not valid YAML: ${e.message.split('\n')[0]}`,
-    })));
+    throw new ScenarioError(
+      doc.errors.map((e) => ({
+        file,
+        line: e.linePos?.[0]?.line ?? (e.pos ? lineCounter.linePos(e.pos[0]).line : 0),
+        path: '',
+        message: /call stack/i.test(e.message) ? TOO_DEEP : `not valid YAML: ${e.message.split('\n')[0]}`,
+      })),
+    );
   }
   const duplicates = duplicateKeys(doc, lineCounter, file);
   if (duplicates.length) throw new ScenarioError(duplicates);
@@ -44,13 +46,19 @@ export function parseScenarioText(text: string, file: string): ScenarioSource {
   } catch (err) {
     if (isStackOverflow(err)) throw new ScenarioError([{ file, line: 0, path: '', message: TOO_DEEP }]);
     if (err instanceof ReferenceError && /alias/i.test(err.message)) {
-      throw new ScenarioError([{ file, line: 0, path: '', message: `its YAML aliases (*name) expand to too much data (more than ${MAX_ALIAS_COUNT} copies of an anchor): write the values out, or use fewer aliases` }]);
+      throw new ScenarioError([
+        {
+          file,
+          line: 0,
+          path: '',
+          message: `its YAML aliases (*name) expand to too much data (more than ${MAX_ALIAS_COUNT} copies of an anchor): write the values out, or use fewer aliases`,
+        },
+      ]);
     }
     if (err instanceof ReferenceError) throw new ScenarioError([{ file, line: 0, path: '', message: `not valid YAML: ${err.message}` }]);
     throw err;
   }
-  const lineOf = (node: Node | null | undefined): number =>
-    node?.range ? lineCounter.linePos(node.range[0]).line : 0;
+  const lineOf = (node: Node | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 0);
 
   const locate = (path: readonly (string | number)[], key?: string): number => {
     let node: unknown = doc.contents;
@@ -80,7 +88,13 @@ function duplicateKeys(doc: ReturnType<typeof parseDocument>, lineCounter: LineC
         for (const p of map.items) {
           if (!isScalar(p.key)) continue;
           const k = String(p.key.value);
-          if (seen.has(k)) issues.push({ file, line: p.key.range ? lineCounter.linePos(p.key.range[0]).line : 0, path: '', message: `the key '${k}' is given twice in the same mapping (keys must be unique)` });
+          if (seen.has(k))
+            issues.push({
+              file,
+              line: p.key.range ? lineCounter.linePos(p.key.range[0]).line : 0,
+              path: '',
+              message: `the key '${k}' is given twice in the same mapping (keys must be unique)`,
+            });
           seen.add(k);
         }
       },

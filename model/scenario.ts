@@ -80,9 +80,7 @@ export interface Step {
  * A case attribute, drawn once per case (simulator/case-attributes.ts): a
  * number from a distribution, or one of a list of strings by weight.
  */
-export type Attribute =
-  | { name: string; type: 'number'; dist: Distribution }
-  | { name: string; type: 'string'; values: string[]; cumulative: number[] };
+export type Attribute = { name: string; type: 'number'; dist: Distribution } | { name: string; type: 'string'; values: string[]; cumulative: number[] };
 
 export interface Process {
   id: string;

@@ -98,7 +98,14 @@ export function parseSweepGrid(sets: readonly string[], options: SweepGridOption
 
   const count = axes.reduce((n, a) => n * a.raw.length, 1);
   if (count > maxCells) {
-    throw new ScenarioError([{ file: '--set', line: 0, path: '', message: `the grid has ${count} cells (${axes.map((a) => `${a.path}: ${a.raw.length}`).join(' × ')}): expected at most ${maxCells}; narrow an axis or give it a step (a..b:step)` }]);
+    throw new ScenarioError([
+      {
+        file: '--set',
+        line: 0,
+        path: '',
+        message: `the grid has ${count} cells (${axes.map((a) => `${a.path}: ${a.raw.length}`).join(' × ')}): expected at most ${maxCells}; narrow an axis or give it a step (a..b:step)`,
+      },
+    ]);
   }
 
   const cells: SweepCell[] = [];
@@ -112,7 +119,10 @@ export function parseSweepGrid(sets: readonly string[], options: SweepGridOption
     }
     const values: Record<string, AxisValue> = {};
     const axisOverrides: string[] = [];
-    axes.forEach((a, k) => { values[a.path] = a.values[pick[k]]; axisOverrides.push(`${a.path}=${a.raw[pick[k]]}`); });
+    axes.forEach((a, k) => {
+      values[a.path] = a.values[pick[k]];
+      axisOverrides.push(`${a.path}=${a.raw[pick[k]]}`);
+    });
     const overrides = plan.map((p) => (p.kind === 'fixed' ? p.assignment : axisOverrides[p.index]));
     cells.push({ index, values, overrides, axisOverrides });
   }
@@ -128,12 +138,17 @@ function axisValues(value: string, bad: (expected: string) => Error): string[] |
   if (RANGE_START.test(value)) {
     const m = RANGE.exec(value);
     if (!m) throw bad('expected a..b or a..b:step with integers a <= b and step >= 1');
-    const a = Number(m[1]), b = Number(m[2]), step = m[3] === undefined ? 1 : Number(m[3]);
+    const a = Number(m[1]),
+      b = Number(m[2]),
+      step = m[3] === undefined ? 1 : Number(m[3]);
     if (a > b) throw bad('expected a..b with a <= b');
     if (step < 1) throw bad('expected a step >= 1 in a..b:step');
     // counted before it is listed: 1..1000000000000 would fill the heap
     const count = Math.floor((b - a) / step) + 1;
-    if (count > MAX_AXIS_VALUES) throw bad(`expected at most ${MAX_AXIS_VALUES.toLocaleString('en-US')} values on an axis (this range has ${count.toLocaleString('en-US')}); narrow it or give it a step (a..b:step)`);
+    if (count > MAX_AXIS_VALUES)
+      throw bad(
+        `expected at most ${MAX_AXIS_VALUES.toLocaleString('en-US')} values on an axis (this range has ${count.toLocaleString('en-US')}); narrow it or give it a step (a..b:step)`,
+      );
     const out: string[] = [];
     for (let x = a; x <= b; x += step) out.push(String(x));
     return out;

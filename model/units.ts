@@ -11,7 +11,14 @@ export const DAY = 86_400;
 export const WEEK = 604_800;
 
 const UNIT_SECONDS: Record<string, number> = {
-  ms: 0.001, s: SECOND, sec: SECOND, m: MINUTE, min: MINUTE, h: HOUR, d: DAY, w: WEEK,
+  ms: 0.001,
+  s: SECOND,
+  sec: SECOND,
+  m: MINUTE,
+  min: MINUTE,
+  h: HOUR,
+  d: DAY,
+  w: WEEK,
 };
 
 export const DURATION_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|sec|m|min|h|d|w)\\s*$';

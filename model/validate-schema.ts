@@ -26,11 +26,14 @@ export function schemaIssues(source: ScenarioSource): ScenarioIssue[] {
 
 function segments(instancePath: string): (string | number)[] {
   if (!instancePath) return [];
-  return instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
-const depth = (e: ErrorObject) => (e.instancePath ? e.instancePath.split('/').length - 1 : 0)
-  + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 0.5 : 0);
+const depth = (e: ErrorObject) =>
+  (e.instancePath ? e.instancePath.split('/').length - 1 : 0) + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 0.5 : 0);
 
 /** Whether the document location `path` is `at` or inside it (JSON Pointers). */
 const within = (path: string, at: string) => path === at || path.startsWith(`${at}/`);
@@ -41,8 +44,7 @@ const within = (path: string, at: string) => path === at || path.startsWith(`${a
  * failed on the type alone, say what the field expects as a whole.
  */
 function reduceAlternatives(errors: ErrorObject[]): ErrorObject[] {
-  const anyOfs = errors.filter((e) => e.keyword === 'anyOf')
-    .sort((a, b) => b.schemaPath.length - a.schemaPath.length);
+  const anyOfs = errors.filter((e) => e.keyword === 'anyOf').sort((a, b) => b.schemaPath.length - a.schemaPath.length);
   for (const group of anyOfs) {
     const prefix = `${group.schemaPath}/`;
     // its alternatives' errors: under it in the schema and in the document (a shared definition,
@@ -60,13 +62,16 @@ function reduceAlternatives(errors: ErrorObject[]): ErrorObject[] {
     for (const list of byBranch.values()) {
       const typeOnly = list.every((e) => e.keyword === 'type' && e.instancePath === group.instancePath);
       const score = Math.max(...list.map(depth)) * 1000 - list.length - (typeOnly ? 500 : 0);
-      if (score > bestScore) { bestScore = score; best = list; }
+      if (score > bestScore) {
+        bestScore = score;
+        best = list;
+      }
     }
-    const shallow = best.every((e) => e.instancePath === group.instancePath
-      && (e.keyword === 'type' || e.keyword === 'pattern'));
-    const replacement: ErrorObject[] = shallow || best.length === 0
-      ? [{ ...group, keyword: 'x-expected', schemaPath: group.schemaPath }]
-      : best.map((e) => ({ ...e, schemaPath: group.schemaPath + '/' + e.schemaPath.slice(prefix.length) }));
+    const shallow = best.every((e) => e.instancePath === group.instancePath && (e.keyword === 'type' || e.keyword === 'pattern'));
+    const replacement: ErrorObject[] =
+      shallow || best.length === 0
+        ? [{ ...group, keyword: 'x-expected', schemaPath: group.schemaPath }]
+        : best.map((e) => ({ ...e, schemaPath: group.schemaPath + '/' + e.schemaPath.slice(prefix.length) }));
     errors = errors.filter((e) => e !== group && !inGroup(e)).concat(replacement);
   }
   // A discriminated oneOf reports the bad tag twice (enum and discriminator): keep one.
@@ -100,9 +105,7 @@ function toIssue(e: ErrorObject, source: ScenarioSource): ScenarioIssue {
       line = source.locate(path, key);
       shownPath = formatPath([...path, key]);
       const allowed = parent.properties ? Object.keys(parent.properties).filter((k) => k !== '$schema') : [];
-      message = allowed.length
-        ? `unknown key '${key}' (expected one of: ${allowed.join(', ')})`
-        : `unknown key '${key}'`;
+      message = allowed.length ? `unknown key '${key}' (expected one of: ${allowed.join(', ')})` : `unknown key '${key}'`;
       break;
     }
     case 'x-expected':
@@ -129,15 +132,18 @@ function toIssue(e: ErrorObject, source: ScenarioSource): ScenarioIssue {
         ? `expected ${expectedPhrase}, got ${show(e.data)}`
         : `expected a name of letters, digits, '-', '_' or '.', starting with a letter; got ${show(e.data)}`;
       break;
-    case 'minimum': case 'exclusiveMinimum': case 'maximum': case 'exclusiveMaximum': {
+    case 'minimum':
+    case 'exclusiveMinimum':
+    case 'maximum':
+    case 'exclusiveMaximum': {
       const p = e.params as { comparison: string; limit: number };
-      message = expectedPhrase
-        ? `expected ${expectedPhrase}, got ${show(e.data)}`
-        : `expected a number ${p.comparison} ${p.limit}, got ${show(e.data)}`;
+      message = expectedPhrase ? `expected ${expectedPhrase}, got ${show(e.data)}` : `expected a number ${p.comparison} ${p.limit}, got ${show(e.data)}`;
       break;
     }
-    case 'minItems': case 'maxItems': {
-      const min = parent.minItems; const max = parent.maxItems;
+    case 'minItems':
+    case 'maxItems': {
+      const min = parent.minItems;
+      const max = parent.maxItems;
       const count = min !== undefined && min === max ? `exactly ${min}` : e.keyword === 'minItems' ? `at least ${min}` : `at most ${max}`;
       message = `expected a list of ${count} items, got ${show(e.data)}`;
       break;

@@ -78,12 +78,25 @@ export function caseInputOf(ev: DemandEvent, scenario: Scenario, runId: string, 
   const proc = scenario.processes.find((p) => p.id === ev.process);
   if (!proc) throw new InvalidEventError(`process: unknown process '${ev.process}' (expected one of: ${scenario.processes.map((p) => p.id).join(', ')})`);
   const pools: CasePool[] = scenario.pools.map((p) => ({
-    id: p.id, kind: p.kind, costPerHour: p.costPerHour, failureRate: p.failureRate,
+    id: p.id,
+    kind: p.kind,
+    costPerHour: p.costPerHour,
+    failureRate: p.failureRate,
     ...(p.atShiftEnd === 'pause' ? { duty: dutyPlanOf(scenario, p.index) } : {}),
   }));
   return {
-    v: 1, caseId: ev.id, runId, processIndex: proc.index, process: proc, pools, caseNo: ev.caseNo, arrival: ev.at,
-    seed: ev.seed, clock: ev.clock, counted: ev.at >= scenario.warmup,
-    ...(scenario.processes.some((p) => p.preemptive === true) ? { preemption: true } : {}), ...extra,
+    v: 1,
+    caseId: ev.id,
+    runId,
+    processIndex: proc.index,
+    process: proc,
+    pools,
+    caseNo: ev.caseNo,
+    arrival: ev.at,
+    seed: ev.seed,
+    clock: ev.clock,
+    counted: ev.at >= scenario.warmup,
+    ...(scenario.processes.some((p) => p.preemptive === true) ? { preemption: true } : {}),
+    ...extra,
   };
 }

@@ -90,9 +90,13 @@ export function planBatches(requests: readonly { arm: number; replication: numbe
 
 /** JSON with the numbers JSON cannot carry (±Infinity, NaN, −0) kept as `{ "$num": "Infinity" }`. */
 export function toWire(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { $num: Object.is(v, -0) ? '-0' : String(v) } : v));
+  return JSON.stringify(value, (_k, v) =>
+    typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { $num: Object.is(v, -0) ? '-0' : String(v) } : v,
+  );
 }
 
 export function fromWire<T>(text: string): T {
-  return JSON.parse(text, (_k, v) => (v !== null && typeof v === 'object' && typeof v.$num === 'string' && Object.keys(v).length === 1 ? Number(v.$num) : v)) as T;
+  return JSON.parse(text, (_k, v) =>
+    v !== null && typeof v === 'object' && typeof v.$num === 'string' && Object.keys(v).length === 1 ? Number(v.$num) : v,
+  ) as T;
 }

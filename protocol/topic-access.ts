@@ -46,14 +46,21 @@ export interface RunAccess {
 function accessOf(service: AccessService, runId: string): RunAccess {
   const g = (suffix: string, prefix = false): GroupName => ({ name: `autoshift.${runId}.${suffix}`, prefix });
   switch (service) {
-    case 'producer': return { read: [], write: ['demand', 'disruptions'], groups: [], transactionalIds: [] };
-    case 'intake': return { read: ['demand'], write: ['deadLetters'], groups: [g('intake')], transactionalIds: [] };
-    case 'worker': return { read: [], write: ['tasks', 'cases'], groups: [], transactionalIds: [] };
-    case 'allocator': return {
-      read: ['grants', 'tasks', 'disruptions', 'allocatorLease'], write: ['grants', 'deadLetters'],
-      groups: [g('allocator.', true), g('allocator-lease')], transactionalIds: [`autoshift.${runId}.allocator`],
-    };
-    case 'collector': return { read: ['demand', 'tasks', 'cases'], write: [], groups: [g('collector.', true)], transactionalIds: [] };
+    case 'producer':
+      return { read: [], write: ['demand', 'disruptions'], groups: [], transactionalIds: [] };
+    case 'intake':
+      return { read: ['demand'], write: ['deadLetters'], groups: [g('intake')], transactionalIds: [] };
+    case 'worker':
+      return { read: [], write: ['tasks', 'cases'], groups: [], transactionalIds: [] };
+    case 'allocator':
+      return {
+        read: ['grants', 'tasks', 'disruptions', 'allocatorLease'],
+        write: ['grants', 'deadLetters'],
+        groups: [g('allocator.', true), g('allocator-lease')],
+        transactionalIds: [`autoshift.${runId}.allocator`],
+      };
+    case 'collector':
+      return { read: ['demand', 'tasks', 'cases'], write: [], groups: [g('collector.', true)], transactionalIds: [] };
   }
 }
 

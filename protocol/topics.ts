@@ -286,8 +286,7 @@ export interface RawMessage {
 
 let utf8: TextDecoder | undefined;
 /** UTF-8 text of a message, byte-order mark kept (as Buffer.toString does); the decoder is made on first use */
-const text = (raw: Uint8Array | string): string =>
-  typeof raw === 'string' ? raw : (utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(raw);
+const text = (raw: Uint8Array | string): string => (typeof raw === 'string' ? raw : (utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(raw));
 
 /**
  * The dead letter of a message that could not be parsed or validated, as intake and the allocator write it;
@@ -295,9 +294,13 @@ const text = (raw: Uint8Array | string): string =>
  */
 export function deadLetterOf(source: DeadLetterEvent['source'], message: RawMessage, reason: string, atWallMs: number): DeadLetterEvent {
   return {
-    v: 1, type: EventType.deadLetter, source, reason,
+    v: 1,
+    type: EventType.deadLetter,
+    source,
+    reason,
     raw: message.value ? text(message.value).slice(0, 10_000) : '',
-    key: message.key ? text(message.key) : null, at: atWallMs,
+    key: message.key ? text(message.key) : null,
+    at: atWallMs,
   };
 }
 

@@ -44,7 +44,8 @@ const CONFIG = {
 export function withLook(spec: Record<string, unknown>, title: string, alt: string): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title, description: alt,
+    title,
+    description: alt,
     config: CONFIG,
     ...spec,
   } as TopLevelSpec;

@@ -12,9 +12,18 @@ import { bandChart, bandRows, sig } from './series-chart.js';
 import { difference, differenceUnit, duration, valueOf, type Kind } from './format.js';
 import { esc, figure, page, table } from './page.js';
 
-interface MetricInfo { key: string; label: string; better: 'higher' | 'lower'; kind: Kind }
+interface MetricInfo {
+  key: string;
+  label: string;
+  better: 'higher' | 'lower';
+  kind: Kind;
+}
 interface RankEntry {
-  rank: number; name: string; tied: boolean; tiedWith: string[]; score: number;
+  rank: number;
+  name: string;
+  tied: boolean;
+  tiedWith: string[];
+  score: number;
   against?: { other: string; winner: 'this' | 'other' | 'tied'; metric: string; difference: Estimate; differences: Record<string, Estimate> };
 }
 
@@ -49,7 +58,7 @@ function metricsOf(doc: CompareDocument): MetricInfo[] {
 /** better / worse / no clear difference, from a paired interval and the metric's direction. */
 function verdict(m: MetricInfo, d: Estimate): 'better' | 'worse' | 'no clear difference' {
   if (Math.abs(d.mean) <= d.ci95) return 'no clear difference';
-  return (d.mean > 0) === (m.better === 'higher') ? 'better' : 'worse';
+  return d.mean > 0 === (m.better === 'higher') ? 'better' : 'worse';
 }
 
 export function compareSummary(doc: CompareDocument): string {
@@ -59,15 +68,21 @@ export function compareSummary(doc: CompareDocument): string {
   const first = doc.ranking.filter((e) => e.rank === 1).map((e) => esc(e.name));
   const policies = Object.keys(doc.policies);
   const s: string[] = [];
-  s.push(`${policies.length} policies ran on the same ${doc.replications} seeds each (common random numbers), so each difference below is paired: the same cases, the same task durations, only the policy changed.`);
-  s.push(first.length > 1
-    ? `${first.join(' and ')} share first place by ${rankBy.map((m) => m.label).join(', then ')}: their differences are within the 95% intervals.`
-    : `${first[0]} ranks first by ${rankBy.map((m) => m.label).join(', then ')}.`);
+  s.push(
+    `${policies.length} policies ran on the same ${doc.replications} seeds each (common random numbers), so each difference below is paired: the same cases, the same task durations, only the policy changed.`,
+  );
+  s.push(
+    first.length > 1
+      ? `${first.join(' and ')} share first place by ${rankBy.map((m) => m.label).join(', then ')}: their differences are within the 95% intervals.`
+      : `${first[0]} ranks first by ${rankBy.map((m) => m.label).join(', then ')}.`,
+  );
   const clauses = policies.slice(1).map((p) => {
-    const parts = rankBy.map((m) => {
-      const d = doc.differences[p]?.[m.key];
-      return d ? `${m.label} ${difference(m.kind, d)} (${verdict(m, d)})` : '';
-    }).filter(Boolean);
+    const parts = rankBy
+      .map((m) => {
+        const d = doc.differences[p]?.[m.key];
+        return d ? `${m.label} ${difference(m.kind, d)} (${verdict(m, d)})` : '';
+      })
+      .filter(Boolean);
     return `${esc(p)}: ${parts.join(', ')}`;
   });
   if (clauses.length) s.push(`Against ${esc(doc.baseline)}, with 95% intervals: ${clauses.join('; ')}.`);
@@ -84,7 +99,11 @@ function factsTable(doc: CompareDocument): string {
   rows.push(['replications', `${doc.replications} per policy (figures are means ± the half-width of their 95% confidence interval)`]);
   const policies = Object.values(doc.policies);
   const uniform = !policies.some((d) => d.simulatedSecondsByReplication);
-  if (base) rows.push(['observed', `${observedTime(policies, duration)}${uniform ? ' per replication' : ''}${base.warmupSeconds ? `, after a ${duration(base.warmupSeconds)} warm-up` : ''}`]);
+  if (base)
+    rows.push([
+      'observed',
+      `${observedTime(policies, duration)}${uniform ? ' per replication' : ''}${base.warmupSeconds ? `, after a ${duration(base.warmupSeconds)} warm-up` : ''}`,
+    ]);
   rows.push(['overrides', doc.overrides?.length ? doc.overrides.map((o) => `<code>${esc(o)}</code>`).join(', ') : 'none']);
   return table(['', ''], rows, undefined, 'facts').replace(/<thead>.*?<\/thead>/, '');
 }
@@ -92,15 +111,19 @@ function factsTable(doc: CompareDocument): string {
 function kpiTable(doc: CompareDocument, metrics: MetricInfo[]): string {
   const first = new Set(doc.ranking.filter((e) => e.rank === 1).map((e) => e.name));
   const keys = Object.keys(doc.policies);
-  return table(['policy', ...metrics.map((m) => esc(m.label))],
+  return table(
+    ['policy', ...metrics.map((m) => esc(m.label))],
     keys.map((k) => [esc(k), ...metrics.map((m) => (doc.kpis[k]?.[m.key] !== undefined ? valueOf(m.kind, doc.kpis[k][m.key]) : ''))]),
-    (i) => (first.has(keys[i]) ? 'best' : undefined));
+    (i) => (first.has(keys[i]) ? 'best' : undefined),
+  );
 }
 
 function differenceTable(doc: CompareDocument, metrics: MetricInfo[]): string {
   const keys = Object.keys(doc.policies).slice(1);
-  return table(['policy', ...metrics.map((m) => `Δ ${esc(m.label)}`)],
-    keys.map((k) => [esc(k), ...metrics.map((m) => (doc.differences[k]?.[m.key] ? difference(m.kind, doc.differences[k][m.key]) : ''))]));
+  return table(
+    ['policy', ...metrics.map((m) => `Δ ${esc(m.label)}`)],
+    keys.map((k) => [esc(k), ...metrics.map((m) => (doc.differences[k]?.[m.key] ? difference(m.kind, doc.differences[k][m.key]) : ''))]),
+  );
 }
 
 function rankingList(doc: CompareDocument, metrics: MetricInfo[]): string {
@@ -126,27 +149,52 @@ async function forestChart(doc: CompareDocument, metrics: MetricInfo[]): Promise
   const keys = Object.keys(doc.policies).slice(1);
   const panels = metrics.map((m) => {
     const { scale, title } = differenceUnit(m.kind);
-    const rows = keys.filter((k) => doc.differences[k]?.[m.key]).map((k) => {
-      const d = doc.differences[k][m.key];
-      const u = d.unpairedCi95 ?? d.ci95;
-      return { policy: k, mean: sig(d.mean * scale), lo: sig((d.mean - d.ci95) * scale), hi: sig((d.mean + d.ci95) * scale), ulo: sig((d.mean - u) * scale), uhi: sig((d.mean + u) * scale) };
-    });
+    const rows = keys
+      .filter((k) => doc.differences[k]?.[m.key])
+      .map((k) => {
+        const d = doc.differences[k][m.key];
+        const u = d.unpairedCi95 ?? d.ci95;
+        return {
+          policy: k,
+          mean: sig(d.mean * scale),
+          lo: sig((d.mean - d.ci95) * scale),
+          hi: sig((d.mean + d.ci95) * scale),
+          ulo: sig((d.mean - u) * scale),
+          uhi: sig((d.mean + u) * scale),
+        };
+      });
     const x = { type: 'quantitative', title: `Δ ${m.label} vs ${doc.baseline} (${title}; ${m.better} is better)` };
     const y = { field: 'policy', type: 'nominal', title: 'policy', sort: keys };
     return {
-      width: WIDTH - 120, height: Math.max(40, 24 * keys.length), data: { values: rows },
+      width: WIDTH - 120,
+      height: Math.max(40, 24 * keys.length),
+      data: { values: rows },
       layer: [
-        { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#444', strokeDash: [4, 3] }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
+        {
+          data: { values: [{ zero: 0 }] },
+          mark: { type: 'rule', color: '#444', strokeDash: [4, 3] },
+          encoding: { x: { field: 'zero', type: 'quantitative' } },
+        },
         { mark: { type: 'rule', color: '#bbbbbb', strokeWidth: 6, opacity: 0.7 }, encoding: { x: { ...x, field: 'ulo' }, x2: { field: 'uhi' }, y } },
         { mark: { type: 'rule', color: '#0072B2', strokeWidth: 2.5 }, encoding: { x: { ...x, field: 'lo' }, x2: { field: 'hi' }, y } },
         { mark: { type: 'point', filled: true, color: '#0072B2', size: 50 }, encoding: { x: { ...x, field: 'mean' }, y } },
       ],
     };
   });
-  const alt = keys.map((k) => `${k}: ${metrics.filter((m) => doc.differences[k]?.[m.key]).map((m) => `${m.label} ${difference(m.kind, doc.differences[k][m.key])}`).join(', ')}`).join('; ');
-  return renderChart(`Paired differences against ${doc.baseline}`,
+  const alt = keys
+    .map(
+      (k) =>
+        `${k}: ${metrics
+          .filter((m) => doc.differences[k]?.[m.key])
+          .map((m) => `${m.label} ${difference(m.kind, doc.differences[k][m.key])}`)
+          .join(', ')}`,
+    )
+    .join('; ');
+  return renderChart(
+    `Paired differences against ${doc.baseline}`,
     `Each policy minus ${doc.baseline}, per replication on the same seeds, then the mean (dot) and its 95% interval (blue bar); the grey bar is the interval had the policies run on independent seeds. A bar that does not cross the dashed zero line is a clear difference. ${alt}.`,
-    { vconcat: panels, spacing: 14 });
+    { vconcat: panels, spacing: 14 },
+  );
 }
 
 /** Backlog of every policy around each disruption. */
@@ -159,12 +207,17 @@ async function disruptionCharts(doc: CompareDocument): Promise<Chart[]> {
       const xs = d.backlog[k].mean.filter((x): x is number => x !== null);
       return `${k} ${Math.round(Math.max(0, ...xs)).toLocaleString('en-US')}`;
     });
-    charts.push(await bandChart({
-      title: `Backlog around the ${d.disruption}`, yTitle: 'tasks waiting, all queues', yFormat: ',.0f', colorTitle: 'policy',
-      windows: [{ label: d.disruption, start: d.start, end: d.end }],
-      rows: keys.flatMap((k) => bandRows(k, d.time, d.backlog[k], 0)),
-      alt: `Tasks waiting under each policy from a day before the ${d.disruption} to three days after it (mean over ${doc.replications} replications, band: 95% interval). Highest mean backlog in the window: ${peaks.join(', ')}.`,
-    }));
+    charts.push(
+      await bandChart({
+        title: `Backlog around the ${d.disruption}`,
+        yTitle: 'tasks waiting, all queues',
+        yFormat: ',.0f',
+        colorTitle: 'policy',
+        windows: [{ label: d.disruption, start: d.start, end: d.end }],
+        rows: keys.flatMap((k) => bandRows(k, d.time, d.backlog[k], 0)),
+        alt: `Tasks waiting under each policy from a day before the ${d.disruption} to three days after it (mean over ${doc.replications} replications, band: 95% interval). Highest mean backlog in the window: ${peaks.join(', ')}.`,
+      }),
+    );
   }
   return charts;
 }

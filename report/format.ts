@@ -6,11 +6,12 @@
  */
 import type { Estimate } from '../simulator/summarize.js';
 
-const MINUTE = 60, HOUR = 3600, DAY = 86400;
+const MINUTE = 60,
+  HOUR = 3600,
+  DAY = 86400;
 /** A no-break space between a number and its unit, so that "7.5 h" never wraps inside a table cell. */
 const NB = '\u00a0';
-const grouped = (x: number, decimals: number) =>
-  x.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+const grouped = (x: number, decimals: number) => x.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 
 /** Decimals that show a value of this size with about three significant digits (at most `max`). */
 function decimalsFor(x: number, max = 2): number {
@@ -45,10 +46,16 @@ export function money(x: number): string {
 }
 
 /** A figure with nothing behind it (null in the result document: no case completed) reads n/a. */
-const withCi = (e: Estimate | null, show: (x: number) => string, showCi = show) => (e === null ? 'n/a' : e.ci95 > 0 ? `${show(e.mean)} ±${showCi(e.ci95)}` : show(e.mean));
+const withCi = (e: Estimate | null, show: (x: number) => string, showCi = show) =>
+  e === null ? 'n/a' : e.ci95 > 0 ? `${show(e.mean)} ±${showCi(e.ci95)}` : show(e.mean);
 
 export const fmt = {
-  duration: (e: Estimate | null) => withCi(e, (x) => duration(x, e?.mean ?? x), (x) => duration(x, e?.mean ?? x)),
+  duration: (e: Estimate | null) =>
+    withCi(
+      e,
+      (x) => duration(x, e?.mean ?? x),
+      (x) => duration(x, e?.mean ?? x),
+    ),
   percent: (e: Estimate | null) => withCi(e, (x) => percent(x)),
   count: (e: Estimate | null) => withCi(e, count, (x) => grouped(x, decimalsFor(x, 1))),
   money: (e: Estimate | null) => withCi(e, money),
@@ -64,20 +71,28 @@ export type Kind = 'share' | 'duration' | 'money' | 'count';
 /** A value of a metric of this kind, for people. */
 export function valueOf(kind: Kind, e: Estimate | null): string {
   switch (kind) {
-    case 'share': return fmt.percent(e);
-    case 'duration': return fmt.duration(e);
-    case 'money': return fmt.money(e);
-    default: return fmt.count(e);
+    case 'share':
+      return fmt.percent(e);
+    case 'duration':
+      return fmt.duration(e);
+    case 'money':
+      return fmt.money(e);
+    default:
+      return fmt.count(e);
   }
 }
 
 /** A difference's unit, scale and axis title suffix: shares in percentage points, durations in hours. */
 export function differenceUnit(kind: Kind): { scale: number; unit: string; title: string } {
   switch (kind) {
-    case 'share': return { scale: 100, unit: `${NB}pp`, title: 'percentage points' };
-    case 'duration': return { scale: 1 / 3600, unit: `${NB}h`, title: 'hours' };
-    case 'money': return { scale: 1, unit: '', title: 'money' };
-    default: return { scale: 1, unit: '', title: 'count' };
+    case 'share':
+      return { scale: 100, unit: `${NB}pp`, title: 'percentage points' };
+    case 'duration':
+      return { scale: 1 / 3600, unit: `${NB}h`, title: 'hours' };
+    case 'money':
+      return { scale: 1, unit: '', title: 'money' };
+    default:
+      return { scale: 1, unit: '', title: 'count' };
   }
 }
 

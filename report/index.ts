@@ -33,9 +33,13 @@ export async function renderReport(doc: unknown): Promise<string> {
   const kind = reportKindOf(doc);
   if (typeof kind !== 'string') throw new Error(kind.problem);
   switch (kind) {
-    case 'run': return renderRunReport(doc as RunDocument);
-    case 'compare': return renderCompareReport(doc as CompareDocument);
-    case 'sweep': return renderSweepReport(doc as SweepDocument);
-    case 'optimise': return renderOptimiseReport(doc as OptimiseDocument);
+    case 'run':
+      return renderRunReport(doc as RunDocument);
+    case 'compare':
+      return renderCompareReport(doc as CompareDocument);
+    case 'sweep':
+      return renderSweepReport(doc as SweepDocument);
+    case 'optimise':
+      return renderOptimiseReport(doc as OptimiseDocument);
   }
 }

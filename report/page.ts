@@ -45,7 +45,8 @@ footer { margin-top: 2rem; font-size: .8rem; color: #666; border-top: 1px solid 
 
 /** One chart as a figure: its SVG, its caption (the text alternative), and its Vega-Lite specification. */
 export function figure(chart: Chart, id: string): string {
-  const svg = chart.svg.replace('<svg ', `<svg role="img" aria-labelledby="${id}-title ${id}-alt" `)
+  const svg = chart.svg
+    .replace('<svg ', `<svg role="img" aria-labelledby="${id}-title ${id}-alt" `)
     .replace(/^(<svg[^>]*>)/, `$1<title id="${id}-title">${esc(chart.title)}</title><desc id="${id}-alt">${esc(chart.alt)}</desc>`);
   return `<figure class="chart" id="${id}">
 <div class="plot">${svg}</div>
@@ -57,10 +58,12 @@ export function figure(chart: Chart, id: string): string {
 /** A table; cells are HTML already escaped by the caller (use `esc`). */
 export function table(headers: string[], rows: string[][], rowClass?: (i: number) => string | undefined, className?: string): string {
   const head = `<tr>${headers.map((h) => `<th scope="col">${h}</th>`).join('')}</tr>`;
-  const body = rows.map((r, i) => {
-    const c = rowClass?.(i);
-    return `<tr${c ? ` class="${c}"` : ''}>${r.map((x, j) => (j === 0 ? `<th scope="row">${x}</th>` : `<td>${x}</td>`)).join('')}</tr>`;
-  }).join('\n');
+  const body = rows
+    .map((r, i) => {
+      const c = rowClass?.(i);
+      return `<tr${c ? ` class="${c}"` : ''}>${r.map((x, j) => (j === 0 ? `<th scope="row">${x}</th>` : `<td>${x}</td>`)).join('')}</tr>`;
+    })
+    .join('\n');
   return `<table${className ? ` class="${className}"` : ''}><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
 }
 

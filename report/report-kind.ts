@@ -21,17 +21,42 @@ export function reportKindOf(doc: unknown): ReportKind | { problem: string } {
   const str = (x: unknown) => typeof x === 'string';
   const num = (x: unknown) => typeof x === 'number';
   if ('differences' in doc || 'ranking' in doc) {
-    return need('compare', [['scenario', str, 'a string'], ['policies', isObject, 'an object of result documents'], ['kpis', isObject, 'an object'],
-      ['differences', isObject, 'an object'], ['ranking', Array.isArray, 'an array'], ['baseline', str, 'a string'], ['replications', num, 'a number']]);
+    return need('compare', [
+      ['scenario', str, 'a string'],
+      ['policies', isObject, 'an object of result documents'],
+      ['kpis', isObject, 'an object'],
+      ['differences', isObject, 'an object'],
+      ['ranking', Array.isArray, 'an array'],
+      ['baseline', str, 'a string'],
+      ['replications', num, 'a number'],
+    ]);
   }
   if ('runnersUp' in doc || 'pareto' in doc) {
-    return need('optimise', [['scenario', str, 'a string'], ['runnersUp', Array.isArray, 'an array'], ['pareto', Array.isArray, 'an array'],
-      ['targetSpecs', (x) => Array.isArray(x) && x.length > 0, 'a non-empty array (written by optimise --json)'], ['figureKinds', isObject, 'an object'], ['simulations', num, 'a number']]);
+    return need('optimise', [
+      ['scenario', str, 'a string'],
+      ['runnersUp', Array.isArray, 'an array'],
+      ['pareto', Array.isArray, 'an array'],
+      ['targetSpecs', (x) => Array.isArray(x) && x.length > 0, 'a non-empty array (written by optimise --json)'],
+      ['figureKinds', isObject, 'an object'],
+      ['simulations', num, 'a number'],
+    ]);
   }
   if ('cells' in doc || 'axes' in doc) {
-    return need('sweep', [['scenario', str, 'a string'], ['axes', (x) => Array.isArray(x) && x.length > 0, 'a non-empty array'],
-      ['cells', (x) => Array.isArray(x) && x.length > 0, 'a non-empty array'], ['target', num, 'a number'], ['replications', num, 'a number']]);
+    return need('sweep', [
+      ['scenario', str, 'a string'],
+      ['axes', (x) => Array.isArray(x) && x.length > 0, 'a non-empty array'],
+      ['cells', (x) => Array.isArray(x) && x.length > 0, 'a non-empty array'],
+      ['target', num, 'a number'],
+      ['replications', num, 'a number'],
+    ]);
   }
-  return need('run', [['scenario', str, 'a string'], ['processes', isObject, 'an object of per-process figures'], ['pools', isObject, 'an object of per-pool figures'],
-    ['totals', isObject, 'an object'], ['replications', num, 'a number'], ['seed', num, 'a number'], ['simulatedSeconds', num, 'a number']]);
+  return need('run', [
+    ['scenario', str, 'a string'],
+    ['processes', isObject, 'an object of per-process figures'],
+    ['pools', isObject, 'an object of per-pool figures'],
+    ['totals', isObject, 'an object'],
+    ['replications', num, 'a number'],
+    ['seed', num, 'a number'],
+    ['simulatedSeconds', num, 'a number'],
+  ]);
 }

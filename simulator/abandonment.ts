@@ -42,7 +42,9 @@ export class TicketBook<T> {
     if (ticket >= 0) this.held.delete(ticket);
   }
 
-  get size(): number { return this.held.size; }
+  get size(): number {
+    return this.held.size;
+  }
 }
 
 /** How a case's task ended without being served: it abandoned (out of patience), or its queue was full. */

@@ -32,13 +32,27 @@ export function capacityHours(s: Scenario, p: number, from: number, to: number):
   const pool = s.pools[p];
   const cal = new ShiftCalendar(pool.shifts);
   const edges = new Set<number>([from, to]);
-  for (const a of pool.absences) { edges.add(a.start); edges.add(a.end); }
-  for (const d of s.disruptions) if (poolOf(d) === p) { edges.add(d.start); edges.add(d.end); }
-  for (let t = from; t < to;) { const n = cal.nextChange(t); if (!(n < to)) break; edges.add(n); t = n; }
+  for (const a of pool.absences) {
+    edges.add(a.start);
+    edges.add(a.end);
+  }
+  for (const d of s.disruptions)
+    if (poolOf(d) === p) {
+      edges.add(d.start);
+      edges.add(d.end);
+    }
+  for (let t = from; t < to;) {
+    const n = cal.nextChange(t);
+    if (!(n < to)) break;
+    edges.add(n);
+    t = n;
+  }
   const ts = [...edges].filter((t) => t >= from && t <= to).sort((a, b) => a - b);
-  let available = 0, rostered = 0;
+  let available = 0,
+    rostered = 0;
   for (let k = 0; k + 1 < ts.length; k++) {
-    const a = ts[k], b = ts[k + 1];
+    const a = ts[k],
+      b = ts[k + 1];
     if (!cal.onDuty(a)) continue;
     rostered += pool.size * (b - a);
     available += Math.max(0, pool.size - unitsAway(s, p, a, true)) * (b - a);

@@ -74,6 +74,8 @@ export function meanStepDuration(proc: Process, step: Step, byBot: boolean, seed
 /** The attributes as a record, name → value (for the event log and live events). */
 export function attributeRecord(attributes: readonly Attribute[], values: AttributeValues): Record<string, number | string> {
   const out: Record<string, number | string> = {};
-  attributes.forEach((a, i) => { out[a.name] = values[i]; });
+  attributes.forEach((a, i) => {
+    out[a.name] = values[i];
+  });
   return out;
 }

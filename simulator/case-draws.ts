@@ -61,8 +61,7 @@ export class CaseDraws implements BranchDraws<CaseKey> {
 
   /** Whether the task fails when done by `pool`: only a bot with a failure rate above 0 fails, by its draw. */
   botFails(kase: CaseKey, step: Step, visit: number, pool: { kind: PoolKind; failureRate: number }): boolean {
-    return pool.kind === 'bot' && pool.failureRate > 0
-      && this.failures.open(kase.process, kase.no, taskKey(step.index, visit)).next() < pool.failureRate;
+    return pool.kind === 'bot' && pool.failureRate > 0 && this.failures.open(kase.process, kase.no, taskKey(step.index, visit)).next() < pool.failureRate;
   }
 
   /** The uniform that chooses the branch after step `step` (index) on visit `visit`. */

@@ -39,11 +39,20 @@ export interface ReplicationKpis {
 }
 
 export function replicationKpis(f: ReplicationFigures): ReplicationKpis {
-  let done = 0, cycle = 0;
-  for (const p of Object.values(f.processes)) { done += p.completed; cycle += p.cycleMeanSeconds * p.completed; }
-  let busy = 0, available = 0;
+  let done = 0,
+    cycle = 0;
+  for (const p of Object.values(f.processes)) {
+    done += p.completed;
+    cycle += p.cycleMeanSeconds * p.completed;
+  }
+  let busy = 0,
+    available = 0;
   const pools: Record<string, number> = {};
-  for (const [id, p] of Object.entries(f.pools)) { busy += p.busyHours; available += p.availableHours; pools[id] = p.utilization; }
+  for (const [id, p] of Object.entries(f.pools)) {
+    busy += p.busyHours;
+    available += p.availableHours;
+    pools[id] = p.utilization;
+  }
   let worst = 0;
   for (const b of f.timeseries.backlogTotal) if (b > worst) worst = b;
   return {
@@ -70,8 +79,13 @@ export interface Metric {
   of(f: ReplicationFigures): number;
 }
 
-const kpi = (key: Exclude<keyof ReplicationKpis, 'pools'>, label: string, better: Metric['better'], kind: Metric['kind']): Metric =>
-  ({ key, label, better, kind, of: (f) => replicationKpis(f)[key] });
+const kpi = (key: Exclude<keyof ReplicationKpis, 'pools'>, label: string, better: Metric['better'], kind: Metric['kind']): Metric => ({
+  key,
+  label,
+  better,
+  kind,
+  of: (f) => replicationKpis(f)[key],
+});
 
 /** The KPIs of a comparison, in table order. */
 export const KPI_METRICS: readonly Metric[] = [
@@ -101,9 +115,15 @@ export function kpiEstimate(key: string, values: readonly number[], completed: r
 /** Which way is better for each field of ReplicationFigures, and how it prints. */
 const FIELDS: Record<string, Record<string, [Metric['better'], Metric['kind']]>> = {
   processes: {
-    arrived: ['higher', 'count'], completed: ['higher', 'count'], waitMeanSeconds: ['lower', 'duration'],
-    cycleMeanSeconds: ['lower', 'duration'], cycleP95Seconds: ['lower', 'duration'], slaAttainment: ['higher', 'share'],
-    costPerCase: ['lower', 'money'], automationShare: ['higher', 'share'], wipMean: ['lower', 'count'],
+    arrived: ['higher', 'count'],
+    completed: ['higher', 'count'],
+    waitMeanSeconds: ['lower', 'duration'],
+    cycleMeanSeconds: ['lower', 'duration'],
+    cycleP95Seconds: ['lower', 'duration'],
+    slaAttainment: ['higher', 'share'],
+    costPerCase: ['lower', 'money'],
+    automationShare: ['higher', 'share'],
+    wipMean: ['lower', 'count'],
     throughputPerHour: ['higher', 'count'],
   },
   steps: { completed: ['higher', 'count'], waitMeanSeconds: ['lower', 'duration'], serviceMeanSeconds: ['lower', 'duration'] },
@@ -138,9 +158,10 @@ export function metricByName(name: string, ids: { processes: string[]; steps: st
   const spec = fields[field];
   if (!spec) throw new Error(`unknown metric '${name}': no field '${field}' in ${group} (expected one of: ${Object.keys(fields).join(', ')})`);
   const [better, kind] = spec;
-  const of = group === 'totals'
-    ? (f: ReplicationFigures) => (f.totals as Record<string, number>)[field]
-    : (f: ReplicationFigures) => (f[group as 'processes' | 'steps' | 'pools'][id] as Record<string, number>)[field];
+  const of =
+    group === 'totals'
+      ? (f: ReplicationFigures) => (f.totals as Record<string, number>)[field]
+      : (f: ReplicationFigures) => (f[group as 'processes' | 'steps' | 'pools'][id] as Record<string, number>)[field];
   return { key: name, label: name, better, kind, of };
 }
 
@@ -162,9 +183,11 @@ export function pairedDifference(a: readonly number[], b: readonly number[]): Es
  * down, so the t quantile errs on the wide side).
  */
 export function unpairedCi95(a: readonly number[], b: readonly number[]): number {
-  const n = a.length, m = b.length;
+  const n = a.length,
+    m = b.length;
   if (n < 2 || m < 2) return 0;
-  const va = variance(a) / n, vb = variance(b) / m;
+  const va = variance(a) / n,
+    vb = variance(b) / m;
   const se2 = va + vb;
   if (se2 === 0) return 0;
   const df = Math.max(1, Math.floor((se2 * se2) / ((va * va) / (n - 1) + (vb * vb) / (m - 1))));
@@ -251,17 +274,25 @@ export function rankArms(arms: readonly Arm[], metrics: readonly Pick<Metric, 'k
     for (let j = 0; j < n; j++) if (i !== j) score[i] += verdicts[i][j].winner === 'a' ? 1 : verdicts[i][j].winner === 'b' ? -1 : 0;
   }
   const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
-  const order = arms.map((_, i) => i).sort((i, j) => {
-    if (score[i] !== score[j]) return score[j] - score[i];
-    for (const m of metrics) {
-      const d = mean(arms[i].values[m.key]) - mean(arms[j].values[m.key]);
-      if (d !== 0) return m.better === 'higher' ? -d : d;
-    }
-    return i - j;
-  });
+  const order = arms
+    .map((_, i) => i)
+    .sort((i, j) => {
+      if (score[i] !== score[j]) return score[j] - score[i];
+      for (const m of metrics) {
+        const d = mean(arms[i].values[m.key]) - mean(arms[j].values[m.key]);
+        if (d !== 0) return m.better === 'higher' ? -d : d;
+      }
+      return i - j;
+    });
   const against = (i: number, j: number): NonNullable<RankEntry['against']> => {
     const v = verdicts[i][j];
-    return { other: arms[j].name, winner: v.winner === 'a' ? 'this' : v.winner === 'b' ? 'other' : 'tied', metric: v.metric, difference: v.difference, differences: v.differences };
+    return {
+      other: arms[j].name,
+      winner: v.winner === 'a' ? 'this' : v.winner === 'b' ? 'other' : 'tied',
+      metric: v.metric,
+      difference: v.difference,
+      differences: v.differences,
+    };
   };
   const out: RankEntry[] = [];
   let group: number[] = [];

@@ -53,11 +53,13 @@ function createSingleArrivalStream(d: Demand, scenario: Scenario, seed: number):
   let surged = d.surges.length > 0;
   for (const s of d.surges) surgeBound *= Math.max(1, s.factor);
   for (const x of scenario.disruptions) {
-    if (hitsDemand(x, d.process)) { surgeBound *= Math.max(1, demandFactor(x, d.process)); surged = true; }
+    if (hitsDemand(x, d.process)) {
+      surgeBound *= Math.max(1, demandFactor(x, d.process));
+      surged = true;
+    }
   }
   // any surge makes the rate vary, a drop (factor < 1) too: only then is the fast constant-rate path exact
-  const flat = !surged
-    && d.hourOfDay.every((h) => h === d.hourOfDay[0]) && d.dayOfWeek.every((w) => w === d.dayOfWeek[0]);
+  const flat = !surged && d.hourOfDay.every((h) => h === d.hourOfDay[0]) && d.dayOfWeek.every((w) => w === d.dayOfWeek[0]);
   const maxRate = d.rate * Math.max(...d.hourOfDay) * Math.max(...d.dayOfWeek) * surgeBound;
   let t = 0;
   if (maxRate <= 0) return { process: d.process, next: () => Infinity };
@@ -75,8 +77,10 @@ function createSingleArrivalStream(d: Demand, scenario: Scenario, seed: number):
       for (;;) {
         t += standardExponential(rng) * mean;
         const accept = rng.next();
-        const rate = hasDisruptionSurge || d.surges.length ? arrivalRate(d, scenario, t)
-          : d.rate * d.hourOfDay[Math.floor((t % DAY) / HOUR)] * d.dayOfWeek[Math.floor(t / DAY) % 7];
+        const rate =
+          hasDisruptionSurge || d.surges.length
+            ? arrivalRate(d, scenario, t)
+            : d.rate * d.hourOfDay[Math.floor((t % DAY) / HOUR)] * d.dayOfWeek[Math.floor(t / DAY) % 7];
         if (accept * maxRate < rate) return t;
       }
     },
@@ -91,7 +95,11 @@ function createSingleArrivalStream(d: Demand, scenario: Scenario, seed: number):
  */
 class FlatPoissonArrivals implements ArrivalStream {
   private t = 0;
-  constructor(readonly process: number, private readonly rng: KeyedStream, private readonly mean: number) {}
+  constructor(
+    readonly process: number,
+    private readonly rng: KeyedStream,
+    private readonly mean: number,
+  ) {}
   next(): number {
     this.t += standardExponential(this.rng) * this.mean;
     return this.t;
@@ -144,8 +152,15 @@ class RenewalArrivals implements ArrivalStream {
     for (let guard = 0; guard < 1e7; guard++) {
       const m = rateMultiplier(this.d, this.scenario, t);
       let end = (Math.floor(t / HOUR) + 1) * HOUR;
-      for (const b of this.boundaries) if (b > t) { end = Math.min(end, b); break; }
-      if (m > 0 && t + g / m <= end) { this.t = t + g / m; return this.t; }
+      for (const b of this.boundaries)
+        if (b > t) {
+          end = Math.min(end, b);
+          break;
+        }
+      if (m > 0 && t + g / m <= end) {
+        this.t = t + g / m;
+        return this.t;
+      }
       g -= m * (end - t);
       t = end;
     }
@@ -159,7 +174,11 @@ class BatchArrivals implements ArrivalStream {
   private left = 0;
   private at = 0;
   readonly process: number;
-  constructor(private readonly inner: ArrivalStream, private readonly rng: KeyedStream, private readonly sizes: NonNullable<Extract<Demand, { kind: 'poisson' }>['batch']>) {
+  constructor(
+    private readonly inner: ArrivalStream,
+    private readonly rng: KeyedStream,
+    private readonly sizes: NonNullable<Extract<Demand, { kind: 'poisson' }>['batch']>,
+  ) {
     this.process = inner.process;
   }
   next(): number {

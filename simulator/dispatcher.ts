@@ -39,7 +39,12 @@ import type { GrantEvent, TaskFinishedEvent, TaskRequestedEvent, WorkEndEvent } 
 
 /** finished task ids the dispatcher remembers to drop redelivered requests (see `finished`) */
 const FINISHED_REMEMBERED = 200_000;
-const SHIFT = 0, CAPACITY = 1, EPOCH = 2, SWITCHED = 3, ABANDON = 4, WORK_END = 5;
+const SHIFT = 0,
+  CAPACITY = 1,
+  EPOCH = 2,
+  SWITCHED = 3,
+  ABANDON = 4,
+  WORK_END = 5;
 
 interface QueuedTask extends BoardItem {
   req: TaskRequestedEvent;
@@ -65,7 +70,12 @@ export interface IssuedWorkEnd {
   workflowId: string;
 }
 
-export interface DecisionNote { time: number; epoch: number; trigger: string; reason: string }
+export interface DecisionNote {
+  time: number;
+  epoch: number;
+  trigger: string;
+  reason: string;
+}
 
 export class Dispatcher {
   now = 0;
@@ -127,7 +137,9 @@ export class Dispatcher {
   }
 
   /** decision epochs so far */
-  get epoch(): number { return this.board.epoch; }
+  get epoch(): number {
+    return this.board.epoch;
+  }
 
   /** Puts units on duty as of `now` and runs the first decision epoch. */
   start(now: number): void {
@@ -156,9 +168,15 @@ export class Dispatcher {
       this.now = Math.max(this.now, this.cal.lastTime);
       const arg = this.cal.lastArg;
       switch (this.cal.lastKind) {
-        case SHIFT: this.onShift(arg); break;
-        case CAPACITY: this.board.reconcile(arg); break;
-        case EPOCH: this.decide('periodic', true); break;
+        case SHIFT:
+          this.onShift(arg);
+          break;
+        case CAPACITY:
+          this.board.reconcile(arg);
+          break;
+        case EPOCH:
+          this.decide('periodic', true);
+          break;
         case SWITCHED: {
           const next = this.board.switched(arg);
           if (next) this.grant(arg, next, false);
@@ -185,14 +203,27 @@ export class Dispatcher {
     this.advanceTo(now);
     this.open.add(req.taskId);
     // a request that came late (after its moment was decided) keeps its place in a FIFO queue by its own time
-    const task: QueuedTask = { key: 0, seq: 0, req, enqueued: Math.min(this.now, req.at), deadline: req.deadline, rank: 0, qpos: -1, ticket: -1, remaining: -1 };
+    const task: QueuedTask = {
+      key: 0,
+      seq: 0,
+      req,
+      enqueued: Math.min(this.now, req.at),
+      deadline: req.deadline,
+      rank: 0,
+      qpos: -1,
+      ticket: -1,
+      remaining: -1,
+    };
     const u = this.board.offer(task, req.skill, req.processIndex, req.step);
     if (u >= 0) this.grant(u, task, true);
     else if (u === BLOCKED) this.unserved(task, 'blocked');
     else {
       // no unit free: a preemptive task takes a person from a lower class, as in the engine; else its patience starts
       const v = this.preemptive[req.processIndex] ? this.board.preempt(task, req.skill) : -1;
-      if (v >= 0) { this.interrupt(v); this.grant(v, task, true); } else if (req.abandonAt !== undefined) this.armPatience(task);
+      if (v >= 0) {
+        this.interrupt(v);
+        this.grant(v, task, true);
+      } else if (req.abandonAt !== undefined) this.armPatience(task);
     }
   }
 
@@ -206,8 +237,14 @@ export class Dispatcher {
     this.unitTask[v] = null;
     this.workEnds.push({
       workEnd: {
-        v: 1, type: 'work.interrupted', grantId: this.timedGrant[v], taskId: task.req.taskId, caseId: task.req.caseId,
-        unit: this.board.unitName[v], at: this.now, remaining: task.remaining,
+        v: 1,
+        type: 'work.interrupted',
+        grantId: this.timedGrant[v],
+        taskId: task.req.taskId,
+        caseId: task.req.caseId,
+        unit: this.board.unitName[v],
+        at: this.now,
+        remaining: task.remaining,
       },
       workflowId: task.req.caseId,
     });
@@ -218,7 +255,15 @@ export class Dispatcher {
     const task = this.timed[u]!;
     this.timed[u] = null;
     this.workEnds.push({
-      workEnd: { v: 1, type: 'work.released', grantId: this.timedGrant[u], taskId: task.req.taskId, caseId: task.req.caseId, unit: this.board.unitName[u], at: this.now },
+      workEnd: {
+        v: 1,
+        type: 'work.released',
+        grantId: this.timedGrant[u],
+        taskId: task.req.taskId,
+        caseId: task.req.caseId,
+        unit: this.board.unitName[u],
+        at: this.now,
+      },
       workflowId: task.req.caseId,
     });
     this.freeUnit(u, task.req.taskId);
@@ -237,8 +282,17 @@ export class Dispatcher {
     this.finished.add(req.taskId);
     this.grants.push({
       grant: {
-        v: 1, type: 'grant', grantId: `${this.instance}-${this.grantNo++}`, taskId: req.taskId, caseId: req.caseId,
-        unit: '', pool: '', kind: 'human', at: outcome === 'abandoned' ? Math.max(this.now, req.abandonAt ?? this.now) : this.now, slowdown: 1, outcome,
+        v: 1,
+        type: 'grant',
+        grantId: `${this.instance}-${this.grantNo++}`,
+        taskId: req.taskId,
+        caseId: req.caseId,
+        unit: '',
+        pool: '',
+        kind: 'human',
+        at: outcome === 'abandoned' ? Math.max(this.now, req.abandonAt ?? this.now) : this.now,
+        slowdown: 1,
+        outcome,
       },
       workflowId: req.caseId,
       request: req,
@@ -293,9 +347,16 @@ export class Dispatcher {
     for (const g of grants) {
       const n = Number(g.grantId.slice(g.grantId.lastIndexOf('-') + 1));
       if (g.grantId.startsWith(`${this.instance}-`) && n >= this.grantNo) this.grantNo = n + 1;
-      if (finished.has(g.taskId)) { this.finished.add(g.taskId); continue; }
+      if (finished.has(g.taskId)) {
+        this.finished.add(g.taskId);
+        continue;
+      }
       // a task not served (abandoned, blocked) holds no unit; its case may not have heard yet: signal it again
-      if (g.outcome) { this.finished.add(g.taskId); open.push(g); continue; }
+      if (g.outcome) {
+        this.finished.add(g.taskId);
+        open.push(g);
+        continue;
+      }
       this.open.add(g.taskId);
       const u = this.unitIndex.get(g.unit);
       if (u === undefined) continue;
@@ -342,7 +403,10 @@ export class Dispatcher {
     const p = board.unitPool[u];
     const pool = this.scenario.pools[p];
     this.unitTask[u] = task.req.taskId;
-    if (task.ticket >= 0) { this.patienceTimers.cancel(task.ticket); task.ticket = -1; }
+    if (task.ticket >= 0) {
+      this.patienceTimers.cancel(task.ticket);
+      task.ticket = -1;
+    }
     const grantId = `${this.instance}-${this.grantNo++}`;
     // a task a preemption may interrupt: its end is timed here, as the engine times it (the work it has left, or its work at this slowdown)
     const preemptible = task.req.work !== undefined && board.mayBePreempted(u, task.rank ?? 0);
@@ -357,8 +421,16 @@ export class Dispatcher {
     }
     this.grants.push({
       grant: {
-        v: 1, type: 'grant', grantId, taskId: task.req.taskId, caseId: task.req.caseId,
-        unit: board.unitName[u], pool: pool.id, kind: pool.kind, at: this.now, slowdown: board.slowdown[p],
+        v: 1,
+        type: 'grant',
+        grantId,
+        taskId: task.req.taskId,
+        caseId: task.req.caseId,
+        unit: board.unitName[u],
+        pool: pool.id,
+        kind: pool.kind,
+        at: this.now,
+        slowdown: board.slowdown[p],
         ...(preemptible ? { preemptible: true as const } : {}),
       },
       workflowId: task.req.caseId,
@@ -395,11 +467,15 @@ export class Dispatcher {
  * at `now` and granted again before its task ended.
  */
 export function cutReplay(
-  requests: TaskRequestedEvent[], ends: TaskFinishedEvent[], finished: Set<string>, now: number,
+  requests: TaskRequestedEvent[],
+  ends: TaskFinishedEvent[],
+  finished: Set<string>,
+  now: number,
 ): { due: TaskRequestedEvent[]; ahead: (TaskRequestedEvent | TaskFinishedEvent)[] } {
   const ahead: (TaskRequestedEvent | TaskFinishedEvent)[] = [];
   for (const e of ends) {
-    if (e.end <= now) finished.add(e.taskId); else ahead.push(e);
+    if (e.end <= now) finished.add(e.taskId);
+    else ahead.push(e);
   }
   const due = requests.filter((r) => {
     if (r.at <= now || finished.has(r.taskId)) return true;

@@ -143,7 +143,7 @@ function isNum(x: unknown): x is number {
 }
 
 function got(x: unknown): string {
-  return typeof x === 'number' ? String(x) : JSON.stringify(x) ?? String(x);
+  return typeof x === 'number' ? String(x) : (JSON.stringify(x) ?? String(x));
 }
 
 /** `null` when `x` is a finite number >= 0 (or > 0 when `strict`), else a message naming `field`. */
@@ -198,9 +198,7 @@ export const DISTRIBUTIONS: { readonly [K in DistributionKind]: KindSpec<K> } = 
   triangular: {
     fields: { min: 'duration', mode: 'duration', max: 'duration' },
     validate: (d) => {
-      const problem = checkDuration(d.kind, 'min', d.min, false)
-        ?? checkDuration(d.kind, 'mode', d.mode, false)
-        ?? checkDuration(d.kind, 'max', d.max, false);
+      const problem = checkDuration(d.kind, 'min', d.min, false) ?? checkDuration(d.kind, 'mode', d.mode, false) ?? checkDuration(d.kind, 'max', d.max, false);
       if (problem !== null) return problem;
       if (!(d.min <= d.mode && d.mode <= d.max)) {
         return `triangular needs min <= mode <= max (got min ${d.min}, mode ${d.mode}, max ${d.max})`;

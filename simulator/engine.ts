@@ -21,7 +21,6 @@ import { UnitDuty, dutyPlanOf } from './unit-duty.js';
 import { BLOCKED, UnitBoard } from './unit-board.js';
 import { CaseOutcome, TicketBook, type Unserved } from './abandonment.js';
 
-
 export interface TaskRecord {
   caseId: string;
   process: string;
@@ -55,9 +54,18 @@ export interface EngineOptions {
 /** A drain stops when nothing has moved (no arrival, no task started or done) for this long: the cases left cannot finish. */
 export const DRAIN_STALL_SECONDS = 28 * 86400;
 
-const ARRIVAL = 0, DONE = 1, SAMPLE = 2, EPOCH = 3, SHIFT = 4, CAPACITY = 5, DISRUPTION = 6, SWITCHED = 7, WARMUP_END = 8;
+const ARRIVAL = 0,
+  DONE = 1,
+  SAMPLE = 2,
+  EPOCH = 3,
+  SHIFT = 4,
+  CAPACITY = 5,
+  DISRUPTION = 6,
+  SWITCHED = 7,
+  WARMUP_END = 8;
 /** a task's patience runs out (arg: its ticket); the end of a task a preemption may interrupt (arg: the unit's ticket) */
-const ABANDON = 9, PREEMPTIBLE_DONE = 10;
+const ABANDON = 9,
+  PREEMPTIBLE_DONE = 10;
 
 export interface CaseState {
   process: number;
@@ -190,7 +198,9 @@ export class Engine {
   }
 
   /** decision epochs so far */
-  get epoch(): number { return this.board.epoch; }
+  get epoch(): number {
+    return this.board.epoch;
+  }
 
   /** Schedules the first events. Call once before `runUntil`. */
   start(): void {
@@ -241,8 +251,10 @@ export class Engine {
       const kind = cal.lastKind;
       if (kind === ARRIVAL) this.onArrival(arg);
       else if (kind === DONE) this.onDone(arg);
-      else if (kind === PREEMPTIBLE_DONE) { const u = this.doneTimers!.take(arg); if (u !== undefined) this.onDone(u); }
-      else this.onEvent(kind, arg);
+      else if (kind === PREEMPTIBLE_DONE) {
+        const u = this.doneTimers!.take(arg);
+        if (u !== undefined) this.onDone(u);
+      } else this.onEvent(kind, arg);
     }
   }
 
@@ -254,14 +266,30 @@ export class Engine {
    */
   private onEvent(kind: number, arg: number): void {
     switch (kind) {
-      case SAMPLE: this.onSample(); break;
-      case EPOCH: this.decide(this.board.epoch === 0 ? 'start' : 'periodic', true); break;
-      case SHIFT: this.onShift(arg); break;
-      case CAPACITY: this.board.reconcile(arg); break;
-      case DISRUPTION: this.onDisruption(arg >> 1, (arg & 1) === 0); break;
-      case SWITCHED: this.onSwitched(arg); break;
-      case WARMUP_END: this.onWarmupEnd(); break;
-      case ABANDON: this.onAbandon(arg); break;
+      case SAMPLE:
+        this.onSample();
+        break;
+      case EPOCH:
+        this.decide(this.board.epoch === 0 ? 'start' : 'periodic', true);
+        break;
+      case SHIFT:
+        this.onShift(arg);
+        break;
+      case CAPACITY:
+        this.board.reconcile(arg);
+        break;
+      case DISRUPTION:
+        this.onDisruption(arg >> 1, (arg & 1) === 0);
+        break;
+      case SWITCHED:
+        this.onSwitched(arg);
+        break;
+      case WARMUP_END:
+        this.onWarmupEnd();
+        break;
+      case ABANDON:
+        this.onAbandon(arg);
+        break;
     }
   }
 
@@ -277,7 +305,10 @@ export class Engine {
   // ---- demand -------------------------------------------------------------
 
   private scheduleArrival(stream: number, t: number): void {
-    if (t <= this.arrivalsUntil) { this.cal.schedule(t, ARRIVAL, stream); this.pendingArrivals++; }
+    if (t <= this.arrivalsUntil) {
+      this.cal.schedule(t, ARRIVAL, stream);
+      this.pendingArrivals++;
+    }
   }
 
   private onArrival(stream: number): void {
@@ -293,22 +324,41 @@ export class Engine {
     const now = this.now;
     let kase = this.freeCases.pop();
     if (kase) {
-      kase.process = a.process; kase.no = no; kase.arrival = now; kase.deadline = now + proc.sla;
-      kase.wait = 0; kase.cost = 0; kase.tasks = 0; kase.botTasks = 0; kase.open = 1;
+      kase.process = a.process;
+      kase.no = no;
+      kase.arrival = now;
+      kase.deadline = now + proc.sla;
+      kase.wait = 0;
+      kase.cost = 0;
+      kase.tasks = 0;
+      kase.botTasks = 0;
+      kase.open = 1;
       kase.visits = proc.mayRevisit ? newVisits(kase.visits, proc.steps.length) : null;
-      kase.counted = now >= this.scenario.warmup; kase.outcome = CaseOutcome.served;
+      kase.counted = now >= this.scenario.warmup;
+      kase.outcome = CaseOutcome.served;
       kase.attributes = null;
     } else {
       kase = {
-        process: a.process, no, arrival: now, deadline: now + proc.sla,
-        wait: 0, cost: 0, tasks: 0, botTasks: 0, open: 1,
-        visits: proc.mayRevisit ? new Uint16Array(proc.steps.length) : null, counted: now >= this.scenario.warmup,
+        process: a.process,
+        no,
+        arrival: now,
+        deadline: now + proc.sla,
+        wait: 0,
+        cost: 0,
+        tasks: 0,
+        botTasks: 0,
+        open: 1,
+        visits: proc.mayRevisit ? new Uint16Array(proc.steps.length) : null,
+        counted: now >= this.scenario.warmup,
         attributes: null,
         outcome: CaseOutcome.served,
       };
     }
     if (proc.attributes) kase.attributes = this.draws.attributes(kase, proc);
-    if (kase.counted) { this.stats.caseArrived(a.process, this.now); this.countedArrivals++; }
+    if (kase.counted) {
+      this.stats.caseArrived(a.process, this.now);
+      this.countedArrivals++;
+    }
     this.stats.wipChange(a.process, 1, this.now);
     this.enter(kase, proc.start, null, 0);
     if (cases === undefined || this.countedArrivals < cases) this.scheduleArrival(stream, a.next());
@@ -319,20 +369,50 @@ export class Engine {
   private enter(kase: CaseState, stepIndex: number, parent: Frame | null, pathWait: number): void {
     // the last path to reach a join carries the case on: its waits are the critical path's
     const frame = arrive(parent, stepIndex);
-    if (frame === undefined) { kase.open--; return; } // a parallel path waits at its join for the others
+    if (frame === undefined) {
+      kase.open--;
+      return;
+    } // a parallel path waits at its join for the others
     const step = this.scenario.processes[kase.process].steps[stepIndex];
     const visit = kase.visits ? kase.visits[stepIndex]++ : 0;
-    if (step.gateway) { this.route(kase, step, false, frame, visit, pathWait); return; } // a routing point: no task, no time
+    if (step.gateway) {
+      this.route(kase, step, false, frame, visit, pathWait);
+      return;
+    } // a routing point: no task, no time
     const now = this.now;
     let task = this.freeTasks.pop();
     if (task) {
-      task.deadline = kase.deadline; task.kase = kase; task.step = step; task.visit = visit;
-      task.frame = frame; task.pathWait = pathWait; task.enqueued = now; task.start = 0; task.failed = false;
-      task.waited = 0; task.served = 0; task.remaining = -1;
+      task.deadline = kase.deadline;
+      task.kase = kase;
+      task.step = step;
+      task.visit = visit;
+      task.frame = frame;
+      task.pathWait = pathWait;
+      task.enqueued = now;
+      task.start = 0;
+      task.failed = false;
+      task.waited = 0;
+      task.served = 0;
+      task.remaining = -1;
     } else {
       task = {
-        key: now, seq: 0, deadline: kase.deadline, kase, step, visit, frame, pathWait, enqueued: now, start: 0, failed: false,
-        rank: 0, qpos: -1, ticket: -1, waited: 0, served: 0, remaining: -1,
+        key: now,
+        seq: 0,
+        deadline: kase.deadline,
+        kase,
+        step,
+        visit,
+        frame,
+        pathWait,
+        enqueued: now,
+        start: 0,
+        failed: false,
+        rank: 0,
+        qpos: -1,
+        ticket: -1,
+        waited: 0,
+        served: 0,
+        remaining: -1,
       };
     }
     // the board sets its queue order; a free unit takes it at once, or it waits in its skill's queue
@@ -344,11 +424,18 @@ export class Engine {
 
   /** A task no unit took at once (simulator/abandonment.ts): blocked at a full queue, or it preempts a lower class, or its patience starts. */
   private notTakenAtOnce(task: Task, u: number): void {
-    if (u === BLOCKED) { this.unserved(task, 'blocked'); return; }
+    if (u === BLOCKED) {
+      this.unserved(task, 'blocked');
+      return;
+    }
     const { kase, step } = task;
     if (this.doneTimers && this.scenario.processes[kase.process].preemptive) {
       const v = this.board.preempt(task, step.skill);
-      if (v >= 0) { this.interrupt(v); this.startTask(v, task); return; }
+      if (v >= 0) {
+        this.interrupt(v);
+        this.startTask(v, task);
+        return;
+      }
     }
     if (step.patience) {
       task.ticket = this.patienceTimers.issue(task);
@@ -385,7 +472,8 @@ export class Engine {
     kase.wait += waited;
     task.pathWait += waited;
     if (kase.counted) {
-      if (how === 'abandoned') this.stats.queueing?.abandoned(kase.process, waited); else this.stats.queueing?.blocked(kase.process);
+      if (how === 'abandoned') this.stats.queueing?.abandoned(kase.process, waited);
+      else this.stats.queueing?.blocked(kase.process);
     }
     const to = unservedNext(step, how, frame);
     const routed = to >= 0 && to === (how === 'abandoned' ? step.onAbandon : step.onBlocked);
@@ -395,8 +483,17 @@ export class Engine {
     if (this.options.onTask) {
       const proc = this.scenario.processes[kase.process];
       this.options.onTask({
-        caseId: `${proc.id}-${kase.no}`, process: proc.id, activity: step.id, resource: '', pool: '',
-        enqueue: task.enqueued, start: now, end: now, outcome: how, warmup: !kase.counted, caseDone: kase.open === 0,
+        caseId: `${proc.id}-${kase.no}`,
+        process: proc.id,
+        activity: step.id,
+        resource: '',
+        pool: '',
+        enqueue: task.enqueued,
+        start: now,
+        end: now,
+        outcome: how,
+        warmup: !kase.counted,
+        caseDone: kase.open === 0,
       });
     }
     this.freeTasks.push(task);
@@ -423,9 +520,11 @@ export class Engine {
     task.kase.wait += waited;
     task.pathWait += waited;
     task.waited += waited;
-    if (task.ticket >= 0) { this.patienceTimers.cancel(task.ticket); task.ticket = -1; }
-    const duration = task.remaining >= 0 ? task.remaining
-      : this.draws.duration(task.kase, task.step, task.visit, pool.kind === 'bot') * board.slowdown[p];
+    if (task.ticket >= 0) {
+      this.patienceTimers.cancel(task.ticket);
+      task.ticket = -1;
+    }
+    const duration = task.remaining >= 0 ? task.remaining : this.draws.duration(task.kase, task.step, task.visit, pool.kind === 'bot') * board.slowdown[p];
     task.failed = this.draws.botFails(task.kase, task.step, task.visit, pool);
     this.unitTask[u] = task;
     const duty = this.duty[p];
@@ -473,9 +572,15 @@ export class Engine {
       this.options.onTask({
         caseId: `${this.scenario.processes[kase.process].id}-${kase.no}`,
         process: this.scenario.processes[kase.process].id,
-        activity: step.id, resource: board.unitName[u], pool: pool.id,
-        enqueue: enqueued, start, end: now, outcome: failed ? 'bot-failed' : 'done',
-        warmup: !kase.counted, caseDone: kase.open === 0,
+        activity: step.id,
+        resource: board.unitName[u],
+        pool: pool.id,
+        enqueue: enqueued,
+        start,
+        end: now,
+        outcome: failed ? 'bot-failed' : 'done',
+        warmup: !kase.counted,
+        caseDone: kase.open === 0,
         ...(kase.attributes ? { attributes: attributeRecord(this.scenario.processes[kase.process].attributes!, kase.attributes) } : {}),
       });
     }
@@ -493,8 +598,9 @@ export class Engine {
   private route(kase: CaseState, step: Step, failed: boolean, frame: Frame | null, visit: number, pathWait: number): void {
     const to = nextStep(step, failed, frame, kase, visit, this.draws);
     if (to >= 0) this.enter(kase, to, frame, pathWait);
-    else if (to === CASE_ENDS) { if (--kase.open === 0) this.completeCase(kase, pathWait); }
-    else if (to === SPLIT && step.next.kind === 'parallel') {
+    else if (to === CASE_ENDS) {
+      if (--kase.open === 0) this.completeCase(kase, pathWait);
+    } else if (to === SPLIT && step.next.kind === 'parallel') {
       const child = splitFrame(step.next, frame);
       kase.open += step.next.branches.length - 1;
       for (const b of step.next.branches) this.enter(kase, b, child, pathWait);
@@ -523,9 +629,17 @@ export class Engine {
     const { snapshot, decision, assign } = this.board.decide(trigger, periodic);
     if (this.options.onDecision) {
       this.options.onDecision({
-        time: this.now, epoch: snapshot.epoch, trigger, policy: this.policy.name, reason: decision.reason,
-        assign: Object.fromEntries(s.pools.map((pool) => [pool.id,
-          Object.fromEntries(pool.skills.filter((q) => assign[pool.index][q] > 0).map((q) => [s.skills[q], assign[pool.index][q]]))])),
+        time: this.now,
+        epoch: snapshot.epoch,
+        trigger,
+        policy: this.policy.name,
+        reason: decision.reason,
+        assign: Object.fromEntries(
+          s.pools.map((pool) => [
+            pool.id,
+            Object.fromEntries(pool.skills.filter((q) => assign[pool.index][q] > 0).map((q) => [s.skills[q], assign[pool.index][q]])),
+          ]),
+        ),
         waiting: Object.fromEntries(snapshot.queues.map((q) => [q.skill, q.waiting])),
       });
     }

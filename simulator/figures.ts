@@ -24,15 +24,33 @@ export interface ReplicationFigures {
   seed: number;
   events: number;
   simulatedSeconds: number;
-  processes: Record<string, {
-    arrived: number; completed: number; openAtEnd: number; openAgeMeanSeconds: number;
-    waitMeanSeconds: number; criticalPathWaitMeanSeconds: number; cycleMeanSeconds: number;
-    cycleP95Seconds: number; slaAttainment: number; costPerCase: number; automationShare: number;
-    wipMean: number; throughputPerHour: number;
-    /** abandonment and finite queues (simulator/queueing-figures.ts), only in scenarios that use them */
-    abandoned?: number; abandonmentRate?: number; servedWaitMeanSeconds?: number; abandonedWaitMeanSeconds?: number; casesAbandoned?: number;
-    blocked?: number; blockingRate?: number; casesLost?: number;
-  }>;
+  processes: Record<
+    string,
+    {
+      arrived: number;
+      completed: number;
+      openAtEnd: number;
+      openAgeMeanSeconds: number;
+      waitMeanSeconds: number;
+      criticalPathWaitMeanSeconds: number;
+      cycleMeanSeconds: number;
+      cycleP95Seconds: number;
+      slaAttainment: number;
+      costPerCase: number;
+      automationShare: number;
+      wipMean: number;
+      throughputPerHour: number;
+      /** abandonment and finite queues (simulator/queueing-figures.ts), only in scenarios that use them */
+      abandoned?: number;
+      abandonmentRate?: number;
+      servedWaitMeanSeconds?: number;
+      abandonedWaitMeanSeconds?: number;
+      casesAbandoned?: number;
+      blocked?: number;
+      blockingRate?: number;
+      casesLost?: number;
+    }
+  >;
   /** per priority class, only in scenarios with priorities */
   priorityClasses?: Record<string, Record<string, number>>;
   steps: Record<string, { completed: number; waitMeanSeconds: number; serviceMeanSeconds: number }>;
@@ -63,17 +81,27 @@ export const EMPTY = {
 type ProcessFigure = keyof ReplicationFigures['processes'][string];
 /** Figures of a process that are means over its completed cases (or their tasks). */
 const PER_COMPLETED_CASE = [
-  'waitMeanSeconds', 'criticalPathWaitMeanSeconds', 'cycleMeanSeconds', 'cycleP95Seconds', 'slaAttainment', 'costPerCase', 'automationShare',
+  'waitMeanSeconds',
+  'criticalPathWaitMeanSeconds',
+  'cycleMeanSeconds',
+  'cycleP95Seconds',
+  'slaAttainment',
+  'costPerCase',
+  'automationShare',
 ] as const satisfies readonly ProcessFigure[];
 /** Figures of a process that can be over an empty set: `notApplicable` in a replication, null in a result document. */
 export const NULLABLE_PROCESS_FIGURES = [
-  ...PER_COMPLETED_CASE, 'openAgeMeanSeconds', 'abandonmentRate', 'servedWaitMeanSeconds', 'abandonedWaitMeanSeconds', 'blockingRate',
+  ...PER_COMPLETED_CASE,
+  'openAgeMeanSeconds',
+  'abandonmentRate',
+  'servedWaitMeanSeconds',
+  'abandonedWaitMeanSeconds',
+  'blockingRate',
 ] as const satisfies readonly ProcessFigure[];
 /** Figures of a step that are means over its completed tasks. */
 export const PER_COMPLETED_TASK = ['waitMeanSeconds', 'serviceMeanSeconds'] as const satisfies readonly (keyof ReplicationFigures['steps'][string])[];
 /** Totals that are per completed case. */
 export const TOTALS_PER_CASE = ['slaAttainment', 'costPerCase'] as const satisfies readonly (keyof ReplicationFigures['totals'])[];
-
 
 /** Records `figures` under `path` as over the empty set `why`. */
 function markEmpty(out: Record<string, string>, path: string, empty: boolean, figures: readonly string[], why: string): void {
@@ -165,7 +193,8 @@ export interface RunMeasures {
 export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigures {
   const window = Math.max(1e-9, m.observed);
   const processes: ReplicationFigures['processes'] = {};
-  let completedAll = 0, metAll = 0;
+  let completedAll = 0,
+    metAll = 0;
   const features = queueingFeatures(scenario);
   const na: Record<string, string> = {};
   scenario.processes.forEach((p, i) => {
@@ -177,9 +206,11 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
     markEmpty(na, path, x.openAtEnd === 0, ['openAgeMeanSeconds'], EMPTY.openCases);
     for (const [f, why] of Object.entries(queueingEmpty(q, features))) na[`${path}.${f}`] = why;
     if (c === 0) na[`cycleQuantiles.${p.id}`] = EMPTY.completedCases;
-    completedAll += c; metAll += x.slaMet;
+    completedAll += c;
+    metAll += x.slaMet;
     processes[p.id] = {
-      arrived: x.arrived, completed: c,
+      arrived: x.arrived,
+      completed: c,
       openAtEnd: x.openAtEnd,
       openAgeMeanSeconds: x.openAtEnd ? x.openAgeSum / x.openAtEnd : 0,
       waitMeanSeconds: c ? x.waitSum / c : 0,
@@ -195,11 +226,13 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
     };
   });
   const steps: ReplicationFigures['steps'] = {};
-  scenario.processes.forEach((p, i) => p.steps.forEach((st, j) => {
-    const { completed: n, waitSum, serviceSum } = m.steps[i][j];
-    markEmpty(na, `steps.${st.key}`, n === 0, PER_COMPLETED_TASK, EMPTY.completedTasks);
-    steps[st.key] = { completed: n, waitMeanSeconds: n ? waitSum / n : 0, serviceMeanSeconds: n ? serviceSum / n : 0 };
-  }));
+  scenario.processes.forEach((p, i) =>
+    p.steps.forEach((st, j) => {
+      const { completed: n, waitSum, serviceSum } = m.steps[i][j];
+      markEmpty(na, `steps.${st.key}`, n === 0, PER_COMPLETED_TASK, EMPTY.completedTasks);
+      steps[st.key] = { completed: n, waitMeanSeconds: n ? waitSum / n : 0, serviceMeanSeconds: n ? serviceSum / n : 0 };
+    }),
+  );
   const pools: ReplicationFigures['pools'] = {};
   let poolCost = 0;
   scenario.pools.forEach((pool, i) => {
@@ -211,13 +244,23 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
   });
   markEmpty(na, 'totals', completedAll === 0, TOTALS_PER_CASE, EMPTY.completedCases);
   const priorityClasses = features.priorities
-    ? priorityClassFigures(scenario, m.processes.map((x) => ({ ...x, queueing: x.queueing ?? noQueueingMeasures() })), features, na)
+    ? priorityClassFigures(
+        scenario,
+        m.processes.map((x) => ({ ...x, queueing: x.queueing ?? noQueueingMeasures() })),
+        features,
+        na,
+      )
     : undefined;
   return {
-    seed: m.seed, events: m.events, simulatedSeconds: window,
-    processes, steps, pools,
+    seed: m.seed,
+    events: m.events,
+    simulatedSeconds: window,
+    processes,
+    steps,
+    pools,
     totals: {
-      completed: completedAll, cost: poolCost,
+      completed: completedAll,
+      cost: poolCost,
       slaAttainment: completedAll ? metAll / completedAll : 0,
       costPerCase: completedAll ? poolCost / completedAll : 0,
     },
@@ -229,4 +272,6 @@ export function figuresOf(scenario: Scenario, m: RunMeasures): ReplicationFigure
 }
 
 /** The precision of a sampled ratio or cost in the time series (six decimals), in both runtimes. */
-export function roundSample(x: number): number { return Math.round(x * 1e6) / 1e6; }
+export function roundSample(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -73,14 +73,19 @@ export class LiveTally {
   private readonly poolIndex: Map<string, number>;
   private readonly processIndex: Map<string, number>;
 
-  constructor(readonly scenario: Scenario, options: { retain?: boolean } = {}) {
+  constructor(
+    readonly scenario: Scenario,
+    options: { retain?: boolean } = {},
+  ) {
     this.retain = options.retain ?? true;
     this.poolIndex = new Map(scenario.pools.map((p) => [p.id, p.index]));
     this.processIndex = new Map(scenario.processes.map((p) => [p.id, p.index]));
     this.arrivedBy = scenario.processes.map(() => new Map());
     this.recent = this.retain ? null : { demand: new RecentIds(RECENT), cases: new RecentIds(RECENT), tasks: new RecentIds(RECENT) };
     this.breached = this.retain ? new Set() : new RecentIds(RECENT);
-    this.running = this.retain ? null : { series: new LiveSeriesAccumulator(scenario), waits: new Map(), started: new RecentIds(RECENT), cases: new Map(), early: new Map() };
+    this.running = this.retain
+      ? null
+      : { series: new LiveSeriesAccumulator(scenario), waits: new Map(), started: new RecentIds(RECENT), cases: new Map(), early: new Map() };
   }
 
   /** Distinct demand events, completed cases and finished tasks seen so far. */
@@ -106,14 +111,20 @@ export class LiveTally {
   private isNew(ev: AnyEvent): boolean {
     const r = this.recent;
     switch (ev.type) {
-      case EventType.demand: return r ? r.demand.add(ev.id) : !this.demand.has(ev.id);
-      case EventType.caseCompleted: return r ? r.cases.add(ev.caseId) : !this.cases.has(ev.caseId);
+      case EventType.demand:
+        return r ? r.demand.add(ev.id) : !this.demand.has(ev.id);
+      case EventType.caseCompleted:
+        return r ? r.cases.add(ev.caseId) : !this.cases.has(ev.caseId);
       case EventType.taskDone:
-      case EventType.taskFailed: return r ? r.tasks.add(ev.taskId) : !this.tasks.has(ev.taskId);
+      case EventType.taskFailed:
+        return r ? r.tasks.add(ev.taskId) : !this.tasks.has(ev.taskId);
       case EventType.taskAbandoned:
-      case EventType.taskBlocked: return r ? r.tasks.add(ev.taskId) : !this.unserved.has(ev.taskId);
-      case EventType.slaBreached: return !this.breached.has(ev.caseId);
-      default: return true;
+      case EventType.taskBlocked:
+        return r ? r.tasks.add(ev.taskId) : !this.unserved.has(ev.taskId);
+      case EventType.slaBreached:
+        return !this.breached.has(ev.caseId);
+      default:
+        return true;
     }
   }
 
@@ -138,14 +149,21 @@ export class LiveTally {
         this.started(ev.taskId, ev.at);
         this.latest = Math.max(this.latest, ev.at);
         break;
-      case EventType.taskStarted: this.started(ev.taskId, ev.at); break;
+      case EventType.taskStarted:
+        this.started(ev.taskId, ev.at);
+        break;
       case EventType.taskDone:
       case EventType.taskFailed:
-        this.tasks.set(ev.taskId, ev); this.started(ev.taskId, ev.start);
+        this.tasks.set(ev.taskId, ev);
+        this.started(ev.taskId, ev.start);
         this.latest = Math.max(this.latest, ev.end);
         break;
-      case EventType.caseCompleted: this.cases.set(ev.caseId, ev); this.latest = Math.max(this.latest, ev.end); break;
-      default: break;
+      case EventType.caseCompleted:
+        this.cases.set(ev.caseId, ev);
+        this.latest = Math.max(this.latest, ev.end);
+        break;
+      default:
+        break;
     }
   }
 
@@ -155,7 +173,10 @@ export class LiveTally {
     const start = (taskId: string, at: number) => {
       if (!r.started.add(taskId)) return;
       const w = r.waits.get(taskId);
-      if (w) { r.series.addWait(w.at, w.skill, at); r.waits.delete(taskId); }
+      if (w) {
+        r.series.addWait(w.at, w.skill, at);
+        r.waits.delete(taskId);
+      }
     };
     switch (ev.type) {
       case EventType.demand: {
@@ -163,17 +184,24 @@ export class LiveTally {
         this.latest = Math.max(this.latest, ev.at);
         if (p === undefined) break;
         const done = r.early.get(ev.id);
-        if (done) { r.early.delete(ev.id); r.series.addCase(p, ev.at, done.end, done.counted, done.slaMet, undefined, done.outcome !== undefined); }
-        else r.cases.set(ev.id, { process: p, arrival: ev.at });
+        if (done) {
+          r.early.delete(ev.id);
+          r.series.addCase(p, ev.at, done.end, done.counted, done.slaMet, undefined, done.outcome !== undefined);
+        } else r.cases.set(ev.id, { process: p, arrival: ev.at });
         break;
       }
       case EventType.taskRequested:
         if (!r.started.has(ev.taskId) && !r.waits.has(ev.taskId)) r.waits.set(ev.taskId, { at: ev.at, skill: ev.skill });
         break;
-      case EventType.taskStarted: start(ev.taskId, ev.at); break;
+      case EventType.taskStarted:
+        start(ev.taskId, ev.at);
+        break;
       // a task not served waits no more from when it left
       case EventType.taskAbandoned:
-      case EventType.taskBlocked: start(ev.taskId, ev.at); this.latest = Math.max(this.latest, ev.at); break;
+      case EventType.taskBlocked:
+        start(ev.taskId, ev.at);
+        this.latest = Math.max(this.latest, ev.at);
+        break;
       case EventType.taskDone:
       case EventType.taskFailed: {
         start(ev.taskId, ev.start);
@@ -184,12 +212,15 @@ export class LiveTally {
       }
       case EventType.caseCompleted: {
         const c = r.cases.get(ev.caseId);
-        if (c) { r.cases.delete(ev.caseId); r.series.addCase(c.process, c.arrival, ev.end, ev.counted, ev.slaMet, undefined, ev.outcome !== undefined); }
-        else if (this.processIndex.has(ev.process)) r.early.set(ev.caseId, ev);
+        if (c) {
+          r.cases.delete(ev.caseId);
+          r.series.addCase(c.process, c.arrival, ev.end, ev.counted, ev.slaMet, undefined, ev.outcome !== undefined);
+        } else if (this.processIndex.has(ev.process)) r.early.set(ev.caseId, ev);
         this.latest = Math.max(this.latest, ev.end);
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -207,16 +238,29 @@ export class LiveTally {
     }
     const poolIndex = this.poolIndex;
     const tasks = [...this.tasks.values()].filter((t) => poolIndex.has(t.pool));
-    const cases = this.arrivedBy.flatMap((m, process) => [...m].map(([id, arrival]) => {
-      const c = this.cases.get(id);
-      return { process, arrival, end: c ? c.end : Infinity, counted: c ? c.counted : arrival >= s.warmup, slaMet: c ? c.slaMet : false, unserved: c?.outcome !== undefined };
-    }));
-    return liveTimeSeries(s, {
-      waits: this.requested.values(),
-      work: tasks.map((t) => ({ pool: poolIndex.get(t.pool)!, start: t.start, service: t.service })),
-      cases,
-      capacity: (p, from, to) => capacityHours(s, p, from, to),
-    }, until);
+    const cases = this.arrivedBy.flatMap((m, process) =>
+      [...m].map(([id, arrival]) => {
+        const c = this.cases.get(id);
+        return {
+          process,
+          arrival,
+          end: c ? c.end : Infinity,
+          counted: c ? c.counted : arrival >= s.warmup,
+          slaMet: c ? c.slaMet : false,
+          unserved: c?.outcome !== undefined,
+        };
+      }),
+    );
+    return liveTimeSeries(
+      s,
+      {
+        waits: this.requested.values(),
+        work: tasks.map((t) => ({ pool: poolIndex.get(t.pool)!, start: t.start, service: t.service })),
+        cases,
+        capacity: (p, from, to) => capacityHours(s, p, from, to),
+      },
+      until,
+    );
   }
 
   /** The figures of the run up to simulated time `until` (default: the horizon). */
@@ -225,7 +269,19 @@ export class LiveTally {
     const s = this.scenario;
     const warm = s.warmup;
     const processes: ProcessMeasures[] = s.processes.map(() => ({
-      arrived: 0, completed: 0, openAtEnd: 0, openAgeSum: 0, waitSum: 0, criticalWaitSum: 0, cycleSum: 0, cycles: new QuantileSketch(), slaMet: 0, costSum: 0, tasks: 0, botTasks: 0, wipArea: 0,
+      arrived: 0,
+      completed: 0,
+      openAtEnd: 0,
+      openAgeSum: 0,
+      waitSum: 0,
+      criticalWaitSum: 0,
+      cycleSum: 0,
+      cycles: new QuantileSketch(),
+      slaMet: 0,
+      costSum: 0,
+      tasks: 0,
+      botTasks: 0,
+      wipArea: 0,
     }));
     const features = queueingFeatures(s);
     const queueing = features.abandonment || features.finiteQueues;
@@ -235,12 +291,19 @@ export class LiveTally {
       const m = processes[c.processIndex];
       if (c.outcome) {
         // ended abandoned or lost: not a completed case
-        if (c.outcome === 'abandoned') m.queueing!.casesAbandoned++; else m.queueing!.casesLost++;
+        if (c.outcome === 'abandoned') m.queueing!.casesAbandoned++;
+        else m.queueing!.casesLost++;
         continue;
       }
       const cycle = c.end - c.arrival;
-      m.completed++; m.waitSum += c.wait; m.criticalWaitSum += c.criticalWait ?? c.wait; m.cycleSum += cycle; m.costSum += c.cost;
-      m.tasks += c.tasks; m.botTasks += c.botTasks; m.cycles.add(cycle);
+      m.completed++;
+      m.waitSum += c.wait;
+      m.criticalWaitSum += c.criticalWait ?? c.wait;
+      m.cycleSum += cycle;
+      m.costSum += c.cost;
+      m.tasks += c.tasks;
+      m.botTasks += c.botTasks;
+      m.cycles.add(cycle);
       if (c.slaMet) m.slaMet++;
     }
     s.processes.forEach((_, i) => {
@@ -252,7 +315,10 @@ export class LiveTally {
         if (end > from) m.wipArea += end - from;
         if (at >= warm && at <= until) {
           m.arrived++;
-          if (!c || !(c.end <= until)) { m.openAtEnd++; m.openAgeSum += until - at; }
+          if (!c || !(c.end <= until)) {
+            m.openAtEnd++;
+            m.openAgeSum += until - at;
+          }
         }
       }
     });
@@ -263,10 +329,13 @@ export class LiveTally {
       if (t.counted) {
         const m = steps[t.processIndex][t.step];
         const waited = t.waited ?? t.start - t.enqueue; // a preempted task's waits, summed
-        m.completed++; m.waitSum += waited; m.serviceSum += t.service;
+        m.completed++;
+        m.waitSum += waited;
+        m.serviceSum += t.service;
         if (queueing && s.processes[t.processIndex].steps[t.step].patience) {
           const q = processes[t.processIndex].queueing!;
-          q.served++; q.servedWaitSum += waited;
+          q.served++;
+          q.servedWaitSum += waited;
         }
       }
       const pool = this.poolIndex.get(t.pool);
@@ -274,8 +343,11 @@ export class LiveTally {
     }
     if (queueing) this.unservedMeasures(processes, until);
     return figuresOf(s, {
-      seed: replicationSeed(s.seed, 0), events: this.events, observed: until - warm,
-      processes, steps,
+      seed: replicationSeed(s.seed, 0),
+      events: this.events,
+      observed: until - warm,
+      processes,
+      steps,
       pools: s.pools.map((_, i) => ({ busy: busy[i], ...capacityHours(s, i, warm, until) })),
       timeseries: this.timeseries(until),
     });
@@ -288,7 +360,10 @@ export class LiveTally {
     for (const u of this.unserved.values()) {
       if (!u.counted || u.at > until) continue;
       const q = processes[u.processIndex].queueing!;
-      if (u.type === EventType.taskAbandoned) { q.abandoned++; q.abandonedWaitSum += u.at - u.enqueue; } else q.blocked++;
+      if (u.type === EventType.taskAbandoned) {
+        q.abandoned++;
+        q.abandonedWaitSum += u.at - u.enqueue;
+      } else q.blocked++;
     }
     for (const r of this.requested.values()) {
       if (r.at > until || !((capacity[r.skill] ?? Infinity) < Infinity)) continue;
@@ -299,11 +374,13 @@ export class LiveTally {
 
   /** The result document of `figures` (default: the run up to the horizon), as `autoshift run --json` gives it (with the time series when asked), plus `live`. */
   document(
-    policyName: string, figures = this.figures(), live: Record<string, unknown> = {}, withTimeseries = false,
+    policyName: string,
+    figures = this.figures(),
+    live: Record<string, unknown> = {},
+    withTimeseries = false,
   ): ResultDocument & { runtime: 'live'; live: Record<string, unknown> } {
     const doc = summarize(this.scenario, policyName, [figures], withTimeseries);
     addResilience(doc, this.scenario, [figures]);
     return { ...doc, runtime: 'live', live };
   }
 }
-

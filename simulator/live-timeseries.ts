@@ -53,7 +53,10 @@ export class LiveSeriesAccumulator {
   private readonly cases: CaseCounts;
   private readonly busy: Float64Array[];
 
-  constructor(readonly scenario: Scenario, gridEnd = scenario.horizon) {
+  constructor(
+    readonly scenario: Scenario,
+    gridEnd = scenario.horizon,
+  ) {
     const s = scenario;
     for (let t = s.warmup + s.sampleEvery; t <= gridEnd + 1e-9; t += s.sampleEvery) this.time.push(t);
     const n = this.time.length;
@@ -63,7 +66,9 @@ export class LiveSeriesAccumulator {
     // intervals: sample k covers (time[k-1], time[k]], time[-1] = the warm-up's end
     this.cases = {
       wip: s.processes.map(() => new Float64Array(n + 1)),
-      completed: new Array<number>(n).fill(0), met: new Array<number>(n).fill(0), arrived: new Array<number>(n).fill(0),
+      completed: new Array<number>(n).fill(0),
+      met: new Array<number>(n).fill(0),
+      arrived: new Array<number>(n).fill(0),
       // cases that ended abandoned or lost (scenarios with patience or capacities only): SLA misses, as in the engine
       unserved: f.abandonment || f.finiteQueues ? new Array<number>(n).fill(0) : null,
     };
@@ -77,8 +82,11 @@ export class LiveSeriesAccumulator {
 
   /** A task done or failed by a unit of pool index `pool`. */
   addWork(pool: number, start: number, service: number): void {
-    const s = this.scenario, time = this.time, n = time.length;
-    const a = Math.max(start, s.warmup), b = start + service;
+    const s = this.scenario,
+      time = this.time,
+      n = time.length;
+    const a = Math.max(start, s.warmup),
+      b = start + service;
     for (let k = lowerBound(time, a); k < n && a < b; k++) {
       const lo = k === 0 ? s.warmup : time[k - 1];
       if (lo >= b) break;
@@ -88,18 +96,28 @@ export class LiveSeriesAccumulator {
 
   /** A case of process index `process` (end Infinity: still open). */
   addCase(process: number, arrival: number, end: number, counted: boolean, slaMet: boolean, into = this.cases, unserved = false): void {
-    const time = this.time, n = time.length;
+    const time = this.time,
+      n = time.length;
     this.span(into.wip[process], arrival, end);
     if (!counted) return;
     const ka = lowerBound(time, arrival);
     if (ka < n && arrival > this.scenario.warmup) into.arrived[ka]++;
     const ke = lowerBound(time, end);
-    if (ke < n && unserved) { if (into.unserved) into.unserved[ke]++; } else if (ke < n) { into.completed[ke]++; if (slaMet) into.met[ke]++; }
+    if (ke < n && unserved) {
+      if (into.unserved) into.unserved[ke]++;
+    } else if (ke < n) {
+      into.completed[ke]++;
+      if (slaMet) into.met[ke]++;
+    }
   }
 
   private span(diff: Float64Array, a: number, b: number): void {
-    const from = lowerBound(this.time, a), to = lowerBound(this.time, b);
-    if (from < to) { diff[from]++; diff[to]--; }
+    const from = lowerBound(this.time, a),
+      to = lowerBound(this.time, b);
+    if (from < to) {
+      diff[from]++;
+      diff[to]--;
+    }
   }
 
   /**
@@ -108,7 +126,8 @@ export class LiveSeriesAccumulator {
    * (counted when they arrived after the warm-up, as a run's figures count them).
    */
   series(
-    until: number, capacity: LiveSeriesInput['capacity'],
+    until: number,
+    capacity: LiveSeriesInput['capacity'],
     open: { waits?: Iterable<{ at: number; skill: number }>; cases?: Iterable<{ process: number; arrival: number }> } = {},
   ): TimeSeries {
     const s = this.scenario;
@@ -117,25 +136,42 @@ export class LiveSeriesAccumulator {
     const backlogDiff = this.backlogDiff.map((d) => d.slice());
     const own = this.cases;
     const into: CaseCounts = {
-      wip: own.wip.map((d) => d.slice()), completed: own.completed.slice(), met: own.met.slice(), arrived: own.arrived.slice(), unserved: own.unserved,
+      wip: own.wip.map((d) => d.slice()),
+      completed: own.completed.slice(),
+      met: own.met.slice(),
+      arrived: own.arrived.slice(),
+      unserved: own.unserved,
     };
     for (const w of open.waits ?? []) this.addWait(w.at, w.skill, Infinity, backlogDiff);
     for (const c of open.cases ?? []) this.addCase(c.process, c.arrival, Infinity, c.arrival >= s.warmup, false, into);
-    const completed = into.completed.slice(0, m), met = into.met.slice(0, m), arrived = into.arrived.slice(0, m);
+    const completed = into.completed.slice(0, m),
+      met = into.met.slice(0, m),
+      arrived = into.arrived.slice(0, m);
     const unserved = into.unserved?.slice(0, m);
 
     const series: TimeSeries = {
-      time, backlog: {}, backlogTotal: new Array<number>(m).fill(0), wip: {}, utilization: {},
+      time,
+      backlog: {},
+      backlogTotal: new Array<number>(m).fill(0),
+      wip: {},
+      utilization: {},
       slaAttainment: completed.map((c, k) => (c + (unserved?.[k] ?? 0) > 0 ? roundSample(met[k] / (c + (unserved?.[k] ?? 0))) : null)),
-      completed, arrived, cost: new Array<number>(m).fill(0), workCost: new Array<number>(m).fill(0),
+      completed,
+      arrived,
+      cost: new Array<number>(m).fill(0),
+      workCost: new Array<number>(m).fill(0),
       ...(unserved ? { unserved } : {}),
     };
     s.skills.forEach((skill, q) => {
       const values = running(backlogDiff[q], m);
       series.backlog[skill] = values;
-      values.forEach((v, k) => { series.backlogTotal[k] += v; });
+      values.forEach((v, k) => {
+        series.backlogTotal[k] += v;
+      });
     });
-    s.processes.forEach((p, i) => { series.wip[p.id] = running(into.wip[i], m); });
+    s.processes.forEach((p, i) => {
+      series.wip[p.id] = running(into.wip[i], m);
+    });
     s.pools.forEach((pool, u) => {
       const busy = this.busy[u];
       series.utilization[pool.id] = time.map((t, k) => {
@@ -153,7 +189,13 @@ export class LiveSeriesAccumulator {
   }
 }
 
-interface CaseCounts { wip: Float64Array[]; completed: number[]; met: number[]; arrived: number[]; unserved: number[] | null }
+interface CaseCounts {
+  wip: Float64Array[];
+  completed: number[];
+  met: number[];
+  arrived: number[];
+  unserved: number[] | null;
+}
 
 /** How many of the sorted instants are at or before `until` (the grid's own float steps, as the engine's). */
 function countUpTo(time: number[], until: number): number {
@@ -165,16 +207,21 @@ function countUpTo(time: number[], until: number): number {
 function running(diff: Float64Array, n: number): number[] {
   const out = new Array<number>(n);
   let v = 0;
-  for (let k = 0; k < n; k++) { v += diff[k]; out[k] = v; }
+  for (let k = 0; k < n; k++) {
+    v += diff[k];
+    out[k] = v;
+  }
   return out;
 }
 
 /** The first index whose value is >= x (sorted ascending). */
 function lowerBound(sorted: number[], x: number): number {
-  let lo = 0, hi = sorted.length;
+  let lo = 0,
+    hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1; else hi = mid;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }

@@ -38,7 +38,8 @@ const BOUNDARY = new Float64Array(SLICES).fill(Infinity);
 {
   let j = 0;
   for (let s = 0; s < SLICES; s++) {
-    const start = 1 + s / SLICES, end = 1 + (s + 1) / SLICES;
+    const start = 1 + s / SLICES,
+      end = 1 + (s + 1) / SLICES;
     while (j < PER_OCTAVE && 2 ** (j / PER_OCTAVE) < start) j++;
     BELOW[s] = j;
     if (j < PER_OCTAVE && 2 ** (j / PER_OCTAVE) < end) BOUNDARY[s] = 2 ** (j / PER_OCTAVE);
@@ -74,7 +75,10 @@ export class QuantileSketch {
 
   add(x: number): void {
     this.count++;
-    if (x <= 1e-9) { this.zeros++; return; }
+    if (x <= 1e-9) {
+      this.zeros++;
+      return;
+    }
     const i = bucketOf(x);
     this.counts[i]++;
     if (i < this.lowest) this.lowest = i;

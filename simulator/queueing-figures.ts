@@ -26,7 +26,14 @@ export interface QueueingMeasures {
 }
 
 export const noQueueingMeasures = (): QueueingMeasures => ({
-  abandoned: 0, abandonedWaitSum: 0, served: 0, servedWaitSum: 0, blocked: 0, offered: 0, casesAbandoned: 0, casesLost: 0,
+  abandoned: 0,
+  abandonedWaitSum: 0,
+  served: 0,
+  servedWaitSum: 0,
+  blocked: 0,
+  offered: 0,
+  casesAbandoned: 0,
+  casesLost: 0,
 });
 
 /** A process's extra figures for the features the scenario uses (none: an empty object). */
@@ -62,13 +69,20 @@ export function queueingEmpty(m: QueueingMeasures, f: QueueingFeatures): Record<
 
 /** What a priority class's figures are made of: its processes' counts and sums. */
 export interface ClassInput {
-  arrived: number; completed: number; waitSum: number; cycleSum: number; slaMet: number;
+  arrived: number;
+  completed: number;
+  waitSum: number;
+  cycleSum: number;
+  slaMet: number;
   queueing: QueueingMeasures;
 }
 
 /** Per priority class (keyed by its number): cases, waits and cycle times of its processes together. */
 export function priorityClassFigures(
-  s: Scenario, per: ClassInput[], f: QueueingFeatures, notApplicable: Record<string, string> = {},
+  s: Scenario,
+  per: ClassInput[],
+  f: QueueingFeatures,
+  notApplicable: Record<string, string> = {},
 ): Record<string, Record<string, number>> {
   const classes = [...new Set(s.processes.map((p) => p.priority ?? 0))].sort((a, b) => b - a);
   const out: Record<string, Record<string, number>> = {};
@@ -77,19 +91,26 @@ export function priorityClassFigures(
     s.processes.forEach((p, i) => {
       if ((p.priority ?? 0) !== c) return;
       const x = per[i];
-      sum.arrived += x.arrived; sum.completed += x.completed; sum.waitSum += x.waitSum; sum.cycleSum += x.cycleSum; sum.slaMet += x.slaMet;
+      sum.arrived += x.arrived;
+      sum.completed += x.completed;
+      sum.waitSum += x.waitSum;
+      sum.cycleSum += x.cycleSum;
+      sum.slaMet += x.slaMet;
       for (const k of Object.keys(sum.queueing) as (keyof QueueingMeasures)[]) sum.queueing[k] += x.queueing[k];
     });
     const n = sum.completed;
     out[String(c)] = {
-      arrived: sum.arrived, completed: n,
+      arrived: sum.arrived,
+      completed: n,
       waitMeanSeconds: n ? sum.waitSum / n : 0,
       cycleMeanSeconds: n ? sum.cycleSum / n : 0,
       slaAttainment: n ? sum.slaMet / n : 0,
       ...queueingProcessFigures(sum.queueing, f),
     };
     // means over an empty set: placeholders, recorded by path (simulator/figures.ts ReplicationFigures.notApplicable)
-    const empty: Record<string, string> = n ? {} : { waitMeanSeconds: 'no case completed', cycleMeanSeconds: 'no case completed', slaAttainment: 'no case completed' };
+    const empty: Record<string, string> = n
+      ? {}
+      : { waitMeanSeconds: 'no case completed', cycleMeanSeconds: 'no case completed', slaAttainment: 'no case completed' };
     for (const [k, why] of Object.entries({ ...empty, ...queueingEmpty(sum.queueing, f) })) notApplicable[`priorityClasses.${c}.${k}`] = why;
   }
   return out;
@@ -101,12 +122,25 @@ export class QueueingTally {
   constructor(processes: number) {
     this.perProcess = Array.from({ length: processes }, noQueueingMeasures);
   }
-  offered(process: number): void { this.perProcess[process].offered++; }
-  served(process: number, wait: number): void { const m = this.perProcess[process]; m.served++; m.servedWaitSum += wait; }
-  abandoned(process: number, wait: number): void { const m = this.perProcess[process]; m.abandoned++; m.abandonedWaitSum += wait; }
-  blocked(process: number): void { this.perProcess[process].blocked++; }
+  offered(process: number): void {
+    this.perProcess[process].offered++;
+  }
+  served(process: number, wait: number): void {
+    const m = this.perProcess[process];
+    m.served++;
+    m.servedWaitSum += wait;
+  }
+  abandoned(process: number, wait: number): void {
+    const m = this.perProcess[process];
+    m.abandoned++;
+    m.abandonedWaitSum += wait;
+  }
+  blocked(process: number): void {
+    this.perProcess[process].blocked++;
+  }
   caseEnded(process: number, outcome: number): void {
     const m = this.perProcess[process];
-    if (outcome === 1) m.casesAbandoned++; else m.casesLost++;
+    if (outcome === 1) m.casesAbandoned++;
+    else m.casesLost++;
   }
 }

@@ -70,14 +70,20 @@ export class KeyedStream implements UniformSource {
   private readonly h0: number;
   private lastA = 0;
   private hA: number;
-  constructor(readonly seed: number, readonly stream: number) {
+  constructor(
+    readonly seed: number,
+    readonly stream: number,
+  ) {
     this.h0 = mix(seed | 0, stream);
     this.hA = mix(this.h0, 0);
   }
 
   open(a = 0, b = 0, c = 0): this {
     // streamKey(seed, stream, a, b, c), with its first two mixes kept from the last call
-    if ((a | 0) !== this.lastA) { this.lastA = a | 0; this.hA = mix(this.h0, this.lastA); }
+    if ((a | 0) !== this.lastA) {
+      this.lastA = a | 0;
+      this.hA = mix(this.h0, this.lastA);
+    }
     // kept as a signed 32-bit integer (a small integer to V8, not a boxed double): `next` reads it modulo 2^32 either way
     this.state = finalise(mix(mix(this.hA, b | 0), c | 0) ^ 20) | 0;
     return this;

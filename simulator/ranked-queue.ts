@@ -19,14 +19,18 @@ export interface Ranked extends Queued {
 
 export class RankedQueue<T extends Ranked> implements TaskQueue<T> {
   private heap: T[] = [];
-  get size(): number { return this.heap.length; }
+  get size(): number {
+    return this.heap.length;
+  }
 
   push(task: T): void {
     this.heap.push(task);
     this.up(this.heap.length - 1, task);
   }
 
-  peek(): T | undefined { return this.heap[0]; }
+  peek(): T | undefined {
+    return this.heap[0];
+  }
 
   pop(): T | undefined {
     const top = this.heap[0];
@@ -42,7 +46,9 @@ export class RankedQueue<T extends Ranked> implements TaskQueue<T> {
     return true;
   }
 
-  forEach(fn: (task: T) => void): void { this.heap.forEach(fn); }
+  forEach(fn: (task: T) => void): void {
+    this.heap.forEach(fn);
+  }
 
   private removeAt(i: number): void {
     const h = this.heap;

@@ -50,7 +50,17 @@ export interface ResilienceFigures {
 }
 
 /** One replication's measure; null: its series ends before the disruption starts. */
-interface One { recovered: number; ttr: number; loss: number; worst: number; slaIn: number | null; doneIn: number; extra: number; baseBacklog: number; baseSla: number | null }
+interface One {
+  recovered: number;
+  ttr: number;
+  loss: number;
+  worst: number;
+  slaIn: number | null;
+  doneIn: number;
+  extra: number;
+  baseBacklog: number;
+  baseSla: number | null;
+}
 
 /**
  * One disruption measured on one time series, read as "so far": on a series
@@ -82,8 +92,15 @@ export function measureDisruption(ts: TimeSeries, start: number, end: number, sa
   const o = measure(ts, start, end, sampleEvery);
   if (!o) return null;
   return {
-    recovered: o.recovered === 1, timeToRecoverSeconds: o.ttr, lossAreaHours: o.loss, worstBacklog: o.worst,
-    slaInWindow: o.slaIn, completedInWindow: o.doneIn, extraCost: o.extra, baselineBacklog: o.baseBacklog, baselineSla: o.baseSla,
+    recovered: o.recovered === 1,
+    timeToRecoverSeconds: o.ttr,
+    lossAreaHours: o.loss,
+    worstBacklog: o.worst,
+    slaInWindow: o.slaIn,
+    completedInWindow: o.doneIn,
+    extraCost: o.extra,
+    baselineBacklog: o.baseBacklog,
+    baselineSla: o.baseSla,
   };
 }
 
@@ -92,9 +109,16 @@ export function seriesPrefix(ts: TimeSeries, n: number): TimeSeries {
   const cut = <T>(xs: T[]) => xs.slice(0, n);
   const each = <T>(r: Record<string, T[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cut(v)]));
   return {
-    time: cut(ts.time), backlog: each(ts.backlog), backlogTotal: cut(ts.backlogTotal), wip: each(ts.wip),
-    utilization: each(ts.utilization), slaAttainment: cut(ts.slaAttainment), completed: cut(ts.completed),
-    arrived: cut(ts.arrived), cost: cut(ts.cost), workCost: cut(ts.workCost),
+    time: cut(ts.time),
+    backlog: each(ts.backlog),
+    backlogTotal: cut(ts.backlogTotal),
+    wip: each(ts.wip),
+    utilization: each(ts.utilization),
+    slaAttainment: cut(ts.slaAttainment),
+    completed: cut(ts.completed),
+    arrived: cut(ts.arrived),
+    cost: cut(ts.cost),
+    workCost: cut(ts.workCost),
     ...(ts.unserved ? { unserved: cut(ts.unserved) } : {}),
   };
 }
@@ -125,10 +149,16 @@ export function resilienceOf(scenario: Scenario, reps: ReplicationFigures[], why
       return null;
     };
     return {
-      disruption: d.label, kind: d.kind, start: d.start, end: d.end,
-      recovered: e('recovered', (o) => o.recovered, NOT_REACHED), timeToRecoverSeconds: e('timeToRecoverSeconds', (o) => o.ttr, NOT_REACHED),
-      lossAreaHours: e('lossAreaHours', (o) => o.loss, NOT_REACHED), worstBacklog: e('worstBacklog', (o) => o.worst, NOT_REACHED),
-      slaInWindow: e('slaInWindow', (o) => o.slaIn, NONE_IN_WINDOW), completedInWindow: e('completedInWindow', (o) => o.doneIn, NOT_REACHED),
+      disruption: d.label,
+      kind: d.kind,
+      start: d.start,
+      end: d.end,
+      recovered: e('recovered', (o) => o.recovered, NOT_REACHED),
+      timeToRecoverSeconds: e('timeToRecoverSeconds', (o) => o.ttr, NOT_REACHED),
+      lossAreaHours: e('lossAreaHours', (o) => o.loss, NOT_REACHED),
+      worstBacklog: e('worstBacklog', (o) => o.worst, NOT_REACHED),
+      slaInWindow: e('slaInWindow', (o) => o.slaIn, NONE_IN_WINDOW),
+      completedInWindow: e('completedInWindow', (o) => o.doneIn, NOT_REACHED),
       extraCost: e('extraCost', (o) => o.extra, NOT_REACHED),
       // the baseline exists whether or not the run reaches the disruption
       baselineBacklog: estimate(ones.map((o, r) => o?.baseBacklog ?? baselineOf(reps[r].timeseries, d.start, d.end, scenario.sampleEvery).baseBacklog)),
@@ -165,17 +195,27 @@ function measure(ts: TimeSeries, start: number, end: number, dt: number): One | 
 
   const startK = ts.time.findIndex((t) => t > start);
   if (startK < 0) return null;
-  const within = (k: number) => ts.backlogTotal[k] <= Math.max(baseBacklog * (1 + BACKLOG_BAND), baseBacklog + 1)
-    && (ts.slaAttainment[k] === null || ts.slaAttainment[k]! >= baseJudged - SLA_BAND);
+  const within = (k: number) =>
+    ts.backlogTotal[k] <= Math.max(baseBacklog * (1 + BACKLOG_BAND), baseBacklog + 1) &&
+    (ts.slaAttainment[k] === null || ts.slaAttainment[k]! >= baseJudged - SLA_BAND);
   let recoverK = -1;
   for (let k = startK; k < n; k++) {
     if (ts.time[k] <= end) continue;
     let ok = true;
-    for (let j = k; j < Math.min(n, k + STEADY); j++) if (!within(j)) { ok = false; break; }
-    if (ok) { recoverK = k; break; }
+    for (let j = k; j < Math.min(n, k + STEADY); j++)
+      if (!within(j)) {
+        ok = false;
+        break;
+      }
+    if (ok) {
+      recoverK = k;
+      break;
+    }
   }
   const stopK = recoverK >= 0 ? recoverK : n - 1;
-  let worst = 0, loss = 0, work = 0;
+  let worst = 0,
+    loss = 0,
+    work = 0;
   for (let k = startK; k <= stopK; k++) {
     worst = Math.max(worst, ts.backlogTotal[k]);
     const sla = ts.slaAttainment[k];
@@ -189,19 +229,24 @@ function measure(ts: TimeSeries, start: number, end: number, dt: number): One | 
   return {
     recovered: recoverK >= 0 ? 1 : 0,
     ttr: Math.max(0, recoveredAt - start),
-    loss, worst,
+    loss,
+    worst,
     slaIn: weightedSla(ts, inWindow),
     doneIn: inWindow.reduce((n, k) => n + (ts.completed[k] ?? 0), 0),
     extra: work - baseWork * (stopK - startK + 1),
-    baseBacklog, baseSla,
+    baseBacklog,
+    baseSla,
   };
 }
 
-function mean(xs: number[]): number { return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0; }
+function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+}
 
 /** SLA attainment of the cases judged (completed, or ended unserved) in the samples `idx`; null when there is none. */
 function weightedSla(ts: TimeSeries, idx: number[]): number | null {
-  let met = 0, done = 0;
+  let met = 0,
+    done = 0;
   for (const k of idx) {
     const s = ts.slaAttainment[k];
     if (s === null) continue;

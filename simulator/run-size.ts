@@ -80,8 +80,14 @@ export function expectedVisits(scenario: Scenario, process: number): number[] {
       const ok = f * (1 - fail);
       const nx = s.next;
       if (nx.kind === 'step') next[nx.step] += ok;
-      else if (nx.kind === 'branch') nx.to.forEach((t, k) => { if (t >= 0) next[t] += ok * (nx.cumulative[k] - (k > 0 ? nx.cumulative[k - 1] : 0)); });
-      else if (nx.kind === 'parallel') { for (const b of nx.branches) next[b] += ok; next[nx.join] += 0; }
+      else if (nx.kind === 'branch')
+        nx.to.forEach((t, k) => {
+          if (t >= 0) next[t] += ok * (nx.cumulative[k] - (k > 0 ? nx.cumulative[k - 1] : 0));
+        });
+      else if (nx.kind === 'parallel') {
+        for (const b of nx.branches) next[b] += ok;
+        next[nx.join] += 0;
+      }
     }
     // a parallel's join is visited once per split: credit it when its branches were entered
     flow = next;
@@ -118,7 +124,9 @@ export function estimateRunSize(scenario: Scenario, options: RunSizeOptions): Ru
   const totalRate = rates.reduce((a, b) => a + b, 0);
   // with `cases: N`, arrivals go on until the N-th after the warm-up, whatever the horizon
   const horizon = scenario.cases !== undefined && totalRate > 0 ? scenario.warmup + scenario.cases / totalRate : scenario.horizon;
-  let cases = 0, tasks = 0, workSeconds = 0;
+  let cases = 0,
+    tasks = 0,
+    workSeconds = 0;
   scenario.processes.forEach((proc, i) => {
     const visits = expectedVisits(scenario, i);
     const perCase = visits.reduce((a, b, k) => a + (proc.steps[k].gateway ? 0 : b), 0); // a gateway step is no task
@@ -141,13 +149,28 @@ export function estimateRunSize(scenario: Scenario, options: RunSizeOptions): Ru
   // every replication's time series is kept until the summary; the engine's working set once per running thread
   const memoryBytes = running * perReplication + options.replications * samples * seriesPerSample * BYTES_PER_SAMPLE_VALUE;
   return {
-    cases, tasks, events: options.replications * (tasks * EVENTS_PER_TASK + samples + cases), samples, seriesPerSample, units, backlogAtEnd,
+    cases,
+    tasks,
+    events: options.replications * (tasks * EVENTS_PER_TASK + samples + cases),
+    samples,
+    seriesPerSample,
+    units,
+    backlogAtEnd,
     eventLogBytes: options.eventLog ? options.replications * tasks * BYTES_PER_LOG_LINE : 0,
     memoryBytes,
   };
 }
 
-const scaled = (x: number): string => (x >= 1e12 ? `${(x / 1e12).toFixed(1)} T` : x >= 1e9 ? `${(x / 1e9).toFixed(1)} G` : x >= 1e6 ? `${(x / 1e6).toFixed(1)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : `${Math.round(x)} `);
+const scaled = (x: number): string =>
+  x >= 1e12
+    ? `${(x / 1e12).toFixed(1)} T`
+    : x >= 1e9
+      ? `${(x / 1e9).toFixed(1)} G`
+      : x >= 1e6
+        ? `${(x / 1e6).toFixed(1)} M`
+        : x >= 1e3
+          ? `${(x / 1e3).toFixed(1)} k`
+          : `${Math.round(x)} `;
 const count = (x: number, what: string) => `${scaled(x).replace(/ $/, '')} ${what}`.replace(/(\d) ([kMGT]) /, '$1$2 ');
 const bytes = (x: number) => `${scaled(x)}B`;
 

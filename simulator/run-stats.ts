@@ -69,37 +69,63 @@ export class RunStats {
   /** per process: counted cases that ended unserved (abandoned or lost) */
   private readonly unserved: number[];
 
-  constructor(private readonly scenario: Scenario, private readonly board: BoardMeasures) {
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly board: BoardMeasures,
+  ) {
     const P = scenario.processes.length;
     const zeros = () => new Array(P).fill(0);
     // counts in arrays of small integers, sums of seconds and money in Float64Arrays: a number[] of zeros starts as
     // small integers and turns into doubles on the first sum, so each run's arrays had another shape than the last
     // run's, and V8 threw away the code it had compiled for them at every replication (--trace-deopt: "wrong map")
     const sums = () => new Float64Array(P);
-    this.arrived = zeros(); this.openArrivalSum = sums(); this.completed = zeros(); this.waitSum = sums(); this.criticalWaitSum = sums(); this.cycleSum = sums();
-    this.slaMet = zeros(); this.costSum = sums(); this.tasks = zeros(); this.botTasks = zeros();
+    this.arrived = zeros();
+    this.openArrivalSum = sums();
+    this.completed = zeros();
+    this.waitSum = sums();
+    this.criticalWaitSum = sums();
+    this.cycleSum = sums();
+    this.slaMet = zeros();
+    this.costSum = sums();
+    this.tasks = zeros();
+    this.botTasks = zeros();
     this.sketches = scenario.processes.map(() => new QuantileSketch());
     this.stepOffset = [];
     let n = 0;
-    for (const p of scenario.processes) { this.stepOffset.push(n); n += p.steps.length; }
-    this.stepDone = new Float64Array(n); this.stepWait = new Float64Array(n); this.stepService = new Float64Array(n);
+    for (const p of scenario.processes) {
+      this.stepOffset.push(n);
+      n += p.steps.length;
+    }
+    this.stepDone = new Float64Array(n);
+    this.stepWait = new Float64Array(n);
+    this.stepService = new Float64Array(n);
     this.wip = new TimeWeighted(P);
     const f = queueingFeatures(scenario);
     this.queueing = f.abandonment || f.finiteQueues ? new QueueingTally(P) : null;
     this.unserved = zeros();
     const pools = scenario.pools.length;
-    this.lastBusy = new Float64Array(pools); this.lastAvail = new Float64Array(pools); this.lastRoster = new Float64Array(pools);
+    this.lastBusy = new Float64Array(pools);
+    this.lastAvail = new Float64Array(pools);
+    this.lastRoster = new Float64Array(pools);
     this.windowStart = scenario.warmup;
     this.series = {
-      time: [], backlog: Object.fromEntries(scenario.skills.map((s) => [s, []])), backlogTotal: [],
+      time: [],
+      backlog: Object.fromEntries(scenario.skills.map((s) => [s, []])),
+      backlogTotal: [],
       wip: Object.fromEntries(scenario.processes.map((p) => [p.id, []])),
       utilization: Object.fromEntries(scenario.pools.map((p) => [p.id, []])),
-      slaAttainment: [], completed: [], arrived: [], cost: [], workCost: [],
+      slaAttainment: [],
+      completed: [],
+      arrived: [],
+      cost: [],
+      workCost: [],
     };
     if (this.queueing) this.series.unserved = [];
   }
 
-  wipChange(process: number, delta: number, now: number): void { this.wip.add(process, delta, now); }
+  wipChange(process: number, delta: number, now: number): void {
+    this.wip.add(process, delta, now);
+  }
 
   /** A counted case (one arriving after the warm-up) arrives at `now`. */
   caseArrived(process: number, now: number): void {
@@ -127,7 +153,10 @@ export class RunStats {
     this.botTasks[p] += kase.botTasks;
     this.sketches[p].add(cycle);
     this.intervalCompleted++;
-    if (withinSla(cycle, sla)) { this.slaMet[p]++; this.intervalMet++; }
+    if (withinSla(cycle, sla)) {
+      this.slaMet[p]++;
+      this.intervalMet++;
+    }
   }
 
   /** A counted case ended without being served: abandoned (outcome 1) or lost (2). */
@@ -149,11 +178,18 @@ export class RunStats {
     const ts = this.series;
     ts.time.push(now);
     let total = 0;
-    s.skills.forEach((skill, q) => { const w = board.queues[q].size; ts.backlog[skill].push(w); total += w; });
+    s.skills.forEach((skill, q) => {
+      const w = board.queues[q].size;
+      ts.backlog[skill].push(w);
+      total += w;
+    });
     ts.backlogTotal.push(total);
     s.processes.forEach((p, i) => ts.wip[p.id].push(this.wip.value[i]));
-    board.busy.flush(now); board.available.flush(now); board.rostered.flush(now);
-    let cost = 0, work = 0;
+    board.busy.flush(now);
+    board.available.flush(now);
+    board.rostered.flush(now);
+    let cost = 0,
+      work = 0;
     s.pools.forEach((pool, i) => {
       const busy = board.busy.integral[i] - this.lastBusy[i];
       const avail = board.available.integral[i] - this.lastAvail[i];
@@ -161,7 +197,9 @@ export class RunStats {
       ts.utilization[pool.id].push(avail > 1e-9 ? roundSample(busy / avail) : null);
       cost += (roster / 3600) * pool.costPerHour;
       work += (busy / 3600) * pool.costPerHour;
-      this.lastBusy[i] = board.busy.integral[i]; this.lastAvail[i] = board.available.integral[i]; this.lastRoster[i] = board.rostered.integral[i];
+      this.lastBusy[i] = board.busy.integral[i];
+      this.lastAvail[i] = board.available.integral[i];
+      this.lastRoster[i] = board.rostered.integral[i];
     });
     ts.cost.push(roundSample(cost));
     ts.workCost.push(roundSample(work));
@@ -184,19 +222,31 @@ export class RunStats {
     const board = this.board;
     this.wip.flush(now);
     this.figures = figuresOf(s, {
-      seed: 0, events, observed: now - this.windowStart,
+      seed: 0,
+      events,
+      observed: now - this.windowStart,
       processes: s.processes.map((_, i) => ({
-        arrived: this.arrived[i], completed: this.completed[i], waitSum: this.waitSum[i], criticalWaitSum: this.criticalWaitSum[i], cycleSum: this.cycleSum[i],
-        cycles: this.sketches[i], slaMet: this.slaMet[i], costSum: this.costSum[i], tasks: this.tasks[i], botTasks: this.botTasks[i],
+        arrived: this.arrived[i],
+        completed: this.completed[i],
+        waitSum: this.waitSum[i],
+        criticalWaitSum: this.criticalWaitSum[i],
+        cycleSum: this.cycleSum[i],
+        cycles: this.sketches[i],
+        slaMet: this.slaMet[i],
+        costSum: this.costSum[i],
+        tasks: this.tasks[i],
+        botTasks: this.botTasks[i],
         wipArea: this.wip.integral[i],
         openAtEnd: this.arrived[i] - this.completed[i] - this.unserved[i],
         openAgeSum: (this.arrived[i] - this.completed[i] - this.unserved[i]) * now - this.openArrivalSum[i],
         ...(this.queueing ? { queueing: this.queueing.perProcess[i] } : {}),
       })),
-      steps: s.processes.map((p, i) => p.steps.map((_, j) => {
-        const k = this.stepOffset[i] + j;
-        return { completed: this.stepDone[k], waitSum: this.stepWait[k], serviceSum: this.stepService[k] };
-      })),
+      steps: s.processes.map((p, i) =>
+        p.steps.map((_, j) => {
+          const k = this.stepOffset[i] + j;
+          return { completed: this.stepDone[k], waitSum: this.stepWait[k], serviceSum: this.stepService[k] };
+        }),
+      ),
       pools: s.pools.map((_, i) => ({ busy: board.busy.integral[i], available: board.available.integral[i], rostered: board.rostered.integral[i] })),
       timeseries: this.series,
     });

@@ -13,7 +13,10 @@ import type { TimeSeries } from './figures.js';
 import { estimate } from './summarize.js';
 
 /** Per sample instant: mean across replications and its 95% half-width (null: no replication had a value). */
-export interface Band { mean: (number | null)[]; ci95: (number | null)[] }
+export interface Band {
+  mean: (number | null)[];
+  ci95: (number | null)[];
+}
 
 export interface TimeseriesBand {
   /** replications the band is over */
@@ -50,7 +53,8 @@ export function slaByPeriod(series: readonly TimeSeries[], sampleEvery: number):
   const periodSeconds = first.time[n - 1] - t0 <= 31 * DAY ? DAY : WEEK;
   const periods = Math.ceil((first.time[n - 1] - t0) / periodSeconds);
   const perRep = series.map((ts) => {
-    const met = new Array(periods).fill(0), done = new Array(periods).fill(0);
+    const met = new Array(periods).fill(0),
+      done = new Array(periods).fill(0);
     for (let k = 0; k < n; k++) {
       const p = Math.min(periods - 1, Math.floor((ts.time[k] - sampleEvery - t0) / periodSeconds));
       const c = ts.completed[k];
@@ -78,8 +82,15 @@ export function bandOf(series: readonly TimeSeries[], pick: (ts: TimeSeries) => 
   const picked = series.map(pick);
   for (let k = Math.max(0, from); k < end; k++) {
     const xs: number[] = [];
-    for (const p of picked) { const x = p[k]; if (x !== null && x !== undefined) xs.push(x); }
-    if (xs.length === 0) { mean.push(null); ci95.push(null); continue; }
+    for (const p of picked) {
+      const x = p[k];
+      if (x !== null && x !== undefined) xs.push(x);
+    }
+    if (xs.length === 0) {
+      mean.push(null);
+      ci95.push(null);
+      continue;
+    }
     const e = estimate(xs);
     mean.push(e.mean);
     ci95.push(e.ci95);
@@ -88,19 +99,25 @@ export function bandOf(series: readonly TimeSeries[], pick: (ts: TimeSeries) => 
 }
 
 /** Per replication, the mean of the non-null samples in each day; then banded over replications. */
-export function dailyMeanBand(series: readonly TimeSeries[], pick: (ts: TimeSeries) => readonly (number | null)[], sampleEvery: number): { start: number[]; band: Band } {
+export function dailyMeanBand(
+  series: readonly TimeSeries[],
+  pick: (ts: TimeSeries) => readonly (number | null)[],
+  sampleEvery: number,
+): { start: number[]; band: Band } {
   const n = Math.min(...series.map((ts) => ts.time.length));
   if (n === 0) return { start: [], band: { mean: [], ci95: [] } };
   const t0 = series[0].time[0] - sampleEvery;
   const days = Math.ceil((series[0].time[n - 1] - t0) / DAY);
   const perRep = series.map((ts) => {
-    const sum = new Array(days).fill(0), cnt = new Array(days).fill(0);
+    const sum = new Array(days).fill(0),
+      cnt = new Array(days).fill(0);
     const xs = pick(ts);
     for (let k = 0; k < n; k++) {
       const x = xs[k];
       if (x === null || x === undefined) continue;
       const d = Math.min(days - 1, Math.floor((ts.time[k] - sampleEvery - t0) / DAY));
-      sum[d] += x; cnt[d]++;
+      sum[d] += x;
+      cnt[d]++;
     }
     return sum.map((v, d) => (cnt[d] ? v / cnt[d] : null));
   });
@@ -115,7 +132,12 @@ export function dailyMeanBand(series: readonly TimeSeries[], pick: (ts: TimeSeri
 }
 
 /** A series around a window of time: the samples from `from` to `to` (seconds), as a band over the replications. */
-export function windowBand(series: readonly TimeSeries[], pick: (ts: TimeSeries) => readonly (number | null)[], from: number, to: number): { time: number[]; band: Band } {
+export function windowBand(
+  series: readonly TimeSeries[],
+  pick: (ts: TimeSeries) => readonly (number | null)[],
+  from: number,
+  to: number,
+): { time: number[]; band: Band } {
   const time = series[0].time;
   let k0 = time.findIndex((t) => t >= from);
   if (k0 < 0) k0 = time.length;

@@ -11,14 +11,20 @@ export class ShiftCalendar {
   private readonly intervals: [number, number][];
 
   constructor(shifts: ShiftWindow[] | null) {
-    if (!shifts) { this.intervals = [[0, WEEK]]; return; }
+    if (!shifts) {
+      this.intervals = [[0, WEEK]];
+      return;
+    }
     const raw: [number, number][] = [];
     for (const s of shifts) {
       for (const d of s.days) {
         const from = d * DAY + s.from;
         const to = s.to > s.from ? d * DAY + s.to : (d + 1) * DAY + s.to;
         if (to <= WEEK) raw.push([from, to]);
-        else { raw.push([from, WEEK]); raw.push([0, to - WEEK]); }
+        else {
+          raw.push([from, WEEK]);
+          raw.push([0, to - WEEK]);
+        }
       }
     }
     raw.sort((a, b) => a[0] - b[0]);

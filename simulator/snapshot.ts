@@ -17,14 +17,18 @@ export interface DecisionRecord {
   waiting: Record<string, number>;
 }
 
-const BUSY = 1, OFF = 2, PAUSED = 4;
+const BUSY = 1,
+  OFF = 2,
+  PAUSED = 4;
 
 export function buildSnapshot(board: UnitBoard<BoardItem>, trigger: string, epochLength: number): Snapshot {
   const s = board.scenario;
   const now = board.now;
   const Q = s.skills.length;
   const queues = s.skills.map((skill, q) => {
-    let oldest = now, minSlack = Infinity, breached = 0;
+    let oldest = now,
+      minSlack = Infinity,
+      breached = 0;
     board.queues[q].forEach((t) => {
       if (t.enqueued < oldest) oldest = t.enqueued;
       const slack = t.deadline - now;
@@ -33,12 +37,18 @@ export function buildSnapshot(board: UnitBoard<BoardItem>, trigger: string, epoc
     });
     const hist = board.arrivalsHistory[q];
     return {
-      index: q, skill, waiting: board.queues[q].size, oldestWait: now - oldest, minSlack, breached,
+      index: q,
+      skill,
+      waiting: board.queues[q].size,
+      oldestWait: now - oldest,
+      minSlack,
+      breached,
       arrivalRate: epochLength > 0 && hist.length ? hist[hist.length - 1] / epochLength : 0,
       // the board's copy for this epoch, shared by its snapshots: a policy writing to it changes only its own view
       arrivalsHistory: hist,
       arrivalsThisEpoch: board.arrivalsThisEpoch[q],
-      meanServiceHuman: board.meanService.human[q], meanServiceBot: board.meanService.bot[q],
+      meanServiceHuman: board.meanService.human[q],
+      meanServiceBot: board.meanService.bot[q],
       costOfDelayPerHour: board.costOfDelay[q],
       pools: s.pools.filter((p) => p.skills.includes(q)).map((p) => p.index),
       limits: s.queueLimits[q],
@@ -47,7 +57,8 @@ export function buildSnapshot(board: UnitBoard<BoardItem>, trigger: string, epoc
   const pools = s.pools.map((pool) => {
     const { first, size } = board.unitsOf(pool.index);
     const assigned = new Array(Q).fill(0);
-    let available = 0, busy = 0;
+    let available = 0,
+      busy = 0;
     for (let u = first; u < first + size; u++) {
       const q = board.pendingQueue(u);
       if (q >= 0) assigned[q]++;
@@ -57,13 +68,27 @@ export function buildSnapshot(board: UnitBoard<BoardItem>, trigger: string, epoc
     const busyOn = new Array(Q).fill(0);
     for (let q = 0; q < Q; q++) busyOn[q] = board.busyOn[pool.index * Q + q];
     return {
-      index: pool.index, id: pool.id, kind: pool.kind, size: pool.size, available: Math.min(available, board.activeCount[pool.index]), busy,
-      skills: pool.skills.slice(), costPerHour: pool.costPerHour, failureRate: pool.failureRate,
-      switchOver: pool.switchOver, assigned, busyOn,
+      index: pool.index,
+      id: pool.id,
+      kind: pool.kind,
+      size: pool.size,
+      available: Math.min(available, board.activeCount[pool.index]),
+      busy,
+      skills: pool.skills.slice(),
+      costPerHour: pool.costPerHour,
+      failureRate: pool.failureRate,
+      switchOver: pool.switchOver,
+      assigned,
+      busyOn,
     };
   });
   return {
-    time: now, epoch: board.epoch, epochLength: s.rebalanceEvery, trigger, queues, pools,
+    time: now,
+    epoch: board.epoch,
+    epochLength: s.rebalanceEvery,
+    trigger,
+    queues,
+    pools,
     activeDisruptions: [...board.activeDisruptions].sort((a, b) => a - b).map((d) => s.disruptions[d].label),
   };
 }

@@ -8,7 +8,10 @@ import { EMPTY, NULLABLE_PROCESS_FIGURES, type PER_COMPLETED_TASK, type Replicat
 import { CYCLE_QUANTILES } from './quantile-sketch.js';
 import { timeseriesBand, type TimeseriesBand } from './series-band.js';
 
-export interface Estimate { mean: number; ci95: number }
+export interface Estimate {
+  mean: number;
+  ci95: number;
+}
 
 type ProcessFigure = keyof ReplicationFigures['processes'][string];
 type StepFigure = keyof ReplicationFigures['steps'][string];
@@ -73,16 +76,51 @@ export interface ResultDocument {
  * replication ran as long, else the range and the mean ("6.9d to 7.3d observed, mean 7.1d"):
  * drained replications (and policies or cells) end with their last case.
  */
-export function observedTime(docs: readonly Pick<ResultDocument, 'simulatedSeconds' | 'simulatedSecondsByReplication'>[], show: (seconds: number) => string): string {
+export function observedTime(
+  docs: readonly Pick<ResultDocument, 'simulatedSeconds' | 'simulatedSecondsByReplication'>[],
+  show: (seconds: number) => string,
+): string {
   const all = docs.flatMap((d) => d.simulatedSecondsByReplication ?? [d.simulatedSeconds]);
   if (all.length === 0) return 'nothing observed';
-  const lo = Math.min(...all), hi = Math.max(...all);
+  const lo = Math.min(...all),
+    hi = Math.max(...all);
   if (lo === hi) return `${show(lo)} observed`;
   return `${show(lo)} to ${show(hi)} observed, mean ${show(all.reduce((a, b) => a + b, 0) / all.length)} (drained: each replication ends with its last case)`;
 }
 
-const T975 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-  2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T975 = [
+  NaN,
+  12.706,
+  4.303,
+  3.182,
+  2.776,
+  2.571,
+  2.447,
+  2.365,
+  2.306,
+  2.262,
+  2.228,
+  2.201,
+  2.179,
+  2.16,
+  2.145,
+  2.131,
+  2.12,
+  2.11,
+  2.101,
+  2.093,
+  2.086,
+  2.08,
+  2.074,
+  2.069,
+  2.064,
+  2.06,
+  2.056,
+  2.052,
+  2.048,
+  2.045,
+  2.042,
+];
 
 /** Two-sided 97.5% quantile of Student's t with df degrees of freedom. */
 export function tQuantile975(df: number): number {
@@ -118,14 +156,20 @@ function clean(x: number): number {
  * gets the reason under its path.
  */
 function estimateRecord(
-  reps: readonly ReplicationFigures[], rows: readonly Record<string, number | undefined>[], path: string, why: Record<string, string>,
+  reps: readonly ReplicationFigures[],
+  rows: readonly Record<string, number | undefined>[],
+  path: string,
+  why: Record<string, string>,
 ): Record<string, Estimate | null> {
   const out: Record<string, Estimate | null> = {};
   for (const key of Object.keys(rows[0])) {
     const at = `${path}.${key}`;
     const kept = rows.filter((_, r) => reps[r].notApplicable?.[at] === undefined).map((row) => row[key] ?? 0);
     if (kept.length) out[key] = estimate(kept);
-    else { out[key] = null; why[at] = reasonOf(reps, at); }
+    else {
+      out[key] = null;
+      why[at] = reasonOf(reps, at);
+    }
   }
   return out;
 }
@@ -154,13 +198,35 @@ export function summarize(scenario: Scenario, policyName: string, reps: Replicat
   const processes: ResultDocument['processes'] = {};
   // (the optional figures of abandonment and finite queues are there in every replication or in none)
   for (const id of byKey(reps, (r) => r.processes)) {
-    processes[id] = estimateRecord(reps, reps.map((r) => r.processes[id]), `processes.${id}`, why) as ResultDocument['processes'][string];
+    processes[id] = estimateRecord(
+      reps,
+      reps.map((r) => r.processes[id]),
+      `processes.${id}`,
+      why,
+    ) as ResultDocument['processes'][string];
   }
   const steps: ResultDocument['steps'] = {};
-  for (const id of byKey(reps, (r) => r.steps)) steps[id] = estimateRecord(reps, reps.map((r) => r.steps[id]), `steps.${id}`, why) as ResultDocument['steps'][string];
+  for (const id of byKey(reps, (r) => r.steps))
+    steps[id] = estimateRecord(
+      reps,
+      reps.map((r) => r.steps[id]),
+      `steps.${id}`,
+      why,
+    ) as ResultDocument['steps'][string];
   const pools: ResultDocument['pools'] = {};
-  for (const id of byKey(reps, (r) => r.pools)) pools[id] = estimateRecord(reps, reps.map((r) => r.pools[id]), `pools.${id}`, why) as ResultDocument['pools'][string];
-  const totals = estimateRecord(reps, reps.map((r) => r.totals), 'totals', why) as ResultDocument['totals'];
+  for (const id of byKey(reps, (r) => r.pools))
+    pools[id] = estimateRecord(
+      reps,
+      reps.map((r) => r.pools[id]),
+      `pools.${id}`,
+      why,
+    ) as ResultDocument['pools'][string];
+  const totals = estimateRecord(
+    reps,
+    reps.map((r) => r.totals),
+    'totals',
+    why,
+  ) as ResultDocument['totals'];
   // (drained replications end when their last case does: each has its own length)
   const lengths = reps.map((r) => r.simulatedSeconds);
   const doc: ResultDocument = {
@@ -177,27 +243,48 @@ export function summarize(scenario: Scenario, policyName: string, reps: Replicat
     sampleEverySeconds: scenario.sampleEvery,
     slaSeconds: Object.fromEntries(scenario.processes.map((p) => [p.id, p.sla])),
     events: reps.reduce((n, r) => n + r.events, 0),
-    processes, steps, pools,
+    processes,
+    steps,
+    pools,
     totals,
   };
   if (reps[0].priorityClasses) {
-    doc.priorityClasses = Object.fromEntries(Object.keys(reps[0].priorityClasses).map((c) => [c,
-      estimateRecord(reps, reps.map((r) => r.priorityClasses![c]), `priorityClasses.${c}`, why)]));
+    doc.priorityClasses = Object.fromEntries(
+      Object.keys(reps[0].priorityClasses).map((c) => [
+        c,
+        estimateRecord(
+          reps,
+          reps.map((r) => r.priorityClasses![c]),
+          `priorityClasses.${c}`,
+          why,
+        ),
+      ]),
+    );
   }
   if (reps.every((r) => r.cycleQuantiles !== undefined)) {
     doc.cycleTimeQuantiles = {
       probabilities: [...CYCLE_QUANTILES],
-      processes: Object.fromEntries(Object.keys(processes).map((id) => {
-        // a replication with no completed case has no quantiles (its sketch is empty), as it has no mean
-        const at = `cycleQuantiles.${id}`;
-        const kept = reps.filter((r) => r.notApplicable?.[at] === undefined).map((r) => r.cycleQuantiles![id]);
-        if (kept.length === 0) why[`cycleTimeQuantiles.processes.${id}`] = reasonOf(reps, at).replace(EMPTY.completedCases, `${EMPTY.completedCases} (${clean(processes[id].arrived.mean)} arrived after the warm-up)`);
-        return [id, kept.length ? CYCLE_QUANTILES.map((_, j) => estimate(kept.map((q) => q[j]))) : null];
-      })),
+      processes: Object.fromEntries(
+        Object.keys(processes).map((id) => {
+          // a replication with no completed case has no quantiles (its sketch is empty), as it has no mean
+          const at = `cycleQuantiles.${id}`;
+          const kept = reps.filter((r) => r.notApplicable?.[at] === undefined).map((r) => r.cycleQuantiles![id]);
+          if (kept.length === 0)
+            why[`cycleTimeQuantiles.processes.${id}`] = reasonOf(reps, at).replace(
+              EMPTY.completedCases,
+              `${EMPTY.completedCases} (${clean(processes[id].arrived.mean)} arrived after the warm-up)`,
+            );
+          return [id, kept.length ? CYCLE_QUANTILES.map((_, j) => estimate(kept.map((q) => q[j]))) : null];
+        }),
+      ),
     };
   }
   if (Object.keys(why).length) doc.notApplicable = why;
   if (withTimeseries) doc.timeseries = { replication: 0, ...reps[0].timeseries };
-  if (withTimeseries || withBand) doc.timeseriesBand = timeseriesBand(reps.map((r) => r.timeseries), scenario.sampleEvery);
+  if (withTimeseries || withBand)
+    doc.timeseriesBand = timeseriesBand(
+      reps.map((r) => r.timeseries),
+      scenario.sampleEvery,
+    );
   return doc;
 }

@@ -29,13 +29,17 @@ export class FifoQueue<T extends Queued> implements TaskQueue<T> {
   private mask = 15;
   private head = 0;
   private n = 0;
-  get size(): number { return this.n; }
+  get size(): number {
+    return this.n;
+  }
   push(task: T): void {
     if (this.n === this.items.length) this.grow();
     this.items[(this.head + this.n) & this.mask] = task;
     this.n++;
   }
-  peek(): T | undefined { return this.n ? this.items[this.head] : undefined; }
+  peek(): T | undefined {
+    return this.n ? this.items[this.head] : undefined;
+  }
   pop(): T | undefined {
     if (!this.n) return undefined;
     const t = this.items[this.head];
@@ -59,7 +63,9 @@ export class FifoQueue<T extends Queued> implements TaskQueue<T> {
 /** Any other discipline: a binary heap on (key, seq). */
 export class KeyedQueue<T extends Queued> implements TaskQueue<T> {
   private heap: T[] = [];
-  get size(): number { return this.heap.length; }
+  get size(): number {
+    return this.heap.length;
+  }
   push(task: T): void {
     const h = this.heap;
     let i = h.length;
@@ -72,7 +78,9 @@ export class KeyedQueue<T extends Queued> implements TaskQueue<T> {
     }
     h[i] = task;
   }
-  peek(): T | undefined { return this.heap[0]; }
+  peek(): T | undefined {
+    return this.heap[0];
+  }
   pop(): T | undefined {
     const h = this.heap;
     if (h.length === 0) return undefined;
@@ -93,7 +101,9 @@ export class KeyedQueue<T extends Queued> implements TaskQueue<T> {
     }
     return top;
   }
-  forEach(fn: (task: T) => void): void { this.heap.forEach(fn); }
+  forEach(fn: (task: T) => void): void {
+    this.heap.forEach(fn);
+  }
 }
 
 function before(a: Queued, b: Queued): boolean {

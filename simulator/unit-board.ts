@@ -56,10 +56,15 @@ import { durationFactor, poolOf, unitsTaken } from '../model/disruptions.js';
 import { RankedQueue, before as rankedBefore, type Ranked } from './ranked-queue.js';
 import { queueingFeatures, type QueueingFeatures } from '../model/compile-queueing.js';
 
-const IDLE = 0, BUSY = 1, OFF = 2, SWITCHING = 3, PAUSED = 4;
+const IDLE = 0,
+  BUSY = 1,
+  OFF = 2,
+  SWITCHING = 3,
+  PAUSED = 4;
 export const UnitState = { IDLE, BUSY, OFF, SWITCHING, PAUSED } as const;
 /** `unitWantsOff` of a paused unit: not 0, so that `free` takes its slow path */
-const WANTS_OFF = 1, IS_PAUSED = 2;
+const WANTS_OFF = 1,
+  IS_PAUSED = 2;
 const NO_PENDING = -2;
 /** `offer`: the item's queue is full (queues.<skill>.capacity): it is not queued */
 export const BLOCKED = -2;
@@ -209,8 +214,9 @@ export class UnitBoard<T extends BoardItem> {
       }
       return best;
     });
-    this.queues = scenario.skills.map(() => (this.ranked ? new RankedQueue<T & Ranked>() as unknown as TaskQueue<T>
-      : policy.dispatch === 'fifo' ? new FifoQueue<T>() : new KeyedQueue<T>()));
+    this.queues = scenario.skills.map(() =>
+      this.ranked ? (new RankedQueue<T & Ranked>() as unknown as TaskQueue<T>) : policy.dispatch === 'fifo' ? new FifoQueue<T>() : new KeyedQueue<T>(),
+    );
     // cμ index per (process, step): cost of delay per second over mean service seconds
     // (mean durations with each step's durationScale: simulator/case-attributes.ts)
     const meanHuman = scenario.processes.map((p) => p.steps.map((s) => meanStepDuration(p, s, false, scenario.seed)));
@@ -236,10 +242,12 @@ export class UnitBoard<T extends BoardItem> {
     }
     this.idle = Array.from({ length: P * (Q + 1) }, () => []);
     // bots first (cheapest, tireless), then people; scenario order within a kind
-    this.poolsForQueue = scenario.skills.map((_, q) => scenario.pools
-      .filter((p) => p.skills.includes(q))
-      .sort((a, b) => (a.kind === b.kind ? a.index - b.index : a.kind === 'bot' ? -1 : 1))
-      .map((p) => p.index));
+    this.poolsForQueue = scenario.skills.map((_, q) =>
+      scenario.pools
+        .filter((p) => p.skills.includes(q))
+        .sort((a, b) => (a.kind === b.kind ? a.index - b.index : a.kind === 'bot' ? -1 : 1))
+        .map((p) => p.index),
+    );
     this.calendars = scenario.pools.map((p) => new ShiftCalendar(p.shifts));
     this.onDuty = scenario.pools.map(() => false);
     this.pausing = scenario.pools.map((p) => p.atShiftEnd === 'pause');
@@ -254,10 +262,11 @@ export class UnitBoard<T extends BoardItem> {
     this.arrivalsHistory = scenario.skills.map(() => []);
     this.history = scenario.skills.map(() => []);
     /** per queue, the plain mean of `pick` over the steps that need its skill */
-    const meanOver = (pick: (s: Step, p: Process) => number) => scenario.skills.map((_, q) => {
-      const xs = scenario.processes.flatMap((p) => p.steps.filter((s) => s.skill === q).map((s) => pick(s, p)));
-      return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
-    });
+    const meanOver = (pick: (s: Step, p: Process) => number) =>
+      scenario.skills.map((_, q) => {
+        const xs = scenario.processes.flatMap((p) => p.steps.filter((s) => s.skill === q).map((s) => pick(s, p)));
+        return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+      });
     this.meanService = {
       human: meanOver((s, p) => meanHuman[p.index][s.index]),
       bot: meanOver((s, p) => meanBot[p.index][s.index]),
@@ -267,7 +276,9 @@ export class UnitBoard<T extends BoardItem> {
   }
 
   /** Simulated seconds now (the driver's clock). */
-  get now(): number { return this.clock.now; }
+  get now(): number {
+    return this.clock.now;
+  }
 
   /** Sets the item's place in its queue: key by the policy's discipline (enqueue time, due date, −cμ of its step), then arrival order. */
   private order(item: T, process: number, step: number): void {
@@ -340,7 +351,10 @@ export class UnitBoard<T extends BoardItem> {
         if (this.unitState[u] !== BUSY || (this.strict && this.unitQueue[u] >= 0 && this.unitQueue[u] !== q)) continue;
         const held = this.inService(u);
         if (!held || !((held.rank ?? 0) > (item.rank ?? 0))) continue;
-        if (worst === null || rankedBefore(worst as T & Ranked, held as T & Ranked)) { worst = held; victim = u; }
+        if (worst === null || rankedBefore(worst as T & Ranked, held as T & Ranked)) {
+          worst = held;
+          victim = u;
+        }
       }
     }
     if (victim < 0 || worst === null) return -1;
@@ -478,11 +492,16 @@ export class UnitBoard<T extends BoardItem> {
     if (q >= 0 && this.strict) return -1;
     if (this.ranked) return this.bestRankedQueue(p);
     let best = -1;
-    let bk = Infinity, bs = Infinity;
+    let bk = Infinity,
+      bs = Infinity;
     const skills = this.poolSkills[p];
     for (let i = 0; i < skills.length; i++) {
       const head = this.queues[skills[i]].peek();
-      if (head && (head.key < bk || (head.key === bk && head.seq < bs))) { bk = head.key; bs = head.seq; best = skills[i]; }
+      if (head && (head.key < bk || (head.key === bk && head.seq < bs))) {
+        bk = head.key;
+        bs = head.seq;
+        best = skills[i];
+      }
     }
     return best;
   }
@@ -494,7 +513,10 @@ export class UnitBoard<T extends BoardItem> {
     const skills = this.poolSkills[p];
     for (let i = 0; i < skills.length; i++) {
       const h = this.queues[skills[i]].peek();
-      if (h && (head === undefined || rankedBefore(h as T & Ranked, head as T & Ranked))) { head = h; best = skills[i]; }
+      if (h && (head === undefined || rankedBefore(h as T & Ranked, head as T & Ranked))) {
+        head = h;
+        best = skills[i];
+      }
     }
     return best;
   }
@@ -510,7 +532,10 @@ export class UnitBoard<T extends BoardItem> {
     const set = this.idle[this.unitPool[u] * (Q + 1) + (q >= 0 ? q : Q)];
     const i = this.idlePos[u];
     const last = set.pop()!;
-    if (last !== u) { set[i] = last; this.idlePos[last] = i; }
+    if (last !== u) {
+      set[i] = last;
+      this.idlePos[last] = i;
+    }
     this.idlePos[u] = -1;
   }
 
@@ -541,7 +566,8 @@ export class UnitBoard<T extends BoardItem> {
   /** A disruption begins or ends: slowdown factors and the capacity of its pool follow. */
   disruption(d: number, begins: boolean): void {
     const x = this.scenario.disruptions[d];
-    if (begins) this.activeDisruptions.add(d); else this.activeDisruptions.delete(d);
+    if (begins) this.activeDisruptions.add(d);
+    else this.activeDisruptions.delete(d);
     const p = poolOf(x);
     if (p < 0) return;
     let f = 1;
@@ -565,7 +591,10 @@ export class UnitBoard<T extends BoardItem> {
 
   /** Brings pool p's units on or off duty to match `targetAvailable`. */
   reconcile(p: number): void {
-    if (this.pausing[p]) { this.reconcileByPlace(p); return; }
+    if (this.pausing[p]) {
+      this.reconcileByPlace(p);
+      return;
+    }
     const now = this.now;
     const target = this.targetAvailable(p);
     const first = this.poolFirstUnit[p];
@@ -576,21 +605,37 @@ export class UnitBoard<T extends BoardItem> {
       for (let u = first + size - 1; u >= first && active > target; u--) {
         const st = this.unitState[u];
         if (this.unitWantsOff[u] || st === OFF) continue;
-        if (pass === 0 && st === IDLE) { this.removeIdle(u); this.unitState[u] = OFF; this.available.add(p, -1, now); active--; }
-        else if (pass === 1 && st === SWITCHING) { this.unitState[u] = OFF; this.available.add(p, -1, now); active--; }
-        else if (pass === 2 && st === BUSY) { this.unitWantsOff[u] = WANTS_OFF; active--; }
+        if (pass === 0 && st === IDLE) {
+          this.removeIdle(u);
+          this.unitState[u] = OFF;
+          this.available.add(p, -1, now);
+          active--;
+        } else if (pass === 1 && st === SWITCHING) {
+          this.unitState[u] = OFF;
+          this.available.add(p, -1, now);
+          active--;
+        } else if (pass === 2 && st === BUSY) {
+          this.unitWantsOff[u] = WANTS_OFF;
+          active--;
+        }
       }
     }
     // too few: busy units about to leave stay, then off units come back
     for (let u = first; u < first + size && active < target; u++) {
-      if (this.unitWantsOff[u]) { this.unitWantsOff[u] = 0; active++; }
+      if (this.unitWantsOff[u]) {
+        this.unitWantsOff[u] = 0;
+        active++;
+      }
     }
     for (let u = first; u < first + size && active < target; u++) {
       if (this.unitState[u] !== OFF) continue;
       active++;
       this.available.add(p, 1, now);
       this.unitState[u] = IDLE;
-      if (this.unitPending[u] !== NO_PENDING) { this.unitQueue[u] = this.unitPending[u]; this.unitPending[u] = NO_PENDING; }
+      if (this.unitPending[u] !== NO_PENDING) {
+        this.unitQueue[u] = this.unitPending[u];
+        this.unitPending[u] = NO_PENDING;
+      }
       this.started(this.takeWork(u), u);
     }
     this.activeCount[p] = active;
@@ -611,9 +656,14 @@ export class UnitBoard<T extends BoardItem> {
       const u = first + k;
       const st = this.unitState[u];
       if (k >= target) {
-        if (st === IDLE) { this.removeIdle(u); this.unitState[u] = OFF; this.available.add(p, -1, now); }
-        else if (st === SWITCHING) { this.unitState[u] = OFF; this.available.add(p, -1, now); }
-        else if (st === BUSY) {
+        if (st === IDLE) {
+          this.removeIdle(u);
+          this.unitState[u] = OFF;
+          this.available.add(p, -1, now);
+        } else if (st === SWITCHING) {
+          this.unitState[u] = OFF;
+          this.available.add(p, -1, now);
+        } else if (st === BUSY) {
           this.unitState[u] = PAUSED;
           this.unitWantsOff[u] = IS_PAUSED;
           this.available.add(p, -1, now);
@@ -633,7 +683,10 @@ export class UnitBoard<T extends BoardItem> {
       if (this.unitState[u] !== OFF) continue;
       this.available.add(p, 1, now);
       this.unitState[u] = IDLE;
-      if (this.unitPending[u] !== NO_PENDING) { this.unitQueue[u] = this.unitPending[u]; this.unitPending[u] = NO_PENDING; }
+      if (this.unitPending[u] !== NO_PENDING) {
+        this.unitQueue[u] = this.unitPending[u];
+        this.unitPending[u] = NO_PENDING;
+      }
       this.started(this.takeWork(u), u);
     }
     this.activeCount[p] = Math.min(target, size);
@@ -673,7 +726,10 @@ export class UnitBoard<T extends BoardItem> {
       const first = this.poolFirstUnit[pool.index];
       const want = assign[pool.index];
       const have = new Array(Q).fill(0);
-      for (let u = first; u < first + pool.size; u++) { const q = this.pendingQueue(u); if (q >= 0) have[q]++; }
+      for (let u = first; u < first + pool.size; u++) {
+        const q = this.pendingQueue(u);
+        if (q >= 0) have[q]++;
+      }
       // release surplus from each queue, idle units first, then the rest
       for (let q = 0; q < Q; q++) {
         for (const wantIdle of [true, false]) {
@@ -691,10 +747,16 @@ export class UnitBoard<T extends BoardItem> {
           for (let u = first; u < first + pool.size && have[q] < want[q]; u++) {
             if (this.pendingQueue(u) !== -1) continue;
             const st = this.unitState[u];
-            const ok = pass === 0 ? st === IDLE
-              : pass === 1 ? st === BUSY && this.unitSkill[u] === q
-                : pass === 2 ? st === BUSY
-                  : pass === 3 ? st === SWITCHING : st === OFF;
+            const ok =
+              pass === 0
+                ? st === IDLE
+                : pass === 1
+                  ? st === BUSY && this.unitSkill[u] === q
+                  : pass === 2
+                    ? st === BUSY
+                    : pass === 3
+                      ? st === SWITCHING
+                      : st === OFF;
             if (!ok) continue;
             have[q]++;
             this.reassign(u, q);
@@ -727,5 +789,7 @@ export class UnitBoard<T extends BoardItem> {
   }
 
   /** The queue unit u serves, or will serve after its task (-1: flexible). */
-  pendingQueue(u: number): number { return this.unitPending[u] !== NO_PENDING ? this.unitPending[u] : this.unitQueue[u]; }
+  pendingQueue(u: number): number {
+    return this.unitPending[u] !== NO_PENDING ? this.unitPending[u] : this.unitQueue[u];
+  }
 }

@@ -77,7 +77,11 @@ export class UnitDuty {
   /** The next time after t at which some unit's duty may change. */
   nextEdge(t: number): number {
     let next = this.calendar.nextChange(t);
-    for (const e of this.edges) if (e > t) { if (e < next) next = e; break; }
+    for (const e of this.edges)
+      if (e > t) {
+        if (e < next) next = e;
+        break;
+      }
     return next;
   }
 

@@ -22,7 +22,11 @@ export class AdmissionGate {
   /** wall ms spent waiting for room, over every caller */
   heldMs = 0;
 
-  constructor(private readonly admission: Admission, private readonly started: () => number, private readonly pollMs = 50) {}
+  constructor(
+    private readonly admission: Admission,
+    private readonly started: () => number,
+    private readonly pollMs = 50,
+  ) {}
 
   get open(): number {
     return this.started() - this.admission.completed();

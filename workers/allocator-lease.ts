@@ -52,12 +52,17 @@ export function leaseAssigner(leaseTopic: string, activeSince: () => number): Pa
         return members.map((m) => ({
           memberId: m.memberId,
           memberAssignment: AssignerProtocol.MemberAssignment.encode({
-            version: 1, assignment: m.memberId === winner ? { [leaseTopic]: [0] } : {}, userData: Buffer.alloc(0),
+            version: 1,
+            assignment: m.memberId === winner ? { [leaseTopic]: [0] } : {},
+            userData: Buffer.alloc(0),
           }),
         }));
       },
       protocol({ topics }) {
-        return { name: 'AutoshiftLease', metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.from(String(activeSince())) }) };
+        return {
+          name: 'AutoshiftLease',
+          metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.from(String(activeSince())) }),
+        };
       },
     };
     return assigner;
@@ -73,48 +78,66 @@ export async function startAllocatorLease(options: LeaseOptions): Promise<Alloca
   let activeSince = 0;
   let stopping = false;
   let chain: Promise<void> = Promise.resolve();
-  const serial = (fn: () => Promise<void>) => { chain = chain.then(fn).catch((err) => log.error({ err }, 'lease change failed')); return chain; };
+  const serial = (fn: () => Promise<void>) => {
+    chain = chain.then(fn).catch((err) => log.error({ err }, 'lease change failed'));
+    return chain;
+  };
 
-  const deactivate = () => serial(async () => {
-    if (!service) return;
-    const s = service;
-    service = null;
-    activeSince = 0;
-    await s.stop();
-    log.warn('standby: this allocator gave up the lease');
-    options.onChange?.(false);
-  });
-  const activate = () => serial(async () => {
-    if (service || stopping) return;
-    log.warn('active: this allocator holds the lease; replaying the grant log');
-    activeSince = Date.now();
-    service = await startAllocator({
-      ...options,
-      transactionalId: `autoshift.${runId}.allocator`,
-      onFenced: (err) => { log.error({ err: err.message }, 'fenced by a newer allocator'); void deactivate(); },
+  const deactivate = () =>
+    serial(async () => {
+      if (!service) return;
+      const s = service;
+      service = null;
+      activeSince = 0;
+      await s.stop();
+      log.warn('standby: this allocator gave up the lease');
+      options.onChange?.(false);
     });
-    options.onChange?.(true);
-  });
+  const activate = () =>
+    serial(async () => {
+      if (service || stopping) return;
+      log.warn('active: this allocator holds the lease; replaying the grant log');
+      activeSince = Date.now();
+      service = await startAllocator({
+        ...options,
+        transactionalId: `autoshift.${runId}.allocator`,
+        onFenced: (err) => {
+          log.error({ err: err.message }, 'fenced by a newer allocator');
+          void deactivate();
+        },
+      });
+      options.onChange?.(true);
+    });
 
   const consumer = kafka.consumer({
-    groupId: `autoshift.${runId}.allocator-lease`, sessionTimeout: options.sessionTimeoutMs ?? 6000, heartbeatInterval: 500,
-    rebalanceTimeout: 10_000, maxWaitTimeInMs: 500,
+    groupId: `autoshift.${runId}.allocator-lease`,
+    sessionTimeout: options.sessionTimeoutMs ?? 6000,
+    heartbeatInterval: 500,
+    rebalanceTimeout: 10_000,
+    maxWaitTimeInMs: 500,
     partitionAssigners: [leaseAssigner(topics.allocatorLease, () => activeSince)],
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const mine = (payload.memberAssignment[topics.allocatorLease] ?? []).includes(0);
     log.info({ mine, memberId: payload.memberId }, 'lease group joined');
-    if (mine) void activate(); else void deactivate();
+    if (mine) void activate();
+    else void deactivate();
   });
   // a crashed lease consumer holds no lease: this one stands by until its consumer (run again) rejoins
-  consumer.on(consumer.events.CRASH, () => { void deactivate(); });
+  consumer.on(consumer.events.CRASH, () => {
+    void deactivate();
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: topics.allocatorLease, fromBeginning: false });
   await keepConsuming(consumer, kafka, log, 'lease consumer', { eachMessage: async () => undefined });
 
   return {
-    get active() { return service !== null; },
-    get service() { return service; },
+    get active() {
+      return service !== null;
+    },
+    get service() {
+      return service;
+    },
     async stop() {
       stopping = true;
       await consumer.disconnect().catch(() => undefined);

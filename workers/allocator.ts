@@ -27,7 +27,16 @@ import { retrying } from './retry.js';
 import { TIMINGS_KEPT } from './timings.js';
 import { ReliableProducer, TransactionalLog, ensureTopics, replayAndFollow } from './kafka.js';
 import {
-  EventType, deadLetterOf, encodeEvent, parseEvent, topicNames, type AnyEvent, type GrantEvent, type TaskFinishedEvent, type TaskRequestedEvent, type WorkEndEvent,
+  EventType,
+  deadLetterOf,
+  encodeEvent,
+  parseEvent,
+  topicNames,
+  type AnyEvent,
+  type GrantEvent,
+  type TaskFinishedEvent,
+  type TaskRequestedEvent,
+  type WorkEndEvent,
 } from '../protocol/topics.js';
 import { simNow, wallAt, type Clock } from '../protocol/clock.js';
 import { grantSignal, workEndSignal } from '../protocol/signals.js';
@@ -88,12 +97,16 @@ type Stage = 'request' | 'finish' | 'disruption';
 
 function stageOf(ev: AnyEvent): Stage | null {
   switch (ev.type) {
-    case EventType.taskRequested: return 'request';
+    case EventType.taskRequested:
+      return 'request';
     case EventType.taskDone:
-    case EventType.taskFailed: return 'finish';
+    case EventType.taskFailed:
+      return 'finish';
     case EventType.disruptionBegins:
-    case EventType.disruptionEnds: return 'disruption';
-    default: return null;
+    case EventType.disruptionEnds:
+      return 'disruption';
+    default:
+      return null;
   }
 }
 
@@ -104,9 +117,11 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const topics = topicNames(runId);
   const instance = options.instance ?? `a${Date.now().toString(36)}p${process.pid}`;
   // trigger labels stay few: start, restart, periodic, disruption
-  const dispatcher = new Dispatcher(scenario, policy, instance, (note) => metrics?.epochs.inc({
-    trigger: note.trigger.endsWith(' begins') || note.trigger.endsWith(' ends') ? 'disruption' : note.trigger,
-  }));
+  const dispatcher = new Dispatcher(scenario, policy, instance, (note) =>
+    metrics?.epochs.inc({
+      trigger: note.trigger.endsWith(' begins') || note.trigger.endsWith(' ends') ? 'disruption' : note.trigger,
+    }),
+  );
   await ensureTopics(kafka, runId);
   const producer = new ReliableProducer(kafka, log);
   await producer.connect();
@@ -134,7 +149,10 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const serial = (fn: () => Promise<void> | void): Promise<void> => {
     const next = chain.then(fn);
     // a step cut short by stop() (its Kafka write halted) is no fault
-    chain = next.catch((err) => { if (stopped) log.debug({ err }, 'allocator step ended by stop'); else log.error({ err }, 'allocator step failed'); });
+    chain = next.catch((err) => {
+      if (stopped) log.debug({ err }, 'allocator step ended by stop');
+      else log.error({ err }, 'allocator step failed');
+    });
     return next;
   };
   const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
@@ -151,7 +169,8 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       try {
         await retrying(() => client.workflow.getHandle(g.caseId).signal(grantSignal, g), {
           giveUp: (err) => (err as Error).name === 'WorkflowNotFoundError' || stopped,
-          onRetry: (err, attempt) => log[attempt === 1 ? 'warn' : 'debug']({ err: (err as Error).message, taskId: g.taskId, attempt }, 'signal failed; retrying'),
+          onRetry: (err, attempt) =>
+            log[attempt === 1 ? 'warn' : 'debug']({ err: (err as Error).message, taskId: g.taskId, attempt }, 'signal failed; retrying'),
         });
       } catch (err) {
         // stopping: the next incarnation signals the open grants again (replay); not found: the case was closed (terminated)
@@ -176,7 +195,8 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const signalWorkEnd = (e: WorkEndEvent) => {
     const p = retrying(() => client.workflow.getHandle(e.caseId).signal(workEndSignal, e), {
       giveUp: (err) => (err as Error).name === 'WorkflowNotFoundError' || stopped,
-      onRetry: (err, attempt) => log[attempt === 1 ? 'warn' : 'debug']({ err: (err as Error).message, taskId: e.taskId, attempt }, 'work-end signal failed; retrying'),
+      onRetry: (err, attempt) =>
+        log[attempt === 1 ? 'warn' : 'debug']({ err: (err as Error).message, taskId: e.taskId, attempt }, 'work-end signal failed; retrying'),
     }).catch((err) => log[stopped ? 'debug' : 'warn']({ err: (err as Error).message, taskId: e.taskId }, 'work end not delivered'));
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
@@ -217,12 +237,19 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const apply = (ev: AnyEvent, at: number) => {
     const now = Math.max(at, dispatcher.now);
     switch (ev.type) {
-      case EventType.taskRequested: dispatcher.request(ev, now); break;
+      case EventType.taskRequested:
+        dispatcher.request(ev, now);
+        break;
       case EventType.taskDone:
-      case EventType.taskFailed: dispatcher.finish(ev.taskId, ev.unit, now); break;
+      case EventType.taskFailed:
+        dispatcher.finish(ev.taskId, ev.unit, now);
+        break;
       case EventType.disruptionBegins:
-      case EventType.disruptionEnds: dispatcher.disruption(ev.index, ev.type === EventType.disruptionBegins, now); break;
-      default: break;
+      case EventType.disruptionEnds:
+        dispatcher.disruption(ev.index, ev.type === EventType.disruptionBegins, now);
+        break;
+      default:
+        break;
     }
   };
 
@@ -238,7 +265,9 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     const open = dispatcher.restore(due, grants, finished, now);
     log.info({ requests: requests.length, grants: grants.length, finished: finished.size, ahead: ahead.length, open: open.length, instance }, 'replay done');
     // the replayed log served its purpose: the dispatcher holds what is still open
-    requests.length = 0; grants.length = 0; finished.clear();
+    requests.length = 0;
+    grants.length = 0;
+    finished.clear();
     for (const g of open) signal(g);
     dispatcher.start(now);
     for (const [index, active] of disruptionState) if (active) dispatcher.disruption(index, true, now);
@@ -258,7 +287,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     // (the finish of a preemptible task comes after the allocator released its work: it is no news, so never late)
     if (at < dispatcher.now && !(stage === 'finish' && dispatcher.hasFinished((ev as TaskFinishedEvent).taskId))) metrics?.lateEvents.inc({ stage });
     let i = pending.length;
-    while (i > 0 && (pending[i - 1].at > at)) i--;
+    while (i > 0 && pending[i - 1].at > at) i--;
     pending.splice(i, 0, { at, seq: seq++, ev });
   };
 
@@ -271,7 +300,9 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   };
 
   let markReady!: () => void;
-  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
   let caughtUp = false;
 
   const onEvent = async (topic: string, partition: number, message: KafkaMessage, replayed: boolean) => {
@@ -289,30 +320,42 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       else if (ev.type === EventType.grant) grants.push(ev);
       else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) replayedEnds.push(ev);
       else if (ev.type === EventType.taskAbandoned || ev.type === EventType.taskBlocked) finished.add(ev.taskId);
-      else if (ev.type === EventType.disruptionBegins || ev.type === EventType.disruptionEnds) disruptionState.set(ev.index, ev.type === EventType.disruptionBegins);
+      else if (ev.type === EventType.disruptionBegins || ev.type === EventType.disruptionEnds)
+        disruptionState.set(ev.index, ev.type === EventType.disruptionBegins);
       return;
     }
     if (ev.type === EventType.grant) return; // our own log, read back
-    if (!live || !clock) { buffered.push(ev); return; }
+    if (!live || !clock) {
+      buffered.push(ev);
+      return;
+    }
     receive(ev);
   };
 
   const { consumer, caughtUp: replayDone } = await replayAndFollow({
-    kafka, logger: log, groupId: `autoshift.${runId}.allocator.${instance}`,
+    kafka,
+    logger: log,
+    groupId: `autoshift.${runId}.allocator.${instance}`,
     topics: [topics.grants, topics.tasks, topics.disruptions],
     onMessage: (topic, partition, m, replayed) => serial(() => onEvent(topic, partition, m, replayed)),
   });
-  void replayDone.then(() => { caughtUp = true; });
-
-  const tryStart = () => serial(async () => {
-    if (live || !caughtUp || !clock) return;
-    await goLive();
-    markReady();
+  void replayDone.then(() => {
+    caughtUp = true;
   });
+
+  const tryStart = () =>
+    serial(async () => {
+      if (live || !caughtUp || !clock) return;
+      await goLive();
+      markReady();
+    });
 
   const timer: NodeJS.Timeout = setInterval(() => {
     if (fenced) return;
-    if (!live) { void tryStart(); return; }
+    if (!live) {
+      void tryStart();
+      return;
+    }
     void serial(async () => {
       decideUntil(sim());
       await flush();
@@ -322,7 +365,10 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
         const c = dispatcher.counts();
         metrics.simulatedTime.set(dispatcher.now);
         scenario.skills.forEach((s, q) => metrics.queueWaiting.set({ queue: s }, c.waiting[q]));
-        scenario.pools.forEach((p, i) => { metrics.poolBusy.set({ pool: p.id }, c.busy[i]); metrics.poolAvailable.set({ pool: p.id }, c.available[i]); });
+        scenario.pools.forEach((p, i) => {
+          metrics.poolBusy.set({ pool: p.id }, c.busy[i]);
+          metrics.poolAvailable.set({ pool: p.id }, c.available[i]);
+        });
       }
     });
   }, options.tickMs ?? 20);
@@ -330,8 +376,12 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   return {
     dispatcher,
     ready,
-    get granted() { return granted; },
-    get fenced() { return fenced; },
+    get granted() {
+      return granted;
+    },
+    get fenced() {
+      return fenced;
+    },
     settleMs,
     lagSummary: () => lag.summary(wallNow()),
     immediateLatenciesMs: latencies,

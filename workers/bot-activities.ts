@@ -44,7 +44,8 @@ export function createBotActivities({ logger, heartbeatEveryMs = 1000 }: BotActi
       if (input.fail) {
         log.debug({ taskId: input.taskId, unit: input.unit }, 'bot failed the task');
         throw ApplicationFailure.create({
-          type: BOT_FAILURE, nonRetryable: true,
+          type: BOT_FAILURE,
+          nonRetryable: true,
           message: `bot ${input.unit} could not finish task ${input.taskId}`,
         });
       }

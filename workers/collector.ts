@@ -47,7 +47,10 @@ export async function startCollector(options: CollectorOptions & CollectorRetent
   // an arrival counts only if intake would start it: the same trust check (a dead letter is not an arrival)
   const trusted = new DemandCheck({ scenario, runId, clock: options.clock });
   const consumer: Consumer = kafka.consumer({
-    groupId: `autoshift.${runId}.collector.${options.instance ?? Date.now().toString(36)}`, maxWaitTimeInMs: 50, sessionTimeout: 15_000, heartbeatInterval: 1000,
+    groupId: `autoshift.${runId}.collector.${options.instance ?? Date.now().toString(36)}`,
+    maxWaitTimeInMs: 50,
+    sessionTimeout: 15_000,
+    heartbeatInterval: 1000,
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.demand, topics.tasks, topics.cases], fromBeginning: true });
@@ -58,19 +61,20 @@ export async function startCollector(options: CollectorOptions & CollectorRetent
       try {
         ev = parseEvent(message.value);
         if (ev.type === EventType.demand) trusted.check(parseDemandEvent(message.value), Date.now());
-      } catch { return; } // intake dead-letters what does not pass
+      } catch {
+        return;
+      } // intake dead-letters what does not pass
       const fresh = tally.add(ev);
       if (metrics && fresh) {
         if (ev.type === EventType.caseCompleted && ev.outcome) metrics.unserved.inc({ process: ev.process, outcome: `case-${ev.outcome}` });
         else if (ev.type === EventType.caseCompleted) {
-          metrics.casesCompleted.inc({ process: ev.process }); metrics.cycle.observe({ process: ev.process }, ev.end - ev.arrival);
+          metrics.casesCompleted.inc({ process: ev.process });
+          metrics.cycle.observe({ process: ev.process }, ev.end - ev.arrival);
           if (ev.slaMet) metrics.casesWithinSla.inc({ process: ev.process });
-        }
-        else if (ev.type === EventType.slaBreached) metrics.slaBreaches.inc({ process: ev.process });
+        } else if (ev.type === EventType.slaBreached) metrics.slaBreaches.inc({ process: ev.process });
         else if (ev.type === EventType.taskAbandoned || ev.type === EventType.taskBlocked) {
           metrics.unserved.inc({ process: ev.process, outcome: ev.type === EventType.taskAbandoned ? 'abandoned' : 'blocked' });
-        }
-        else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) {
+        } else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) {
           metrics.tasksDone.inc({ pool: ev.pool, outcome: ev.type === EventType.taskDone ? 'done' : 'failed' });
           if (ev.type === EventType.taskFailed) metrics.escalations.inc({ pool: ev.pool, reason: ev.failure ?? 'bot-failure' });
         }

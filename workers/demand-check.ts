@@ -72,16 +72,21 @@ export class DemandCheck {
     if (ev.seed !== this.seed) throw new InvalidEventError(`seed: expected the run's seed ${this.seed}, got ${ev.seed}`);
     const arrival = this.arrivalOf(proc.index, ev.caseNo);
     if (arrival === undefined) {
-      throw new InvalidEventError(`caseNo: process '${proc.id}' has ${this.arrivals[proc.index].length} arrivals up to the horizon (case numbers from 0), got ${ev.caseNo}`);
+      throw new InvalidEventError(
+        `caseNo: process '${proc.id}' has ${this.arrivals[proc.index].length} arrivals up to the horizon (case numbers from 0), got ${ev.caseNo}`,
+      );
     }
-    if (ev.at !== arrival) throw new InvalidEventError(`at: case ${ev.caseNo} of '${proc.id}' arrives at simulated ${arrival} s in this run's demand, got ${ev.at}`);
+    if (ev.at !== arrival)
+      throw new InvalidEventError(`at: case ${ev.caseNo} of '${proc.id}' arrives at simulated ${arrival} s in this run's demand, got ${ev.at}`);
     const clock = this.clockOfRun ?? ev.clock;
     if (ev.clock.startWallMs !== clock.startWallMs || ev.clock.speed !== clock.speed) {
       throw new InvalidEventError(`clock: expected the run's clock ${JSON.stringify(clock)}, got ${JSON.stringify(ev.clock)}`);
     }
     const lead = ev.at - simNow(clock, wallNowMs);
-    if (lead * 1000 / clock.speed > this.aheadMs) {
-      throw new InvalidEventError(`at: simulated ${ev.at} s is ${Math.round(lead)} simulated s ahead of the run's clock (at most ${this.aheadMs} wall ms allowed)`);
+    if ((lead * 1000) / clock.speed > this.aheadMs) {
+      throw new InvalidEventError(
+        `at: simulated ${ev.at} s is ${Math.round(lead)} simulated s ahead of the run's clock (at most ${this.aheadMs} wall ms allowed)`,
+      );
     }
     this.clockOfRun = clock;
   }
@@ -91,7 +96,10 @@ export class DemandCheck {
     const list = this.arrivals[process];
     while (list.length <= caseNo && !this.exhausted) {
       const next = this.timeline.next();
-      if (next.done) { this.exhausted = true; break; }
+      if (next.done) {
+        this.exhausted = true;
+        break;
+      }
       const d = next.value.demand;
       if (d) this.arrivals[this.options.scenario.processes.findIndex((p) => p.id === d.process)].push(d.at);
     }

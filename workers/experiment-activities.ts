@@ -34,7 +34,11 @@ export function createExperimentActivities(deps: ExperimentActivityDeps): Experi
       ctx.heartbeat({ done: 0 });
       try {
         const figures = await Promise.race([
-          deps.pool.run([arm], input.replications.map((replication) => ({ arm: 0, replication })), (fraction) => ctx.heartbeat({ fraction })),
+          deps.pool.run(
+            [arm],
+            input.replications.map((replication) => ({ arm: 0, replication })),
+            (fraction) => ctx.heartbeat({ fraction }),
+          ),
           ctx.cancelled,
         ]);
         log.debug({ scenario: arm.scenario.name, replications: input.replications, ms: Date.now() - started }, 'batch done');

@@ -16,7 +16,9 @@ type History = temporal.api.history.v1.IHistory;
 
 const require = createRequire(import.meta.url);
 const proto = require('@temporalio/proto') as typeof import('@temporalio/proto');
-const { patchProtobufRoot } = require('@temporalio/proto/lib/patch-protobuf-root') as { patchProtobufRoot<T>(root: T): T & { lookupType(name: string): unknown } };
+const { patchProtobufRoot } = require('@temporalio/proto/lib/patch-protobuf-root') as {
+  patchProtobufRoot<T>(root: T): T & { lookupType(name: string): unknown };
+};
 const protojson = createRequire(require.resolve('@temporalio/proto'))('protobufjs/ext/protojson') as {
   toJson(type: unknown, message: unknown): unknown;
   fromJson(type: unknown, json: unknown, options?: { ignoreUnknownFields?: boolean }): unknown;

@@ -102,7 +102,9 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
     const t0 = Date.now();
     try {
       await client.workflow.start(caseWorkflow, {
-        taskQueue, workflowId: input.caseId, args: [input],
+        taskQueue,
+        workflowId: input.caseId,
+        args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
       stats.started++;
@@ -130,7 +132,7 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
     eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       const msgs = batch.messages;
       for (let i = 0; i < msgs.length && isRunning() && !isStale();) {
-        const chunk = msgs.slice(i, i + await admit(concurrency, heartbeat, () => isRunning() && !isStale()));
+        const chunk = msgs.slice(i, i + (await admit(concurrency, heartbeat, () => isRunning() && !isStale())));
         i += chunk.length;
         if (!isRunning() || isStale()) break;
         // a failed start throws: the batch is delivered again from the last commit, and starts again (duplicates are fine)
@@ -144,10 +146,18 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
   });
 
   return {
-    get started() { return stats.started; },
-    get duplicates() { return stats.duplicates; },
-    get deadLettered() { return stats.deadLettered; },
-    get heldMs() { return gate?.heldMs ?? 0; },
+    get started() {
+      return stats.started;
+    },
+    get duplicates() {
+      return stats.duplicates;
+    },
+    get deadLettered() {
+      return stats.deadLettered;
+    },
+    get heldMs() {
+      return gate?.heldMs ?? 0;
+    },
     startMs,
     async stop() {
       // a dead letter waiting to be retried fails now, so the batch ends and the consumer can leave

@@ -29,12 +29,19 @@ export function runAcls(runId: string, user: string): AclEntry[] {
   const names = topicNames(runId);
   const principal = `User:${user}`;
   const entry = (resourceType: AclResourceTypes, resourceName: string, operation: AclOperationTypes, prefixed = false): AclEntry => ({
-    resourceType, resourceName, resourcePatternType: prefixed ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
-    principal, host: '*', operation, permissionType: AclPermissionTypes.ALLOW,
+    resourceType,
+    resourceName,
+    resourcePatternType: prefixed ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
+    principal,
+    host: '*',
+    operation,
+    permissionType: AclPermissionTypes.ALLOW,
   });
   return [
     // every service checks at start that the run's topics exist (a missing one it would try to create)
-    ...ALL_TOPICS.filter((t) => !access.read.includes(t) && !access.write.includes(t)).map((t) => entry(AclResourceTypes.TOPIC, names[t], AclOperationTypes.DESCRIBE)),
+    ...ALL_TOPICS.filter((t) => !access.read.includes(t) && !access.write.includes(t)).map((t) =>
+      entry(AclResourceTypes.TOPIC, names[t], AclOperationTypes.DESCRIBE),
+    ),
     ...access.read.map((t) => entry(AclResourceTypes.TOPIC, names[t], AclOperationTypes.READ)),
     ...access.write.map((t) => entry(AclResourceTypes.TOPIC, names[t], AclOperationTypes.WRITE)),
     // READ implies DESCRIBE: a topic both read and written gets both, one written only is described through WRITE

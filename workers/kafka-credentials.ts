@@ -33,8 +33,11 @@ export function describeCredentials(sasl: KafkaCredentials | undefined): string 
 
 /** kafkajs' protocol error types that mean the broker's ACLs refuse the request. */
 const DENIED = new Set([
-  'TOPIC_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED',
-  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'DELEGATION_TOKEN_AUTHORIZATION_FAILED',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'GROUP_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+  'DELEGATION_TOKEN_AUTHORIZATION_FAILED',
 ]);
 
 export type KafkaRefusal = { kind: 'authentication'; detail: string } | { kind: 'authorization'; detail: string };
@@ -50,7 +53,12 @@ export function kafkaRefusal(err: unknown): KafkaRefusal | null {
     if (!e || typeof e !== 'object' || seen.has(e) || depth > 6) return null;
     seen.add(e);
     const x = e as { name?: string; type?: string; message?: string; cause?: unknown; originalError?: unknown; errors?: unknown[] };
-    if (x.name === 'KafkaJSSASLAuthenticationError' || x.type === 'SASL_AUTHENTICATION_FAILED' || x.type === 'ILLEGAL_SASL_STATE' || x.type === 'UNSUPPORTED_SASL_MECHANISM') {
+    if (
+      x.name === 'KafkaJSSASLAuthenticationError' ||
+      x.type === 'SASL_AUTHENTICATION_FAILED' ||
+      x.type === 'ILLEGAL_SASL_STATE' ||
+      x.type === 'UNSUPPORTED_SASL_MECHANISM'
+    ) {
       return { kind: 'authentication', detail: x.message ?? String(x.type) };
     }
     if (x.type && DENIED.has(x.type)) return { kind: 'authorization', detail: `${x.type}: ${x.message ?? ''}`.trim() };
@@ -67,9 +75,13 @@ export function kafkaRefusal(err: unknown): KafkaRefusal | null {
 export function refusalMessage(refusal: KafkaRefusal, brokers: string[], sasl: KafkaCredentials | undefined): string {
   const who = describeCredentials(sasl);
   if (refusal.kind === 'authentication') {
-    return `Kafka ${brokers.join(',')} refused the login of ${who}: ${refusal.detail}; check KAFKA_SASL_USERNAME and `
-      + 'KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE (docs/live.md, "Trust boundary")';
+    return (
+      `Kafka ${brokers.join(',')} refused the login of ${who}: ${refusal.detail}; check KAFKA_SASL_USERNAME and ` +
+      'KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE (docs/live.md, "Trust boundary")'
+    );
   }
-  return `Kafka ${brokers.join(',')} denied ${who} a right it needs (${refusal.detail}); this user's ACLs do not cover this `
-    + "service and run: grant them as the broker's admin with `autoshift kafka-acls --run-id ID` (docs/live.md, \"Trust boundary\")";
+  return (
+    `Kafka ${brokers.join(',')} denied ${who} a right it needs (${refusal.detail}); this user's ACLs do not cover this ` +
+    'service and run: grant them as the broker\'s admin with `autoshift kafka-acls --run-id ID` (docs/live.md, "Trust boundary")'
+  );
 }

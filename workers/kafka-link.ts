@@ -18,9 +18,20 @@ import type { Logger } from 'pino';
 
 /** kafkajs log messages and error texts that mean the broker cannot be reached (not a protocol answer). */
 const UNREACHABLE = [
-  /connection error/i, /connection timeout/i, /ECONNREFUSED/, /ECONNRESET/, /EPIPE/, /ETIMEDOUT/, /failed to connect/i,
-  /closed connection/i, /connection closed/i, /KafkaJSConnection/, /request .* timed out/i, /broker not found/i,
-  /KafkaJSNumberOfRetriesExceeded/, /not connected/i,
+  /connection error/i,
+  /connection timeout/i,
+  /ECONNREFUSED/,
+  /ECONNRESET/,
+  /EPIPE/,
+  /ETIMEDOUT/,
+  /failed to connect/i,
+  /closed connection/i,
+  /connection closed/i,
+  /KafkaJSConnection/,
+  /request .* timed out/i,
+  /broker not found/i,
+  /KafkaJSNumberOfRetriesExceeded/,
+  /not connected/i,
 ];
 
 /** True when `text` (a kafkajs log message or an error's name and message) says the broker cannot be reached. */
@@ -48,7 +59,11 @@ export class KafkaLink {
    * @param quietMs the link is back when a success comes this long after the last failure: a broker
    * shutting down still answers some requests between failures, which is not yet a recovery
    */
-  constructor(private readonly logger: Logger, private readonly now: () => number = Date.now, private readonly quietMs = 5000) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+    private readonly quietMs = 5000,
+  ) {}
 
   /** True between the first failure and the next success. */
   get down(): boolean {

@@ -5,7 +5,18 @@
  * beginning up to their current end (the allocator's replay).
  */
 import { FencedError } from '../model/errors.js';
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type ConsumerRunConfig, type KafkaMessage, type Producer, type Message, type ProducerConfig } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type ConsumerRunConfig,
+  type KafkaMessage,
+  type Producer,
+  type Message,
+  type ProducerConfig,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaLink, meansUnreachable } from './kafka-link.js';
 import { retrying } from './retry.js';
@@ -28,7 +39,9 @@ export interface KafkaOptions {
  * A consumer re-joining its group after a rebalance is routine.
  */
 const QUIET = [
-  'Limiting retries for the idempotent producer', 'The group is rebalancing, re-joining', 'Restarting the consumer in',
+  'Limiting retries for the idempotent producer',
+  'The group is rebalancing, re-joining',
+  'Restarting the consumer in',
   'The coordinator is not aware of this member, re-joining the group',
 ];
 
@@ -48,7 +61,13 @@ export function linkOf(kafka: Kafka): KafkaLink | undefined {
 export function kafkaLogRoute(level: logLevel, message: string, error?: string): 'link' | 'debug' | 'warn' | 'error' {
   if (level > logLevel.WARN) return 'debug';
   if (meansUnreachable(`${message} ${error ?? ''}`)) return 'link';
-  if (message.startsWith('Response ') || message.startsWith('Crash: ') || message.startsWith('Failed to send messages') || QUIET.some((q) => message.startsWith(q))) return 'debug';
+  if (
+    message.startsWith('Response ') ||
+    message.startsWith('Crash: ') ||
+    message.startsWith('Failed to send messages') ||
+    QUIET.some((q) => message.startsWith(q))
+  )
+    return 'debug';
   return level <= logLevel.ERROR ? 'error' : 'warn';
 }
 
@@ -63,12 +82,14 @@ export function createKafka({ brokers, clientId, logger, sasl }: KafkaOptions): 
     requestTimeout: 10_000,
     retry: { initialRetryTime: 200, maxRetryTime: 3000, retries: 12 },
     logLevel: logLevel.WARN,
-    logCreator: () => ({ level, log: entry }) => {
-      const { message, ...extra } = entry;
-      const route = kafkaLogRoute(level, message, typeof extra.error === 'string' ? extra.error : undefined);
-      if (route === 'link') link.trouble(new Error(`${message}${extra.error ? `: ${String(extra.error)}` : ''}`), 'kafkajs');
-      else log[route](extra, message);
-    },
+    logCreator:
+      () =>
+      ({ level, log: entry }) => {
+        const { message, ...extra } = entry;
+        const route = kafkaLogRoute(level, message, typeof extra.error === 'string' ? extra.error : undefined);
+        if (route === 'link') link.trouble(new Error(`${message}${extra.error ? `: ${String(extra.error)}` : ''}`), 'kafkajs');
+        else log[route](extra, message);
+      },
   });
   links.set(kafka, link);
   return kafka;
@@ -91,14 +112,21 @@ export async function keepConsuming(consumer: Consumer, kafka: Kafka, log: Logge
   const link = linkOf(kafka);
   let disconnected = false;
   const disconnect = consumer.disconnect.bind(consumer);
-  consumer.disconnect = async () => { disconnected = true; await disconnect(); };
+  consumer.disconnect = async () => {
+    disconnected = true;
+    await disconnect();
+  };
   consumer.on(consumer.events.FETCH, () => link?.ok());
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     const err = payload.error;
     const kafkaError = /^KafkaJS/.test(err?.name ?? '') || meansUnreachable(`${err?.name} ${err?.message}`);
     if (disconnected) return;
-    if (!kafkaError) { log.error({ err: err?.message, restart: payload.restart }, `${what} crashed`); return; }
-    if (link) link.trouble(err, what); else log.warn({ err: err.message, restart: payload.restart }, `${what} crashed`);
+    if (!kafkaError) {
+      log.error({ err: err?.message, restart: payload.restart }, `${what} crashed`);
+      return;
+    }
+    if (link) link.trouble(err, what);
+    else log.warn({ err: err.message, restart: payload.restart }, `${what} crashed`);
     if (payload.restart) return;
     void (async () => {
       for (let waitMs = 500; !disconnected; waitMs = Math.min(2 * waitMs, 5000)) {
@@ -127,12 +155,14 @@ export async function ensureTopics(kafka: Kafka, runId: string, only?: TopicId[]
     const existing = new Set(await admin.listTopics());
     const ids = (only ?? (Object.keys(Topics) as TopicId[])).filter((id) => !existing.has(names[id]));
     if (ids.length) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: ids.map((id) => ({ topic: names[id], numPartitions: Topics[id].partitions, replicationFactor: 1 })),
-      }).catch((err: Error & { type?: string }) => {
-        if (err.type !== 'TOPIC_ALREADY_EXISTS' && !/already exists/i.test(err.message)) throw err;
-      });
+      await admin
+        .createTopics({
+          waitForLeaders: true,
+          topics: ids.map((id) => ({ topic: names[id], numPartitions: Topics[id].partitions, replicationFactor: 1 })),
+        })
+        .catch((err: Error & { type?: string }) => {
+          if (err.type !== 'TOPIC_ALREADY_EXISTS' && !/already exists/i.test(err.message)) throw err;
+        });
     }
   } finally {
     await admin.disconnect();
@@ -140,10 +170,7 @@ export async function ensureTopics(kafka: Kafka, runId: string, only?: TopicId[]
 }
 
 /** Retries a Kafka write (workers/retry.ts) until it succeeds; gives up only when halted, fenced, or refused by the broker (credentials, ACLs). */
-async function untilDone<T>(
-  attempt: () => Promise<T>,
-  how: { halt: AbortSignal; logger: Logger; link?: KafkaLink; what: string; topic: string },
-): Promise<T> {
+async function untilDone<T>(attempt: () => Promise<T>, how: { halt: AbortSignal; logger: Logger; link?: KafkaLink; what: string; topic: string }): Promise<T> {
   const result = await retrying(attempt, {
     giveUp: (err) => err instanceof FencedError || kafkaRefusal(err) !== null,
     signal: how.halt,
@@ -166,7 +193,10 @@ export class ReliableProducer {
   private readonly halted = new AbortController();
   private connected: Promise<void> | null = null;
 
-  constructor(kafka: Kafka, private readonly logger: Logger) {
+  constructor(
+    kafka: Kafka,
+    private readonly logger: Logger,
+  ) {
     this.producer = kafka.producer(producerConfig({ idempotent: true, maxInFlightRequests: 1 }));
     this.link = linkOf(kafka);
   }
@@ -179,7 +209,11 @@ export class ReliableProducer {
   async send(topic: string, messages: Message[]): Promise<void> {
     await this.connect();
     await untilDone(() => this.producer.send({ topic, messages, acks: -1 }), {
-      halt: this.halted.signal, logger: this.logger, link: this.link, what: 'send', topic,
+      halt: this.halted.signal,
+      logger: this.logger,
+      link: this.link,
+      what: 'send',
+      topic,
     });
   }
 
@@ -193,7 +227,6 @@ export class ReliableProducer {
     if (this.connected) await this.producer.disconnect().catch(() => undefined);
   }
 }
-
 
 function isFenced(err: unknown): boolean {
   for (let e = err as { type?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
@@ -214,7 +247,11 @@ export class TransactionalLog {
   private readonly link?: KafkaLink;
   private readonly halted = new AbortController();
 
-  constructor(kafka: Kafka, transactionalId: string, private readonly logger: Logger) {
+  constructor(
+    kafka: Kafka,
+    transactionalId: string,
+    private readonly logger: Logger,
+  ) {
     this.producer = kafka.producer(producerConfig({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 30_000 }));
     this.link = linkOf(kafka);
   }
@@ -232,18 +269,21 @@ export class TransactionalLog {
   }
 
   async append(topic: string, messages: Message[]): Promise<void> {
-    await untilDone(async () => {
-      let tx: Awaited<ReturnType<Producer['transaction']>> | null = null;
-      try {
-        tx = await this.producer.transaction();
-        await tx.send({ topic, messages, acks: -1 });
-        await tx.commit();
-      } catch (err) {
-        if (tx) await tx.abort().catch(() => undefined);
-        if (isFenced(err)) throw new FencedError(`fenced: another writer took over the log (${(err as Error).message})`, { cause: err });
-        throw err;
-      }
-    }, { halt: this.halted.signal, logger: this.logger, link: this.link, what: 'transactional write', topic });
+    await untilDone(
+      async () => {
+        let tx: Awaited<ReturnType<Producer['transaction']>> | null = null;
+        try {
+          tx = await this.producer.transaction();
+          await tx.send({ topic, messages, acks: -1 });
+          await tx.commit();
+        } catch (err) {
+          if (tx) await tx.abort().catch(() => undefined);
+          if (isFenced(err)) throw new FencedError(`fenced: another writer took over the log (${(err as Error).message})`, { cause: err });
+          throw err;
+        }
+      },
+      { halt: this.halted.signal, logger: this.logger, link: this.link, what: 'transactional write', topic },
+    );
   }
 
   /** Stops retrying: a write waiting to try again fails now, one in progress at its next error. */
@@ -267,7 +307,10 @@ export class BatchingSender {
   private pending: { topic: string; message: Message; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushing = false;
 
-  constructor(private readonly producer: ReliableProducer, private readonly maxBatch = 500) {}
+  constructor(
+    private readonly producer: ReliableProducer,
+    private readonly maxBatch = 500,
+  ) {}
 
   send(topic: string, message: Message): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -328,7 +371,9 @@ export async function replayAndFollow(options: {
   }
   const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([k]) => k));
   let markCaughtUp!: () => void;
-  const caughtUp = new Promise<void>((resolve) => { markCaughtUp = resolve; });
+  const caughtUp = new Promise<void>((resolve) => {
+    markCaughtUp = resolve;
+  });
   if (pending.size === 0) markCaughtUp();
   const consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 50 });
   // the position, not the last message: transactional topics end in commit markers that no handler sees

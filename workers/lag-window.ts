@@ -47,6 +47,9 @@ export class LagWindow {
   private trim(nowMs: number): void {
     let n = 0;
     while (n < this.wall.length && this.wall[n] < nowMs - this.windowMs) n++;
-    if (n) { this.wall = this.wall.slice(n); this.lagMs = this.lagMs.slice(n); }
+    if (n) {
+      this.wall = this.wall.slice(n);
+      this.lagMs = this.lagMs.slice(n);
+    }
   }
 }

@@ -143,14 +143,18 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     const producer = new ReliableProducer(kafka, logger.child({ component: 'activities' }));
     await producer.connect();
     worker = await createCaseWorker({
-      connection: native, namespace, taskQueue,
+      connection: native,
+      namespace,
+      taskQueue,
       activities: { ...createActivities({ producer, topics: topicNames(runId), logger, metrics }), ...(options.bots ?? createBotActivities({ logger })) },
     });
     workerRun = worker.run();
     stops.worker = async () => {
       worker!.shutdown();
       // past its force time the worker gives up on activities still blocked (a Kafka send): they are retried by the next worker
-      await workerRun!.catch((err: Error) => logger[err.name === 'GracefulShutdownPeriodExpiredError' ? 'warn' : 'error']({ err: err.message }, 'worker stopped with work in flight'));
+      await workerRun!.catch((err: Error) =>
+        logger[err.name === 'GracefulShutdownPeriodExpiredError' ? 'warn' : 'error']({ err: err.message }, 'worker stopped with work in flight'),
+      );
       producer.halt();
       await producer.stop();
       await native.close();
@@ -163,13 +167,24 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   let completedCases = (): number => 0;
   const intake = services.has('intake')
     ? await startIntake({
-      scenario, kafka, client, runId, taskQueue, logger, metrics, reportStarted: options.reportStarted, maxHistory: options.maxHistory, clock: known,
-      // the collector (started next) counts completions; until it runs, nothing has completed
-      admission: options.maxOpenCases && services.has('collector') ? { maxOpen: options.maxOpenCases, completed: () => completedCases() } : undefined,
-    })
+        scenario,
+        kafka,
+        client,
+        runId,
+        taskQueue,
+        logger,
+        metrics,
+        reportStarted: options.reportStarted,
+        maxHistory: options.maxHistory,
+        clock: known,
+        // the collector (started next) counts completions; until it runs, nothing has completed
+        admission: options.maxOpenCases && services.has('collector') ? { maxOpen: options.maxOpenCases, completed: () => completedCases() } : undefined,
+      })
     : undefined;
   if (intake) stops.intake = () => intake.stop();
-  const collector = services.has('collector') ? await startCollector({ scenario, kafka, runId, logger, metrics, retain: options.retainOutcomes, clock: known }) : undefined;
+  const collector = services.has('collector')
+    ? await startCollector({ scenario, kafka, runId, logger, metrics, retain: options.retainOutcomes, clock: known })
+    : undefined;
   if (collector) {
     stops.collector = () => collector.stop();
     completedCases = () => collector.tally.cases.size;
@@ -184,9 +199,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     stops.allocator = () => allocator.stop();
   }
   const abort = new AbortController();
-  const produced = services.has('producer')
-    ? runProducer({ scenario, kafka, runId, clock, logger, metrics }, abort.signal)
-    : undefined;
+  const produced = services.has('producer') ? runProducer({ scenario, kafka, runId, clock, logger, metrics }, abort.signal) : undefined;
   let horizonTimer: NodeJS.Timeout | undefined;
   const horizonReached = new Promise<void>((resolve) => {
     // the run ends once the events of its last simulated moments are in: the allocator decides the horizon's
@@ -211,10 +224,23 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   }
   const wallStart = Date.now();
   // a service that learns the clock (the allocator service) updates its gauges once the collector has learned it
-  const stopFeed = collector ? startResilienceFeed({ scenario, tally: collector.tally, metrics, clock: () => (learn ? collector.clock() : clock) }) : () => undefined;
+  const stopFeed = collector
+    ? startResilienceFeed({ scenario, tally: collector.tally, metrics, clock: () => (learn ? collector.clock() : clock) })
+    : () => undefined;
 
   return {
-    clock, kafka, client, metrics, taskQueue, worker, intake, allocator, lease, collector, produced, horizonReached,
+    clock,
+    kafka,
+    client,
+    metrics,
+    taskQueue,
+    worker,
+    intake,
+    allocator,
+    lease,
+    collector,
+    produced,
+    horizonReached,
     summaryLine() {
       const t = simNow(clock, Date.now());
       const parts = [`t=${fmtHours(Math.max(0, t))}/${fmtHours(scenario.horizon)}`];
@@ -225,8 +251,11 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
       if (intake) parts.push(`started ${intake.started}`);
       if (allocator) {
         const c = allocator.dispatcher.counts();
-        parts.push(`waiting ${c.waiting.reduce((a, b) => a + b, 0)}`,
-          scenario.pools.map((p, i) => `${p.id} ${c.busy[i]}/${c.available[i]}`).join(' '), `grants ${allocator.granted}`);
+        parts.push(
+          `waiting ${c.waiting.reduce((a, b) => a + b, 0)}`,
+          scenario.pools.map((p, i) => `${p.id} ${c.busy[i]}/${c.available[i]}`).join(' '),
+          `grants ${allocator.granted}`,
+        );
         const lag = allocator.lagSummary();
         if (lag.count) parts.push(`lag p99 ${fmtMs(lag.p99Ms)}/${fmtMs(allocator.settleMs)}`);
       }
@@ -237,10 +266,16 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
       abort.abort();
       clearTimeout(horizonTimer);
       stopFeed();
-      const bounded = (what: string, work: Promise<unknown>) => within(STOP_STAGE_MS, work, () => logger.warn({ what, ms: STOP_STAGE_MS }, `${what} did not stop in time; going on without it`));
+      const bounded = (what: string, work: Promise<unknown>) =>
+        within(STOP_STAGE_MS, work, () => logger.warn({ what, ms: STOP_STAGE_MS }, `${what} did not stop in time; going on without it`));
       // the producer and intake first: no new cases
       await Promise.all([
-        produced ? bounded('producer', produced.catch((err) => logger.error({ err }, 'producer failed'))) : undefined,
+        produced
+          ? bounded(
+              'producer',
+              produced.catch((err) => logger.error({ err }, 'producer failed')),
+            )
+          : undefined,
         stops.intake ? bounded('intake', stops.intake()) : undefined,
       ]);
       // then the allocator and the worker (no grant, no workflow task goes to a case about to be terminated)
@@ -248,8 +283,10 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
       let terminated = 0;
       if (stopOptions.terminate) {
         const open = collector ? [...collector.tally.demand.keys()].filter((id) => !collector.tally.cases.has(id)) : [];
-        terminated = await terminateRunning(client, scenario, runId, stopOptions.terminate, open)
-          .catch((err: Error) => { logger.error({ err: err.message }, 'could not terminate the running case workflows'); return 0; });
+        terminated = await terminateRunning(client, scenario, runId, stopOptions.terminate, open).catch((err: Error) => {
+          logger.error({ err: err.message }, 'could not terminate the running case workflows');
+          return 0;
+        });
         if (terminated) logger.info({ terminated, reason: stopOptions.terminate }, 'terminated the case workflows still running');
       }
       await Promise.all((['collector', 'metrics'] as const).map((name) => stops[name] && bounded(name, stops[name]!())));
@@ -262,8 +299,16 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
 /** Waits for `work`, but at most `ms`: then calls `late` and resolves anyway (the work goes on unwatched). */
 function within(ms: number, work: Promise<unknown>, late: () => void): Promise<void> {
   return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => { late(); resolve(); }, ms);
-    void work.catch(() => undefined).finally(() => { clearTimeout(timer); resolve(); });
+    const timer = setTimeout(() => {
+      late();
+      resolve();
+    }, ms);
+    void work
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
   });
 }
 

@@ -51,16 +51,42 @@ type Timed = { at: number; demand?: DemandEvent; disruption?: DisruptionEvent };
  * (the engine's rule, simulator/engine.ts). A disruption still on at the horizon ends there, the
  * run being over; in a draining run (`drain`, `cases`) the world goes on as the scenario says.
  */
-export function* demandTimeline(scenario: Scenario, runId: string, clock: Clock, horizon = scenario.cases !== undefined ? Infinity : scenario.horizon): Generator<Timed> {
+export function* demandTimeline(
+  scenario: Scenario,
+  runId: string,
+  clock: Clock,
+  horizon = scenario.cases !== undefined ? Infinity : scenario.horizon,
+): Generator<Timed> {
   const seed = replicationSeed(scenario.seed, 0);
   const streams = scenario.demand.map((d) => createArrivalStream(d, scenario, seed));
   const heads = streams.map((s) => s.next());
   const caseNo = scenario.processes.map(() => 0);
   const worldUntil = scenario.drain ? Infinity : horizon;
-  const edges: DisruptionEvent[] = scenario.disruptions.filter((d) => d.start <= worldUntil).flatMap((d) => [
-    { v: 1 as const, type: 'disruption.begins' as const, id: `${runId}.disruption.${d.index}.begins`, runId, index: d.index, label: d.label, at: d.start, clock },
-    { v: 1 as const, type: 'disruption.ends' as const, id: `${runId}.disruption.${d.index}.ends`, runId, index: d.index, label: d.label, at: Math.min(d.end, worldUntil), clock },
-  ]).sort((a, b) => a.at - b.at || a.index - b.index);
+  const edges: DisruptionEvent[] = scenario.disruptions
+    .filter((d) => d.start <= worldUntil)
+    .flatMap((d) => [
+      {
+        v: 1 as const,
+        type: 'disruption.begins' as const,
+        id: `${runId}.disruption.${d.index}.begins`,
+        runId,
+        index: d.index,
+        label: d.label,
+        at: d.start,
+        clock,
+      },
+      {
+        v: 1 as const,
+        type: 'disruption.ends' as const,
+        id: `${runId}.disruption.${d.index}.ends`,
+        runId,
+        index: d.index,
+        label: d.label,
+        at: Math.min(d.end, worldUntil),
+        clock,
+      },
+    ])
+    .sort((a, b) => a.at - b.at || a.index - b.index);
   let e = 0;
   let counted = 0;
   for (;;) {
@@ -110,11 +136,20 @@ export async function runProducer(options: ProducerOptions, signal?: AbortSignal
         next = timeline.next();
       }
       if (demand.length) {
-        await producer.send(topics.demand, demand.map((d) => ({ key: d.process, value: encodeEvent(d) })));
-        for (const d of demand) { result.published[d.process]++; metrics?.demandPublished.inc({ process: d.process }); }
+        await producer.send(
+          topics.demand,
+          demand.map((d) => ({ key: d.process, value: encodeEvent(d) })),
+        );
+        for (const d of demand) {
+          result.published[d.process]++;
+          metrics?.demandPublished.inc({ process: d.process });
+        }
       }
       if (edges.length) {
-        await producer.send(topics.disruptions, edges.map((d) => ({ key: String(d.index), value: encodeEvent(d) })));
+        await producer.send(
+          topics.disruptions,
+          edges.map((d) => ({ key: String(d.index), value: encodeEvent(d) })),
+        );
         result.disruptions += edges.length;
         metrics?.disruptionsPublished.inc(edges.length);
       }
@@ -129,7 +164,11 @@ export async function runProducer(options: ProducerOptions, signal?: AbortSignal
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
-    function done() { clearTimeout(t); signal?.removeEventListener('abort', done); resolve(); }
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
     signal?.addEventListener('abort', done, { once: true });
   });
 }

@@ -35,5 +35,8 @@ export function startResilienceFeed(options: ResilienceFeedOptions): () => void 
   };
   const timer = setInterval(update, options.everyMs ?? 2000);
   timer.unref();
-  return () => { clearInterval(timer); update(); };
+  return () => {
+    clearInterval(timer);
+    update();
+  };
 }

@@ -38,7 +38,12 @@ export async function countRunning(client: Client, scenario: Scenario, runId: st
  * terminated; one already closed is skipped.
  */
 export async function terminateRunning(
-  client: Client, scenario: Scenario, runId: string, reason: string, known: Iterable<string> = [], concurrency = 32,
+  client: Client,
+  scenario: Scenario,
+  runId: string,
+  reason: string,
+  known: Iterable<string> = [],
+  concurrency = 32,
 ): Promise<number> {
   const ids = [...new Set([...known, ...(await listRunning(client, scenario, runId))])];
   let terminated = 0;

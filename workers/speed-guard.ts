@@ -63,7 +63,10 @@ export function speedAdvice(scenario: Scenario, handoff: Handoff): SpeedAdvice {
       for (const d of [kinds.has('human') ? s.humanDuration : null, kinds.has('bot') ? s.botDuration : null]) {
         if (!d) continue;
         const x = shortDuration(d);
-        if (x < shortTaskSeconds) { shortTaskSeconds = x; step = `${p.id}.${s.id}`; }
+        if (x < shortTaskSeconds) {
+          shortTaskSeconds = x;
+          step = `${p.id}.${s.id}`;
+        }
       }
     }
   }

@@ -47,15 +47,22 @@ export function installTemporalRuntime(logger: Logger): void {
   if (installed) return;
   installed = true;
   const log = logger.child({ component: 'temporal' });
-  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+    TRACE: 'trace',
+    DEBUG: 'debug',
+    INFO: 'info',
+    WARN: 'warn',
+    ERROR: 'error',
+  };
   Runtime.install({
     logger: new DefaultLogger('WARN', (entry) => {
       // a bot failing a task is an outcome of the model, not a fault: the workflow escalates it and the
       // collector counts it (autoshift_bot_escalations_total); a bot it cannot reach it logs itself
       // an event that could not be published (Kafka down) is retried by Temporal and told once by the Kafka link
       // a workflow task is slow while its event publications wait for Kafka: that outage is told by the link
-      const quiet = (entry.message === 'Activity failed' && QUIET_ACTIVITY_FAILURES.has(String(entry.meta?.activityType)))
-        || (KAFKA_SLOWED.some((m) => entry.message.includes(m)) && kafkaDownWithin(60_000));
+      const quiet =
+        (entry.message === 'Activity failed' && QUIET_ACTIVITY_FAILURES.has(String(entry.meta?.activityType))) ||
+        (KAFKA_SLOWED.some((m) => entry.message.includes(m)) && kafkaDownWithin(60_000));
       const level = quiet ? 'debug' : levels[entry.level];
       log[level]({ ...(entry.meta ?? {}) }, entry.message);
     }),

@@ -22,8 +22,18 @@
  * when its history grows past `maxHistory` events, outside any parallel split.
  */
 import {
-  ActivityFailure, ApplicationFailure, condition, continueAsNew, isCancellation, log, patched,
-  proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo,
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Process } from '../model/scenario.js';
 import { CASE_ENDS, SPLIT, arrive, mayRevisit as graphMayRevisit, nextStep, splitFrame, unservedNext, type Frame } from '../model/process-graph.js';
@@ -32,7 +42,14 @@ import { attributeRecord } from '../simulator/case-attributes.js';
 import { taskEnd } from '../simulator/unit-duty.js';
 import { withinSla } from '../model/sla.js';
 import type {
-  BotFailureReason, CaseCompletedEvent, GrantSignal, TaskFinishedEvent, TaskRequestedEvent, TaskStartedEvent, TaskUnservedEvent, WorkEndEvent,
+  BotFailureReason,
+  CaseCompletedEvent,
+  GrantSignal,
+  TaskFinishedEvent,
+  TaskRequestedEvent,
+  TaskStartedEvent,
+  TaskUnservedEvent,
+  WorkEndEvent,
 } from '../protocol/topics.js';
 import { simNow, wallMsUntil } from '../protocol/clock.js';
 import type { CaseInput, CaseResult, CaseResume } from '../protocol/case-input.js';
@@ -72,7 +89,8 @@ async function botWork(input: BotWorkInput): Promise<BotFailureReason | undefine
   } catch (err) {
     if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
     const reported = err.cause instanceof ApplicationFailure && err.cause.type === BOT_FAILURE;
-    if (!reported) log.warn('bot unavailable: escalating to a person', { taskId: input.taskId, unit: input.unit, error: String(err.cause?.message ?? err.message) });
+    if (!reported)
+      log.warn('bot unavailable: escalating to a person', { taskId: input.taskId, unit: input.unit, error: String(err.cause?.message ?? err.message) });
     return reported ? 'bot-failure' : 'bot-unavailable';
   }
 }
@@ -125,7 +143,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   const early: Record<string, GrantSignal> = {};
   /** the task id names a step entry this run has not made yet (not one already done) */
   const ahead = (taskId: string) => {
-    const [step, n] = taskId.slice(caseId.length + 1).split('/').map(Number);
+    const [step, n] = taskId
+      .slice(caseId.length + 1)
+      .split('/')
+      .map(Number);
     return taskId.startsWith(`${caseId}/`) && step >= 0 && step < st.visits.length && n >= st.visits[step];
   };
   setHandler(grantSignal, (g) => {
@@ -136,7 +157,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     // a grant for a task done or already granted is a re-sent one (allocator restart): ignore it
     else log.debug('ignored grant', { taskId: g.taskId, grantId: g.grantId });
   });
-  setHandler(workEndSignal, (e) => { st.workEnds[e.grantId] = e; });
+  setHandler(workEndSignal, (e) => {
+    st.workEnds[e.grantId] = e;
+  });
   setHandler(stateQuery, () => ({ waiting: Object.keys(st.waiting), tasks: st.tasks, wait: st.wait, breached: st.breached }));
 
   // the SLA watch: a durable timer to the due date
@@ -180,7 +203,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     // a step with a patience: the allocator withdraws the task at enqueue + the case's patience draw (as the engine does)
     const patience = step.patience ? draws.patience(kase, step, visit) : Infinity;
     const request: TaskRequestedEvent = {
-      ...ident, type: 'task.requested', at: enqueue, deadline, clock, ...(Number.isFinite(patience) ? { abandonAt: enqueue + patience } : {}),
+      ...ident,
+      type: 'task.requested',
+      at: enqueue,
+      deadline,
+      clock,
+      ...(Number.isFinite(patience) ? { abandonAt: enqueue + patience } : {}),
       // a person's work, by which the allocator times a grant that a preemption may interrupt (GrantEvent.preemptible)
       ...(input.preemption ? { work: draws.duration(kase, step, visit, false) } : {}),
     };
@@ -198,7 +226,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       if (g.outcome) {
         const at = Math.max(g.at, enqueue);
         const ev: TaskUnservedEvent = {
-          ...ident, type: g.outcome === 'abandoned' ? 'task.abandoned' : 'task.blocked', grantId: g.grantId, enqueue, at, counted: input.counted,
+          ...ident,
+          type: g.outcome === 'abandoned' ? 'task.abandoned' : 'task.blocked',
+          grantId: g.grantId,
+          enqueue,
+          at,
+          counted: input.counted,
         };
         await acts.publishTaskEvent(ev);
         st.wait += at - enqueue;
@@ -260,8 +293,17 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       st.tasks++;
       if (isBot) st.botTasks++;
       const finished: TaskFinishedEvent = {
-        ...ident, type: failed ? 'task.failed' : 'task.done', grantId: g.grantId, unit: g.unit, pool: g.pool, kind: pool.kind,
-        enqueue: waitFrom, start, end, service: g.preemptible ? served + (end - start) : served + service, counted: input.counted,
+        ...ident,
+        type: failed ? 'task.failed' : 'task.done',
+        grantId: g.grantId,
+        unit: g.unit,
+        pool: g.pool,
+        kind: pool.kind,
+        enqueue: waitFrom,
+        start,
+        end,
+        service: g.preemptible ? served + (end - start) : served + service,
+        counted: input.counted,
         ...(left !== undefined ? { waited } : {}),
         ...(failure ? { failure } : {}),
         ...(attributes ? { attributes } : {}),
@@ -297,8 +339,17 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       frame = current;
       if (!frame && workflowInfo().historyLength > maxHistory) {
         const resume: CaseResume = {
-          step: s, visits: st.visits, wait: st.wait, pathWait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
-          breached: st.breached, runs: (r?.runs ?? 1) + 1, t, ...(st.outcome ? { outcome: st.outcome } : {}),
+          step: s,
+          visits: st.visits,
+          wait: st.wait,
+          pathWait,
+          cost: st.cost,
+          tasks: st.tasks,
+          botTasks: st.botTasks,
+          breached: st.breached,
+          runs: (r?.runs ?? 1) + 1,
+          t,
+          ...(st.outcome ? { outcome: st.outcome } : {}),
         };
         await continueAsNew<typeof caseWorkflow>({ ...input, resume });
       }
@@ -313,7 +364,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
         const routed = to >= 0 && to === (task.unserved === 'abandoned' ? step.onAbandon : step.onBlocked);
         if (!routed && st.outcome !== 'lost') st.outcome = task.unserved === 'abandoned' ? 'abandoned' : 'lost';
       } else to = nextStep(step, task.failed, frame, kase, visit, draws);
-      if (to === CASE_ENDS) { st.end = t; st.criticalWait = pathWait; return; }
+      if (to === CASE_ENDS) {
+        st.end = t;
+        st.criticalWait = pathWait;
+        return;
+      }
       if (to === SPLIT && step.next.kind === 'parallel') {
         const child = splitFrame(step.next, frame);
         // each branch enters in order (visit numbers as in the engine); the last to reach the join goes on
@@ -329,9 +384,21 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   st.done = true;
   const end = st.end;
   const result: CaseCompletedEvent = {
-    v: 1, type: 'case.completed', caseId, process: proc.id, processIndex, caseNo, arrival: input.arrival, end,
-    wait: st.wait, criticalWait: st.criticalWait, cost: st.cost, tasks: st.tasks, botTasks: st.botTasks,
-    slaMet: withinSla(end - input.arrival, proc.sla), counted: input.counted,
+    v: 1,
+    type: 'case.completed',
+    caseId,
+    process: proc.id,
+    processIndex,
+    caseNo,
+    arrival: input.arrival,
+    end,
+    wait: st.wait,
+    criticalWait: st.criticalWait,
+    cost: st.cost,
+    tasks: st.tasks,
+    botTasks: st.botTasks,
+    slaMet: withinSla(end - input.arrival, proc.sla),
+    counted: input.counted,
     ...(st.outcome ? { outcome: st.outcome } : {}),
   };
   await acts.publishCaseEvent(result);

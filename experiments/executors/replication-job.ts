@@ -28,8 +28,11 @@ export async function runOneReplication(setup: ThreadSetup, job: ReplicationJob,
   const decisions = job.decisionLogPart ? new (await import('../../cli/decision-log-writer.js')).DecisionLogWriter(job.decisionLogPart, job.replication) : null;
   try {
     return simulateReplication({
-      scenario: setup.scenario, policy, replication: job.replication,
-      onTask: events?.write, onDecision: decisions?.write,
+      scenario: setup.scenario,
+      policy,
+      replication: job.replication,
+      onTask: events?.write,
+      onDecision: decisions?.write,
       onProgress: job.progress ? onProgress : undefined,
     });
   } finally {

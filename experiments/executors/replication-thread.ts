@@ -13,8 +13,14 @@ const send = (m: FromThread) => port.postMessage(m);
 const setups = new Map<string, ThreadSetup>();
 
 port.on('message', async (m: ToThread) => {
-  if (m.type === 'setup') { setups.set(m.key, m.setup); return; }
-  if (m.type === 'forget') { setups.delete(m.key); return; }
+  if (m.type === 'setup') {
+    setups.set(m.key, m.setup);
+    return;
+  }
+  if (m.type === 'forget') {
+    setups.delete(m.key);
+    return;
+  }
   const { job } = m;
   try {
     const setup = setups.get(m.key);

@@ -40,7 +40,11 @@ export class TemporalExecutor implements Executor {
   /** replications per workflow: every result lands in its history, so a huge sweep is split */
   readonly batchLimit = 1000;
 
-  private constructor(private readonly connection: Connection, private readonly client: Client, private readonly options: TemporalExecutorOptions) {}
+  private constructor(
+    private readonly connection: Connection,
+    private readonly client: Client,
+    private readonly options: TemporalExecutorOptions,
+  ) {}
 
   static async connect(options: TemporalExecutorOptions): Promise<TemporalExecutor> {
     let connection: Connection;
@@ -48,7 +52,9 @@ export class TemporalExecutor implements Executor {
       // a history page carries many batches' figures: above gRPC's default 4 MB limit on a long sweep
       connection = await Connection.connect({ address: options.address, channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 } });
     } catch (err) {
-      const e = new Error(`--on temporal:${options.address}: cannot reach a Temporal server there (${(err as Error).message}); start one (bash infra/up.sh temporal) or give its address`);
+      const e = new Error(
+        `--on temporal:${options.address}: cannot reach a Temporal server there (${(err as Error).message}); start one (bash infra/up.sh temporal) or give its address`,
+      );
       e.name = 'UsageError';
       throw e;
     }
@@ -62,9 +68,14 @@ export class TemporalExecutor implements Executor {
       batches: planBatches(requests),
     };
     const workflowId = `autoshift-experiment-${createHash('sha256').update(JSON.stringify(input)).digest('hex').slice(0, 32)}`;
-    const handle = await this.retrying(() => this.client.workflow.start(experimentWorkflow, {
-      taskQueue: this.options.taskQueue, workflowId, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
-    }));
+    const handle = await this.retrying(() =>
+      this.client.workflow.start(experimentWorkflow, {
+        taskQueue: this.options.taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    );
     this.options.onWorkflow?.(workflowId);
     let polling = true;
     let wake = () => {};
@@ -74,8 +85,16 @@ export class TemporalExecutor implements Executor {
           // a deadline, so no query is left retrying inside the client once the experiment is over
           const p = await this.connection.withDeadline(Date.now() + 3000, () => handle.query(progressQuery));
           if (polling) onProgress?.(p.total ? p.done / p.total : 0);
-        } catch { /* no worker has picked the workflow up yet, or the server is restarting */ }
-        await new Promise<void>((r) => { const t = setTimeout(r, 1000); wake = () => { clearTimeout(t); r(); }; });
+        } catch {
+          /* no worker has picked the workflow up yet, or the server is restarting */
+        }
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, 1000);
+          wake = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
       }
     };
     const polled = onProgress ? poll() : Promise.resolve();
@@ -122,7 +141,11 @@ export class TemporalExecutor implements Executor {
     } catch (err) {
       if (err instanceof WorkflowFailedError) {
         const cause = err.cause as { type?: string; message?: string } | undefined;
-        const e = new Error(cause?.type === EXPERIMENT_INPUT_FAILURE ? cause.message ?? 'the experiment cannot run' : `experiment ${handle.workflowId} failed: ${cause?.message ?? err.message}`);
+        const e = new Error(
+          cause?.type === EXPERIMENT_INPUT_FAILURE
+            ? (cause.message ?? 'the experiment cannot run')
+            : `experiment ${handle.workflowId} failed: ${cause?.message ?? err.message}`,
+        );
         if (cause?.type === EXPERIMENT_INPUT_FAILURE) e.name = 'UsageError';
         throw e;
       }

@@ -7,10 +7,7 @@ import type { ReplicationFigures } from '../../simulator/figures.js';
 import type { ReplicationJob, ThreadSetup } from './replication-job.js';
 
 /** Pool → thread: an arm to keep by key, an arm to forget, a replication of an arm to run. */
-export type ToThread =
-  | { type: 'setup'; key: string; setup: ThreadSetup }
-  | { type: 'forget'; key: string }
-  | { type: 'job'; key: string; job: ReplicationJob };
+export type ToThread = { type: 'setup'; key: string; setup: ThreadSetup } | { type: 'forget'; key: string } | { type: 'job'; key: string; job: ReplicationJob };
 
 /** Thread → pool: progress of a replication, its figures, or the error it ended with (class lost: name, message, stack). */
 export type FromThread =

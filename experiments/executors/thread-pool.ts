@@ -50,9 +50,19 @@ interface Batch {
   reject: (err: Error) => void;
 }
 
-interface Queued { batch: Batch; index: number; key: string; setup: ThreadSetup; job: ReplicationJob }
+interface Queued {
+  batch: Batch;
+  index: number;
+  key: string;
+  setup: ThreadSetup;
+  job: ReplicationJob;
+}
 
-interface Slot { worker: Worker; known: string[]; busy: Queued | null }
+interface Slot {
+  worker: Worker;
+  known: string[];
+  busy: Queued | null;
+}
 
 export class ThreadPool implements Executor {
   readonly threads: number;
@@ -72,7 +82,10 @@ export class ThreadPool implements Executor {
 
   run(arms: readonly ArmSpec[], requests: readonly ReplicationRequest[], onProgress?: (fraction: number) => void): Promise<ReplicationFigures[]> {
     const setups = arms.map((a) => ({ scenario: a.scenario, policyName: a.policyName }));
-    return this.runJobs(requests.map((r) => ({ setup: setups[r.arm], job: { replication: r.replication, progress: !!onProgress } })), onProgress);
+    return this.runJobs(
+      requests.map((r) => ({ setup: setups[r.arm], job: { replication: r.replication, progress: !!onProgress } })),
+      onProgress,
+    );
   }
 
   /** Runs replication jobs (with their logs, if they name part files); figures in job order. */
@@ -81,7 +94,15 @@ export class ThreadPool implements Executor {
     if (jobs.length === 0) return Promise.resolve([]);
     if (this.inline) return this.runHere(jobs, onProgress);
     return new Promise((resolve, reject) => {
-      const batch: Batch = { results: new Array(jobs.length), progress: new Array(jobs.length).fill(0), left: jobs.length, failed: false, onProgress, resolve, reject };
+      const batch: Batch = {
+        results: new Array(jobs.length),
+        progress: new Array(jobs.length).fill(0),
+        left: jobs.length,
+        failed: false,
+        onProgress,
+        resolve,
+        reject,
+      };
       jobs.forEach((j, index) => this.queue.push({ batch, index, key: this.keyOf(j.setup), setup: j.setup, job: j.job }));
       while (this.slots.length < this.threads && this.slots.length < this.queue.length + this.busyCount()) this.slots.push(this.spawn());
       for (const slot of this.slots) if (!slot.busy) this.feed(slot);
@@ -93,7 +114,12 @@ export class ThreadPool implements Executor {
     this.closed = true;
     const slots = this.slots.splice(0);
     // ref'd again while they end: an idle (unref'd) thread would let the process exit with this await unsettled
-    await Promise.all(slots.map((s) => { s.worker.ref(); return s.worker.terminate(); }));
+    await Promise.all(
+      slots.map((s) => {
+        s.worker.ref();
+        return s.worker.terminate();
+      }),
+    );
   }
 
   private async runHere(jobs: readonly PoolJob[], onProgress?: (fraction: number) => void): Promise<ReplicationFigures[]> {
@@ -108,7 +134,10 @@ export class ThreadPool implements Executor {
   /** One key per (scenario object, policy): a thread compiles an arm once. */
   private keyOf(setup: ThreadSetup): string {
     let id = this.ids.get(setup.scenario);
-    if (id === undefined) { id = this.nextId++; this.ids.set(setup.scenario, id); }
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(setup.scenario, id);
+    }
     return `${id}:${setup.policyName ?? ''}`;
   }
 
@@ -147,7 +176,11 @@ export class ThreadPool implements Executor {
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);
       if (item) this.fail(item.batch, err);
-      if (!this.closed && this.queue.length) { const fresh = this.spawn(); this.slots.push(fresh); this.feed(fresh); }
+      if (!this.closed && this.queue.length) {
+        const fresh = this.spawn();
+        this.slots.push(fresh);
+        this.feed(fresh);
+      }
     });
     return slot;
   }
@@ -171,7 +204,10 @@ export class ThreadPool implements Executor {
     // after close() a late message must not unref a thread whose exit close() is waiting for (exit code 13)
     if (this.closed) return;
     const item = this.queue.shift();
-    if (!item) { slot.worker.unref(); return; }
+    if (!item) {
+      slot.worker.unref();
+      return;
+    }
     slot.worker.ref();
     slot.busy = item;
     if (!slot.known.includes(item.key)) {

@@ -49,10 +49,16 @@ function apportion(total, weights) {
   if (sum <= 0 || total <= 0) return out;
   const exact = weights.map((w) => (w / sum) * total);
   let given = 0;
-  exact.forEach((x, i) => { out[i] = Math.floor(x + 1e-9); given += out[i]; });
+  exact.forEach((x, i) => {
+    out[i] = Math.floor(x + 1e-9);
+    given += out[i];
+  });
   const order = exact.map((x, i) => ({ i, r: x - out[i] })).sort((a, b) => b.r - a.r || a.i - b.i);
   for (let k = 0; given < total && k < order.length; k++) {
-    if (weights[order[k].i] > 0) { out[order[k].i]++; given++; }
+    if (weights[order[k].i] > 0) {
+      out[order[k].i]++;
+      given++;
+    }
   }
   return out;
 }
@@ -80,7 +86,9 @@ export default function longestQueueFirst(params, _context) {
         if (pool.kind !== 'human') continue;
         const units = Math.floor(share * Math.min(pool.size, pool.available) + 1e-9);
         const work = pool.skills.map((q) => snapshot.queues[q].waiting * Math.max(1, snapshot.queues[q].meanServiceHuman));
-        apportion(units, work).forEach((n, i) => { assign[pool.index][pool.skills[i]] = n; });
+        apportion(units, work).forEach((n, i) => {
+          assign[pool.index][pool.skills[i]] = n;
+        });
       }
       const longest = [...snapshot.queues].sort((a, b) => b.waiting - a.waiting || a.index - b.index)[0];
       return {

@@ -13,7 +13,12 @@ const SHORT = ['--set', 'horizon=20d', '--set', 'warmup=2d'];
 /** Runs the CLI; returns its exit code, stdout and stderr (execFileSync throws on a non-zero exit). */
 function autoshift(args: string[]): { code: number; stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync(process.execPath, ['dist/cli/main.js', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    const stdout = execFileSync(process.execPath, ['dist/cli/main.js', ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 120_000,
+    });
     return { code: 0, stdout, stderr: '' };
   } catch (err) {
     const e = err as { status: number | null; stdout: string; stderr: string };
@@ -40,7 +45,10 @@ describe('autoshift compare', () => {
       expect(diffs[metric]).toMatchObject({ mean: 0, ci95: 0 });
     }
     expect(diffs.slaAttainment.unpairedCi95).toBeGreaterThan(0);
-    expect(doc.ranking.map((e: any) => [e.rank, e.name, e.tied, e.tiedWith])).toEqual([[1, 'static', false, ['static#2']], [1, 'static#2', true, ['static']]]);
+    expect(doc.ranking.map((e: any) => [e.rank, e.name, e.tied, e.tiedWith])).toEqual([
+      [1, 'static', false, ['static#2']],
+      [1, 'static#2', true, ['static']],
+    ]);
   });
 
   it('prints the KPI table, the paired differences and the ranking', () => {
@@ -52,7 +60,18 @@ describe('autoshift compare', () => {
   });
 
   it('--metric adds a figure path to the differences and ranks by it first', () => {
-    const r = autoshift(['compare', 'test/fixtures/mmc.yaml', '--policies', 'static,reactive', '--replications', '2', '--metric', 'processes.job.cycleP95Seconds', '--json', ...SHORT]);
+    const r = autoshift([
+      'compare',
+      'test/fixtures/mmc.yaml',
+      '--policies',
+      'static,reactive',
+      '--replications',
+      '2',
+      '--metric',
+      'processes.job.cycleP95Seconds',
+      '--json',
+      ...SHORT,
+    ]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.rankedBy).toEqual(['processes.job.cycleP95Seconds', 'costPerCase']);

@@ -9,7 +9,10 @@ const scenario = 'scenarios/invoice-office.yaml';
 
 describe('flag values are blamed on the flag', () => {
   it.each([
-    [['run', scenario, '--set', 'pools.clerks.size=abc'], /^autoshift run: --set pools\.clerks\.size=abc: pools\.clerks\.size: expected an integer, got "abc"$/m],
+    [
+      ['run', scenario, '--set', 'pools.clerks.size=abc'],
+      /^autoshift run: --set pools\.clerks\.size=abc: pools\.clerks\.size: expected an integer, got "abc"$/m,
+    ],
     [['run', scenario, '--seed', '1e20'], /^autoshift run: --seed 1e20: seed: expected a number <= 4294967295/m],
     [['run', scenario, '--horizon', '0s'], /--horizon 0s: horizon: expected a duration above 0/],
     [['validate', scenario, '--set', 'pools.clerks.sise=3'], /^autoshift validate: --set pools\.clerks\.sise=3: pools\.clerks\.sise: unknown key 'sise'/m],

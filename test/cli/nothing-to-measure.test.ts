@@ -16,7 +16,9 @@ import { scenarioFrom, runMany } from '../helpers/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'autoshift-na-'));
 const file = join(dir, 'none.yaml');
-writeFileSync(file, `name: nothing completes
+writeFileSync(
+  file,
+  `name: nothing completes
 horizon: 1h
 pools:
   staff: { kind: human, size: 2, skills: [work] }
@@ -34,10 +36,13 @@ demand:
 disruptions:
   - { kind: outage, pool: staff, start: 30m, duration: 30m }
   - { kind: outage, pool: bot, start: 3h, duration: 1h }
-`);
+`,
+);
 const replay = join(dir, 'replay.yaml');
 writeFileSync(join(dir, 'arrivals.csv'), 'time\n10m\n20m\n');
-writeFileSync(replay, `name: replay in warm-up
+writeFileSync(
+  replay,
+  `name: replay in warm-up
 horizon: 2d
 warmup: 1d
 pools:
@@ -52,7 +57,8 @@ processes:
         duration: { dist: constant, value: 10m }
 demand:
   job: { replay: arrivals.csv }
-`);
+`,
+);
 
 describe('nothing to measure: n/a and warnings, not zeros', () => {
   it('zero completions and an empty disruption window print n/a; the reasons are warnings and in the JSON', () => {

@@ -9,13 +9,22 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'autoshift-om-'));
 const scenario = 'scenarios/outage-and-surge.yaml';
 const START = '2026-11-02T00:00:00Z';
 
-interface Sample { name: string; labels: Record<string, string>; value: number; ts: number }
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+  ts: number;
+}
 
 function parse(text: string): { types: Map<string, string>; samples: Sample[] } {
   const types = new Map<string, string>();
   const samples: Sample[] = [];
   for (const line of text.split('\n')) {
-    if (line.startsWith('# TYPE ')) { const [, , name, type] = line.split(' '); types.set(name, type); continue; }
+    if (line.startsWith('# TYPE ')) {
+      const [, , name, type] = line.split(' ');
+      types.set(name, type);
+      continue;
+    }
     if (line === '' || line.startsWith('#')) continue;
     const m = /^([a-z_]+)\{(.*)\} (\S+) (\S+)$/.exec(line)!;
     const labels = Object.fromEntries([...m[2].matchAll(/([a-z_]+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
@@ -41,11 +50,17 @@ describe('autoshift run --openmetrics', () => {
     expect(types.get('autoshift_cases_completed')).toBe('counter');
     expect(types.get('autoshift_queue_waiting_tasks')).toBe('gauge');
     for (const s of samples) {
-      expect(s.labels).toMatchObject({ source: 'sim', run: 'outage-and-surge-static-seed2026', scenario: 'outage-and-surge', policy: 'static', replication: '1' });
+      expect(s.labels).toMatchObject({
+        source: 'sim',
+        run: 'outage-and-surge-static-seed2026',
+        scenario: 'outage-and-surge',
+        policy: 'static',
+        replication: '1',
+      });
     }
   });
 
-  it('puts sample k at start + time[k] / speed, and each queue\'s backlog is the time series\'', () => {
+  it("puts sample k at start + time[k] / speed, and each queue's backlog is the time series'", () => {
     const t0 = Date.parse(START) / 1000;
     const ts = doc.timeseries;
     for (const q of Object.keys(ts.backlog)) {
@@ -55,7 +70,7 @@ describe('autoshift run --openmetrics', () => {
     }
   });
 
-  it('counts completions cumulatively, and completions within SLA over completions is the document\'s SLA attainment', () => {
+  it("counts completions cumulatively, and completions within SLA over completions is the document's SLA attainment", () => {
     const done = series('autoshift_cases_completed_total');
     const met = series('autoshift_cases_completed_within_sla_total');
     for (let k = 1; k < done.length; k++) expect(done[k].value).toBeGreaterThanOrEqual(done[k - 1].value);
@@ -64,7 +79,7 @@ describe('autoshift run --openmetrics', () => {
     expect(met.at(-1)!.value / done.at(-1)!.value).toBeCloseTo(doc.totals.slaAttainment.mean, 6);
   });
 
-  it('measures the outage as it goes: time to recover grows with the clock until recovery, then holds the result block\'s value', () => {
+  it("measures the outage as it goes: time to recover grows with the clock until recovery, then holds the result block's value", () => {
     const res = doc.resilience.find((x: { kind: string }) => x.kind === 'outage');
     const match = { disruption: res.disruption };
     const recovered = series('autoshift_disruption_recovered', match);
@@ -105,7 +120,20 @@ describe('autoshift run --openmetrics', () => {
 describe('autoshift compare --openmetrics', () => {
   it('writes one series set per policy, told apart by the policy label', () => {
     const file = join(tmp(), 'cmp.om');
-    const r = autoshift(['compare', scenario, '--policies', 'static,reactive', '--replications', '2', '--set', 'horizon=21d', '--openmetrics', file, '--align-to', START]);
+    const r = autoshift([
+      'compare',
+      scenario,
+      '--policies',
+      'static,reactive',
+      '--replications',
+      '2',
+      '--set',
+      'horizon=21d',
+      '--openmetrics',
+      file,
+      '--align-to',
+      START,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const { samples } = parse(readFileSync(file, 'utf8'));
     const policies = new Set(samples.map((s) => `${s.labels.policy}/${s.labels.replication}/${s.labels.run}`));
@@ -117,7 +145,10 @@ describe('autoshift compare --openmetrics', () => {
       counters.set(key, [...(counters.get(key) ?? []), x.value]);
     }
     expect(counters.size).toBe(8);
-    for (const [key, values] of counters) values.forEach((v, k) => { expect(v, key).toBeGreaterThanOrEqual(k ? values[k - 1] : 0); });
+    for (const [key, values] of counters)
+      values.forEach((v, k) => {
+        expect(v, key).toBeGreaterThanOrEqual(k ? values[k - 1] : 0);
+      });
   });
 });
 
@@ -126,7 +157,10 @@ describe('autoshift backfill', () => {
     const dir = tmp();
     const file = join(dir, 'future.om');
     const future = Date.now() / 1000 + 86_400;
-    writeFileSync(file, `# TYPE autoshift_sla_attainment_ratio gauge\nautoshift_sla_attainment_ratio{source="sim",run="x"} 1 ${future - 10}\nautoshift_sla_attainment_ratio{source="sim",run="x"} 1 ${future}\n# EOF\n`);
+    writeFileSync(
+      file,
+      `# TYPE autoshift_sla_attainment_ratio gauge\nautoshift_sla_attainment_ratio{source="sim",run="x"} 1 ${future - 10}\nautoshift_sla_attainment_ratio{source="sim",run="x"} 1 ${future}\n# EOF\n`,
+    );
     const r = autoshift(['backfill', file, '--data', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}:3: a sample at`);

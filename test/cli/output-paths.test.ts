@@ -35,7 +35,18 @@ describe('output paths are checked before the simulation', () => {
 
   it('makes missing directories of --out and --event-log', () => {
     const base = join(tmp(), 'deep', 'er');
-    const r = autoshift(['run', scenario, '--set', 'horizon=3d', '--set', 'warmup=0d', '--out', join(base, 'out'), '--event-log', join(base, 'logs', 'log.csv')]);
+    const r = autoshift([
+      'run',
+      scenario,
+      '--set',
+      'horizon=3d',
+      '--set',
+      'warmup=0d',
+      '--out',
+      join(base, 'out'),
+      '--event-log',
+      join(base, 'logs', 'log.csv'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(base, 'out', 'summary.json'))).toBe(true);
     expect(existsSync(join(base, 'logs', 'log.csv'))).toBe(true);
@@ -47,9 +58,15 @@ describe('an interrupted run removes its part files', () => {
     it(`${signal}: exit ${signal === 'SIGINT' ? 130 : 143}, no .part file left, says what was finished`, async () => {
       const dir = tmp();
       const log = join(dir, 'log.csv');
-      const child = spawn(process.execPath, [CLI, 'run', scenario, ...long, '--replications', '2', '--threads', '2', '--event-log', log, '--decision-log', join(dir, 'd.jsonl')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'run', scenario, ...long, '--replications', '2', '--threads', '2', '--event-log', log, '--decision-log', join(dir, 'd.jsonl')],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let stderr = '';
-      child.stderr.on('data', (d) => { stderr += String(d); });
+      child.stderr.on('data', (d) => {
+        stderr += String(d);
+      });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       // wait until the replications write their part files (no clock in the assertion: polling for a file)
       for (let i = 0; i < 600 && !readdirSync(dir).some((f) => f.includes('.part')); i++) await new Promise((r) => setTimeout(r, 100));

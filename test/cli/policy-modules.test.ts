@@ -13,7 +13,11 @@ import { join } from 'node:path';
 import { autoshift, ROOT } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'autoshift-policies-'));
-const write = (name: string, body: string) => { const f = join(dir, name); writeFileSync(f, body); return f; };
+const write = (name: string, body: string) => {
+  const f = join(dir, name);
+  writeFileSync(f, body);
+  return f;
+};
 const flat = 'assign: s.pools.map(() => s.queues.map(() => 0)), reason: "ok"';
 const short = ['--set', 'horizon=5d', '--set', 'warmup=0d'];
 
@@ -74,7 +78,10 @@ describe('a module path given on the command line is relative to the current dir
   it('--set policy.module=PATH (and --set policy={module: PATH}) likewise, in run and sweep', () => {
     const module = 'scenarios/policies/longest-queue-first.js';
     // a scenario elsewhere, with a module of its own next to it
-    const own = write('own-module.yaml', readFileSync(join(ROOT, 'scenarios', 'invoice-office.yaml'), 'utf8').replace(/^policy: static.*$/m, 'policy: { module: ./mine.js }'));
+    const own = write(
+      'own-module.yaml',
+      readFileSync(join(ROOT, 'scenarios', 'invoice-office.yaml'), 'utf8').replace(/^policy: static.*$/m, 'policy: { module: ./mine.js }'),
+    );
     for (const args of [
       ['run', own, '--set', `policy.module=${module}`, ...short, '--json'],
       ['run', 'scenarios/invoice-office.yaml', '--set', `policy={module: ${module}}`, ...short, '--json'],
@@ -94,7 +101,9 @@ describe('a module path given on the command line is relative to the current dir
   it('--set policy.module=PATH where the scenario names a policy (policy: static) is a clean error naming the flag', () => {
     const r = autoshift(['run', 'scenarios/invoice-office.yaml', '--set', 'policy.module=p.js', ...short]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--set policy.module=p.js: .*'policy' is "static" in the scenario .*, not a mapping: set the whole field instead, e.g. --set 'policy=\{module: \.\.\.\}'/);
+    expect(r.stderr).toMatch(
+      /--set policy.module=p.js: .*'policy' is "static" in the scenario .*, not a mapping: set the whole field instead, e.g. --set 'policy=\{module: \.\.\.\}'/,
+    );
   });
 });
 
@@ -108,14 +117,20 @@ describe('autoshift policy check', () => {
   });
 
   it('finds a policy that reads Math.random (not deterministic), exit 2', () => {
-    const file = write('random.js', `export default () => ({ name: 'coin', dispatch: 'fifo', decide(s) { return { assign: s.pools.map((p) => s.queues.map((q) => p.skills.includes(q.index) && Math.random() < 0.5 ? 1 : 0)), reason: '' }; } });`);
+    const file = write(
+      'random.js',
+      `export default () => ({ name: 'coin', dispatch: 'fifo', decide(s) { return { assign: s.pools.map((p) => s.queues.map((q) => p.skills.includes(q.index) && Math.random() < 0.5 ? 1 : 0)), reason: '' }; } });`,
+    );
     const r = autoshift(['policy', 'check', file, '--horizon', '3d']);
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stdout).toMatch(/problem: not deterministic: two runs with the same seed decided differently/);
   });
 
   it('lists the constraints a policy relied on being repaired', () => {
-    const file = write('greedy.js', `export default () => ({ name: 'greedy', dispatch: 'edf', decide(s) { return { assign: s.pools.map((p) => s.queues.map(() => p.size + 0.5)), reason: '' }; } });`);
+    const file = write(
+      'greedy.js',
+      `export default () => ({ name: 'greedy', dispatch: 'edf', decide(s) { return { assign: s.pools.map((p) => s.queues.map(() => p.size + 0.5)), reason: '' }; } });`,
+    );
     const r = autoshift(['policy', 'check', file, '--horizon', '3d', '--snapshots', '50']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/warning: relied on the runtimes to repair fractions of a unit/);
@@ -124,7 +139,10 @@ describe('autoshift policy check', () => {
   });
 
   it('finds a shape error on a random snapshot that the run never produced', () => {
-    const file = write('fragile.js', `export default () => ({ name: 'fragile', dispatch: 'fifo', decide(s) { if (s.queues.some((q) => q.waiting > 500)) return { assign: null }; return { assign: s.pools.map(() => []), reason: '' }; } });`);
+    const file = write(
+      'fragile.js',
+      `export default () => ({ name: 'fragile', dispatch: 'fifo', decide(s) { if (s.queues.some((q) => q.waiting > 500)) return { assign: null }; return { assign: s.pools.map(() => []), reason: '' }; } });`,
+    );
     const r = autoshift(['policy', 'check', file, 'test/fixtures/mmc.yaml', '--horizon', '2d']);
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stdout).toMatch(/problem: on a random snapshot: policy module .*fragile.js: decide\(\) at .* returned assign: null/);
@@ -132,8 +150,11 @@ describe('autoshift policy check', () => {
 });
 
 describe('the policy types ship as declaration files', () => {
-  beforeAll(() => { expect(existsSync(join(ROOT, 'dist', 'allocation', 'index.d.ts'))).toBe(true); });
-  const tsc = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  beforeAll(() => {
+    expect(existsSync(join(ROOT, 'dist', 'allocation', 'index.d.ts'))).toBe(true);
+  });
+  const tsc = (args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), ...args], { cwd: ROOT, encoding: 'utf8' });
   const flags = ['--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck'];
 
   it("a module written against import type { PolicyFactory } from 'autoshift' type-checks", () => {

@@ -23,10 +23,14 @@ describe('what a result says about how it was made', () => {
     expect(text.stdout).toMatch(/work cost\/case/);
   });
 
-  it("cost/case is the same figure in run (totals), compare and sweep: rostered cost per completed case", () => {
+  it('cost/case is the same figure in run (totals), compare and sweep: rostered cost per completed case', () => {
     const run = JSON.parse(autoshift(['run', 'test/fixtures/mmc.yaml', ...short, '--replications', '2', '--json']).stdout);
-    const compare = JSON.parse(autoshift(['compare', 'test/fixtures/mmc.yaml', ...short, '--policies', 'static,reactive', '--replications', '2', '--json']).stdout);
-    const sweep = JSON.parse(autoshift(['sweep', 'test/fixtures/mmc.yaml', ...short, '--set', 'pools.agents.size=4,5', '--replications', '2', '--json']).stdout);
+    const compare = JSON.parse(
+      autoshift(['compare', 'test/fixtures/mmc.yaml', ...short, '--policies', 'static,reactive', '--replications', '2', '--json']).stdout,
+    );
+    const sweep = JSON.parse(
+      autoshift(['sweep', 'test/fixtures/mmc.yaml', ...short, '--set', 'pools.agents.size=4,5', '--replications', '2', '--json']).stdout,
+    );
     const rostered = run.totals.costPerCase.mean;
     expect(rostered).toBeCloseTo(run.totals.cost.mean / run.totals.completed.mean, 1);
     expect(compare.policies.static.totals.costPerCase.mean).toBe(rostered);

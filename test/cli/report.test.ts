@@ -21,7 +21,8 @@ function expectShows(text: string, e: { mean: number; ci95: number }, what: stri
   const shown = parseFigure(text);
   expect(Math.abs(shown.mean - e.mean), `${what}: ${text} vs ${JSON.stringify(e)}`).toBeLessThanOrEqual(printedPrecision(text) * 1.0001 + 1e-12);
   const ciText = text.includes('±') ? text.split('±')[1] : '0';
-  if (e.ci95 > 0 && text.includes('±')) expect(Math.abs(shown.ci95 - e.ci95), `${what} ±: ${text} vs ${e.ci95}`).toBeLessThanOrEqual(printedPrecision(ciText) * 1.0001 + 1e-12);
+  if (e.ci95 > 0 && text.includes('±'))
+    expect(Math.abs(shown.ci95 - e.ci95), `${what} ±: ${text} vs ${e.ci95}`).toBeLessThanOrEqual(printedPrecision(ciText) * 1.0001 + 1e-12);
 }
 
 export function expectWellFormed(r: ReportHtml, charts: number) {
@@ -33,8 +34,14 @@ export function expectWellFormed(r: ReportHtml, charts: number) {
     expect(c.desc.length, `${c.id} text alternative`).toBeGreaterThan(40);
     expect(c.desc, `${c.id} text alternative has numbers`).toMatch(/\d/);
     // Vega labels its axes for assistive technology: "X-axis titled 'day of the run' for a linear scale ..."
-    expect(c.axes.some((a) => /^X-axis titled '.+'/.test(a)), `${c.id} x axis with a title: ${c.axes.join(' | ')}`).toBe(true);
-    expect(c.axes.some((a) => /^Y-axis titled '.+'/.test(a)), `${c.id} y axis with a title: ${c.axes.join(' | ')}`).toBe(true);
+    expect(
+      c.axes.some((a) => /^X-axis titled '.+'/.test(a)),
+      `${c.id} x axis with a title: ${c.axes.join(' | ')}`,
+    ).toBe(true);
+    expect(
+      c.axes.some((a) => /^Y-axis titled '.+'/.test(a)),
+      `${c.id} y axis with a title: ${c.axes.join(' | ')}`,
+    ).toBe(true);
     expect((c.spec as { $schema: string }).$schema).toMatch(/vega-lite/);
     expect((c.spec as { title: string }).title).toBe(c.title);
   }
@@ -56,15 +63,22 @@ describe('autoshift run --report', () => {
     const r = readReport(html);
     // backlog, utilisation, SLA per period, one resilience triangle, cycle time
     expectWellFormed(r, 5);
-    expect(r.charts.map((c) => c.title)).toEqual(['Backlog per queue', 'Utilisation per pool, by day', 'SLA attainment per day',
-      'Resilience: outage ocr-bot @20d', 'Cycle time against the SLA']);
+    expect(r.charts.map((c) => c.title)).toEqual([
+      'Backlog per queue',
+      'Utilisation per pool, by day',
+      'SLA attainment per day',
+      'Resilience: outage ocr-bot @20d',
+      'Cycle time against the SLA',
+    ]);
     expect(html).toContain(`--set horizon=35d`.slice(6));
   });
 
   it('shows the numbers of --json: the summary sentence and the process, pool and disruption tables', () => {
     const r = readReport(html);
     const p = doc.processes.invoice;
-    const m = /^([\d.]+% ±[\d.]+%) of invoice cases met the 48\sh SLA \(mean cycle time (.+?), 95th percentile (.+?); ([\d,.]+ ±[\d,.]+) completed\)/.exec(r.summary);
+    const m = /^([\d.]+% ±[\d.]+%) of invoice cases met the 48\sh SLA \(mean cycle time (.+?), 95th percentile (.+?); ([\d,.]+ ±[\d,.]+) completed\)/.exec(
+      r.summary,
+    );
     expect(m, r.summary).not.toBeNull();
     expectShows(m![1], p.slaAttainment, 'summary SLA');
     expectShows(m![2], p.cycleMeanSeconds, 'summary cycle');
@@ -84,7 +98,9 @@ describe('autoshift run --report', () => {
     const [head, row] = r.tables.processes;
     expect(head).toEqual(['process', 'SLA', 'arrived', 'completed', 'mean wait', 'mean cycle', 'cycle p95', 'SLA met', 'cost/case', 'by bots']);
     const keys = [, , 'arrived', 'completed', 'waitMeanSeconds', 'cycleMeanSeconds', 'cycleP95Seconds', 'slaAttainment', 'costPerCase', 'automationShare'];
-    keys.forEach((k, i) => { if (k) expectShows(row[i], p[k], `processes table ${k}`); });
+    keys.forEach((k, i) => {
+      if (k) expectShows(row[i], p[k], `processes table ${k}`);
+    });
     for (const row of r.tables.pools.slice(1)) {
       const pool = doc.pools[row[0]];
       expectShows(row[1], pool.utilization, `${row[0]} utilisation`);
@@ -108,7 +124,18 @@ describe('autoshift compare --report', () => {
   let doc: any;
   let html: string;
   beforeAll(() => {
-    const r = autoshift(['compare', scenario, ...short, '--policies', 'static,reactive,bot-first', '--replications', '3', '--json', '--report', join(dir, 'compare.html')]);
+    const r = autoshift([
+      'compare',
+      scenario,
+      ...short,
+      '--policies',
+      'static,reactive,bot-first',
+      '--replications',
+      '3',
+      '--json',
+      '--report',
+      join(dir, 'compare.html'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     doc = JSON.parse(r.stdout);
     writeFileSync(join(dir, 'compare.json'), r.stdout);
@@ -169,8 +196,9 @@ describe('autoshift sweep --report', () => {
     const cells = (r.charts[0].spec as any).data.values;
     expect(cells).toHaveLength(9);
     expect(two.doc.cheapest).not.toBeNull();
-    expect(cells.filter((c: any) => c.cheapest).map((c: any) => [c.axis0, c.axis1]))
-      .toEqual([[two.doc.cells[two.doc.cheapest].values['pools.clerks.size'], two.doc.cells[two.doc.cheapest].values['pools.seniors.size']]]);
+    expect(cells.filter((c: any) => c.cheapest).map((c: any) => [c.axis0, c.axis1])).toEqual([
+      [two.doc.cells[two.doc.cheapest].values['pools.clerks.size'], two.doc.cells[two.doc.cheapest].values['pools.seniors.size']],
+    ]);
   });
 
   it('one axis: SLA attainment and cost against the value, then the Pareto front', () => {
@@ -197,7 +225,11 @@ describe('autoshift sweep --report', () => {
       const c = doc.cells[doc.cheapest];
       const m = /is (.+?): ([\d.]+% ±[\d.]+%) of cases met their SLA, at a total cost of ([\d,.]+(?: ±[\d,.]+)?) \(/.exec(r.summary);
       expect(m, r.summary).not.toBeNull();
-      expect(m![1]).toBe(Object.entries(c.values).map(([k, v]) => `${k}=${v}`).join(', '));
+      expect(m![1]).toBe(
+        Object.entries(c.values)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', '),
+      );
       expectShows(m![2], c.result.kpis.slaAttainment, 'summary SLA');
       expectShows(m![3], c.result.kpis.totalCost, 'summary total cost');
     }

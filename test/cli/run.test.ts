@@ -12,7 +12,8 @@ const short = ['--set', 'horizon=21d', '--set', 'warmup=2d'];
 
 describe('autoshift run', () => {
   it('is deterministic: same scenario and seed give a byte-identical JSON and event log, whatever the thread count', () => {
-    const a = tmp(), b = tmp();
+    const a = tmp(),
+      b = tmp();
     const r1 = autoshift(['run', scenario, ...short, '--replications', '3', '--threads', '1', '--json', '--event-log', join(a, 'log.csv')]);
     const r2 = autoshift(['run', scenario, ...short, '--replications', '3', '--threads', '2', '--json', '--event-log', join(b, 'log.csv')]);
     expect(r1.code, r1.stderr).toBe(0);

@@ -17,7 +17,10 @@ register('data:text/javascript,' + encodeURIComponent("export async function loa
 
 function loaded(args: string[]): { code: number | null; modules: string[]; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', hook, CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  const modules = r.stderr.split('\n').filter((l) => l.startsWith('@loaded ')).map((l) => l.slice('@loaded '.length));
+  const modules = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('@loaded '))
+    .map((l) => l.slice('@loaded '.length));
   return { code: r.status, modules, stderr: r.stderr };
 }
 

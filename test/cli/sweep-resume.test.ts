@@ -10,7 +10,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { autoshift, CLI, ROOT } from '../helpers/cli.js';
 
-const grid = ['test/fixtures/mmc.yaml', '--set', 'pools.agents.size=4..15', '--set', 'horizon=150d', '--set', 'warmup=5d', '--replications', '2', '--threads', '2'];
+const grid = [
+  'test/fixtures/mmc.yaml',
+  '--set',
+  'pools.agents.size=4..15',
+  '--set',
+  'horizon=150d',
+  '--set',
+  'warmup=5d',
+  '--replications',
+  '2',
+  '--threads',
+  '2',
+];
 const cellsOf = (dir: string) => (existsSync(join(dir, 'cells.jsonl')) ? readFileSync(join(dir, 'cells.jsonl'), 'utf8').split('\n').filter(Boolean).length : 0);
 
 describe('autoshift sweep --out / --resume', () => {
@@ -18,7 +30,9 @@ describe('autoshift sweep --out / --resume', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'autoshift-sweep-')), 'out');
     const child = spawn(process.execPath, [CLI, 'sweep', ...grid, '--out', dir, '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d) => { stderr += String(d); });
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     for (let i = 0; i < 1200 && cellsOf(dir) < 2; i++) await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGINT');
@@ -42,7 +56,19 @@ describe('autoshift sweep --out / --resume', () => {
   it('--resume without --out is a usage error; a changed scenario runs its cells again', () => {
     expect(autoshift(['sweep', ...grid, '--resume']).stderr).toMatch(/--resume needs --out DIR/);
     const dir = join(mkdtempSync(join(tmpdir(), 'autoshift-sweep-')), 'out');
-    const small = ['test/fixtures/mmc.yaml', '--set', 'pools.agents.size=4..5', '--set', 'horizon=10d', '--set', 'warmup=1d', '--replications', '2', '--out', dir];
+    const small = [
+      'test/fixtures/mmc.yaml',
+      '--set',
+      'pools.agents.size=4..5',
+      '--set',
+      'horizon=10d',
+      '--set',
+      'warmup=1d',
+      '--replications',
+      '2',
+      '--out',
+      dir,
+    ];
     expect(autoshift(['sweep', ...small]).code).toBe(0);
     const again = autoshift(['sweep', ...small, '--set', 'seed=8', '--resume']);
     expect(again.code, again.stderr).toBe(0);

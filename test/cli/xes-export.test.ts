@@ -13,14 +13,17 @@ import { ensurePythonPeers, runPeerJson } from '../helpers/python-peers.js';
 const dir = mkdtempSync(join(tmpdir(), 'autoshift-xes-'));
 let python = '';
 
-beforeAll(() => { python = ensurePythonPeers(); }, 900_000);
+beforeAll(() => {
+  python = ensurePythonPeers();
+}, 900_000);
 
 describe.each([
   ['invoice-office', ['--set', 'horizon=14d', '--set', 'warmup=2d']],
   ['online-shop', ['--set', 'horizon=7d', '--set', 'warmup=1d']], // parallel split and join
 ])('XES event log of %s', (name, args) => {
   it('is read by PM4Py with the same activities, start and end activities and traces as the CSV', () => {
-    const xes = join(dir, `${name}.xes`), csv = join(dir, `${name}.csv`);
+    const xes = join(dir, `${name}.xes`),
+      csv = join(dir, `${name}.csv`);
     for (const log of [xes, csv]) {
       const r = autoshift(['run', `scenarios/${name}.yaml`, ...args, '--replications', '2', '--event-log', log]);
       expect(r.code, r.stderr).toBe(0);
@@ -34,8 +37,19 @@ describe.each([
     expect(text).toContain('<int key="replication" value="2"/>');
     expect(text).toContain('<boolean key="warmup" value="true"/>');
     expect(text.trimEnd().endsWith('</log>')).toBe(true);
-    const csvWarm = new Set(readFileSync(csv, 'utf8').trim().split('\n').slice(1).filter((l) => l.endsWith(',true')).map((l) => l.split(',')[0]));
-    const xesWarm = new Set([...text.matchAll(/<string key="concept:name" value="([^"]+)"\/>\n {4}<string key="process"[^\n]*\n[^\n]*\n {4}<boolean key="warmup" value="true"/g)].map((m) => m[1]));
+    const csvWarm = new Set(
+      readFileSync(csv, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .filter((l) => l.endsWith(',true'))
+        .map((l) => l.split(',')[0]),
+    );
+    const xesWarm = new Set(
+      [...text.matchAll(/<string key="concept:name" value="([^"]+)"\/>\n {4}<string key="process"[^\n]*\n[^\n]*\n {4}<boolean key="warmup" value="true"/g)].map(
+        (m) => m[1],
+      ),
+    );
     expect(xesWarm).toEqual(csvWarm);
   }, 300_000);
 });

@@ -10,14 +10,17 @@ const dir = mkdtempSync(join(tmpdir(), 'autoshift-discover-cli-'));
 
 describe('autoshift discover', () => {
   it('reads an XES log (schedule, start and complete events) to the same graph as the CSV', () => {
-    const xes = join(dir, 'io.xes'), csv = join(dir, 'io.csv');
+    const xes = join(dir, 'io.xes'),
+      csv = join(dir, 'io.csv');
     for (const log of [xes, csv]) expect(autoshift(['run', 'scenarios/invoice-office.yaml', '--event-log', log]).code).toBe(0);
-    const fromXes = join(dir, 'from-xes.yaml'), fromCsv = join(dir, 'from-csv.yaml');
+    const fromXes = join(dir, 'from-xes.yaml'),
+      fromCsv = join(dir, 'from-csv.yaml');
     let r = autoshift(['discover', xes, '-o', fromXes]);
     expect(r.code, r.stderr).toBe(0);
     r = autoshift(['discover', csv, '-o', fromCsv, '--process', 'invoice']);
     expect(r.code, r.stderr).toBe(0);
-    const a = parse(readFileSync(fromXes, 'utf8')), b = parse(readFileSync(fromCsv, 'utf8'));
+    const a = parse(readFileSync(fromXes, 'utf8')),
+      b = parse(readFileSync(fromCsv, 'utf8'));
     expect(Object.keys(a.processes.invoice.steps).sort()).toEqual(Object.keys(b.processes.invoice.steps).sort());
     expect(a.processes.invoice.steps.extract.onBotFailure).toBe('key-in');
     const branch = (doc: any) => new Map<string, number>(doc.processes.invoice.steps.review.next.branch.map((o: any) => [o.to, o.p]));
@@ -35,7 +38,22 @@ describe('autoshift discover', () => {
     }
     writeFileSync(log, rows.join('\n') + '\n');
     const out = join(dir, 'renamed.yaml');
-    const r = autoshift(['discover', log, '-o', out, '--case-column', 'Ticket', '--activity-column', 'Step', '--resource-column', 'Who', '--start-column', 'Begin', '--end-column', 'Finish']);
+    const r = autoshift([
+      'discover',
+      log,
+      '-o',
+      out,
+      '--case-column',
+      'Ticket',
+      '--activity-column',
+      'Step',
+      '--resource-column',
+      'Who',
+      '--start-column',
+      'Begin',
+      '--end-column',
+      'Finish',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const doc = parse(readFileSync(out, 'utf8'));
     expect(doc.processes.renamed.start).toBe('receive');
@@ -45,7 +63,11 @@ describe('autoshift discover', () => {
 
   it.each([
     ['no case column', 'who,what,when\na,b,2026-01-05T00:00:00Z\n', /no case column \(expected one of: case_id/],
-    ['a bad timestamp', 'case_id,activity,end_time\nc1,a,2026-01-05T00:00:00Z\nc1,b,yesterday\n', /bad\.csv:3: column 'end_time': expected a timestamp like 2026-01-05T08:30:00Z, got "yesterday"/],
+    [
+      'a bad timestamp',
+      'case_id,activity,end_time\nc1,a,2026-01-05T00:00:00Z\nc1,b,yesterday\n',
+      /bad\.csv:3: column 'end_time': expected a timestamp like 2026-01-05T08:30:00Z, got "yesterday"/,
+    ],
     ['an empty log', '', /empty event log/],
   ])('rejects %s with exit code 2 and says where', (_name, text, message) => {
     const log = join(dir, 'bad.csv');
@@ -63,7 +85,10 @@ describe('autoshift discover', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.xes:5: malformed XML: .*\(expected an IEEE 1849 XES log: well-formed XML, <log> with <trace> and <event> elements\)/);
     // well-formed, but not what XES needs: the line and the expected attribute
-    writeFileSync(log, '<?xml version="1.0"?>\n<log>\n  <trace>\n    <event>\n      <string key="concept:name" value="a"/>\n      <date key="time:timestamp" value="yesterday"/>\n    </event>\n  </trace>\n</log>\n');
+    writeFileSync(
+      log,
+      '<?xml version="1.0"?>\n<log>\n  <trace>\n    <event>\n      <string key="concept:name" value="a"/>\n      <date key="time:timestamp" value="yesterday"/>\n    </event>\n  </trace>\n</log>\n',
+    );
     const t = autoshift(['discover', log]);
     expect(t.code).toBe(2);
     expect(t.stderr).toMatch(/bad\.xes:4: <event> 'a': expected a time:timestamp date, got "yesterday"/);
@@ -86,7 +111,8 @@ describe('autoshift discover --check', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Fidelity: .*seed 3/);
     for (const activity of ['triage', 'manual-triage', 'solve', 'reopened', 'investigate']) {
-      for (const figure of ['tasks per case', 'duration, mean', 'duration, p90', 'waiting, mean', 'waiting, p90']) expect(r.stdout).toContain(`${activity}: ${figure}`);
+      for (const figure of ['tasks per case', 'duration, mean', 'duration, p90', 'waiting, mean', 'waiting, p90'])
+        expect(r.stdout).toContain(`${activity}: ${figure}`);
     }
     for (const pool of ['chatbot', 'agents', 'engineers']) expect(r.stdout).toMatch(new RegExp(`pool ${pool}: utilisation +\\d+\\.\\d%`));
     // the arrivals of a simulation with another seed are within a few percent of the log's
@@ -107,7 +133,13 @@ describe('autoshift discover --replay', () => {
     const doc = parse(readFileSync(out, 'utf8'));
     expect(doc.demand.invoice.replay).toBe('replayed.invoice.arrivals.csv');
     const arrivals = readFileSync(join(dir, 'replayed.invoice.arrivals.csv'), 'utf8').trim().split('\n').slice(1);
-    const cases = new Set(readFileSync(log, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]));
+    const cases = new Set(
+      readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+    );
     expect(arrivals.length).toBe(cases.size);
     const run = autoshift(['run', out, '--json']);
     expect(run.code, run.stderr).toBe(0);

@@ -28,9 +28,11 @@ function importAndRun(model: string, params?: string) {
 function bpmnFacts(file: string) {
   const xml = readFileSync(`${F}/${file}`, 'utf8');
   const tasks = new Map<string, string>();
-  for (const m of xml.matchAll(/<(?:bpmn:)?(?:task|userTask|serviceTask)\s([^>]*)>/g)) tasks.set(/\bid="([^"]+)"/.exec(m[1])![1], /\bname="([^"]*)"/.exec(m[1])?.[1] ?? '');
+  for (const m of xml.matchAll(/<(?:bpmn:)?(?:task|userTask|serviceTask)\s([^>]*)>/g))
+    tasks.set(/\bid="([^"]+)"/.exec(m[1])![1], /\bname="([^"]*)"/.exec(m[1])?.[1] ?? '');
   const flows = new Map<string, { source: string; target: string }>();
-  for (const m of xml.matchAll(/<(?:bpmn:)?sequenceFlow\s[^>]*?id="([^"]+)"[^>]*?sourceRef="([^"]+)"[^>]*?targetRef="([^"]+)"/g)) flows.set(m[1], { source: m[2], target: m[3] });
+  for (const m of xml.matchAll(/<(?:bpmn:)?sequenceFlow\s[^>]*?id="([^"]+)"[^>]*?sourceRef="([^"]+)"[^>]*?targetRef="([^"]+)"/g))
+    flows.set(m[1], { source: m[2], target: m[3] });
   return { tasks, flows };
 }
 const idOf = (name: string) => name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '');
@@ -40,13 +42,31 @@ describe('autoshift import: a model with every supported element', () => {
     const { doc, text, result } = importAndRun('claims.bpmn', 'claims.json');
     const steps = doc.processes.claims.steps;
     expect(doc.processes.claims.start).toBe('Register-claim');
-    expect(Object.keys(steps).sort()).toEqual(['Ask-for-documents', 'Assess-damage', 'Check-policy', 'Decide', 'Fast-track', 'Inspect', 'Pay', 'Register-claim', 'Review-photos', 'Review-report']);
-    expect(steps['Register-claim'].next.branch).toEqual([{ to: 'Fast-track', p: 0.3 }, { to: 'Check-policy', p: 0.7 }]);
+    expect(Object.keys(steps).sort()).toEqual([
+      'Ask-for-documents',
+      'Assess-damage',
+      'Check-policy',
+      'Decide',
+      'Fast-track',
+      'Inspect',
+      'Pay',
+      'Register-claim',
+      'Review-photos',
+      'Review-report',
+    ]);
+    expect(steps['Register-claim'].next.branch).toEqual([
+      { to: 'Fast-track', p: 0.3 },
+      { to: 'Check-policy', p: 0.7 },
+    ]);
     expect(steps['Check-policy'].next).toEqual({ parallel: ['Inspect', 'Assess-damage'], join: 'Decide' });
     expect(steps.Inspect.next).toEqual({ parallel: ['Review-photos', 'Review-report'], join: 'Decide' });
     for (const s of ['Review-photos', 'Review-report', 'Assess-damage']) expect(steps[s].next).toBe('Decide');
     // the rework loop, and the inclusive gateway taken as exclusive: 0.8 × 0.9 to Pay, 0.8 × 0.1 to the end
-    expect(steps.Decide.next.branch).toEqual([{ to: 'Ask-for-documents', p: 0.2 }, { to: 'Pay', p: 0.72 }, { to: 'end', p: 0.08 }]);
+    expect(steps.Decide.next.branch).toEqual([
+      { to: 'Ask-for-documents', p: 0.2 },
+      { to: 'Pay', p: 0.72 },
+      { to: 'end', p: 0.08 },
+    ]);
     expect(steps['Ask-for-documents'].next).toBe('Decide');
     expect(steps.Pay.next).toBeUndefined();
     // durations: fix, expon, uniform, lognorm (mean, variance), gamma (mean, variance), norm → gamma
@@ -57,7 +77,12 @@ describe('autoshift import: a model with every supported element', () => {
     expect(steps['Review-report'].duration).toEqual({ dist: 'gamma', mean: 900, sd: 300 });
     expect(steps['Assess-damage'].duration).toEqual({ dist: 'gamma', mean: 1200, sd: 300 });
     // pools: sizes are the amounts, costs their weighted mean, the calendar a shift; a bot by name
-    expect(doc.pools['Claims-clerks']).toMatchObject({ kind: 'human', size: 4, costPerHour: 31.5, shifts: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '17:00' }] });
+    expect(doc.pools['Claims-clerks']).toMatchObject({
+      kind: 'human',
+      size: 4,
+      costPerHour: 31.5,
+      shifts: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '17:00' }],
+    });
     expect(doc.pools['RPA-bot']).toMatchObject({ kind: 'bot', size: 2, costPerHour: 2 });
     expect(doc.pools['RPA-bot'].skills.sort()).toEqual(['Check-policy', 'Pay', 'Register-claim']);
     // arrivals: mean inter-arrival 900 s in the calendar's hours
@@ -66,7 +91,14 @@ describe('autoshift import: a model with every supported element', () => {
     expect(doc.demand.claims.hourOfDay.indexOf(1)).toBe(8);
     expect(doc.demand.claims.hourOfDay.lastIndexOf(1)).toBe(17);
     // nothing dropped silently: each element the format cannot express is named
-    for (const w of [/intermediateCatchEvent 'timer_wait'/, /inclusiveGateway 'or_notify'/, /batch_processing: not imported/, /task 't_assess': durations differ per resource/, /task 't_assess': duration: a normal distribution/]) expect(text).toMatch(w);
+    for (const w of [
+      /intermediateCatchEvent 'timer_wait'/,
+      /inclusiveGateway 'or_notify'/,
+      /batch_processing: not imported/,
+      /task 't_assess': durations differ per resource/,
+      /task 't_assess': duration: a normal distribution/,
+    ])
+      expect(text).toMatch(w);
     expect(result.processes.claims.completed.mean).toBeGreaterThan(50);
   });
 });
@@ -81,8 +113,16 @@ describe('autoshift import: public Prosimos and Simod models', () => {
     for (const name of tasks.values()) expect(proc.steps[idOf(name)], name).toBeDefined();
     // each gateway's probability on the step that leads into the gateway, to the task its flow reaches
     // (through converging gateways, which have one way out or in)
-    const forward = (node: string): string => { let n = node; while (!tasks.has(n)) n = [...flows.values()].find((f) => f.source === n)!.target; return n; };
-    const backward = (node: string): string => { let n = node; while (!tasks.has(n)) n = [...flows.values()].find((f) => f.target === n)!.source; return n; };
+    const forward = (node: string): string => {
+      let n = node;
+      while (!tasks.has(n)) n = [...flows.values()].find((f) => f.source === n)!.target;
+      return n;
+    };
+    const backward = (node: string): string => {
+      let n = node;
+      while (!tasks.has(n)) n = [...flows.values()].find((f) => f.target === n)!.source;
+      return n;
+    };
     for (const [gateway, probabilities] of Object.entries<any>(params.gateway_branching_probabilities)) {
       const step = proc.steps[idOf(tasks.get(backward(gateway))!)];
       const expected = new Map<string, number>();
@@ -100,10 +140,17 @@ describe('autoshift import: public Prosimos and Simod models', () => {
     for (const [task, byResource] of Object.entries<any>(params.task_resource_distribution)) {
       const d: any = Object.values(byResource)[0];
       const p = d.distribution_params;
-      const mean = ({
-        expon: () => p[0] + p[1], uniform: () => p[0] + p[1] / 2, norm: () => p[0], fix: () => p[0],
-        gamma: () => p[1] + p[0] * p[2], lognorm: () => p[1] + p[2] * Math.exp((p[0] * p[0]) / 2), triang: () => p[1] + (p[2] * (1 + p[0])) / 3,
-      } as Record<string, () => number>)[d.distribution_name]();
+      const mean = (
+        {
+          expon: () => p[0] + p[1],
+          uniform: () => p[0] + p[1] / 2,
+          norm: () => p[0],
+          fix: () => p[0],
+          gamma: () => p[1] + p[0] * p[2],
+          lognorm: () => p[1] + p[2] * Math.exp((p[0] * p[0]) / 2),
+          triang: () => p[1] + (p[2] * (1 + p[0])) / 3,
+        } as Record<string, () => number>
+      )[d.distribution_name]();
       const got = proc.steps[idOf(tasks.get(task)!)].duration;
       const gotMean = got.dist === 'constant' ? got.value : got.dist === 'uniform' ? (got.min + got.max) / 2 : got.mean;
       expect(gotMean, `${tasks.get(task)} (${d.distribution_name})`).toBeCloseTo(mean, 3);
@@ -129,7 +176,10 @@ describe('autoshift import: public Prosimos and Simod models', () => {
     const proc = Object.values<any>(doc.processes)[0];
     const start = proc.steps[proc.start];
     expect(start.gateway).toBe(true);
-    expect(start.next.branch.map((o: any) => [o.to, o.p])).toEqual([['Create-Purchase-Requisition', 0.73], ['Create-Purchase-Order', 0.27]]);
+    expect(start.next.branch.map((o: any) => [o.to, o.p])).toEqual([
+      ['Create-Purchase-Requisition', 0.73],
+      ['Create-Purchase-Order', 0.27],
+    ]);
     const intoSplit = proc.steps['Create-Purchase-Order'].next.branch.map((o: any) => o.to).filter((to: string) => proc.steps[to]?.gateway);
     expect(intoSplit).toHaveLength(1);
     expect(proc.steps[intoSplit[0]].next).toEqual({ parallel: ['Record-Goods-Receipt', 'Record-Invoice-Receipt'], join: 'Clear-Invoice' });
@@ -148,7 +198,9 @@ describe('autoshift import: public Prosimos and Simod models', () => {
     expect(doc.processes.Process_1.steps.B.duration).toEqual({ dist: 'empirical', values: [60, 180], weights: [0.25, 0.75] });
     // arrivals: Poisson with the histogram's mean inter-arrival time, 0.25 × 60 + 0.75 × 180 = 150 s
     expect(doc.demand.Process_1.rate).toBe('24/h');
-    expect(readFileSync(out, 'utf8')).toMatch(/arrival_time_distribution: empirical inter-arrival times; the scenario's arrivals are Poisson with the same mean \(150s\)/);
+    expect(readFileSync(out, 'utf8')).toMatch(
+      /arrival_time_distribution: empirical inter-arrival times; the scenario's arrivals are Poisson with the same mean \(150s\)/,
+    );
   });
 
   it('Simod LoanApp_simplified (no parameters): the three-way parallel split and its join', () => {
@@ -163,8 +215,18 @@ describe('autoshift import: public Prosimos and Simod models', () => {
 
 describe('autoshift import: bad input', () => {
   it.each([
-    ['malformed XML', 'bad.bpmn', '<?xml version="1.0"?>\n<definitions>\n  <process id="p">\n    <task id="a">\n  </process>\n</definitions>\n', /bad\.bpmn:5: malformed XML/],
-    ['a model with no process', 'empty.bpmn', '<?xml version="1.0"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><collaboration id="c"/></definitions>\n', /empty\.bpmn: <definitions> has no <process> element/],
+    [
+      'malformed XML',
+      'bad.bpmn',
+      '<?xml version="1.0"?>\n<definitions>\n  <process id="p">\n    <task id="a">\n  </process>\n</definitions>\n',
+      /bad\.bpmn:5: malformed XML/,
+    ],
+    [
+      'a model with no process',
+      'empty.bpmn',
+      '<?xml version="1.0"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><collaboration id="c"/></definitions>\n',
+      /empty\.bpmn: <definitions> has no <process> element/,
+    ],
   ])('%s: exit 2, naming the file and the element', (_what, name, xml, message) => {
     const file = join(dir, name);
     writeFileSync(file, xml);

@@ -31,8 +31,11 @@ function csvRows(file: string): Record<string, string>[] {
 }
 
 function autoshiftEnds(mode: 'pause' | 'finish'): number[] {
-  const yaml = join(dir, `office-${mode}.yaml`), log = join(dir, `log-${mode}.csv`);
-  writeFileSync(yaml, `name: one clerk
+  const yaml = join(dir, `office-${mode}.yaml`),
+    log = join(dir, `log-${mode}.csv`);
+  writeFileSync(
+    yaml,
+    `name: one clerk
 start: 2023-04-03
 horizon: 400d
 pools:
@@ -45,7 +48,8 @@ pools:
 processes:
   case: { sla: 1d, start: review, steps: { review: { skill: review, duration: { dist: constant, value: 3h } } } }
 demand: { case: { replay: arrivals.csv } }
-`);
+`,
+  );
   const r = autoshift(['run', yaml, '--event-log', log]);
   expect(r.code, r.stderr).toBe(0);
   const ends: number[] = [];
@@ -57,7 +61,14 @@ describe('atShiftEnd: pause against Prosimos calendars', () => {
   it('ends each case when Prosimos does, on the arrivals of its own run', () => {
     const python = ensureProsimos();
     const peerLog = join(dir, 'prosimos.csv');
-    runPeerJson(python, 'prosimos_log.py', [`${F}/one-clerk-calendar.bpmn`, `${F}/one-clerk-calendar.json`, String(CASES), '5', peerLog, '2023-04-03T00:00:00.000000+00:00']);
+    runPeerJson(python, 'prosimos_log.py', [
+      `${F}/one-clerk-calendar.bpmn`,
+      `${F}/one-clerk-calendar.json`,
+      String(CASES),
+      '5',
+      peerLog,
+      '2023-04-03T00:00:00.000000+00:00',
+    ]);
     const peer = csvRows(peerLog).sort((a, b) => Number(a.case_id) - Number(b.case_id));
     expect(peer.length).toBe(CASES);
     const arrivals = peer.map((r) => iso(r.enable_time));
@@ -65,7 +76,8 @@ describe('atShiftEnd: pause against Prosimos calendars', () => {
 
     const paused = autoshiftEnds('pause');
     const finished = autoshiftEnds('finish');
-    let same = 0, artefact = 0;
+    let same = 0,
+      artefact = 0;
     const DAY = 86_400_000;
     for (let i = 0; i < CASES; i++) {
       const theirs = iso(peer[i].end_time);
@@ -76,7 +88,9 @@ describe('atShiftEnd: pause against Prosimos calendars', () => {
     }
     const mean = (ends: number[]) => ends.reduce((s, e, i) => s + (e - arrivals[i]), 0) / CASES / 1000;
     const peerMean = mean(peer.map((r) => iso(r.end_time)));
-    console.log(`one clerk, ${CASES} cases: ${same} end times identical to Prosimos', ${artefact} at 17:00 where Prosimos stamps 00:00; mean cycle Prosimos ${peerMean.toFixed(0)} s, pause ${mean(paused).toFixed(0)} s, finish ${mean(finished).toFixed(0)} s (${(100 * (mean(finished) / peerMean - 1)).toFixed(1)}%)`);
+    console.log(
+      `one clerk, ${CASES} cases: ${same} end times identical to Prosimos', ${artefact} at 17:00 where Prosimos stamps 00:00; mean cycle Prosimos ${peerMean.toFixed(0)} s, pause ${mean(paused).toFixed(0)} s, finish ${mean(finished).toFixed(0)} s (${(100 * (mean(finished) / peerMean - 1)).toFixed(1)}%)`,
+    );
     expect(same).toBeGreaterThan(0.8 * CASES);
     // finishing at the shift's end shortens cycles: the semantics matter on this model
     expect(mean(finished)).toBeLessThan(0.95 * peerMean);

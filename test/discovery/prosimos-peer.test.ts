@@ -35,14 +35,19 @@ function autoshiftFigures(log: string, horizonSeconds: number) {
   const firstSeen = new Map<string, number>();
   for (const f of rows) firstSeen.set(f[c], Math.min(firstSeen.get(f[c]) ?? Infinity, Date.parse(f[enq])));
   const kept = new Set([...firstSeen].filter(([, t]) => t - t0 < (horizonSeconds * 1000) / 2).map(([id]) => id));
-  const count: Record<string, number> = {}, sum: Record<string, number> = {};
+  const count: Record<string, number> = {},
+    sum: Record<string, number> = {};
   for (const f of rows) {
     if (!kept.has(f[c])) continue;
     count[f[a]] = (count[f[a]] ?? 0) + 1;
     sum[f[a]] = (sum[f[a]] ?? 0) + (Date.parse(f[en]) - Date.parse(f[st])) / 1000;
   }
-  const perCase: Record<string, number> = {}, meanSeconds: Record<string, number> = {};
-  for (const k of Object.keys(count)) { perCase[k] = count[k] / kept.size; meanSeconds[k] = sum[k] / count[k]; }
+  const perCase: Record<string, number> = {},
+    meanSeconds: Record<string, number> = {};
+  for (const k of Object.keys(count)) {
+    perCase[k] = count[k] / kept.size;
+    meanSeconds[k] = sum[k] / count[k];
+  }
   return { cases: kept.size, perCase, meanSeconds };
 }
 
@@ -54,7 +59,8 @@ describe.each([
   it('routes cases and draws durations as Prosimos does', () => {
     const python = ensureProsimos();
     const peer = runPeerJson(python, 'prosimos_simulate.py', [`${F}/${model}.bpmn`, `${F}/${model}.json`, '2000', '1', join(dir, `${model}-stats.csv`)]);
-    const out = join(dir, `${model}.yaml`), log = join(dir, `${model}.csv`);
+    const out = join(dir, `${model}.yaml`),
+      log = join(dir, `${model}.csv`);
     let r = autoshift(['import', `${F}/${model}.bpmn`, `${F}/${model}.json`, '-o', out]);
     expect(r.code, r.stderr).toBe(0);
     r = autoshift(['run', out, '--horizon', horizon, ...sets, '--event-log', log]);
@@ -65,7 +71,9 @@ describe.each([
     expect(Object.keys(ours.perCase).sort(), 'activities').toEqual(names.map(idOf).sort());
     for (const name of names) {
       const id = idOf(name);
-      console.log(`${model} ${id}: per case ${peer.perCase[name].toFixed(3)} (Prosimos) vs ${ours.perCase[id].toFixed(3)}, mean ${peer.meanSeconds[name].toFixed(0)}s vs ${ours.meanSeconds[id].toFixed(0)}s`);
+      console.log(
+        `${model} ${id}: per case ${peer.perCase[name].toFixed(3)} (Prosimos) vs ${ours.perCase[id].toFixed(3)}, mean ${peer.meanSeconds[name].toFixed(0)}s vs ${ours.meanSeconds[id].toFixed(0)}s`,
+      );
       // 2,000 Prosimos cases and more than 1,000 of ours: a frequency's standard error is below 0.015
       expect(Math.abs(ours.perCase[id] - peer.perCase[name]), `runs per case of ${name}`).toBeLessThan(0.05);
       expect(Math.abs(ours.meanSeconds[id] / peer.meanSeconds[name] - 1), `mean duration of ${name}`).toBeLessThan(0.05);

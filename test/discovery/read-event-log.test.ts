@@ -16,7 +16,8 @@ const dir = mkdtempSync(join(tmpdir(), 'autoshift-read-log-'));
 const bots = /bot|ocr/i;
 
 describe('reading a CSV event log', () => {
-  const log = join(dir, 'time-ordered.csv'), byCase = join(dir, 'by-case.csv');
+  const log = join(dir, 'time-ordered.csv'),
+    byCase = join(dir, 'by-case.csv');
   const make = () => {
     const r = autoshift(['run', 'scenarios/invoice-office.yaml', '--horizon', '21d', '--event-log', log]);
     expect(r.code, r.stderr).toBe(0);
@@ -35,10 +36,14 @@ describe('reading a CSV event log', () => {
     expect(grouped.table.peakOpenCases).toBe(1);
     expect(timeOrdered.table.peakOpenCases).toBeGreaterThan(1);
     expect(timeOrdered.table.peakOpenCases).toBeLessThan(cases / 10);
-    console.log(`${rows} tasks of ${cases} cases: at most ${timeOrdered.table.peakOpenCases} cases (${timeOrdered.table.peakOpenTasks} tasks) held at once in time order, 1 sorted by case`);
+    console.log(
+      `${rows} tasks of ${cases} cases: at most ${timeOrdered.table.peakOpenCases} cases (${timeOrdered.table.peakOpenTasks} tasks) held at once in time order, 1 sorted by case`,
+    );
     // the same cases with the same tasks: per activity (names: ids are given in order of first appearance), the same count and total duration
-    const byName = (p: typeof grouped) => new Map([...p.steps.values()].map((s) => [p.table.activities.list[s.activity], { count: s.count, seconds: s.human.sum + s.bot.sum }]));
-    const a = byName(timeOrdered), b = byName(grouped);
+    const byName = (p: typeof grouped) =>
+      new Map([...p.steps.values()].map((s) => [p.table.activities.list[s.activity], { count: s.count, seconds: s.human.sum + s.bot.sum }]));
+    const a = byName(timeOrdered),
+      b = byName(grouped);
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [name, step] of a) {
       expect(b.get(name)!.count, name).toBe(step.count);
@@ -47,7 +52,9 @@ describe('reading a CSV event log', () => {
   }, 120_000);
 
   it('refuses a log whose cases do not fit in the memory it may use, before discovering anything', async () => {
-    await expect(readEventLog(log, {}, { bots }, { memoryBytes: 20_000 })).rejects.toThrow(/time-ordered\.csv: too big for this process: \d[\d,]* cases by row [\d,]+ already need about 2\d kB to count, over the 20 kB it may use for a log \(half its heap\)\. Expected a log whose cases fit: split it by period or by process, sort it by case/);
+    await expect(readEventLog(log, {}, { bots }, { memoryBytes: 20_000 })).rejects.toThrow(
+      /time-ordered\.csv: too big for this process: \d[\d,]* cases by row [\d,]+ already need about 2\d kB to count, over the 20 kB it may use for a log \(half its heap\)\. Expected a log whose cases fit: split it by period or by process, sort it by case/,
+    );
     // counts fit, the open cases do not
     const counted = 1000 * 100;
     await expect(readEventLog(log, {}, { bots }, { memoryBytes: counted })).rejects.toThrow(/too big for this process: /);

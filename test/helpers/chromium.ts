@@ -17,7 +17,10 @@ export function chromiumPath(): string {
   return out.trim().split('\n').pop()!;
 }
 
-export interface ChromiumHandle { browser: Browser; close(): Promise<void> }
+export interface ChromiumHandle {
+  browser: Browser;
+  close(): Promise<void>;
+}
 
 /** One browser, with a fresh profile that is removed on close. */
 export async function launchChromium(): Promise<ChromiumHandle> {
@@ -26,8 +29,17 @@ export async function launchChromium(): Promise<ChromiumHandle> {
     executablePath: chromiumPath(),
     headless: true,
     pipe: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', `--user-data-dir=${profile}`],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      `--user-data-dir=${profile}`,
+    ],
   });
   return {
     browser,

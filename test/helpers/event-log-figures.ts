@@ -18,15 +18,21 @@ export function csvLogFigures(file: string): LogFigures {
   const col = (name: string) => header.indexOf(name);
   const [c, p, a, enq, st, en] = ['case_id', 'process', 'activity', 'enqueue_time', 'start_time', 'end_time'].map(col);
   const cases = new Map<string, { process: string; first: number; last: number }>();
-  const sum: Record<string, number> = {}, count: Record<string, number> = {};
+  const sum: Record<string, number> = {},
+    count: Record<string, number> = {};
   for (let i = 1; i < lines.length; i++) {
     const f = lines[i].split(',');
-    const e = Date.parse(f[en]), s = Date.parse(f[st]), q = Date.parse(f[enq]);
+    const e = Date.parse(f[en]),
+      s = Date.parse(f[st]),
+      q = Date.parse(f[enq]);
     sum[f[a]] = (sum[f[a]] ?? 0) + (e - s) / 1000;
     count[f[a]] = (count[f[a]] ?? 0) + 1;
     const k = cases.get(f[c]);
     if (!k) cases.set(f[c], { process: f[p], first: q, last: e });
-    else { k.first = Math.min(k.first, q); k.last = Math.max(k.last, e); }
+    else {
+      k.first = Math.min(k.first, q);
+      k.last = Math.max(k.last, e);
+    }
   }
   const out: LogFigures = { cases: {}, activityMean: {}, activityCount: count, cycleMean: {} };
   for (const k of Object.keys(sum)) out.activityMean[k] = sum[k] / count[k];

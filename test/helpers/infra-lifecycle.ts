@@ -12,7 +12,14 @@ export function infraSessionDeps(): InfraSessionDeps {
   const home = process.env.AUTOSHIFT_INFRA_HOME ?? join(ROOT, '.infra');
   return {
     runDir: join(home, 'run'),
-    alive: (pid) => { try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; } },
+    alive: (pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    },
     stop: (services) => {
       const r = spawnSync('bash', [join(ROOT, 'infra', 'down.sh'), ...services], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
       if (r.status !== 0) process.stderr.write(`infra/down.sh ${services.join(' ')} exited with ${r.status}\n`);
@@ -24,5 +31,7 @@ export function infraSessionDeps(): InfraSessionDeps {
 export default function setup(): () => void {
   const deps = infraSessionDeps();
   beginTestSession(deps, process.pid);
-  return () => { endTestSession(deps, process.pid); };
+  return () => {
+    endTestSession(deps, process.pid);
+  };
 }

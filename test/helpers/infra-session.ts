@@ -27,7 +27,9 @@ const startedFile = (d: InfraSessionDeps) => join(d.runDir, 'started-by-tests');
 
 function liveSessions(d: InfraSessionDeps, except: number): number[] {
   if (!existsSync(sessionsDir(d))) return [];
-  return readdirSync(sessionsDir(d)).map(Number).filter((pid) => Number.isInteger(pid) && pid !== except && d.alive(pid));
+  return readdirSync(sessionsDir(d))
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid !== except && d.alive(pid));
 }
 
 export function startedByTests(d: InfraSessionDeps): string[] {

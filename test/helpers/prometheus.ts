@@ -37,11 +37,19 @@ async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const a = s.address(); s.close(() => resolve(typeof a === 'object' && a ? a.port : 0)); });
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
   });
 }
 
-export interface OwnPrometheus { url: string; data: string; env: NodeJS.ProcessEnv; stop(): void }
+export interface OwnPrometheus {
+  url: string;
+  data: string;
+  env: NodeJS.ProcessEnv;
+  stop(): void;
+}
 
 export interface OwnPrometheusOptions {
   /** `host:port` of /metrics endpoints to scrape (job "autoshift") @default none */
@@ -64,12 +72,20 @@ export async function startOwnPrometheus(options: OwnPrometheusOptions = {}): Pr
   const r = spawnSync('bash', [join(ROOT, 'infra', 'up.sh'), 'prometheus'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000, env });
   if (r.status !== 0) throw new Error(`bash infra/up.sh prometheus exited with ${r.status}`);
   return {
-    url: `http://127.0.0.1:${port}`, data: join(home, 'data', 'prometheus'), env,
-    stop() { spawnSync('bash', [join(ROOT, 'infra', 'down.sh'), 'prometheus'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000, env }); },
+    url: `http://127.0.0.1:${port}`,
+    data: join(home, 'data', 'prometheus'),
+    env,
+    stop() {
+      spawnSync('bash', [join(ROOT, 'infra', 'down.sh'), 'prometheus'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000, env });
+    },
   };
 }
 
-export interface RangeResult { status: string; error?: string; data?: { result: { metric: Record<string, string>; values: [number, string][] }[] } }
+export interface RangeResult {
+  status: string;
+  error?: string;
+  data?: { result: { metric: Record<string, string>; values: [number, string][] }[] };
+}
 
 export async function queryRange(url: string, expr: string, start: number, end: number, step: number): Promise<RangeResult> {
   const u = `${url}/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${start}&end=${end}&step=${step}`;

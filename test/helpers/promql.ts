@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from './cli.js';
 
-export interface Expression { where: string; expr: string }
+export interface Expression {
+  where: string;
+  expr: string;
+}
 
 /** Every `expr` in a dashboard JSON (panel targets, annotations) and every variable query, with where it came from. */
 export function dashboardExpressions(): Expression[] {
@@ -13,7 +16,10 @@ export function dashboardExpressions(): Expression[] {
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
     const dash = JSON.parse(readFileSync(join(dir, f), 'utf8'));
     const walk = (node: unknown, where: string) => {
-      if (Array.isArray(node)) { node.forEach((n, i) => walk(n, `${where}[${i}]`)); return; }
+      if (Array.isArray(node)) {
+        node.forEach((n, i) => walk(n, `${where}[${i}]`));
+        return;
+      }
       if (!node || typeof node !== 'object') return;
       const o = node as Record<string, unknown>;
       const here = typeof o.title === 'string' ? `${where} "${o.title}"` : typeof o.name === 'string' ? `${where} ${o.name}` : where;
@@ -31,7 +37,9 @@ export function dashboardExpressions(): Expression[] {
   return out;
 }
 
-export interface RulesFile { groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[] }
+export interface RulesFile {
+  groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[];
+}
 
 export function rulesFile(): RulesFile {
   return parse(readFileSync(join(ROOT, 'dashboards/prometheus/rules.yml'), 'utf8')) as RulesFile;

@@ -33,22 +33,35 @@ export async function renderInBrowser(browser: Browser, file: string): Promise<R
   const problems: string[] = [];
   const requests: string[] = [];
   const url = pathToFileURL(file).href;
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`));
   page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
-  page.on('request', (r) => { if (r.url() !== url) requests.push(r.url()); });
+  page.on('request', (r) => {
+    if (r.url() !== url) requests.push(r.url());
+  });
   try {
     await page.setViewport({ width: 1000, height: 900 });
     await page.goto(url, { waitUntil: 'load' });
-    const boxes = await page.$$eval('figure.chart', (figs) => figs.map((f) => {
-      const svg = f.querySelector('.plot svg')!;
-      const r = svg.getBoundingClientRect();
-      return { title: svg.querySelector('title')?.textContent ?? '', x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
-    }));
+    const boxes = await page.$$eval('figure.chart', (figs) =>
+      figs.map((f) => {
+        const svg = f.querySelector('.plot svg')!;
+        const r = svg.getBoundingClientRect();
+        return {
+          title: svg.querySelector('title')?.textContent ?? '',
+          x: r.left + window.scrollX,
+          y: r.top + window.scrollY,
+          width: r.width,
+          height: r.height,
+        };
+      }),
+    );
     const screenshot = Buffer.from(await page.screenshot({ fullPage: true, type: 'png' }));
     const png = PNG.sync.read(screenshot);
     const charts = boxes.map((b) => {
-      let inked = 0, all = 0;
+      let inked = 0,
+        all = 0;
       for (let y = Math.floor(b.y); y < Math.min(png.height, b.y + b.height); y++) {
         for (let x = Math.floor(b.x); x < Math.min(png.width, b.x + b.width); x++) {
           const i = (y * png.width + x) * 4;

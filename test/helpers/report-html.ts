@@ -44,32 +44,41 @@ export function readReport(html: string): ReportHtml {
   const external: string[] = [];
   for (const e of elements) {
     for (const a of e.attrs) {
-      if (['src', 'href', 'srcset', 'action', 'poster'].includes(a.name) && !a.value.startsWith('#')) external.push(`<${e.tagName} ${a.prefix ? `${a.prefix}:` : ''}${a.name}="${a.value}">`);
+      if (['src', 'href', 'srcset', 'action', 'poster'].includes(a.name) && !a.value.startsWith('#'))
+        external.push(`<${e.tagName} ${a.prefix ? `${a.prefix}:` : ''}${a.name}="${a.value}">`);
       if (a.name === 'style' && /url\(/.test(a.value)) external.push(`<${e.tagName} style="${a.value}">`);
     }
-    if (e.tagName === 'link' || e.tagName === 'script' && attr(e, 'type') !== 'application/json') external.push(`<${e.tagName}>`);
+    if (e.tagName === 'link' || (e.tagName === 'script' && attr(e, 'type') !== 'application/json')) external.push(`<${e.tagName}>`);
     if (e.tagName === 'style' && /@import|url\(/.test(textOf(e))) external.push('<style> with @import or url()');
   }
-  const charts = elements.filter((e) => e.tagName === 'figure' && (attr(e, 'class') ?? '').includes('chart')).map((fig) => {
-    const inside = all(fig as unknown as Node);
-    const svg = inside.find((e) => e.tagName === 'svg')!;
-    const inSvg = all(svg as unknown as Node);
-    const spec = inside.find((e) => e.tagName === 'pre' && attr(e, 'class') === 'vega-lite');
-    return {
-      id: attr(fig, 'id') ?? '',
-      title: textOf(inSvg.find((e) => e.tagName === 'title') ?? (svg as unknown as Node)).trim(),
-      desc: textOf(inSvg.find((e) => e.tagName === 'desc') ?? (svg as unknown as Node)).trim(),
-      svg,
-      spec: spec ? JSON.parse(textOf(spec)) : undefined,
-      axes: inSvg.filter((e) => (attr(e, 'aria-roledescription') ?? '') === 'axis').map((e) => attr(e, 'aria-label') ?? ''),
-    };
-  });
+  const charts = elements
+    .filter((e) => e.tagName === 'figure' && (attr(e, 'class') ?? '').includes('chart'))
+    .map((fig) => {
+      const inside = all(fig as unknown as Node);
+      const svg = inside.find((e) => e.tagName === 'svg')!;
+      const inSvg = all(svg as unknown as Node);
+      const spec = inside.find((e) => e.tagName === 'pre' && attr(e, 'class') === 'vega-lite');
+      return {
+        id: attr(fig, 'id') ?? '',
+        title: textOf(inSvg.find((e) => e.tagName === 'title') ?? (svg as unknown as Node)).trim(),
+        desc: textOf(inSvg.find((e) => e.tagName === 'desc') ?? (svg as unknown as Node)).trim(),
+        svg,
+        spec: spec ? JSON.parse(textOf(spec)) : undefined,
+        axes: inSvg.filter((e) => (attr(e, 'aria-roledescription') ?? '') === 'axis').map((e) => attr(e, 'aria-label') ?? ''),
+      };
+    });
   const tables: Record<string, string[][]> = {};
   for (const section of elements.filter((e) => e.tagName === 'section')) {
     const t = all(section as unknown as Node).find((e) => e.tagName === 'table' && !(attr(e, 'class') ?? '').includes('facts'));
     if (!t) continue;
-    tables[attr(section, 'id') ?? ''] = all(t as unknown as Node).filter((e) => e.tagName === 'tr')
-      .map((tr) => children(tr).filter(isElement).filter((c) => c.tagName === 'td' || c.tagName === 'th').map((c) => textOf(c).trim()));
+    tables[attr(section, 'id') ?? ''] = all(t as unknown as Node)
+      .filter((e) => e.tagName === 'tr')
+      .map((tr) =>
+        children(tr)
+          .filter(isElement)
+          .filter((c) => c.tagName === 'td' || c.tagName === 'th')
+          .map((c) => textOf(c).trim()),
+      );
   }
   const lead = elements.find((e) => e.tagName === 'p' && attr(e, 'class') === 'lead');
   return { errors, elements, external, charts, tables, summary: lead ? textOf(lead).replace(/\s+/g, ' ').trim() : '' };

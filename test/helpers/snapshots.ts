@@ -55,9 +55,18 @@ export function snapshot(spec: SnapshotSpec): Snapshot {
     const assigned = names.map(() => 0);
     for (const [skill, n] of Object.entries(p.assigned ?? {})) assigned[index(skill)] = n;
     return {
-      index: i, id: p.id, kind: p.kind ?? 'human', size: p.size, available: p.available ?? p.size, busy: p.busy ?? 0,
-      skills: p.skills.map(index), costPerHour: p.costPerHour ?? (p.kind === 'bot' ? 1 : 30),
-      failureRate: p.failureRate ?? 0, switchOver: p.switchOver ?? 0, assigned, busyOn: names.map(() => 0),
+      index: i,
+      id: p.id,
+      kind: p.kind ?? 'human',
+      size: p.size,
+      available: p.available ?? p.size,
+      busy: p.busy ?? 0,
+      skills: p.skills.map(index),
+      costPerHour: p.costPerHour ?? (p.kind === 'bot' ? 1 : 30),
+      failureRate: p.failureRate ?? 0,
+      switchOver: p.switchOver ?? 0,
+      assigned,
+      busyOn: names.map(() => 0),
     };
   });
   const queues: QueueView[] = spec.queues.map((q, i) => ({

@@ -45,8 +45,11 @@ describe('bot failures escalate to people (real Kafka + Temporal)', () => {
 
   it('escalates an unreachable bot to a person after its retries, and loses no case', async () => {
     const t = topicNames(runId);
-    const finished = new Map((await readTopic<TaskFinishedEvent>(run.kafka, t.tasks)).events
-      .filter((e) => e.type === 'task.done' || e.type === 'task.failed').map((e) => [e.taskId, e]));
+    const finished = new Map(
+      (await readTopic<TaskFinishedEvent>(run.kafka, t.tasks)).events
+        .filter((e) => e.type === 'task.done' || e.type === 'task.failed')
+        .map((e) => [e.taskId, e]),
+    );
     const completed = (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed');
     const ids = [...run.collector!.tally.demand.keys()];
     expect(new Set(completed.map((c) => c.caseId))).toEqual(new Set(ids));

@@ -35,8 +35,11 @@ describe('case workflow continue-as-new (real Kafka + Temporal)', () => {
   it('continues long cases as new and finishes them exactly once, with the same draws', async () => {
     const t = topicNames(runId);
     const completed = (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed');
-    const finished = new Map((await readTopic<TaskFinishedEvent>(run.kafka, t.tasks)).events
-      .filter((e) => e.type === 'task.done' || e.type === 'task.failed').map((e) => [e.taskId, e]));
+    const finished = new Map(
+      (await readTopic<TaskFinishedEvent>(run.kafka, t.tasks)).events
+        .filter((e) => e.type === 'task.done' || e.type === 'task.failed')
+        .map((e) => [e.taskId, e]),
+    );
     const ids = [...run.collector!.tally.demand.keys()];
     expect(new Set(completed.map((c) => c.caseId)).size).toBe(ids.length);
     let continued = 0;
@@ -53,7 +56,9 @@ describe('case workflow continue-as-new (real Kafka + Temporal)', () => {
     for (const f of finished.values()) {
       const step = scenario.processes[f.processIndex].steps[f.step];
       const caseNo = Number(f.caseId.slice(f.caseId.lastIndexOf('.') + 1));
-      expect(f.service).toBe(sample(f.kind === 'bot' ? step.botDuration : step.humanDuration, durations.open(f.processIndex, caseNo, taskKey(f.step, f.visit))));
+      expect(f.service).toBe(
+        sample(f.kind === 'bot' ? step.botDuration : step.humanDuration, durations.open(f.processIndex, caseNo, taskKey(f.step, f.visit))),
+      );
     }
     console.log(`continue-as-new: ${continued} of ${ids.length} cases ran in more than one workflow run`);
   }, 120_000);

@@ -41,7 +41,7 @@ describe('promtool', () => {
     expect(r.out).toContain('SUCCESS');
   });
 
-  it('check metrics: the live runtime\'s exposition has no lint errors', async () => {
+  it("check metrics: the live runtime's exposition has no lint errors", async () => {
     const registry = new Registry();
     const scenario = loadScenarioFile(SCENARIO);
     const m = createMetrics(registry, runLabels('live', scenario, 'lint', 'static'));
@@ -58,7 +58,8 @@ describe('promtool', () => {
 
 describe('every dashboard and rule expression returns data from a backfilled what-if run', () => {
   let prom: OwnPrometheus;
-  let start = 0, end = 0;
+  let start = 0,
+    end = 0;
   let exported = new Set<string>();
 
   beforeAll(async () => {
@@ -84,14 +85,17 @@ describe('every dashboard and rule expression returns data from a backfilled wha
     ...dashboardExpressions(),
     ...rules.groups.flatMap((g) => g.rules.map((r) => ({ where: `rules.yml ${r.record ?? r.alert}`, expr: r.expr, alert: !!r.alert }))),
     // an alert's expression is empty unless it fires: each side of its conditions must have data
-    ...alertRules.flatMap((a) => [a, ...(a.and ? [a.and] : [])].flatMap((c, i) => [
-      { where: `rules.yml ${a.alert} condition ${i + 1} signal`, expr: c.signal },
-      { where: `rules.yml ${a.alert} condition ${i + 1} threshold`, expr: c.threshold },
-    ])),
+    ...alertRules.flatMap((a) =>
+      [a, ...(a.and ? [a.and] : [])].flatMap((c, i) => [
+        { where: `rules.yml ${a.alert} condition ${i + 1} signal`, expr: c.signal },
+        { where: `rules.yml ${a.alert} condition ${i + 1} threshold`, expr: c.threshold },
+      ]),
+    ),
   ];
   const vars = { source: 'live|sim', scenario: 'outage-and-surge', run: RUN, plan: RUN, actual: '.*', policy: '.*' };
   /** expressions that read metrics only the live runtime writes (grant latency, intake, ...) or ask for source="live" */
-  const liveOnly = (e: string) => /source="live"/.test(e) || (e.match(/autoshift_[a-z0-9_]+/g) ?? []).some((n) => !exported.has(n.replace(/_(bucket|sum|count)$/, '')) && !exported.has(n));
+  const liveOnly = (e: string) =>
+    /source="live"/.test(e) || (e.match(/autoshift_[a-z0-9_]+/g) ?? []).some((n) => !exported.has(n.replace(/_(bucket|sum|count)$/, '')) && !exported.has(n));
 
   it('has expressions to check', () => expect(expressions.length).toBeGreaterThan(40));
 
@@ -107,12 +111,15 @@ describe('every dashboard and rule expression returns data from a backfilled wha
     });
   }
 
-  it('the live-only expressions are the live runtime\'s health panels and the actual side of plan vs actual, no more', () => {
+  it("the live-only expressions are the live runtime's health panels and the actual side of plan vs actual, no more", () => {
     const live = expressions.filter((e) => liveOnly(substitute(e.expr, vars))).map((e) => e.where);
-    expect(live.every((w) => /Live runtime|Work done|escalated|Cycle time|Grant latency|Intake|epochs|actual|variable actual/i.test(w)), live.join('\n')).toBe(true);
+    expect(
+      live.every((w) => /Live runtime|Work done|escalated|Cycle time|Grant latency|Intake|epochs|actual|variable actual/i.test(w)),
+      live.join('\n'),
+    ).toBe(true);
   });
 
-  it('the bot-pool-down alert\'s expression holds during the plan\'s bot outage, and only then', async () => {
+  it("the bot-pool-down alert's expression holds during the plan's bot outage, and only then", async () => {
     const expr = rules.groups.flatMap((g) => g.rules).find((r) => r.alert === 'AutoshiftBotPoolDown')!.expr;
     const res = await queryRange(prom.url, expr, start, end, 1);
     const series = res.data!.result;

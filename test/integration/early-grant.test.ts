@@ -55,8 +55,12 @@ describe('early grants (real Temporal)', () => {
     connection = await Connection.connect({ address: TEMPORAL });
     // the case's events are recorded here (this test is about the workflow and Temporal, not Kafka)
     const publish: CaseActivities = {
-      async publishTaskEvent(ev) { events.push(ev); },
-      async publishCaseEvent(ev) { events.push(ev); },
+      async publishTaskEvent(ev) {
+        events.push(ev);
+      },
+      async publishCaseEvent(ev) {
+        events.push(ev);
+      },
     };
     worker = await createCaseWorker({ connection: native, taskQueue, activities: { ...publish, ...createBotActivities({ logger }) } });
     running = worker.run();
@@ -74,24 +78,45 @@ describe('early grants (real Temporal)', () => {
     const client = new Client({ connection });
     const runId = taskQueue;
     const demand: DemandEvent = {
-      v: 1, type: 'demand', id: `${runId}.order.0`, runId, process: 'order', caseNo: 0, at: 0, seed: 3,
+      v: 1,
+      type: 'demand',
+      id: `${runId}.order.0`,
+      runId,
+      process: 'order',
+      caseNo: 0,
+      at: 0,
+      seed: 3,
       clock: { startWallMs: Date.now(), speed: 600 },
     };
     const input = caseInputOf(demand, scenario, runId);
     const grant = (taskId: string, n: number): GrantSignal => ({
-      v: 1, type: 'grant', grantId: `test-${n}`, taskId, caseId: demand.id, unit: `clerks#${n}`, pool: 'clerks', kind: 'human',
-      at: ((Date.now() - demand.clock.startWallMs) * demand.clock.speed) / 1000, slowdown: 1,
+      v: 1,
+      type: 'grant',
+      grantId: `test-${n}`,
+      taskId,
+      caseId: demand.id,
+      unit: `clerks#${n}`,
+      pool: 'clerks',
+      kind: 'human',
+      at: ((Date.now() - demand.clock.startWallMs) * demand.clock.speed) / 1000,
+      slowdown: 1,
     });
     // the first task's grant is in the history before the first workflow task
     const handle = await client.workflow.signalWithStart(caseWorkflow, {
-      taskQueue, workflowId: demand.id, args: [input], signal: grantSignal, signalArgs: [grant(`${demand.id}/0/0`, 1)],
+      taskQueue,
+      workflowId: demand.id,
+      args: [input],
+      signal: grantSignal,
+      signalArgs: [grant(`${demand.id}/0/0`, 1)],
     });
     // the second task is granted the usual way, once requested; then the first grant is sent again
     await waitFor(() => events.some((e) => e.type === 'task.requested' && e.step === 1), 30_000, 'the second request');
     await handle.signal(grantSignal, grant(`${demand.id}/1/0`, 2));
     await handle.signal(grantSignal, grant(`${demand.id}/0/0`, 3));
     let timer: NodeJS.Timeout | undefined;
-    const stuck = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('the case is still waiting: its early grant was dropped')), 30_000); });
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the case is still waiting: its early grant was dropped')), 30_000);
+    });
     const result = await Promise.race([handle.result(), stuck]).finally(() => clearTimeout(timer));
     expect(result.tasks).toBe(2);
     expect(result.wait).toBeGreaterThanOrEqual(0);

@@ -15,8 +15,21 @@ import { ROOT, CLI } from '../helpers/cli.js';
 import { exclusiveLiveTests, infraUp, newRunId, spawnCli, TEMPORAL, TEMPORAL_ARGS } from './live-helpers.js';
 
 const QUEUE = newRunId('experiments');
-const SWEEP = (seed: number, horizon = '30d') => ['sweep', 'scenarios/invoice-office.yaml', '--set', 'pools.clerks.size=2..7', '--set', 'pools.ocr-bot.size=1..4',
-  '--set', `horizon=${horizon}`, '--set', `seed=${seed}`, '--replications', '3', '--json'];
+const SWEEP = (seed: number, horizon = '30d') => [
+  'sweep',
+  'scenarios/invoice-office.yaml',
+  '--set',
+  'pools.clerks.size=2..7',
+  '--set',
+  'pools.ocr-bot.size=1..4',
+  '--set',
+  `horizon=${horizon}`,
+  '--set',
+  `seed=${seed}`,
+  '--replications',
+  '3',
+  '--json',
+];
 
 let release: (() => void) | undefined;
 const workers: ChildProcess[] = [];
@@ -29,7 +42,10 @@ function startWorker(name: string): ChildProcess {
 
 function kill9(c: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (c.exitCode !== null || c.signalCode !== null) { resolve(); return; }
+    if (c.exitCode !== null || c.signalCode !== null) {
+      resolve();
+      return;
+    }
     c.once('exit', () => resolve());
     c.kill('SIGKILL');
   });
@@ -45,14 +61,21 @@ function local(args: string[]): string {
 function onTemporal(args: string[], onWorkflow?: (id: string) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args, '--on', `temporal:${TEMPORAL}`], {
-      cwd: ROOT, env: { ...process.env, AUTOSHIFT_EXPERIMENT_QUEUE: QUEUE, AUTOSHIFT_VERBOSE: '1' },
+      cwd: ROOT,
+      env: { ...process.env, AUTOSHIFT_EXPERIMENT_QUEUE: QUEUE, AUTOSHIFT_VERBOSE: '1' },
     });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d; });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d;
       const m = /experiment workflow (\S+)/.exec(stderr);
-      if (m && onWorkflow) { onWorkflow(m[1]); onWorkflow = undefined; }
+      if (m && onWorkflow) {
+        onWorkflow(m[1]);
+        onWorkflow = undefined;
+      }
     });
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
@@ -74,7 +97,9 @@ async function freezeMidSweep(client: Client, id: () => string): Promise<{ holde
     const pending = d.raw.pendingActivities ?? [];
     seen = `status ${d.status.name}, workers ${live.map((w) => w.pid).join(',')}, pending: ${pending.map((a) => `${String(a.state)}@${String(a.lastWorkerIdentity)}`).join(' ') || 'none'}`;
     if (d.status.name !== 'RUNNING') break;
-    const holder = live.find((w) => pending.some((a) => Number(a.state) === 2 /* STARTED */ && Number(String(a.lastWorkerIdentity ?? '').split('@')[0]) === w.pid));
+    const holder = live.find((w) =>
+      pending.some((a) => Number(a.state) === 2 /* STARTED */ && Number(String(a.lastWorkerIdentity ?? '').split('@')[0]) === w.pid),
+    );
     if (holder) return { holder, others: live.filter((w) => w !== holder), pending: pending.length };
     for (const w of live) w.kill('SIGCONT');
   }
@@ -116,8 +141,32 @@ describe('experiments on Temporal (real server, two experiment workers)', () => 
   it('run --replications, compare and optimise on two workers give the same JSON as locally', async () => {
     const commands = [
       ['run', 'scenarios/outage-and-surge.yaml', '--replications', '6', '--set', 'horizon=21d', '--set', 'seed=104', '--json', '--timeseries'],
-      ['compare', 'scenarios/invoice-office.yaml', '--policies', 'static,reactive', '--replications', '4', '--set', 'horizon=30d', '--set', 'seed=105', '--json'],
-      ['optimise', 'test/fixtures/mmc.yaml', '--vary', 'pools.agents.size=1..12', '--target', 'processes.job.slaAttainment>=0.9', '--set', 'horizon=30d', '--set', 'warmup=2d', '--json'],
+      [
+        'compare',
+        'scenarios/invoice-office.yaml',
+        '--policies',
+        'static,reactive',
+        '--replications',
+        '4',
+        '--set',
+        'horizon=30d',
+        '--set',
+        'seed=105',
+        '--json',
+      ],
+      [
+        'optimise',
+        'test/fixtures/mmc.yaml',
+        '--vary',
+        'pools.agents.size=1..12',
+        '--target',
+        'processes.job.slaAttainment>=0.9',
+        '--set',
+        'horizon=30d',
+        '--set',
+        'warmup=2d',
+        '--json',
+      ],
     ];
     const outputs: string[] = [];
     for (const args of commands) {
@@ -136,7 +185,9 @@ describe('experiments on Temporal (real server, two experiment workers)', () => 
   it('kill -9 of a worker mid-sweep: the sweep finishes with the same JSON, every cell with its replications once', async () => {
     const expected = local(SWEEP(102, '182d')); // replications long enough that a worker is caught mid-batch
     let id = '';
-    const running = onTemporal(SWEEP(102, '182d'), (w) => { id = w; });
+    const running = onTemporal(SWEEP(102, '182d'), (w) => {
+      id = w;
+    });
     const { holder: victim, others } = await freezeMidSweep(client, () => id);
     for (const w of others) w.kill('SIGCONT');
     await kill9(victim);
@@ -155,13 +206,18 @@ describe('experiments on Temporal (real server, two experiment workers)', () => 
   it('a restart of the Temporal server mid-sweep: the sweep finishes with the same JSON', async () => {
     const expected = local(SWEEP(103, '182d'));
     let id = '';
-    const running = onTemporal(SWEEP(103, '182d'), (w) => { id = w; });
+    const running = onTemporal(SWEEP(103, '182d'), (w) => {
+      id = w;
+    });
     // mid-sweep for sure, on any machine: the workers stay frozen (SIGSTOP) through the restart, so no batch
     // can finish meanwhile, and the server holds a batch started on one of them when it goes down
     const { holder, others, pending } = await freezeMidSweep(client, () => id);
     const live = [holder, ...others];
     const rr = spawnSync('bash', [join(ROOT, 'infra', 'restart.sh'), 'temporal'], {
-      cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000, env: { ...process.env, AUTOSHIFT_TEMPORAL_EXTRA_ARGS: TEMPORAL_ARGS },
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      timeout: 300_000,
+      env: { ...process.env, AUTOSHIFT_TEMPORAL_EXTRA_ARGS: TEMPORAL_ARGS },
     });
     for (const w of live) w.kill('SIGCONT');
     expect(rr.status).toBe(0);

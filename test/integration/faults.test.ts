@@ -21,12 +21,24 @@ import type { Scenario } from '../../model/scenario.js';
 import { startLiveRun, type LiveRun, type ServiceName } from '../../workers/live-run.js';
 import { demandTimeline } from '../../workers/producer.js';
 import { installTemporalRuntime } from '../../workers/temporal-worker.js';
-import {
-  topicNames, type CaseCompletedEvent, type DeadLetterEvent, type DemandEvent, type GrantEvent, type TaskFinishedEvent,
-} from '../../protocol/topics.js';
+import { topicNames, type CaseCompletedEvent, type DeadLetterEvent, type DemandEvent, type GrantEvent, type TaskFinishedEvent } from '../../protocol/topics.js';
 import { stateQuery } from '../../protocol/signals.js';
 import {
-  exclusiveLiveTests, stopRunChecked, BROKERS, FIXTURE, TEMPORAL, infraUp, kafkaBudgetMs, listWorkflows, newRunId, readTopic, restartBroker, smallScenario, spawnCli, testLogger, waitFor,
+  exclusiveLiveTests,
+  stopRunChecked,
+  BROKERS,
+  FIXTURE,
+  TEMPORAL,
+  infraUp,
+  kafkaBudgetMs,
+  listWorkflows,
+  newRunId,
+  readTopic,
+  restartBroker,
+  smallScenario,
+  spawnCli,
+  testLogger,
+  waitFor,
 } from './live-helpers.js';
 
 const SPEED = 180;
@@ -46,8 +58,16 @@ function expectedDemand(runId: string): string[] {
 
 async function start(runId: string, services: ServiceName[], clock?: { startWallMs: number; speed: number }): Promise<LiveRun> {
   const run = await startLiveRun({
-    scenario, policy: createPolicy(scenario), brokers: BROKERS, temporalAddress: TEMPORAL, runId, speed: SPEED, logger, services,
-    clock, startDelayMs: 4000,
+    scenario,
+    policy: createPolicy(scenario),
+    brokers: BROKERS,
+    temporalAddress: TEMPORAL,
+    runId,
+    speed: SPEED,
+    logger,
+    services,
+    clock,
+    startDelayMs: 4000,
   });
   running.push({ run, runId });
   return run;
@@ -67,15 +87,24 @@ function child(service: 'worker' | 'allocator' | 'intake', runId: string): Child
  * exits first fails the test with what it printed. On a loaded machine start-up takes many seconds.
  */
 async function servicesRunning(services: Record<string, Child>): Promise<void> {
-  await waitFor(() => Object.entries(services).every(([name, c]) => {
-    if (c.exitCode !== null || c.signalCode !== null) throw new Error(`${name} exited (${c.exitCode ?? c.signalCode}) before it ran:\n${c.output.text.slice(-2000)}`);
-    return c.output.text.includes(`"msg":"${name} running"`);
-  }), 120_000, `${Object.keys(services).join(', ')} to run`);
+  await waitFor(
+    () =>
+      Object.entries(services).every(([name, c]) => {
+        if (c.exitCode !== null || c.signalCode !== null)
+          throw new Error(`${name} exited (${c.exitCode ?? c.signalCode}) before it ran:\n${c.output.text.slice(-2000)}`);
+        return c.output.text.includes(`"msg":"${name} running"`);
+      }),
+    120_000,
+    `${Object.keys(services).join(', ')} to run`,
+  );
 }
 
 function kill9(c: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (c.exitCode !== null || c.signalCode !== null) { resolve(); return; }
+    if (c.exitCode !== null || c.signalCode !== null) {
+      resolve();
+      return;
+    }
     c.once('exit', () => resolve());
     c.kill('SIGKILL');
   });
@@ -83,9 +112,18 @@ function kill9(c: ChildProcess): Promise<void> {
 
 /** The JSON log lines at warn level or above in a service's stderr; a line that is not JSON (a stack trace) counts as an error. */
 function logLines(text: string): { level: number; msg: string }[] {
-  return text.split('\n').filter((l) => l.trim()).map((l) => {
-    try { const o = JSON.parse(l) as { level?: number; msg?: string }; return { level: o.level ?? 50, msg: o.msg ?? l }; } catch { return { level: 50, msg: l }; }
-  }).filter((l) => l.level >= 40);
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      try {
+        const o = JSON.parse(l) as { level?: number; msg?: string };
+        return { level: o.level ?? 50, msg: o.msg ?? l };
+      } catch {
+        return { level: 50, msg: l };
+      }
+    })
+    .filter((l) => l.level >= 40);
 }
 
 /** Every expected case is one completed workflow and one case.completed event; returns the run's events. */
@@ -93,22 +131,41 @@ async function expectAllCompleted(run: LiveRun, runId: string, timeoutMs = kafka
   const t = topicNames(runId);
   let doneIds = new Set<string>();
   try {
-    await waitFor(async () => {
-      const done = (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed');
-      doneIds = new Set(done.map((d) => d.caseId));
-      return doneIds.size >= expectedIds.length;
-    }, timeoutMs, 'every case to complete', 2000);
+    await waitFor(
+      async () => {
+        const done = (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed');
+        doneIds = new Set(done.map((d) => d.caseId));
+        return doneIds.size >= expectedIds.length;
+      },
+      timeoutMs,
+      'every case to complete',
+      2000,
+    );
   } catch (err) {
     // the explanation goes into the error, so a CI log that keeps only its tail still shows it
-    throw new Error(`${(err as Error).message}\n${await explainStall(run, expectedIds.filter((id) => !doneIds.has(id)))}`);
+    throw new Error(
+      `${(err as Error).message}\n${await explainStall(
+        run,
+        expectedIds.filter((id) => !doneIds.has(id)),
+      )}`,
+    );
   }
   const processes = new Set(scenario.processes.map((p) => p.id));
-  const demand = (await readTopic<DemandEvent>(run.kafka, t.demand)).events.filter((e) => e.type === 'demand' && processes.has(e.process) && !forgedIds.includes(e.id));
+  const demand = (await readTopic<DemandEvent>(run.kafka, t.demand)).events.filter(
+    (e) => e.type === 'demand' && processes.has(e.process) && !forgedIds.includes(e.id),
+  );
   const completed = (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed');
   expect([...new Set(demand.map((d) => d.id))].sort()).toEqual([...expectedIds].sort());
   expect([...new Set(completed.map((c) => c.caseId))].sort()).toEqual([...expectedIds].sort());
   let listed: { id: string; status: string }[] = [];
-  await waitFor(async () => { listed = await listWorkflows(run.client, `${runId}.`); return listed.length >= expectedIds.length; }, 30_000, 'visibility');
+  await waitFor(
+    async () => {
+      listed = await listWorkflows(run.client, `${runId}.`);
+      return listed.length >= expectedIds.length;
+    },
+    30_000,
+    'visibility',
+  );
   expect(listed.map((w) => w.id).sort()).toEqual([...expectedIds].sort());
   expect(listed.filter((w) => w.status !== 'COMPLETED')).toEqual([]);
   return { demand, completed };
@@ -119,15 +176,23 @@ async function explainStall(run: LiveRun, missing: string[]): Promise<string> {
   const lines = [`${missing.length} cases did not complete`];
   for (const id of missing.slice(0, 10)) {
     const handle = run.client.workflow.getHandle(id);
-    const status = await handle.describe().then((d) => d.status.name, (e: Error) => `describe failed: ${e.message}`);
-    const state = await handle.query(stateQuery).then((q) => JSON.stringify(q), (e: Error) => `query failed: ${e.message}`);
+    const status = await handle.describe().then(
+      (d) => d.status.name,
+      (e: Error) => `describe failed: ${e.message}`,
+    );
+    const state = await handle.query(stateQuery).then(
+      (q) => JSON.stringify(q),
+      (e: Error) => `query failed: ${e.message}`,
+    );
     lines.push(`  ${id}: ${status} ${state}`);
   }
   if (run.allocator) lines.push(`  allocator: ${JSON.stringify(run.allocator.dispatcher.counts())}, grants ${run.allocator.granted}`);
   if (run.intake) lines.push(`  intake: started ${run.intake.started}, duplicates ${run.intake.duplicates}`);
   // the services run as child processes in some tests: their last warnings say what they saw
   for (const c of children) {
-    const warnings = logLines((c as Child).output.text).slice(-5).map((l) => `    ${l.msg}`);
+    const warnings = logLines((c as Child).output.text)
+      .slice(-5)
+      .map((l) => `    ${l.msg}`);
     if (warnings.length) lines.push(`  ${c.spawnargs.slice(2, 3).join('')} (pid ${c.pid}) last warnings:`, ...warnings);
   }
   return lines.join('\n');
@@ -137,8 +202,9 @@ async function explainStall(run: LiveRun, missing: string[]): Promise<string> {
 async function expectNoDoubleGrant(run: LiveRun, runId: string): Promise<{ grants: number; instances: number }> {
   const t = topicNames(runId);
   const grants = (await readTopic<GrantEvent>(run.kafka, t.grants)).events;
-  const finished = new Map((await readTopic<TaskFinishedEvent>(run.kafka, t.tasks)).events
-    .filter((e) => e.type === 'task.done' || e.type === 'task.failed').map((e) => [e.taskId, e]));
+  const finished = new Map(
+    (await readTopic<TaskFinishedEvent>(run.kafka, t.tasks)).events.filter((e) => e.type === 'task.done' || e.type === 'task.failed').map((e) => [e.taskId, e]),
+  );
   expect(new Set(grants.map((g) => g.taskId)).size).toBe(grants.length);
   const byUnit = new Map<string, GrantEvent[]>();
   for (const g of grants) (byUnit.get(g.unit) ?? byUnit.set(g.unit, []).get(g.unit)!).push(g);
@@ -202,7 +268,9 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     const { scriptMs, recoveryMs } = await restartBroker(run.kafka, topicNames(runId).demand);
     await run.produced;
     await expectAllCompleted(run, runId, kafkaBudgetMs(120_000));
-    console.log(`broker restarted after ${before} demand events (script ${(scriptMs / 1000).toFixed(1)} s, a new consumer group served after ${(recoveryMs / 1000).toFixed(1)} s); all ${expectedIds.length} arrived and completed`);
+    console.log(
+      `broker restarted after ${before} demand events (script ${(scriptMs / 1000).toFixed(1)} s, a new consumer group served after ${(recoveryMs / 1000).toFixed(1)} s); all ${expectedIds.length} arrived and completed`,
+    );
     // quiet: no error line; the outage is one warning and one recovery line per service (a lease change may add its own lines)
     for (const [name, c] of Object.entries(services)) {
       const lines = logLines(c.output.text);
@@ -212,21 +280,28 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
       // so it is counted and printed but not asserted on (a test must not need an idle machine)
       const loadDependent = (l: { msg: string }) => /Task not found when completing|\[TMPRL1104\]/.test(l.msg);
       const other = lines.filter((l) => !/^Kafka (unreachable|reachable again)/.test(l.msg) && !/lease|replay/.test(l.msg) && !loadDependent(l));
-      console.log(`${name}: ${lines.length} lines at warn or above: ${said('Kafka unreachable')} unreachable, ${said('Kafka reachable again')} recovered, other: ${other.map((l) => l.msg).join(' | ') || 'none'}`);
-      expect(lines.filter((l) => l.level >= 50), `${name} logged errors`).toEqual([]);
+      console.log(
+        `${name}: ${lines.length} lines at warn or above: ${said('Kafka unreachable')} unreachable, ${said('Kafka reachable again')} recovered, other: ${other.map((l) => l.msg).join(' | ') || 'none'}`,
+      );
+      expect(
+        lines.filter((l) => l.level >= 50),
+        `${name} logged errors`,
+      ).toEqual([]);
       // consumers fetch all the time and see the outage; a worker between two publications may not
       expect(said('Kafka unreachable'), name).toBe(name === 'worker' ? Math.min(1, said('Kafka unreachable')) : 1);
       expect(said('Kafka reachable again'), name).toBe(said('Kafka unreachable'));
       expect(other, `${name}: other warnings`).toEqual([]);
     }
     // clean ends: after the broker restart, each service exits at the first SIGTERM on its own (code 0), before the watchdog (code 130)
-    const exits = await Promise.all(Object.entries(services).map(async ([name, c]) => {
-      const t0 = Date.now();
-      const exited = new Promise<number | null>((resolve) => c.once('exit', (code) => resolve(code)));
-      c.kill('SIGTERM');
-      const code = await exited;
-      return { name, code, seconds: (Date.now() - t0) / 1000 };
-    }));
+    const exits = await Promise.all(
+      Object.entries(services).map(async ([name, c]) => {
+        const t0 = Date.now();
+        const exited = new Promise<number | null>((resolve) => c.once('exit', (code) => resolve(code)));
+        c.kill('SIGTERM');
+        const code = await exited;
+        return { name, code, seconds: (Date.now() - t0) / 1000 };
+      }),
+    );
     console.log(`exits after SIGTERM: ${exits.map((e) => `${e.name} ${e.seconds.toFixed(1)} s (code ${e.code})`).join(', ')}`);
     for (const e of exits) expect(e.code, `${e.name} exit code`).toBe(0);
   }, 420_000);
@@ -271,7 +346,9 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     await expectAllCompleted(run, runId);
     const { grants, instances } = await expectNoDoubleGrant(run, runId);
     expect(instances).toBe(2);
-    console.log(`standby took over ${takeover.toFixed(1)} s after the active was paused; the old one stood down (${/fenced/.test(active.output.text.slice(woke)) ? 'fenced' : 'lost the lease'}); ${grants} grants, no overlap`);
+    console.log(
+      `standby took over ${takeover.toFixed(1)} s after the active was paused; the old one stood down (${/fenced/.test(active.output.text.slice(woke)) ? 'fenced' : 'lost the lease'}); ${grants} grants, no overlap`,
+    );
   }, 240_000);
 
   it('a poison or forged message lands in the dead-letter topic, is not counted, and the pipeline goes on', async () => {
@@ -294,7 +371,10 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     const poison = [
       { key: 'invoice', value: 'this is not json {' },
       { key: 'invoice', value: JSON.stringify({ v: 2, type: 'demand', id: 'x' }) },
-      { key: 'invoice', value: JSON.stringify({ v: 1, type: 'demand', id: `${runId}.nope.1`, runId, process: 'nope', caseNo: 1, at: 10, seed: 7, clock: run.clock }) },
+      {
+        key: 'invoice',
+        value: JSON.stringify({ v: 1, type: 'demand', id: `${runId}.nope.1`, runId, process: 'nope', caseNo: 1, at: 10, seed: 7, clock: run.clock }),
+      },
       { key: 'invoice', value: null },
       ...forged.map((f) => ({ key: 'invoice', value: JSON.stringify(f) })),
     ];

@@ -27,9 +27,7 @@ import { credentials, kafkaRefusal, type KafkaCredentials } from '../../workers/
 import { grantRunAccess } from '../../workers/kafka-acls.js';
 import { topicNames, type CaseCompletedEvent, type DemandEvent, type GrantEvent } from '../../protocol/topics.js';
 import { installTemporalRuntime } from '../../workers/temporal-worker.js';
-import {
-  TEMPORAL, exclusiveLiveTests, expectNoneRunning, infraUp, newRunId, readTopic, smallScenario, spawnCli, testLogger, waitFor,
-} from './live-helpers.js';
+import { TEMPORAL, exclusiveLiveTests, expectNoneRunning, infraUp, newRunId, readTopic, smallScenario, spawnCli, testLogger, waitFor } from './live-helpers.js';
 
 const PORT = Number(process.env.AUTOSHIFT_AUTH_KAFKA_PORT ?? 29192);
 const BROKERS = [`127.0.0.1:${PORT}`];
@@ -37,7 +35,11 @@ const HOME = join(tmpdir(), `autoshift-kafka-auth-${process.pid}`);
 // the download cache of the shared home: the second broker installs nothing
 const CACHE = process.env.AUTOSHIFT_INFRA_CACHE ?? join(process.env.AUTOSHIFT_INFRA_HOME ?? join(ROOT, '.infra'), 'cache');
 const INFRA_ENV = {
-  ...process.env, AUTOSHIFT_INFRA_HOME: HOME, AUTOSHIFT_INFRA_CACHE: CACHE, KAFKA_PORT: String(PORT), KAFKA_CONTROLLER_PORT: String(PORT + 1),
+  ...process.env,
+  AUTOSHIFT_INFRA_HOME: HOME,
+  AUTOSHIFT_INFRA_CACHE: CACHE,
+  KAFKA_PORT: String(PORT),
+  KAFKA_CONTROLLER_PORT: String(PORT + 1),
 };
 const SPEED = 180;
 
@@ -118,7 +120,10 @@ describe('live runtime on an authenticated Kafka (SASL/SCRAM + ACLs)', () => {
   it('refuses a wrong password: exit code 2, the user named, no stack trace, no password', async () => {
     const wrong = 'not-the-intake-password-7f3a';
     const child = spawnCli(['intake', join(ROOT, 'test', 'fixtures', 'live-small.yaml'), '--run-id', runId, '--wait-for-servers', '30s'], 'intake-wrong', {
-      KAFKA_BROKERS: BROKERS.join(','), KAFKA_SASL_USERNAME: 'intake', KAFKA_SASL_PASSWORD: wrong, KAFKA_SASL_PASSWORD_FILE: '',
+      KAFKA_BROKERS: BROKERS.join(','),
+      KAFKA_SASL_USERNAME: 'intake',
+      KAFKA_SASL_PASSWORD: wrong,
+      KAFKA_SASL_PASSWORD_FILE: '',
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(2);
@@ -134,7 +139,10 @@ describe('live runtime on an authenticated Kafka (SASL/SCRAM + ACLs)', () => {
     const t = topicNames(deniedRunId);
     try {
       await producer.send({ topic: t.demand, messages: [{ value: 'allowed' }] });
-      const denied = await producer.send({ topic: t.grants, messages: [{ value: 'forged grant' }] }).then(() => null, (err: unknown) => err);
+      const denied = await producer.send({ topic: t.grants, messages: [{ value: 'forged grant' }] }).then(
+        () => null,
+        (err: unknown) => err,
+      );
       expect(kafkaRefusal(denied)).toMatchObject({ kind: 'authorization', detail: expect.stringMatching(/^TOPIC_AUTHORIZATION_FAILED/) });
     } finally {
       await producer.disconnect();

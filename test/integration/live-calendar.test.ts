@@ -48,7 +48,11 @@ describe('live runtime: attributes, conditions, pausing at shift end, scheduled 
     demand = (await readTopic<DemandEvent>(run.kafka, t.demand)).events;
     const tasks = (await readTopic<TaskFinishedEvent>(run.kafka, t.tasks)).events.filter((e) => e.type === 'task.done' || e.type === 'task.failed');
     finished = [...new Map(tasks.map((f) => [f.taskId, f])).values()];
-    completed = [...new Map((await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed').map((c) => [c.caseId, c])).values()];
+    completed = [
+      ...new Map(
+        (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed').map((c) => [c.caseId, c]),
+      ).values(),
+    ];
   }, 900_000);
 
   afterAll(async () => {
@@ -61,7 +65,10 @@ describe('live runtime: attributes, conditions, pausing at shift end, scheduled 
   }, 60_000);
 
   it('the scheduled batch arrives at exactly its times, and every case completes once', () => {
-    const statements = demand.filter((d) => d.process === 'statement').map((d) => d.at).sort((a, b) => a - b);
+    const statements = demand
+      .filter((d) => d.process === 'statement')
+      .map((d) => d.at)
+      .sort((a, b) => a - b);
     expect(statements).toEqual([...new Array(12).fill(300), ...new Array(8).fill(4200)]);
     expect(completed.map((c) => c.caseId).sort()).toEqual(demand.map((d) => d.id).sort());
   });
@@ -96,7 +103,12 @@ describe('live runtime: attributes, conditions, pausing at shift end, scheduled 
   });
 
   it('a task of the pausing clerks ends when its work on duty is done', () => {
-    const duty = new UnitDuty(dutyPlanOf(scenario, scenario.pools.findIndex((p) => p.id === 'clerks')));
+    const duty = new UnitDuty(
+      dutyPlanOf(
+        scenario,
+        scenario.pools.findIndex((p) => p.id === 'clerks'),
+      ),
+    );
     let spanned = 0;
     for (const f of finished.filter((x) => x.pool === 'clerks')) {
       expect(f.end, f.taskId).toBe(duty.workEnd(unitOrdinal(f.unit), f.start, f.service));
@@ -116,10 +128,20 @@ describe('live runtime: attributes, conditions, pausing at shift end, scheduled 
     const excess = (Math.max(0, lagged.maxMs - run.allocator!.settleMs) * SPEED) / 1000;
     for (const p of scenario.processes) {
       // every process completes cases here: a null figure (nothing to measure) fails the test
-      const need = (d: ResultDocument, e: Estimate | null): Estimate => { expect(e, `${p.id}: ${JSON.stringify(d.notApplicable)}`).not.toBeNull(); return e!; };
-      const row = (d: ResultDocument) => ({ ...d.processes[p.id], cycleMeanSeconds: need(d, d.processes[p.id].cycleMeanSeconds), waitMeanSeconds: need(d, d.processes[p.id].waitMeanSeconds) });
-      const l = row(live), s = row(sim);
-      console.log(`${p.id}: cycle live ${l.cycleMeanSeconds.mean.toFixed(0)}s sim ${s.cycleMeanSeconds.mean.toFixed(0)}s; wait live ${l.waitMeanSeconds.mean.toFixed(0)}s sim ${s.waitMeanSeconds.mean.toFixed(0)}s; late excess ${excess.toFixed(1)} s`);
+      const need = (d: ResultDocument, e: Estimate | null): Estimate => {
+        expect(e, `${p.id}: ${JSON.stringify(d.notApplicable)}`).not.toBeNull();
+        return e!;
+      };
+      const row = (d: ResultDocument) => ({
+        ...d.processes[p.id],
+        cycleMeanSeconds: need(d, d.processes[p.id].cycleMeanSeconds),
+        waitMeanSeconds: need(d, d.processes[p.id].waitMeanSeconds),
+      });
+      const l = row(live),
+        s = row(sim);
+      console.log(
+        `${p.id}: cycle live ${l.cycleMeanSeconds.mean.toFixed(0)}s sim ${s.cycleMeanSeconds.mean.toFixed(0)}s; wait live ${l.waitMeanSeconds.mean.toFixed(0)}s sim ${s.waitMeanSeconds.mean.toFixed(0)}s; late excess ${excess.toFixed(1)} s`,
+      );
       expect(l.arrived.mean).toBe(s.arrived.mean);
       expect(l.completed.mean).toBe(s.completed.mean);
       const tasksPerCase = completed.filter((c) => c.process === p.id).reduce((n, c) => n + c.tasks, 0) / l.completed.mean;

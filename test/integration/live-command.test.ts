@@ -25,7 +25,12 @@ import { BROKERS, FIXTURE, TEMPORAL, exclusiveLiveTests, expectNoneRunning, infr
 
 const CACHE = mkdtempSync(join(tmpdir(), 'autoshift-cache-'));
 
-interface Outcome { code: number | null; stdout: string; stderr: string; signalledToExitSeconds?: number }
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  signalledToExitSeconds?: number;
+}
 
 /** Runs `autoshift live` to its end; with `sigintAfterMs`, sends SIGINT then and times the exit. */
 function live(args: string[], sigintAfterMs?: number): Promise<Outcome> {
@@ -33,15 +38,27 @@ function live(args: string[], sigintAfterMs?: number): Promise<Outcome> {
     // --force: these tests are about how a run ends; each run here writes its measured hand-off to the cache,
     // and on a loaded machine that p99 makes the speed guard refuse speed 180 in the next test
     const child = spawn(process.execPath, [CLI, 'live', FIXTURE, '--speed', '180', '--force', '--metrics-port', '0', '--json', ...args], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
       // an empty cache: the speed advice uses its default hand-off, not one measured by an earlier run here
       env: { ...process.env, KAFKA_BROKERS: BROKERS.join(','), TEMPORAL_ADDRESS: TEMPORAL, XDG_CACHE_HOME: CACHE },
     });
-    let stdout = '', stderr = '';
+    let stdout = '',
+      stderr = '';
     let signalledAt = 0;
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
-    const timer = sigintAfterMs === undefined ? undefined : setTimeout(() => { signalledAt = Date.now(); child.kill('SIGINT'); }, sigintAfterMs);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString('utf8');
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
+    const timer =
+      sigintAfterMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            signalledAt = Date.now();
+            child.kill('SIGINT');
+          }, sigintAfterMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, ...(signalledAt ? { signalledToExitSeconds: (Date.now() - signalledAt) / 1000 } : {}) });
@@ -80,16 +97,24 @@ describe('autoshift live: how a run ends (real Kafka + Temporal)', () => {
     await expectNoneRunning(scenario, runId);
     const closed = await client.workflow.list({ query: `WorkflowId STARTS_WITH "${runId}." AND ExecutionStatus = "Terminated"` });
     let n = 0;
-    for await (const w of closed) { n++; if (n === 1) expect((await client.workflow.getHandle(w.workflowId).describe()).status.name).toBe('TERMINATED'); }
+    for await (const w of closed) {
+      n++;
+      if (n === 1) expect((await client.workflow.getHandle(w.workflowId).describe()).status.name).toBe('TERMINATED');
+    }
     expect(n).toBe(doc.live.terminated);
   }, 180_000);
 
   it('with --drain, stops arrivals at the horizon and finishes every case; --event-log writes the tasks as sim does, and discover reads them', async () => {
     const runId = newRunId('cli-drain');
-    const liveLog = join(CACHE, 'live-log.csv'), simLog = join(CACHE, 'sim-log.csv'), found = join(CACHE, 'found.yaml');
+    const liveLog = join(CACHE, 'live-log.csv'),
+      simLog = join(CACHE, 'sim-log.csv'),
+      found = join(CACHE, 'found.yaml');
     const out = await live(['--horizon', '30m', '--run-id', runId, '--drain', '--event-log', liveLog]);
     expect(out.code, out.stderr).toBe(0);
-    const doc = JSON.parse(out.stdout) as { live: { terminated: number; drained: boolean; observedUntil: number }; processes: Record<string, { arrived: { mean: number }; completed: { mean: number } }> };
+    const doc = JSON.parse(out.stdout) as {
+      live: { terminated: number; drained: boolean; observedUntil: number };
+      processes: Record<string, { arrived: { mean: number }; completed: { mean: number } }>;
+    };
     expect(doc.live).toMatchObject({ terminated: 0, drained: true });
     expect(doc.live.observedUntil).toBeGreaterThan(1800);
     for (const [id, p] of Object.entries(doc.processes)) expect(p.completed.mean, id).toBe(p.arrived.mean);
@@ -99,10 +124,12 @@ describe('autoshift live: how a run ends (real Kafka + Temporal)', () => {
     const sim = autoshift(['run', FIXTURE, '--horizon', '30m', '--event-log', simLog]);
     expect(sim.code, sim.stderr).toBe(0);
     const rowsOf = (file: string) => readFileSync(file, 'utf8').trim().split('\n');
-    const liveRows = rowsOf(liveLog), simRows = rowsOf(simLog);
+    const liveRows = rowsOf(liveLog),
+      simRows = rowsOf(simLog);
     expect(liveRows[0]).toBe(simRows[0]);
     const keyed = (rows: string[]) => {
-      const seen = new Map<string, number>(), out = new Map<string, string[]>();
+      const seen = new Map<string, number>(),
+        out = new Map<string, string[]>();
       for (const row of rows.slice(1).map((r) => r.split(','))) {
         const k = `${row[0]}|${row[2]}`;
         const n = seen.get(k) ?? 0;
@@ -111,7 +138,8 @@ describe('autoshift live: how a run ends (real Kafka + Temporal)', () => {
       }
       return out;
     };
-    const liveTasks = keyed(liveRows), simTasks = keyed(simRows);
+    const liveTasks = keyed(liveRows),
+      simTasks = keyed(simRows);
     expect(liveTasks.size).toBe(liveRows.length - 1);
     const seconds = (row: string[]) => (Date.parse(row[7]) - Date.parse(row[6])) / 1000;
     let same = 0;
@@ -129,7 +157,7 @@ describe('autoshift live: how a run ends (real Kafka + Temporal)', () => {
     for (const row of liveRows.slice(1)) expect(steps).toContain(row.split(',')[2]);
   }, 240_000);
 
-  it('with the scenario\'s cases: N, publishes exactly the N cases sim simulates and drains them', async () => {
+  it("with the scenario's cases: N, publishes exactly the N cases sim simulates and drains them", async () => {
     const runId = newRunId('cli-cases');
     const out = await live(['--set', 'cases=20', '--run-id', runId]);
     expect(out.code, out.stderr).toBe(0);

@@ -48,17 +48,29 @@ export function infraUp(): void {
   const wanted = ['kafka', 'temporal'];
   const before = wanted.map(servicePid);
   const r = spawnSync('bash', [join(ROOT, 'infra', 'up.sh'), ...wanted], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 540_000, env });
-  noteStarted(infraSessionDeps(), wanted.filter((s, i) => before[i] === null && servicePid(s) !== null));
+  noteStarted(
+    infraSessionDeps(),
+    wanted.filter((s, i) => before[i] === null && servicePid(s) !== null),
+  );
   if (r.status !== 0) throw new Error(`bash infra/up.sh kafka temporal exited with ${r.status}`);
   // a Temporal started earlier without the timer setting (by hand, or by another suite): restart it with it
   const pidFile = join(process.env.AUTOSHIFT_INFRA_HOME ?? join(ROOT, '.infra'), 'run', 'temporal.pid');
   if (TEMPORAL_ARGS && existsSync(pidFile)) {
     const pid = readFileSync(pidFile, 'utf8').trim();
     let cmdline = '';
-    try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { /* not running: up.sh would have failed */ }
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      /* not running: up.sh would have failed */
+    }
     if (cmdline && !(cmdline.includes('timerProcessorMaxTimeShift') && cmdline.includes('enableActivityEagerExecution'))) {
       process.stderr.write('live tests: restarting Temporal with the settings of infra/up.sh (timers on time, eager activities)\n');
-      const rr = spawnSync('bash', [join(ROOT, 'infra', 'restart.sh'), 'temporal'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000, env });
+      const rr = spawnSync('bash', [join(ROOT, 'infra', 'restart.sh'), 'temporal'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        timeout: 300_000,
+        env,
+      });
       if (rr.status !== 0) throw new Error(`bash infra/restart.sh temporal exited with ${rr.status}`);
     }
   }
@@ -79,10 +91,22 @@ export async function exclusiveLiveTests(timeoutMs = 840_000): Promise<() => voi
       return () => rmSync(file, { force: true });
     } catch {
       let holder = NaN;
-      try { holder = Number(readFileSync(file, 'utf8')); } catch { continue; }
+      try {
+        holder = Number(readFileSync(file, 'utf8'));
+      } catch {
+        continue;
+      }
       let alive = false;
-      try { process.kill(holder, 0); alive = true; } catch { alive = false; }
-      if (!alive || !holder) { rmSync(file, { force: true }); continue; }
+      try {
+        process.kill(holder, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
+      if (!alive || !holder) {
+        rmSync(file, { force: true });
+        continue;
+      }
       if (Date.now() > deadline) throw new Error(`another live test (pid ${holder}) held ${file} for too long`);
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -158,7 +182,9 @@ async function readOnce(kafka: Kafka, topic: string, ends: Map<number, bigint>, 
   const consumer = kafka.consumer({ groupId: `reader-${Date.now()}-${Math.random()}`, maxWaitTimeInMs: 50, retry: { retries: 5 } });
   let lastProgress = Date.now();
   let settle!: (err?: Error) => void;
-  const finished = new Promise<void>((resolve, reject) => { settle = (err) => (err ? reject(err) : resolve()); });
+  const finished = new Promise<void>((resolve, reject) => {
+    settle = (err) => (err ? reject(err) : resolve());
+  });
   // by position, not by the last message: the grants topic is transactional and ends in commit markers
   const reached = (partition: number, lastOffset: string) => {
     lastProgress = Date.now();
@@ -166,8 +192,12 @@ async function readOnce(kafka: Kafka, topic: string, ends: Map<number, bigint>, 
     if (left.size === 0) settle();
   };
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.partition, payload.lastOffset));
-  consumer.on(consumer.events.GROUP_JOIN, () => { lastProgress = Date.now(); });
-  consumer.on(consumer.events.CRASH, ({ payload }) => { if (!payload.restart) settle(payload.error); });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    lastProgress = Date.now();
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) settle(payload.error);
+  });
   const watchdog = setInterval(() => {
     if (Date.now() - lastProgress > stallMs) settle(new Error(`no progress reading ${topic} for ${stallMs} ms`));
   }, 250);
@@ -179,7 +209,8 @@ async function readOnce(kafka: Kafka, topic: string, ends: Map<number, bigint>, 
       await consumer.run({
         eachBatch: async ({ batch }) => {
           for (const message of batch.messages) {
-            if (BigInt(message.offset) < ends.get(batch.partition)!) raw.push({ value: message.value?.toString('utf8') ?? '', partition: batch.partition, offset: message.offset });
+            if (BigInt(message.offset) < ends.get(batch.partition)!)
+              raw.push({ value: message.value?.toString('utf8') ?? '', partition: batch.partition, offset: message.offset });
           }
           reached(batch.partition, batch.lastOffset());
         },
@@ -216,7 +247,13 @@ export async function readTopic<T extends AnyEvent = AnyEvent>(kafka: Kafka, top
     }
   }
   const events: T[] = [];
-  for (const r of raw) { try { events.push(parseEvent<T>(r.value)); } catch { /* not an event: the caller looks at raw */ } }
+  for (const r of raw) {
+    try {
+      events.push(parseEvent<T>(r.value));
+    } catch {
+      /* not an event: the caller looks at raw */
+    }
+  }
   return { events, raw };
 }
 
@@ -254,7 +291,15 @@ export async function expectNoneRunning(scenario: Scenario, runId: string): Prom
   const client = new Client({ connection });
   let left: string[] = [];
   try {
-    await waitFor(async () => { left = await listRunning(client, scenario, runId); return left.length === 0; }, 20_000, 'visibility', 500);
+    await waitFor(
+      async () => {
+        left = await listRunning(client, scenario, runId);
+        return left.length === 0;
+      },
+      20_000,
+      'visibility',
+      500,
+    );
   } catch (err) {
     throw new Error(`${left.length} case workflows of run ${runId} are still Running, e.g. ${left.slice(0, 3).join(', ')} (${(err as Error).message})`);
   } finally {
@@ -294,7 +339,8 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs:
 /** `node dist/cli/main.js <args>` as a child process (for kill -9), with `env` on top of the test's; its stderr is kept in `output.text`. */
 export function spawnCli(args: string[], logName: string, env: NodeJS.ProcessEnv = {}): ChildProcess & { output: { text: string } } {
   const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, KAFKA_BROKERS: BROKERS.join(','), TEMPORAL_ADDRESS: TEMPORAL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
   });
   const output = { text: '' };
@@ -311,11 +357,23 @@ export function spawnCli(args: string[], logName: string, env: NodeJS.ProcessEnv
  * A run that does not finish in time is stopped before the error is thrown.
  */
 export async function runToCompletion(
-  name: string, scenario: Scenario, logger: Logger, extra: Partial<LiveRunOptions> = {}, timeoutMs = 120_000,
+  name: string,
+  scenario: Scenario,
+  logger: Logger,
+  extra: Partial<LiveRunOptions> = {},
+  timeoutMs = 120_000,
 ): Promise<{ run: LiveRun; runId: string }> {
   const runId = newRunId(name);
   const run = await startLiveRun({
-    scenario, policy: createPolicy(scenario), brokers: BROKERS, temporalAddress: TEMPORAL, runId, speed: 180, logger, startDelayMs: 1000, ...extra,
+    scenario,
+    policy: createPolicy(scenario),
+    brokers: BROKERS,
+    temporalAddress: TEMPORAL,
+    runId,
+    speed: 180,
+    logger,
+    startDelayMs: 1000,
+    ...extra,
   });
   try {
     await run.produced;

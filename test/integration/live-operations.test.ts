@@ -27,7 +27,13 @@ import type { Scenario } from '../../model/scenario.js';
 import type { LiveRun } from '../../workers/live-run.js';
 import type { LagSummary } from '../../workers/lag-window.js';
 import {
-  topicNames, type AnyEvent, type CaseCompletedEvent, type DemandEvent, type GrantEvent, type TaskFinishedEvent, type WorkEndEvent,
+  topicNames,
+  type AnyEvent,
+  type CaseCompletedEvent,
+  type DemandEvent,
+  type GrantEvent,
+  type TaskFinishedEvent,
+  type WorkEndEvent,
 } from '../../protocol/topics.js';
 import { installTemporalRuntime } from '../../workers/temporal-worker.js';
 import { loadScenario } from '../../cli/load-scenario.js';
@@ -64,7 +70,11 @@ describe('live runtime: abandonment, preemptive priorities, a full queue, renewa
     demand = (await readTopic<DemandEvent>(run.kafka, t.demand)).events;
     const tasks = (await readTopic<AnyEvent>(run.kafka, t.tasks)).events;
     finished = [...new Map(tasks.filter((e): e is TaskFinishedEvent => e.type === 'task.done' || e.type === 'task.failed').map((f) => [f.taskId, f])).values()];
-    completed = [...new Map((await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed').map((c) => [c.caseId, c])).values()];
+    completed = [
+      ...new Map(
+        (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed').map((c) => [c.caseId, c]),
+      ).values(),
+    ];
     const log = (await readTopic<AnyEvent>(run.kafka, t.grants)).events;
     grants = log.filter((e): e is GrantEvent => e.type === 'grant');
     workEnds = log.filter((e): e is WorkEndEvent => e.type === 'work.released' || e.type === 'work.interrupted');
@@ -128,7 +138,12 @@ describe('live runtime: abandonment, preemptive priorities, a full queue, renewa
     // the branch: a replied e-mail is checked exactly when "amount > 2000" (which e-mails the full inbox turned away may differ: a late event)
     const checks = finished.filter((f) => f.process === 'email' && stepId(f) === 'check');
     expect(checks.length).toBeGreaterThan(2);
-    expect(checks.map((f) => f.caseId).sort()).toEqual(replies.filter((f) => (f.attributes!.amount as number) > 2000).map((f) => f.caseId).sort());
+    expect(checks.map((f) => f.caseId).sort()).toEqual(
+      replies
+        .filter((f) => (f.attributes!.amount as number) > 2000)
+        .map((f) => f.caseId)
+        .sort(),
+    );
     expect(email.steps.find((st) => st.id === 'check')!.durationScale).toBeDefined();
     // the back office pauses at its break: a check ends when its work on duty is done
     const office = scenario.pools.find((p) => p.id === 'backoffice')!;
@@ -161,13 +176,17 @@ describe('live runtime: abandonment, preemptive priorities, a full queue, renewa
      * changed decision lets one task go first, which holds the unit for a step), over the cases; a mean
      * cycle by the lateness plus the process's whole work per late event (a case turned to another path).
      */
-    const latenessSec = Math.max(0, lag.maxMs - settle) / 1000 * SPEED;
-    console.log(`hand-off to the allocator: p99 ${lag.p99Ms.toFixed(0)} ms, max ${lag.maxMs.toFixed(0)} ms; settle ${settle} ms; `
-      + `${lateEvents} late events, each up to ${latenessSec.toFixed(0)} s late`);
+    const latenessSec = (Math.max(0, lag.maxMs - settle) / 1000) * SPEED;
+    console.log(
+      `hand-off to the allocator: p99 ${lag.p99Ms.toFixed(0)} ms, max ${lag.maxMs.toFixed(0)} ms; settle ${settle} ms; ` +
+        `${lateEvents} late events, each up to ${latenessSec.toFixed(0)} s late`,
+    );
     for (const p of scenario.processes) {
       const l = live.processes[p.id] as unknown as Record<string, { mean: number }>;
       const s = sim.processes[p.id] as unknown as Record<string, { mean: number }>;
-      console.log(`${p.id}: ${['completed', 'abandoned', 'blocked', 'waitMeanSeconds', 'cycleMeanSeconds'].map((k) => `${k} live ${l[k].mean.toFixed(1)} sim ${s[k].mean.toFixed(1)}`).join('; ')}`);
+      console.log(
+        `${p.id}: ${['completed', 'abandoned', 'blocked', 'waitMeanSeconds', 'cycleMeanSeconds'].map((k) => `${k} live ${l[k].mean.toFixed(1)} sim ${s[k].mean.toFixed(1)}`).join('; ')}`,
+      );
       expect(l.arrived.mean, `${p.id} arrived`).toBe(s.arrived.mean);
       for (const k of ['completed', 'abandoned', 'casesAbandoned', 'blocked', 'casesLost']) {
         expect(Math.abs(l[k].mean - s[k].mean), `${p.id} ${k}: live ${l[k].mean}, sim ${s[k].mean}`).toBeLessThanOrEqual(lateEvents);
@@ -176,12 +195,15 @@ describe('live runtime: abandonment, preemptive priorities, a full queue, renewa
       const cases = Math.max(1, s.completed.mean);
       const waitTolerance = (lateEvents * (latenessSec + Math.max(...works))) / cases;
       const cycleTolerance = (lateEvents * (latenessSec + works.reduce((a, b) => a + b, 0))) / cases;
-      expect(Math.abs(l.waitMeanSeconds.mean - s.waitMeanSeconds.mean), `${p.id} wait (tolerance ${waitTolerance.toFixed(0)} s)`).toBeLessThanOrEqual(waitTolerance + 1e-6);
-      expect(Math.abs(l.cycleMeanSeconds.mean - s.cycleMeanSeconds.mean), `${p.id} cycle (tolerance ${cycleTolerance.toFixed(0)} s)`).toBeLessThanOrEqual(cycleTolerance + 1e-6);
+      expect(Math.abs(l.waitMeanSeconds.mean - s.waitMeanSeconds.mean), `${p.id} wait (tolerance ${waitTolerance.toFixed(0)} s)`).toBeLessThanOrEqual(
+        waitTolerance + 1e-6,
+      );
+      expect(Math.abs(l.cycleMeanSeconds.mean - s.cycleMeanSeconds.mean), `${p.id} cycle (tolerance ${cycleTolerance.toFixed(0)} s)`).toBeLessThanOrEqual(
+        cycleTolerance + 1e-6,
+      );
       expect(l.completed.mean + l.casesAbandoned.mean + l.casesLost.mean).toBe(l.arrived.mean);
     }
     // the higher class waits less in both runtimes
     for (const d of [live, sim]) expect(d.priorityClasses!['1'].waitMeanSeconds!.mean).toBeLessThan(d.priorityClasses!['0'].waitMeanSeconds!.mean);
   });
 });
-

@@ -46,8 +46,14 @@ describe('abandonment, priorities and finite queues live (real Kafka + Temporal)
     const t = topicNames(runId);
     demand = (await readTopic<DemandEvent>(run.kafka, t.demand)).events;
     const tasks = (await readTopic<AnyEvent>(run.kafka, t.tasks)).events;
-    unserved = [...new Map(tasks.filter((e): e is TaskUnservedEvent => e.type === 'task.abandoned' || e.type === 'task.blocked').map((e) => [e.taskId, e])).values()];
-    completed = [...new Map((await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed').map((e) => [e.caseId, e])).values()];
+    unserved = [
+      ...new Map(tasks.filter((e): e is TaskUnservedEvent => e.type === 'task.abandoned' || e.type === 'task.blocked').map((e) => [e.taskId, e])).values(),
+    ];
+    completed = [
+      ...new Map(
+        (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events.filter((e) => e.type === 'case.completed').map((e) => [e.caseId, e]),
+      ).values(),
+    ];
     grants = (await readTopic<GrantEvent>(run.kafka, t.grants)).events;
   }, 900_000);
 
@@ -98,13 +104,16 @@ describe('abandonment, priorities and finite queues live (real Kafka + Temporal)
       const l = live.processes[p.id] as unknown as Record<string, { mean: number } | null>;
       const s = sim.processes[p.id] as unknown as Record<string, { mean: number } | null>;
       const show = (f: { mean: number } | null) => (f === null ? 'n/a' : f.mean.toFixed(1));
-      console.log(`${p.id}: ${['completed', 'abandoned', 'casesAbandoned', 'blocked', 'casesLost', 'waitMeanSeconds'].map((k) => `${k} live ${show(l[k])} sim ${show(s[k])}`).join('; ')}`);
+      console.log(
+        `${p.id}: ${['completed', 'abandoned', 'casesAbandoned', 'blocked', 'casesLost', 'waitMeanSeconds'].map((k) => `${k} live ${show(l[k])} sim ${show(s[k])}`).join('; ')}`,
+      );
       const mean = (f: { mean: number } | null, what: string) => {
         expect(f, `${p.id} ${what} is a figure`).not.toBeNull();
         return f!.mean;
       };
       expect(mean(l.arrived, 'arrived'), `${p.id} arrived`).toBe(mean(s.arrived, 'arrived'));
-      for (const k of ['completed', 'abandoned', 'casesAbandoned', 'blocked', 'casesLost']) expect(near(mean(l[k], k), mean(s[k], k)), `${p.id} ${k}: live ${show(l[k])}, sim ${show(s[k])}`).toBe(true);
+      for (const k of ['completed', 'abandoned', 'casesAbandoned', 'blocked', 'casesLost'])
+        expect(near(mean(l[k], k), mean(s[k], k)), `${p.id} ${k}: live ${show(l[k])}, sim ${show(s[k])}`).toBe(true);
       // a rate is null in both runtimes or a figure in both
       for (const k of ['abandonmentRate', 'blockingRate']) {
         expect(l[k] === null, `${p.id} ${k}: live ${show(l[k])}, sim ${show(s[k])}`).toBe(s[k] === null);

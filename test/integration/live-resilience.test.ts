@@ -31,24 +31,42 @@ import { startLiveRun, type LiveRun } from '../../workers/live-run.js';
 import { wallAt } from '../../protocol/clock.js';
 import { RESILIENCE_GAUGES } from '../../metrics/resilience-series.js';
 import { runPromtool, startOwnPrometheus, type OwnPrometheus } from '../helpers/prometheus.js';
-import { BROKERS, FIXTURE, TEMPORAL, exclusiveLiveTests, expectNoneRunning, infraUp, newRunId, smallScenario, spawnCli, testLogger, waitFor } from './live-helpers.js';
+import {
+  BROKERS,
+  FIXTURE,
+  TEMPORAL,
+  exclusiveLiveTests,
+  expectNoneRunning,
+  infraUp,
+  newRunId,
+  smallScenario,
+  spawnCli,
+  testLogger,
+  waitFor,
+} from './live-helpers.js';
 
 const SPEED = 180;
 const logger = testLogger();
 const SERVICES = ['worker', 'intake', 'allocator'] as const;
-type Service = typeof SERVICES[number];
+type Service = (typeof SERVICES)[number];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const a = s.address(); s.close(() => resolve(typeof a === 'object' && a ? a.port : 0)); });
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
   });
 }
 
 function kill(c: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   return new Promise((resolve) => {
-    if (c.exitCode !== null || c.signalCode !== null) { resolve(); return; }
+    if (c.exitCode !== null || c.signalCode !== null) {
+      resolve();
+      return;
+    }
     c.once('exit', () => resolve());
     c.kill(signal);
   });
@@ -98,8 +116,15 @@ describe('live resilience gauges (real Kafka + Temporal + Prometheus)', () => {
     prom = await startOwnPrometheus({ targets: SERVICES.map((s) => `127.0.0.1:${ports[s]}`), scrapeInterval: '1s' });
     for (const s of SERVICES) children[s] = spawnCli([s, FIXTURE, '--run-id', runId, '--metrics-port', String(ports[s])], `${s}-${runId}`);
     run = await startLiveRun({
-      scenario, policy: createPolicy(scenario), brokers: BROKERS, temporalAddress: TEMPORAL, runId, speed: SPEED, logger,
-      services: ['collector', 'producer'], startDelayMs: 4000,
+      scenario,
+      policy: createPolicy(scenario),
+      brokers: BROKERS,
+      temporalAddress: TEMPORAL,
+      runId,
+      speed: SPEED,
+      logger,
+      services: ['collector', 'producer'],
+      startDelayMs: 4000,
     });
     await run.produced;
     const tally = run.collector!.tally;
@@ -121,7 +146,7 @@ describe('live resilience gauges (real Kafka + Temporal + Prometheus)', () => {
     }
   }, 120_000);
 
-  it('the allocator service\'s gauges, scraped by Prometheus, are the resilience block of the run\'s own result document', async () => {
+  it("the allocator service's gauges, scraped by Prometheus, are the resilience block of the run's own result document", async () => {
     const policy = createPolicy(scenario);
     const doc = run!.collector!.tally.document(policy.name);
     const block = doc.resilience as ResilienceFigures[];
@@ -132,7 +157,7 @@ describe('live resilience gauges (real Kafka + Temporal + Prometheus)', () => {
     // what Prometheus holds now is the last update (the service updates every 2 s; Prometheus scrapes every 1 s)
     const query = async (name: string) => {
       const u = `${prom!.url}/api/v1/query?query=${encodeURIComponent(`${name}{run="${runId}",job="autoshift"}`)}`;
-      const r = await (await fetch(u)).json() as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+      const r = (await (await fetch(u)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
       return r.data.result;
     };
     await waitFor(async () => (await query(ttr)).some((s) => Number(s.value[1]) === exposed[0].value), 30_000, 'Prometheus to scrape the final gauges');
@@ -140,19 +165,22 @@ describe('live resilience gauges (real Kafka + Temporal + Prometheus)', () => {
       const want = fromBlock(r);
       for (const [name, value] of Object.entries(want)) {
         const got = (await query(name)).filter((s) => s.metric.disruption === r.disruption);
-        expect(got.map((s) => s.metric.instance), `${name} ${r.disruption}`).toEqual([`127.0.0.1:${ports.allocator}`]);
+        expect(
+          got.map((s) => s.metric.instance),
+          `${name} ${r.disruption}`,
+        ).toEqual([`127.0.0.1:${ports.allocator}`]);
         expect(Number(got[0].value[1]), `${name} of disruption ${i}`).toBeCloseTo(value, 6);
       }
     }
     expect(RESILIENCE_GAUGES.length).toBe(9);
   });
 
-  it('agree with sim\'s resilience block for the same seed, within the resolution and the lateness measured', () => {
+  it("agree with sim's resilience block for the same seed, within the resolution and the lateness measured", () => {
     const policy = createPolicy(scenario);
     const records: TaskRecord[] = [];
     const sim = resilienceOf(scenario, [simulateReplication({ scenario, policy, replication: 0, onTask: (r) => records.push(r) })]);
     const tally = run!.collector!.tally;
-    const live = (tally.document(policy.name).resilience as ResilienceFigures[]);
+    const live = tally.document(policy.name).resilience as ResilienceFigures[];
     // lateness: the largest hand-off to the allocator (bounded above by the lowest histogram bucket holding every observation) past its settle time, in simulated seconds
     const cumulative = new Map<number, number>(); // bucket bound → observations at or below it, requests and finishes together
     for (const b of samples(expositions.allocator, 'autoshift_handoff_seconds_bucket')) {
@@ -172,29 +200,41 @@ describe('live resilience gauges (real Kafka + Temporal + Prometheus)', () => {
     const cases = new Map<string, { process: string; arrival: number; end: number; tasks: number }>();
     for (const r of records) {
       const c = cases.get(r.caseId) ?? { process: r.process, arrival: r.enqueue, end: r.end, tasks: 0 };
-      c.arrival = Math.min(c.arrival, r.enqueue); c.end = Math.max(c.end, r.end); c.tasks++;
+      c.arrival = Math.min(c.arrival, r.enqueue);
+      c.end = Math.max(c.end, r.end);
+      c.tasks++;
       cases.set(r.caseId, c);
     }
     const slaOf = new Map(scenario.processes.map((p) => [p.id, p.sla]));
-    const pushed = [...cases.values()].filter((c) => c.end - c.arrival <= slaOf.get(c.process)! && c.end - c.arrival + c.tasks * lateSim > slaOf.get(c.process)!).length / cases.size;
+    const pushed =
+      [...cases.values()].filter((c) => c.end - c.arrival <= slaOf.get(c.process)! && c.end - c.arrival + c.tasks * lateSim > slaOf.get(c.process)!).length /
+      cases.size;
     const slaTolerance = 0.05 + pushed;
     const backlogLate = Math.ceil((records.length / scenario.horizon) * lateSim);
-    console.log(`hand-off to the allocator at most ${maxHandoff} s (histogram bound), settle ${settle} s: late by up to ${lateSim.toFixed(0)} simulated s; tolerance on times ${shift} s, on SLA shares ${slaTolerance.toFixed(3)} (${(100 * pushed).toFixed(1)}% of cases within reach of their SLA), on backlogs +${backlogLate} tasks`);
+    console.log(
+      `hand-off to the allocator at most ${maxHandoff} s (histogram bound), settle ${settle} s: late by up to ${lateSim.toFixed(0)} simulated s; tolerance on times ${shift} s, on SLA shares ${slaTolerance.toFixed(3)} (${(100 * pushed).toFixed(1)}% of cases within reach of their SLA), on backlogs +${backlogLate} tasks`,
+    );
     for (const [i, l] of live.entries()) {
       const s = sim[i];
-      console.log(`${l.disruption}: time to recover live ${l.timeToRecoverSeconds!.mean} s sim ${s.timeToRecoverSeconds!.mean} s; worst backlog live ${l.worstBacklog!.mean} sim ${s.worstBacklog!.mean}; loss area live ${l.lossAreaHours!.mean.toFixed(3)} h sim ${s.lossAreaHours!.mean.toFixed(3)} h; SLA in window live ${l.slaInWindow!.mean.toFixed(3)} sim ${s.slaInWindow!.mean.toFixed(3)}; baseline SLA live ${l.baselineSla!.mean.toFixed(3)} sim ${s.baselineSla!.mean.toFixed(3)}`);
+      console.log(
+        `${l.disruption}: time to recover live ${l.timeToRecoverSeconds!.mean} s sim ${s.timeToRecoverSeconds!.mean} s; worst backlog live ${l.worstBacklog!.mean} sim ${s.worstBacklog!.mean}; loss area live ${l.lossAreaHours!.mean.toFixed(3)} h sim ${s.lossAreaHours!.mean.toFixed(3)} h; SLA in window live ${l.slaInWindow!.mean.toFixed(3)} sim ${s.slaInWindow!.mean.toFixed(3)}; baseline SLA live ${l.baselineSla!.mean.toFixed(3)} sim ${s.baselineSla!.mean.toFixed(3)}`,
+      );
       expect(l.recovered!.mean, 'recovered').toBe(s.recovered!.mean);
       expect(Math.abs(l.timeToRecoverSeconds!.mean - s.timeToRecoverSeconds!.mean), 'time to recover').toBeLessThanOrEqual(shift);
       // the worst backlog is read at sample instants: a few tasks either way (the tasks done by the other kind of unit), 15% of a large one, and the late ones
-      expect(Math.abs(l.worstBacklog!.mean - s.worstBacklog!.mean), 'worst backlog').toBeLessThanOrEqual(Math.max(2, 0.15 * s.worstBacklog!.mean) + backlogLate);
+      expect(Math.abs(l.worstBacklog!.mean - s.worstBacklog!.mean), 'worst backlog').toBeLessThanOrEqual(
+        Math.max(2, 0.15 * s.worstBacklog!.mean) + backlogLate,
+      );
       expect(Math.abs(l.baselineSla!.mean - s.baselineSla!.mean), 'baseline SLA').toBeLessThanOrEqual(slaTolerance);
       expect(Math.abs(l.slaInWindow!.mean - s.slaInWindow!.mean), 'SLA in window').toBeLessThanOrEqual(slaTolerance);
       // loss area: at most the whole SLA lost over the shifted time, plus the SLA tolerance over the window
-      expect(Math.abs(l.lossAreaHours!.mean - s.lossAreaHours!.mean), 'loss area').toBeLessThanOrEqual((shift + slaTolerance * Math.max(l.timeToRecoverSeconds!.mean, s.timeToRecoverSeconds!.mean)) / 3600);
+      expect(Math.abs(l.lossAreaHours!.mean - s.lossAreaHours!.mean), 'loss area').toBeLessThanOrEqual(
+        (shift + slaTolerance * Math.max(l.timeToRecoverSeconds!.mean, s.timeToRecoverSeconds!.mean)) / 3600,
+      );
     }
   });
 
-  it('promtool check metrics passes on each running service\'s /metrics', () => {
+  it("promtool check metrics passes on each running service's /metrics", () => {
     for (const s of SERVICES) {
       expect(expositions[s], s).toContain('autoshift_');
       const r = runPromtool(['check', 'metrics'], expositions[s]);

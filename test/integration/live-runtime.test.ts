@@ -64,7 +64,14 @@ describe('live runtime (real Kafka + Temporal)', () => {
     const workflows = await listWorkflows(run.client, `${runId}.`);
     // visibility is eventually consistent: wait until it shows them all
     let listed = workflows;
-    await waitFor(async () => { listed = await listWorkflows(run.client, `${runId}.`); return listed.length >= ids.length; }, 30_000, 'visibility');
+    await waitFor(
+      async () => {
+        listed = await listWorkflows(run.client, `${runId}.`);
+        return listed.length >= ids.length;
+      },
+      30_000,
+      'visibility',
+    );
     expect(listed.map((w) => w.id).sort()).toEqual([...ids].sort());
     expect(listed.filter((w) => w.status !== 'COMPLETED')).toEqual([]);
     const caseIds = completed.map((c) => c.caseId);
@@ -86,7 +93,9 @@ describe('live runtime (real Kafka + Temporal)', () => {
     expect(finished.some((f) => f.type === 'task.failed')).toBe(true);
     const grantedTasks = grants.map((g) => g.taskId);
     expect(new Set(grantedTasks).size).toBe(grantedTasks.length);
-    console.log(`live-small: ${ids.length} cases, ${new Set(finished.map((f) => f.taskId)).size} tasks, ${grants.length} grants in ${wallSeconds.toFixed(1)} s wall at speed ${SPEED}`);
+    console.log(
+      `live-small: ${ids.length} cases, ${new Set(finished.map((f) => f.taskId)).size} tasks, ${grants.length} grants in ${wallSeconds.toFixed(1)} s wall at speed ${SPEED}`,
+    );
   }, 60_000);
 
   it('agrees with sim for the same seed', () => {
@@ -102,7 +111,10 @@ describe('live runtime (real Kafka + Temporal)', () => {
     expect(live.timeseries!.completed.reduce((a, b) => a + b, 0)).toBe(simFigures.timeseries.completed.reduce((a, b) => a + b, 0));
     // the same document as `autoshift run --json`: it follows docs/results.schema.json
     const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
-    const validate = new (Ajv as unknown as new (o: object) => { compile(s: unknown): ((d: unknown) => boolean) & { errors?: unknown } })({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'docs', 'results.schema.json'), 'utf8')));
+    const validate = new (Ajv as unknown as new (o: object) => { compile(s: unknown): ((d: unknown) => boolean) & { errors?: unknown } })({
+      allErrors: true,
+      strict: false,
+    }).compile(JSON.parse(readFileSync(join(ROOT, 'docs', 'results.schema.json'), 'utf8')));
     expect(validate(JSON.parse(JSON.stringify(live))), JSON.stringify(validate.errors)).toBe(true);
     const resilience = live.resilience as { disruption: string; worstBacklog: { mean: number } }[];
     expect(resilience.map((r) => r.disruption)).toEqual(scenario.disruptions.map((d) => d.label));
@@ -131,14 +143,18 @@ describe('live runtime (real Kafka + Temporal)', () => {
       const k = `${r.caseId}|${r.activity}|${kindOf(r.pool)}`;
       (simByKey.get(k) ?? simByKey.set(k, []).get(k)!).push(r.end - r.start);
     }
-    let matched = 0, mismatched = 0;
+    let matched = 0,
+      mismatched = 0;
     for (const f of [...unique.values()].sort((a, b) => a.visit - b.visit)) {
       const proc = scenario.processes[f.processIndex];
       const k = `${proc.id}-${f.caseId.slice(f.caseId.lastIndexOf('.') + 1)}|${proc.steps[f.step].id}|${f.kind}`;
       const n = seen.get(k) ?? 0;
       seen.set(k, n + 1);
       const s = simByKey.get(k)?.[n];
-      if (s === undefined) { mismatched++; continue; }
+      if (s === undefined) {
+        mismatched++;
+        continue;
+      }
       expect(Math.abs(s - f.service), k).toBeLessThan(1e-6);
       matched++;
     }
@@ -156,16 +172,30 @@ describe('live runtime (real Kafka + Temporal)', () => {
     // case, the largest excess of a late event in this run, in simulated seconds: 0 when none was late.
     const lagged = run.allocator!.lagSummary();
     const excess = (Math.max(0, lagged.maxMs - run.allocator!.settleMs) * SPEED) / 1000;
-    console.log(`hand-off to the allocator: p50 ${lagged.p50Ms.toFixed(0)} ms, p99 ${lagged.p99Ms.toFixed(0)} ms, max ${lagged.maxMs.toFixed(0)} ms of ${lagged.count} events; settle ${run.allocator!.settleMs} ms; late excess ${excess.toFixed(1)} simulated s`);
+    console.log(
+      `hand-off to the allocator: p50 ${lagged.p50Ms.toFixed(0)} ms, p99 ${lagged.p99Ms.toFixed(0)} ms, max ${lagged.maxMs.toFixed(0)} ms of ${lagged.count} events; settle ${run.allocator!.settleMs} ms; late excess ${excess.toFixed(1)} simulated s`,
+    );
     const row = (d: ResultDocument, id: string) => {
       const p = d.processes[id];
       // every process completes cases here: a null figure (nothing to measure) fails the test
-      const need = (e: Estimate | null): Estimate => { expect(e, `${id}: ${JSON.stringify(d.notApplicable)}`).not.toBeNull(); return e!; };
-      return { ...p, waitMeanSeconds: need(p.waitMeanSeconds), cycleMeanSeconds: need(p.cycleMeanSeconds), cycleP95Seconds: need(p.cycleP95Seconds), slaAttainment: need(p.slaAttainment) };
+      const need = (e: Estimate | null): Estimate => {
+        expect(e, `${id}: ${JSON.stringify(d.notApplicable)}`).not.toBeNull();
+        return e!;
+      };
+      return {
+        ...p,
+        waitMeanSeconds: need(p.waitMeanSeconds),
+        cycleMeanSeconds: need(p.cycleMeanSeconds),
+        cycleP95Seconds: need(p.cycleP95Seconds),
+        slaAttainment: need(p.slaAttainment),
+      };
     };
     for (const p of scenario.processes) {
-      const l = row(live, p.id), s = row(sim, p.id);
-      console.log(`${p.id}: wait live ${l.waitMeanSeconds.mean.toFixed(0)}s sim ${s.waitMeanSeconds.mean.toFixed(0)}s; cycle live ${l.cycleMeanSeconds.mean.toFixed(0)}s sim ${s.cycleMeanSeconds.mean.toFixed(0)}s (${(100 * (l.cycleMeanSeconds.mean / s.cycleMeanSeconds.mean - 1)).toFixed(1)}%); p95 live ${l.cycleP95Seconds.mean.toFixed(0)}s sim ${s.cycleP95Seconds.mean.toFixed(0)}s; SLA live ${l.slaAttainment.mean.toFixed(3)} sim ${s.slaAttainment.mean.toFixed(3)}`);
+      const l = row(live, p.id),
+        s = row(sim, p.id);
+      console.log(
+        `${p.id}: wait live ${l.waitMeanSeconds.mean.toFixed(0)}s sim ${s.waitMeanSeconds.mean.toFixed(0)}s; cycle live ${l.cycleMeanSeconds.mean.toFixed(0)}s sim ${s.cycleMeanSeconds.mean.toFixed(0)}s (${(100 * (l.cycleMeanSeconds.mean / s.cycleMeanSeconds.mean - 1)).toFixed(1)}%); p95 live ${l.cycleP95Seconds.mean.toFixed(0)}s sim ${s.cycleP95Seconds.mean.toFixed(0)}s; SLA live ${l.slaAttainment.mean.toFixed(3)} sim ${s.slaAttainment.mean.toFixed(3)}`,
+      );
       const tasksPerCase = completed.filter((c) => c.process === p.id).reduce((n, c) => n + c.tasks, 0) / l.completed.mean;
       const noise = tasksPerCase * excess;
       expect(Math.abs(l.cycleMeanSeconds.mean - s.cycleMeanSeconds.mean)).toBeLessThanOrEqual(0.03 * s.cycleMeanSeconds.mean + noise);
@@ -188,7 +218,10 @@ describe('live runtime (real Kafka + Temporal)', () => {
     const approved = finished.find((f) => scenario.processes[f.processIndex].steps[f.step].id === 'approve')?.caseId;
     const last = completed[completed.length - 1].caseId;
     const picks: [string, string | undefined][] = [
-      ['invoice-bot-failed', failedCase], ['ticket-parallel', ticket], ['invoice-approved', approved], ['case-last', last],
+      ['invoice-bot-failed', failedCase],
+      ['ticket-parallel', ticket],
+      ['invoice-approved', approved],
+      ['case-last', last],
       // recorded after bot work became an activity (the older ones replay the timer through the patch)
       ['invoice-bot-activity', failedCase],
     ];

@@ -16,8 +16,12 @@ import { renderInBrowser, type RenderedReport } from '../helpers/report-browser.
 const dir = mkdtempSync(join(tmpdir(), 'autoshift-browser-'));
 let chromium: ChromiumHandle;
 
-beforeAll(async () => { chromium = await launchChromium(); }, 900_000);
-afterAll(async () => { await chromium?.close(); });
+beforeAll(async () => {
+  chromium = await launchChromium();
+}, 900_000);
+afterAll(async () => {
+  await chromium?.close();
+});
 
 function expectRendered(r: RenderedReport, charts: number) {
   expect(r.problems, 'console errors, page errors, failed loads').toEqual([]);
@@ -42,7 +46,18 @@ function expectRendered(r: RenderedReport, charts: number) {
 describe('reports in headless Chromium', () => {
   it('a run report', async () => {
     const file = join(dir, 'run.html');
-    const r = autoshift(['run', 'scenarios/invoice-office.yaml', '--set', 'horizon=35d', '--set', 'disruptions[0].start=20d', '--replications', '3', '--report', file]);
+    const r = autoshift([
+      'run',
+      'scenarios/invoice-office.yaml',
+      '--set',
+      'horizon=35d',
+      '--set',
+      'disruptions[0].start=20d',
+      '--replications',
+      '3',
+      '--report',
+      file,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const rendered = await renderInBrowser(chromium.browser, file);
     writeFileSync(join(dir, 'run.png'), rendered.screenshot);
@@ -51,8 +66,20 @@ describe('reports in headless Chromium', () => {
 
   it('a compare report', async () => {
     const file = join(dir, 'compare.html');
-    const r = autoshift(['compare', 'scenarios/invoice-office.yaml', '--set', 'horizon=35d', '--set', 'disruptions[0].start=20d',
-      '--policies', 'static,reactive,bot-first', '--replications', '3', '--report', file]);
+    const r = autoshift([
+      'compare',
+      'scenarios/invoice-office.yaml',
+      '--set',
+      'horizon=35d',
+      '--set',
+      'disruptions[0].start=20d',
+      '--policies',
+      'static,reactive,bot-first',
+      '--replications',
+      '3',
+      '--report',
+      file,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const rendered = await renderInBrowser(chromium.browser, file);
     expectRendered(rendered, 2);
@@ -60,8 +87,20 @@ describe('reports in headless Chromium', () => {
 
   it('a sweep report', async () => {
     const file = join(dir, 'sweep.html');
-    const r = autoshift(['sweep', 'scenarios/invoice-office.yaml', '--set', 'horizon=35d', '--set', 'pools.clerks.size=2..4', '--set', 'pools.seniors.size=1..3',
-      '--replications', '2', '--report', file]);
+    const r = autoshift([
+      'sweep',
+      'scenarios/invoice-office.yaml',
+      '--set',
+      'horizon=35d',
+      '--set',
+      'pools.clerks.size=2..4',
+      '--set',
+      'pools.seniors.size=1..3',
+      '--replications',
+      '2',
+      '--report',
+      file,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const rendered = await renderInBrowser(chromium.browser, file);
     expectRendered(rendered, 2);

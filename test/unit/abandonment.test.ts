@@ -19,15 +19,23 @@ import type { TaskRecord } from '../../simulator/engine.js';
 export function erlangA(n: number, lambda: number, mu: number, theta: number) {
   const K = 4000;
   const w = [1];
-  for (let k = 1; k <= K; k++) w.push(w[k - 1] * lambda / (k <= n ? k * mu : n * mu + (k - n) * theta));
+  for (let k = 1; k <= K; k++) w.push((w[k - 1] * lambda) / (k <= n ? k * mu : n * mu + (k - n) * theta));
   const z = w.reduce((a, b) => a + b, 0);
   const pi = w.map((x) => x / z);
-  let pServed = 0, waitServed = 0, waitAll = 0, queue = 0;
+  let pServed = 0,
+    waitServed = 0,
+    waitAll = 0,
+    queue = 0;
   for (let k = 0; k <= K; k++) {
-    if (k < n) { pServed += pi[k]; continue; }
+    if (k < n) {
+      pServed += pi[k];
+      continue;
+    }
     const j = k - n;
     queue += j * pi[k];
-    let reach = 1, meanW = 0, sumT = 0;
+    let reach = 1,
+      meanW = 0,
+      sumT = 0;
     for (let i = j; i >= 0; i--) {
       const r = n * mu + i * theta;
       meanW += reach / (r + theta);
@@ -42,7 +50,8 @@ export function erlangA(n: number, lambda: number, mu: number, theta: number) {
   return { pAb, pAbByFlow: (theta * queue) / lambda, waitServed: waitServed / pServed, waitAbandoned: (waitAll - waitServed) / pAb };
 }
 
-const callCentre = (agents: number, perHour: number, serviceMin: number, patienceMin: number, days = 40) => scenarioFrom(`
+const callCentre = (agents: number, perHour: number, serviceMin: number, patienceMin: number, days = 40) =>
+  scenarioFrom(`
 name: Erlang A
 seed: 12
 horizon: ${days}d
@@ -59,7 +68,11 @@ demand: { call: { rate: ${perHour}/h } }
 `);
 
 describe('abandonment against Erlang A (M/M/n+M)', () => {
-  for (const [n, perHour, serviceMin, patienceMin] of [[4, 36, 6, 5], [2, 24, 6, 3], [5, 60, 6, 8]] as const) {
+  for (const [n, perHour, serviceMin, patienceMin] of [
+    [4, 36, 6, 5],
+    [2, 24, 6, 3],
+    [5, 60, 6, 8],
+  ] as const) {
     it(`n=${n}, λ=${perHour}/h, 1/μ=${serviceMin}m, 1/θ=${patienceMin}m: P(abandon) and the waits of served and abandoned calls`, () => {
       const theory = erlangA(n, perHour / 3600, 1 / (serviceMin * 60), 1 / (patienceMin * 60));
       // the theory agrees with itself: abandonment rate = θ E[queue] (flow balance)
@@ -121,7 +134,8 @@ demand: { call: { rate: 18/h } }
   });
 
   it('patience draws are keyed per case: the same seed gives the same results; another policy the same abandonment draws', () => {
-    const a = runOnce(withCallBack, 1), b = runOnce(withCallBack, 1);
+    const a = runOnce(withCallBack, 1),
+      b = runOnce(withCallBack, 1);
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
 

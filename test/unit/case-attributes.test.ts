@@ -20,12 +20,14 @@ import { join } from 'node:path';
 function normalCdf(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * z);
-  const erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
   return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
-const MEAN = 6000, SD = 8000;
-const office = (extra = '') => scenarioFrom(`
+const MEAN = 6000,
+  SD = 8000;
+const office = (extra = '') =>
+  scenarioFrom(`
 name: amounts
 seed: 7
 horizon: 60d
@@ -81,8 +83,8 @@ describe('case attributes and branch conditions', () => {
   });
 
   it('durationScale: amount / 1000 makes the mean service 60 s × E[amount] / 1000', () => {
-    const theory = 60 * MEAN / 1000;
-    const se = (60 * SD / 1000) / Math.sqrt(cases);
+    const theory = (60 * MEAN) / 1000;
+    const se = (60 * SD) / 1000 / Math.sqrt(cases);
     expect(Math.abs(figures.steps['invoice/review'].serviceMeanSeconds - theory)).toBeLessThan(4 * se);
   });
 
@@ -94,7 +96,7 @@ describe('case attributes and branch conditions', () => {
       const a = ts[0].attributes!;
       expect(ts.every((t) => t.attributes!.amount === a.amount && t.attributes!.channel === a.channel)).toBe(true);
       const review = ts.find((t) => t.activity === 'review')!;
-      expect(review.end - review.start).toBeCloseTo((a.amount as number) * 60 / 1000, 6);
+      expect(review.end - review.start).toBeCloseTo(((a.amount as number) * 60) / 1000, 6);
       const approved = ts.some((t) => t.activity === 'approve');
       expect(approved).toBe((a.amount as number) > 10_000);
       if (++checked > 2000) break;

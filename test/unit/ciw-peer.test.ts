@@ -12,7 +12,9 @@ import { ensurePythonPeers, runPeerJson } from '../helpers/python-peers.js';
 
 const DAY = 86_400;
 let python = '';
-beforeAll(() => { python = ensurePythonPeers(); }, 900_000);
+beforeAll(() => {
+  python = ensurePythonPeers();
+}, 900_000);
 
 const ciw = (model: string, reps: number, days: number, warmupDays: number, params: object): Record<string, number>[] =>
   runPeerJson(python, 'ciw_queueing.py', [model, String(reps), String(days * DAY), String(warmupDays * DAY), JSON.stringify(params)]).replications;
@@ -64,7 +66,7 @@ demand: { job: { rate: 15/h } }
     agree(estimate(ours.map((p) => p.waitMeanSeconds)), of(peer, 'wait'), 'wait of the admitted');
   }, 300_000);
 
-  it('priority classes: non-preemptive M/M/1 with two classes, each class\'s wait', () => {
+  it("priority classes: non-preemptive M/M/1 with two classes, each class's wait", () => {
     const s = scenarioFrom(`
 name: two classes
 seed: 14

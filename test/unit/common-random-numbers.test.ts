@@ -46,12 +46,16 @@ describe('common random numbers', () => {
       for (const t of ts) if (!first.has(t.caseId) || first.get(t.caseId)! > t.enqueue) first.set(t.caseId, t.enqueue);
       return first;
     };
-    const a = arrivals(flexible.tasks), b = arrivals(dedicated.tasks);
+    const a = arrivals(flexible.tasks),
+      b = arrivals(dedicated.tasks);
     let compared = 0;
     for (const [id, t] of a) {
       if (!b.has(id)) continue;
       const starts = flexible.tasks.filter((x) => x.caseId === id && x.activity === 'first');
-      if (starts.length && starts[0].enqueue === t) { expect(b.get(id)).toBe(t); compared++; }
+      if (starts.length && starts[0].enqueue === t) {
+        expect(b.get(id)).toBe(t);
+        compared++;
+      }
     }
     expect(compared).toBeGreaterThan(1000);
   });
@@ -69,7 +73,8 @@ describe('common random numbers', () => {
       }
       return out;
     };
-    const a = durations(flexible.tasks), b = durations(dedicated.tasks);
+    const a = durations(flexible.tasks),
+      b = durations(dedicated.tasks);
     let compared = 0;
     for (const [k, d] of a) {
       if (!b.has(k)) continue;

@@ -5,8 +5,16 @@
  */
 import { describe, it, expect } from 'vitest';
 import {
-  containsZero, differenceOf, metricByName, pairedDifference, rankArms, replicationKpis, unpairedCi95, verdict,
-  KPI_METRICS, type Arm,
+  containsZero,
+  differenceOf,
+  metricByName,
+  pairedDifference,
+  rankArms,
+  replicationKpis,
+  unpairedCi95,
+  verdict,
+  KPI_METRICS,
+  type Arm,
 } from '../../simulator/compare.js';
 import { estimate, tQuantile975 } from '../../simulator/summarize.js';
 import type { ReplicationFigures } from '../../simulator/figures.js';
@@ -74,32 +82,74 @@ describe('paired differences', () => {
   });
 });
 
-function figures(over: { sla: number; cost: number; completed: number[]; cycle: number[]; backlog: number[]; busy: number[]; available: number[] }): ReplicationFigures {
+function figures(over: {
+  sla: number;
+  cost: number;
+  completed: number[];
+  cycle: number[];
+  backlog: number[];
+  busy: number[];
+  available: number[];
+}): ReplicationFigures {
   const processes: ReplicationFigures['processes'] = {};
   over.completed.forEach((c, i) => {
     processes[`p${i}`] = {
-      arrived: c, completed: c, openAtEnd: 0, openAgeMeanSeconds: 0, waitMeanSeconds: 0, criticalPathWaitMeanSeconds: 0, cycleMeanSeconds: over.cycle[i], cycleP95Seconds: 0,
-      slaAttainment: over.sla, costPerCase: 0, automationShare: 0, wipMean: 0, throughputPerHour: 0,
+      arrived: c,
+      completed: c,
+      openAtEnd: 0,
+      openAgeMeanSeconds: 0,
+      waitMeanSeconds: 0,
+      criticalPathWaitMeanSeconds: 0,
+      cycleMeanSeconds: over.cycle[i],
+      cycleP95Seconds: 0,
+      slaAttainment: over.sla,
+      costPerCase: 0,
+      automationShare: 0,
+      wipMean: 0,
+      throughputPerHour: 0,
     };
   });
   const pools: ReplicationFigures['pools'] = {};
-  over.busy.forEach((b, i) => { pools[`pool${i}`] = { utilization: b / over.available[i], cost: 0, busyHours: b, availableHours: over.available[i] }; });
+  over.busy.forEach((b, i) => {
+    pools[`pool${i}`] = { utilization: b / over.available[i], cost: 0, busyHours: b, availableHours: over.available[i] };
+  });
   const total = over.completed.reduce((s, x) => s + x, 0);
   return {
-    seed: 1, events: 0, simulatedSeconds: 86_400, processes, steps: {}, pools,
+    seed: 1,
+    events: 0,
+    simulatedSeconds: 86_400,
+    processes,
+    steps: {},
+    pools,
     totals: { completed: total, cost: over.cost, slaAttainment: over.sla, costPerCase: total ? over.cost / total : 0 },
     timeseries: {
-      time: over.backlog.map((_, k) => k), backlog: {}, backlogTotal: over.backlog, wip: {}, utilization: {},
-      slaAttainment: [], completed: [], arrived: [], cost: [], workCost: [],
+      time: over.backlog.map((_, k) => k),
+      backlog: {},
+      backlogTotal: over.backlog,
+      wip: {},
+      utilization: {},
+      slaAttainment: [],
+      completed: [],
+      arrived: [],
+      cost: [],
+      workCost: [],
     },
   };
 }
 
 describe('key figures of a replication', () => {
   it('weights cycle times by completions, takes the worst backlog and pools utilisation by hours', () => {
-    const k = replicationKpis(figures({
-      sla: 0.9, cost: 1000, completed: [30, 10], cycle: [100, 500], backlog: [3, 9, 4], busy: [6, 1], available: [8, 4],
-    }));
+    const k = replicationKpis(
+      figures({
+        sla: 0.9,
+        cost: 1000,
+        completed: [30, 10],
+        cycle: [100, 500],
+        backlog: [3, 9, 4],
+        busy: [6, 1],
+        available: [8, 4],
+      }),
+    );
     expect(k.cycleMeanSeconds).toBeCloseTo((30 * 100 + 10 * 500) / 40, 12);
     expect(k.worstBacklog).toBe(9);
     expect(k.utilization).toBeCloseTo(7 / 12, 12);
@@ -111,7 +161,11 @@ describe('key figures of a replication', () => {
 
   it('has no NaN when nothing completed', () => {
     const k = replicationKpis(figures({ sla: 0, cost: 0, completed: [0], cycle: [0], backlog: [], busy: [0], available: [0] }));
-    expect(Object.values(k).filter((v) => typeof v === 'number').every(Number.isFinite)).toBe(true);
+    expect(
+      Object.values(k)
+        .filter((v) => typeof v === 'number')
+        .every(Number.isFinite),
+    ).toBe(true);
   });
 });
 
@@ -136,7 +190,10 @@ describe('metrics by name', () => {
 });
 
 describe('ranking', () => {
-  const rankBy = [{ key: 'sla', better: 'higher' as const }, { key: 'cost', better: 'lower' as const }];
+  const rankBy = [
+    { key: 'sla', better: 'higher' as const },
+    { key: 'cost', better: 'lower' as const },
+  ];
   const R = 8;
   const common = Array.from({ length: R }, (_, r) => 0.03 * noise(r));
   const arm = (name: string, sla: number, cost: number, wobble = 0, phase = 0): Arm => ({
@@ -149,7 +206,11 @@ describe('ranking', () => {
 
   it('orders by SLA attainment first', () => {
     const ranking = rankArms([arm('low', 0.8, 10), arm('high', 0.9, 12), arm('mid', 0.85, 8)], rankBy);
-    expect(ranking.map((e) => [e.rank, e.name, e.tied])).toEqual([[1, 'high', false], [2, 'mid', false], [3, 'low', false]]);
+    expect(ranking.map((e) => [e.rank, e.name, e.tied])).toEqual([
+      [1, 'high', false],
+      [2, 'mid', false],
+      [3, 'low', false],
+    ]);
     expect(ranking[0].against).toBeUndefined();
     expect(ranking[1].against).toMatchObject({ other: 'high', winner: 'other', metric: 'sla' });
     expect(ranking[1].against!.difference.mean).toBeCloseTo(-0.05, 9);
@@ -164,7 +225,11 @@ describe('ranking', () => {
 
   it('calls arms tied when every paired interval contains 0, and they share a rank', () => {
     const ranking = rankArms([arm('a', 0.9, 10), arm('a2', 0.9, 10), arm('worse', 0.7, 10)], rankBy);
-    expect(ranking.map((e) => [e.rank, e.name, e.tied, e.tiedWith])).toEqual([[1, 'a', false, ['a2']], [1, 'a2', true, ['a']], [3, 'worse', false, []]]);
+    expect(ranking.map((e) => [e.rank, e.name, e.tied, e.tiedWith])).toEqual([
+      [1, 'a', false, ['a2']],
+      [1, 'a2', true, ['a']],
+      [3, 'worse', false, []],
+    ]);
     expect(ranking[1].against).toMatchObject({ other: 'a', winner: 'tied' });
     expect(ranking[1].against!.differences).toEqual({ sla: { mean: 0, ci95: 0 }, cost: { mean: 0, ci95: 0 } });
   });
@@ -178,7 +243,11 @@ describe('ranking', () => {
     expect(verdict(middle, best, rankBy).winner).toBe('tied');
     expect(verdict(middle, worst, rankBy).winner).toBe('tied');
     const ranking = rankArms([worst, middle, best], rankBy);
-    expect(ranking.map((e) => [e.rank, e.name])).toEqual([[1, 'best'], [1, 'middle'], [3, 'worst']]);
+    expect(ranking.map((e) => [e.rank, e.name])).toEqual([
+      [1, 'best'],
+      [1, 'middle'],
+      [3, 'worst'],
+    ]);
     expect(ranking[2].against).toMatchObject({ other: 'best', winner: 'other', metric: 'sla' });
     expect(ranking[2].tiedWith).toEqual([]);
   });
@@ -212,7 +281,8 @@ demand: { job: { rate: 10/h } }
       const s = compileScenario(parseScenarioText(text(c), 'inline.yaml'), { knownPolicies: policyNames() });
       return Array.from({ length: 8 }, (_, r) => simulateReplication({ scenario: s, policy: createPolicy(s), replication: r }).totals.slaAttainment);
     };
-    const four = run(4), five = run(5);
+    const four = run(4),
+      five = run(5);
     const d = differenceOf(five, four);
     expect(d.mean).toBeGreaterThan(0);
     expect(d.ci95).toBeLessThan(d.unpairedCi95);

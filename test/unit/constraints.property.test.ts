@@ -52,7 +52,7 @@ function randomWorld(r: Rng): World {
     const own = skills.map((_, q) => q).filter(() => chance(r, 0.5));
     return {
       id: `p${p}`,
-      kind: chance(r, 0.3) ? 'bot' as const : 'human' as const,
+      kind: chance(r, 0.3) ? ('bot' as const) : ('human' as const),
       size: chance(r, 0.1) ? 0 : int(r, 1, 20),
       skills: own.length || chance(r, 0.1) ? own : [int(r, 0, Q - 1)],
     };
@@ -66,19 +66,34 @@ function randomSnapshot(r: Rng, w: World, time: number, epoch: number): Snapshot
     const available = chance(r, 0.2) ? 0 : chance(r, 0.5) ? p.size : int(r, 0, p.size);
     const assigned = new Array<number>(Q).fill(0);
     let left = p.size;
-    for (const q of p.skills) { const n = chance(r, 0.5) ? int(r, 0, left) : 0; assigned[q] = n; left -= n; }
+    for (const q of p.skills) {
+      const n = chance(r, 0.5) ? int(r, 0, left) : 0;
+      assigned[q] = n;
+      left -= n;
+    }
     const busyOn = new Array<number>(Q).fill(0);
     return {
-      index, id: p.id, kind: p.kind, size: p.size, available, busy: int(r, 0, available), skills: p.skills.slice(),
-      costPerHour: p.kind === 'bot' ? 1 : 30, failureRate: p.kind === 'bot' ? r() * 0.5 : 0, switchOver: chance(r, 0.5) ? 600 : 0,
-      assigned, busyOn,
+      index,
+      id: p.id,
+      kind: p.kind,
+      size: p.size,
+      available,
+      busy: int(r, 0, available),
+      skills: p.skills.slice(),
+      costPerHour: p.kind === 'bot' ? 1 : 30,
+      failureRate: p.kind === 'bot' ? r() * 0.5 : 0,
+      switchOver: chance(r, 0.5) ? 600 : 0,
+      assigned,
+      busyOn,
     };
   });
   const queues: QueueView[] = w.skills.map((skill, index) => {
     const waiting = chance(r, 0.3) ? 0 : int(r, 1, chance(r, 0.1) ? 5000 : 200);
     const minSlack = waiting === 0 ? Infinity : (r() * 6 - 1) * 86_400;
     return {
-      index, skill, waiting,
+      index,
+      skill,
+      waiting,
       oldestWait: waiting ? r() * 86_400 : 0,
       minSlack,
       breached: minSlack < 0 ? int(r, 1, waiting) : 0,
@@ -91,31 +106,39 @@ function randomSnapshot(r: Rng, w: World, time: number, epoch: number): Snapshot
     };
   });
   return {
-    time, epoch, epochLength: w.epochLength, trigger: epoch === 0 ? 'start' : pick(r, ['periodic', 'outage p0 begins']),
-    queues, pools, activeDisruptions: chance(r, 0.2) ? ['outage p0 @1d'] : [],
+    time,
+    epoch,
+    epochLength: w.epochLength,
+    trigger: epoch === 0 ? 'start' : pick(r, ['periodic', 'outage p0 begins']),
+    queues,
+    pools,
+    activeDisruptions: chance(r, 0.2) ? ['outage p0 @1d'] : [],
   };
 }
 
 /** Parameter sets to try per policy (besides the defaults). */
 function paramSets(name: string, w: World, r: Rng): Record<string, unknown>[] {
   switch (name) {
-    case 'reactive': return [{}, { coolDown: 0 }, { targetPerUnit: 1, tolerance: 0, minPerQueue: 1 }, { coolDown: '30m', targetPerUnit: 12.5 }];
-    case 'sla-slack': return [{}, { riskHorizon: '1d', maxShare: 1 }, { riskHorizon: 60, maxShare: 0.3 }];
-    case 'cmu': return [{}, { dedicate: 1 }, { dedicate: 0.5, costOfDelay: Object.fromEntries(w.skills.map((s) => [s, int(r, 0, 50)])) }];
-    case 'forecast-staffing': return [{}, { serviceLevel: 0.99, answerWithin: 60 }, { serviceLevel: 0.5, answerWithin: '8h', clearBacklog: false }];
-    case 'bot-first': return [{}, { dispatch: 'edf', clearWithin: '30m' }, { clearWithin: 86_400 }];
+    case 'reactive':
+      return [{}, { coolDown: 0 }, { targetPerUnit: 1, tolerance: 0, minPerQueue: 1 }, { coolDown: '30m', targetPerUnit: 12.5 }];
+    case 'sla-slack':
+      return [{}, { riskHorizon: '1d', maxShare: 1 }, { riskHorizon: 60, maxShare: 0.3 }];
+    case 'cmu':
+      return [{}, { dedicate: 1 }, { dedicate: 0.5, costOfDelay: Object.fromEntries(w.skills.map((s) => [s, int(r, 0, 50)])) }];
+    case 'forecast-staffing':
+      return [{}, { serviceLevel: 0.99, answerWithin: 60 }, { serviceLevel: 0.5, answerWithin: '8h', clearBacklog: false }];
+    case 'bot-first':
+      return [{}, { dispatch: 'edf', clearWithin: '30m' }, { clearWithin: 86_400 }];
     case 'static': {
       const pool = w.pools.find((p) => p.skills.length > 0);
       return pool ? [{}, { shares: { [pool.id]: { [w.skills[pool.skills[0]]]: 0.5 } } }] : [{}];
     }
-    default: return [{}];
+    default:
+      return [{}];
   }
 }
 
-const policies: [string, PolicyFactory][] = [
-  ...Object.entries(builtinPolicies),
-  ['longest-queue-first (example module)', longestQueueFirst as PolicyFactory],
-];
+const policies: [string, PolicyFactory][] = [...Object.entries(builtinPolicies), ['longest-queue-first (example module)', longestQueueFirst as PolicyFactory]];
 
 /** The first way `assign` breaks the engine's constraints, or null. (Plain checks: thousands of decisions stay fast.) */
 function enforcedProblem(s: Snapshot, assign: number[][]): string | null {
@@ -233,7 +256,8 @@ describe('enforceConstraints on arbitrary answers', () => {
         const total = out.reduce((n, row) => n + row[q.index], 0);
         if (total >= Math.min(q.limits.min, q.limits.max)) continue;
         const spare = q.pools.find((p) => free[p] > 0);
-        if (spare !== undefined) expect.fail(`${label}: ${q.skill} has ${total} < min ${q.limits.min} while ${s.pools[spare].id} has ${free[spare]} free units`);
+        if (spare !== undefined)
+          expect.fail(`${label}: ${q.skill} has ${total} < min ${q.limits.min} while ${s.pools[spare].id} has ${free[spare]} free units`);
       }
     }
   });

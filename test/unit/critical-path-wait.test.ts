@@ -51,7 +51,8 @@ describe('critical-path wait', () => {
     // independently, from the event log of completed cases
     const byCase = new Map<string, Record<string, TaskRecord>>();
     for (const t of tasks) (byCase.get(t.caseId) ?? byCase.set(t.caseId, {}).get(t.caseId)!)[t.activity] = t;
-    let sum = 0, n = 0;
+    let sum = 0,
+      n = 0;
     for (const steps of byCase.values()) {
       const { intake, a, b, merge } = steps;
       if (!merge) continue;
@@ -59,7 +60,8 @@ describe('critical-path wait', () => {
       const wait = (t: TaskRecord) => t.start - t.enqueue;
       const critical = wait(intake) + wait(last) + wait(merge);
       expect(critical).toBeLessThanOrEqual(merge.end - intake.enqueue + 1e-9);
-      sum += critical; n++;
+      sum += critical;
+      n++;
     }
     expect(n).toBe(p.completed);
     expect(p.criticalPathWaitMeanSeconds).toBeCloseTo(sum / n, 6);

@@ -52,7 +52,9 @@ describe('generated dashboards and rules', () => {
       const used = expr.match(/autoshift_[a-z0-9_]+/g) ?? [];
       expect(used.length, `${where}: ${expr}`).toBeGreaterThan(0);
       for (const name of used) {
-        expect(defined.has(name) || defined.has(name.replace(/_(bucket|sum|count)$/, '')), `${where}: ${name} is not defined in metrics/registry.ts`).toBe(true);
+        expect(defined.has(name) || defined.has(name.replace(/_(bucket|sum|count)$/, '')), `${where}: ${name} is not defined in metrics/registry.ts`).toBe(
+          true,
+        );
       }
     }
   });
@@ -65,7 +67,10 @@ describe('generated dashboards and rules', () => {
       }
       const metrics = (expr.match(/autoshift_[a-z0-9_]+/g) ?? []).map((n) => n.replace(/_(bucket|sum|count)$/, ''));
       for (const [, by] of expr.matchAll(/(?:by|on) \(([^)]*)\)/g)) {
-        for (const label of by.split(',').map((x) => x.trim()).filter(Boolean)) {
+        for (const label of by
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)) {
           expect(metrics.some((m) => labelsOf.get(m)?.includes(label)) || label === 'target', `${where}: by ${label}`).toBe(true);
         }
       }

@@ -36,7 +36,13 @@ const genuine = [...demandTimeline(scenario, runId, clock)].flatMap((e) => (e.de
 /** wall ms when simulated time `at` happens */
 const wallOf = (at: number) => clock.startWallMs + (at * 1000) / clock.speed;
 const reason = (check: DemandCheck, ev: DemandEvent, wall = wallOf(ev.at)) => {
-  try { check.check(ev, wall); return 'ok'; } catch (err) { expect((err as Error).name).toBe('InvalidEventError'); return (err as Error).message; }
+  try {
+    check.check(ev, wall);
+    return 'ok';
+  } catch (err) {
+    expect((err as Error).name).toBe('InvalidEventError');
+    return (err as Error).message;
+  }
 };
 
 describe('DemandCheck', () => {
@@ -56,14 +62,17 @@ describe('DemandCheck', () => {
     expect(reason(check, { ...ev, process: 'audit' })).toBe("process: unknown process 'audit' (expected one of: order, refund)");
     // a new id for an existing arrival, or a new arrival
     expect(reason(check, { ...ev, id: 'r1.order.3b' })).toBe("id: expected 'r1.order.3' (<runId>.<process>.<caseNo>), got 'r1.order.3b'");
-    expect(reason(check, { ...ev, id: `r1.order.${orders}`, caseNo: orders }, wallOf(scenario.horizon)))
-      .toBe(`caseNo: process 'order' has ${orders} arrivals up to the horizon (case numbers from 0), got ${orders}`);
+    expect(reason(check, { ...ev, id: `r1.order.${orders}`, caseNo: orders }, wallOf(scenario.horizon))).toBe(
+      `caseNo: process 'order' has ${orders} arrivals up to the horizon (case numbers from 0), got ${orders}`,
+    );
     expect(reason(check, { ...ev, at: ev.at + 1 })).toBe(`at: case 3 of 'order' arrives at simulated ${ev.at} s in this run's demand, got ${ev.at + 1}`);
     expect(reason(check, { ...ev, seed: 6 })).toBe("seed: expected the run's seed 5, got 6");
     // a skewed clock: its times would be read on another wall clock
     expect(reason(check, { ...ev, clock: { ...clock, startWallMs: clock.startWallMs - 3_600_000 } })).toMatch(/^clock: expected the run's clock/);
     // published ahead of its time by more than the allowed skew
-    expect(reason(check, ev, wallOf(ev.at) - 5001)).toMatch(/^at: simulated .* s is \d+ simulated s ahead of the run's clock \(at most 5000 wall ms allowed\)$/);
+    expect(reason(check, ev, wallOf(ev.at) - 5001)).toMatch(
+      /^at: simulated .* s is \d+ simulated s ahead of the run's clock \(at most 5000 wall ms allowed\)$/,
+    );
     expect(reason(check, ev, wallOf(ev.at) - 4000)).toBe('ok');
   });
 

@@ -12,7 +12,8 @@ import { parseScenarioText } from '../../model/scenario-source.js';
 import { compileScenario } from '../../model/compile-scenario.js';
 import type { ScenarioError } from '../../model/errors.js';
 
-const DAY = 86_400, H = 3600;
+const DAY = 86_400,
+  H = 3600;
 const text = (schedule: string, horizon = String(14 * DAY + 6 * H)) => `
 name: scheduled
 horizon: ${horizon}

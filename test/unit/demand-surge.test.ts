@@ -7,7 +7,8 @@ import { scenarioFrom } from '../helpers/scenario.js';
 import { createArrivalStream } from '../../simulator/demand.js';
 import { DAY } from '../../model/units.js';
 
-const scenario = (factor: number) => scenarioFrom(`
+const scenario = (factor: number) =>
+  scenarioFrom(`
 name: surge on flat demand
 seed: 3
 horizon: 30d
@@ -23,8 +24,12 @@ disruptions:
 function counts(factor: number): { before: number; inside: number } {
   const s = scenario(factor);
   const a = createArrivalStream(s.demand[0], s, 1);
-  let before = 0, inside = 0;
-  for (let t = a.next(); t < 20 * DAY; t = a.next()) { if (t < 10 * DAY) before++; else inside++; }
+  let before = 0,
+    inside = 0;
+  for (let t = a.next(); t < 20 * DAY; t = a.next()) {
+    if (t < 10 * DAY) before++;
+    else inside++;
+  }
   return { before, inside };
 }
 

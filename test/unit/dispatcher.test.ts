@@ -23,9 +23,27 @@ import { taskEnd } from '../../simulator/unit-duty.js';
 import { loadScenario } from '../../cli/load-scenario.js';
 import { ROOT } from '../helpers/cli.js';
 
-interface Kase { process: number; no: number; arrival: number; visits: number[]; open: number; wait: number; id: string; attributes?: (number | string)[] | null; unserved?: boolean }
+interface Kase {
+  process: number;
+  no: number;
+  arrival: number;
+  visits: number[];
+  open: number;
+  wait: number;
+  id: string;
+  attributes?: (number | string)[] | null;
+  unserved?: boolean;
+}
 /** a task asked for; `remaining`: the work it has left after a preemption (-1: none yet) */
-interface Pending { kase: Kase; step: number; visit: number; frame: Frame | null; enqueue: number; remaining: number; failed?: boolean }
+interface Pending {
+  kase: Kase;
+  step: number;
+  visit: number;
+  frame: Frame | null;
+  enqueue: number;
+  remaining: number;
+  failed?: boolean;
+}
 
 /** Zero-latency live runtime: the dispatcher plus case walks, in simulated time. */
 function zeroLatency(scenario: Scenario, policy: Policy) {
@@ -36,7 +54,9 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
   // events: [time, seq, fn]
   const events: [number, number, () => void][] = [];
   let seq = 0;
-  const at = (t: number, fn: () => void) => { events.push([t, seq++, fn]); };
+  const at = (t: number, fn: () => void) => {
+    events.push([t, seq++, fn]);
+  };
   const pending = new Map<string, Pending>();
   const cycles: number[][] = scenario.processes.map(() => []);
   const waits: number[][] = scenario.processes.map(() => []);
@@ -48,15 +68,28 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
 
   const request = (kase: Kase, step: number, parent: Frame | null) => {
     const frame = arrive(parent, step);
-    if (frame === undefined) { kase.open--; return; }
+    if (frame === undefined) {
+      kase.open--;
+      return;
+    }
     const proc = scenario.processes[kase.process];
     const visit = kase.visits[step]++;
     const taskId = `${kase.id}/${step}/${visit}`;
     pending.set(taskId, { kase, step, visit, frame, enqueue: now, remaining: -1 });
     const patience = draws.patience(kase, proc.steps[step], visit);
     const req: TaskRequestedEvent = {
-      v: 1, type: 'task.requested', taskId, caseId: kase.id, process: proc.id, processIndex: kase.process, step, visit,
-      skill: proc.steps[step].skill, at: now, deadline: kase.arrival + proc.sla, clock,
+      v: 1,
+      type: 'task.requested',
+      taskId,
+      caseId: kase.id,
+      process: proc.id,
+      processIndex: kase.process,
+      step,
+      visit,
+      skill: proc.steps[step].skill,
+      at: now,
+      deadline: kase.arrival + proc.sla,
+      clock,
       ...(Number.isFinite(patience) ? { abandonAt: now + patience } : {}),
       // a person's work, for the dispatcher to time a preemptible grant (as the case workflow sends it)
       ...(preemption ? { work: draws.duration(kase, proc.steps[step], visit, false) } : {}),
@@ -67,7 +100,10 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
   const caseEnds = (kase: Kase) => {
     if (--kase.open > 0 || kase.arrival < scenario.warmup) return;
     if (kase.unserved) unservedCases[kase.process]++;
-    else { cycles[kase.process].push(now - kase.arrival); waits[kase.process].push(kase.wait); }
+    else {
+      cycles[kase.process].push(now - kase.arrival);
+      waits[kase.process].push(kase.wait);
+    }
   };
   const onGrant = (g: IssuedGrant) => {
     const p = pending.get(g.grant.taskId)!;
@@ -79,13 +115,17 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
       if (g.grant.outcome === 'abandoned' && kase.arrival >= scenario.warmup) abandonedTasks[kase.process]++;
       const to = unservedNext(s, g.grant.outcome, p.frame);
       if (to < 0 || to !== (g.grant.outcome === 'abandoned' ? s.onAbandon : s.onBlocked)) kase.unserved = true;
-      if (to === CASE_ENDS) caseEnds(kase); else request(kase, to, p.frame);
+      if (to === CASE_ENDS) caseEnds(kase);
+      else request(kase, to, p.frame);
       return;
     }
     const pool = scenario.pools.find((x) => x.id === g.grant.pool)!;
     const service = p.remaining >= 0 ? p.remaining : draws.duration(kase, s, visit, pool.kind === 'bot') * g.grant.slowdown;
-    const duty = caseInputOf({ v: 1, id: kase.id, runId: 'z', process: scenario.processes[kase.process].id, caseNo: kase.no, at: kase.arrival, seed, clock } as DemandEvent, scenario, 'z')
-      .pools.find((x) => x.id === pool.id)!.duty;
+    const duty = caseInputOf(
+      { v: 1, id: kase.id, runId: 'z', process: scenario.processes[kase.process].id, caseNo: kase.no, at: kase.arrival, seed, clock } as DemandEvent,
+      scenario,
+      'z',
+    ).pools.find((x) => x.id === pool.id)!.duty;
     p.failed = draws.botFails(kase, s, visit, pool);
     // the grant's own time: grants issued while the dispatcher advanced its own events (a shift starts) are later than `now`
     kase.wait += g.grant.at - p.enqueue;
@@ -138,7 +178,10 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
       at(ev.at, () => request(kase, p.start, null));
     } else {
       const ev = e.disruption!;
-      at(ev.at, () => { d.disruption(ev.index, ev.type === 'disruption.begins', now); drain(); });
+      at(ev.at, () => {
+        d.disruption(ev.index, ev.type === 'disruption.begins', now);
+        drain();
+      });
     }
   }
   d.start(0);
@@ -162,9 +205,18 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
   return {
     interrupted,
-    ...Object.fromEntries(scenario.processes.map((p, i) => [p.id, {
-      completed: cycles[i].length, cycle: mean(cycles[i]), wait: mean(waits[i]), unserved: unservedCases[i], abandoned: abandonedTasks[i],
-    }])),
+    ...Object.fromEntries(
+      scenario.processes.map((p, i) => [
+        p.id,
+        {
+          completed: cycles[i].length,
+          cycle: mean(cycles[i]),
+          wait: mean(waits[i]),
+          unserved: unservedCases[i],
+          abandoned: abandonedTasks[i],
+        },
+      ]),
+    ),
   } as Record<string, { completed: number; cycle: number; wait: number; unserved: number; abandoned: number }> & { interrupted: number };
 }
 
@@ -172,7 +224,11 @@ describe('Dispatcher', () => {
   for (const [name, file, overrides] of [
     ['live-small (bot failures, branch, parallel split, outage)', join(ROOT, 'test', 'fixtures', 'live-small.yaml'), []],
     ['invoice-office, 8 weeks (shifts, an absence, an outage)', join(ROOT, 'scenarios', 'invoice-office.yaml'), ['horizon=56d', 'warmup=0']],
-    ['invoice-approval, 8 weeks (attributes and conditions, pausing at shift end and in an absence, a scheduled batch)', join(ROOT, 'scenarios', 'invoice-approval.yaml'), ['horizon=56d', 'warmup=0']],
+    [
+      'invoice-approval, 8 weeks (attributes and conditions, pausing at shift end and in an absence, a scheduled batch)',
+      join(ROOT, 'scenarios', 'invoice-approval.yaml'),
+      ['horizon=56d', 'warmup=0'],
+    ],
   ] as const) {
     it(`with zero latency, reproduces sim exactly: ${name}`, () => {
       const scenario = loadScenario(file, [...overrides]);
@@ -250,7 +306,18 @@ describe('Dispatcher', () => {
     const scenario = loadScenario(join(ROOT, 'test', 'fixtures', 'live-small.yaml'));
     const clock = { startWallMs: 0, speed: 1 };
     const req = (n: number, skill = 2): TaskRequestedEvent => ({
-      v: 1, type: 'task.requested', taskId: `c${n}/0/0`, caseId: `c${n}`, process: 'ticket', processIndex: 1, step: 0, visit: 0, skill, at: n, deadline: 3600, clock,
+      v: 1,
+      type: 'task.requested',
+      taskId: `c${n}/0/0`,
+      caseId: `c${n}`,
+      process: 'ticket',
+      processIndex: 1,
+      step: 0,
+      visit: 0,
+      skill,
+      at: n,
+      deadline: 3600,
+      clock,
     });
     // agents (skill 'support') has 9 units: 12 requests, 9 granted before the crash, 1 of those finished
     const first = new Dispatcher(scenario, createPolicy(scenario), 'a1');
@@ -290,7 +357,18 @@ describe('Dispatcher', () => {
     const clock = { startWallMs: 0, speed: 1 };
     const support = scenario.skills.indexOf('support');
     const req = (n: number, at: number): TaskRequestedEvent => ({
-      v: 1, type: 'task.requested', taskId: `c${n}/0/0`, caseId: `c${n}`, process: 'ticket', processIndex: 1, step: 0, visit: 0, skill: support, at, deadline: 3600, clock,
+      v: 1,
+      type: 'task.requested',
+      taskId: `c${n}/0/0`,
+      caseId: `c${n}`,
+      process: 'ticket',
+      processIndex: 1,
+      step: 0,
+      visit: 0,
+      skill: support,
+      at,
+      deadline: 3600,
+      clock,
     });
     const first = new Dispatcher(scenario, createPolicy(scenario), 'a1');
     first.start(0);
@@ -301,10 +379,28 @@ describe('Dispatcher', () => {
     expect(grants.length).toBe(9);
     requests.push(req(9, 30), req(10, 60));
     first.request(requests[9], 30);
-    const end = (g: GrantEvent, at: number): TaskFinishedEvent => ({
-      v: 1, type: 'task.done', taskId: g.taskId, caseId: g.caseId, process: 'ticket', processIndex: 1, step: 0, visit: 0, skill: support,
-      grantId: g.grantId, unit: g.unit, pool: g.pool, kind: 'human', enqueue: g.at, start: g.at, end: at, service: at - g.at, counted: true, clock,
-    } as TaskFinishedEvent);
+    const end = (g: GrantEvent, at: number): TaskFinishedEvent =>
+      ({
+        v: 1,
+        type: 'task.done',
+        taskId: g.taskId,
+        caseId: g.caseId,
+        process: 'ticket',
+        processIndex: 1,
+        step: 0,
+        visit: 0,
+        skill: support,
+        grantId: g.grantId,
+        unit: g.unit,
+        pool: g.pool,
+        kind: 'human',
+        enqueue: g.at,
+        start: g.at,
+        end: at,
+        service: at - g.at,
+        counted: true,
+        clock,
+      }) as TaskFinishedEvent;
     // the log: task 0 ended at 40 (before the cut at 50), task 1 at 55 (after it); c10 was requested at 60
     const finished = new Set<string>();
     const { due, ahead } = cutReplay(requests, [end(grants[0], 40), end(grants[1], 55)], finished, 50);

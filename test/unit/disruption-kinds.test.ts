@@ -19,7 +19,9 @@ import { ScenarioError } from '../../model/errors.js';
 const DAY = 86_400;
 
 function scenarioWith(disruption: string, rate = '4/h', staff = 50, bots = 2) {
-  return compileScenario(parseScenarioText(`name: kinds
+  return compileScenario(
+    parseScenarioText(
+      `name: kinds
 horizon: 60d
 pools:
   staff: { kind: human, size: ${staff}, skills: [work] }
@@ -36,7 +38,10 @@ demand:
   job: { rate: ${rate} }
 disruptions:
   - ${disruption}
-`, 'kinds.yaml'));
+`,
+      'kinds.yaml',
+    ),
+  );
 }
 
 const cases: Record<DisruptionKind, () => void> = {

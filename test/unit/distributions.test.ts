@@ -17,13 +17,7 @@ import { describe, it, expect } from 'vitest';
 import type { Distribution } from '../../simulator/distributions.js';
 import { DISTRIBUTION_KINDS } from '../../simulator/distributions.js';
 import type { UniformSource } from '../../model/uniform-source.js';
-import {
-  distributionMean,
-  distributionVariance,
-  sample,
-  scaleDistribution,
-  validateDistribution,
-} from '../../simulator/distributions.js';
+import { distributionMean, distributionVariance, sample, scaleDistribution, validateDistribution } from '../../simulator/distributions.js';
 
 const N = 200_000;
 const Z = 4; // standard errors allowed
@@ -179,7 +173,7 @@ describe('analytic moments against textbook formulas', () => {
     // the sampler must use exactly these (μ, σ): the logs are normal with that mean and sd
     const logs = draw(d, 11).xs.map(Math.log);
     const s = stats(logs);
-    expect(Math.abs(s.mean - mu)).toBeLessThan(Z * sigma / Math.sqrt(N));
+    expect(Math.abs(s.mean - mu)).toBeLessThan((Z * sigma) / Math.sqrt(N));
     // a normal has kurtosis 3, so Var(s²) ≈ 2σ⁴/n
     expect(Math.abs(s.variance - sigma * sigma)).toBeLessThan(Z * sigma * sigma * Math.sqrt(2 / N));
     expectCdf(logs, mu, 0.5);
@@ -231,7 +225,11 @@ describe('analytic moments against textbook formulas', () => {
     expect(distributionMean(d)).toBe(11 / 4);
     expect(distributionVariance(d)).toBe(27 / 16);
     const xs = draw(d, 16).xs;
-    for (const [v, p] of [[1, 0.25], [2, 0.25], [4, 0.5]] as const) {
+    for (const [v, p] of [
+      [1, 0.25],
+      [2, 0.25],
+      [4, 0.5],
+    ] as const) {
       const f = xs.filter((x) => x === v).length / N;
       expect(Math.abs(f - p)).toBeLessThan(Z * Math.sqrt((p * (1 - p)) / N));
     }
@@ -283,9 +281,10 @@ describe('sample: draws and edges', () => {
         // gamma and the exponential's ziggurat reject: a source stuck at one value can reject forever, so mix e into a seeded stream
         const seeded = mulberry32(9);
         let i = 0;
-        const sources: UniformSource[] = d.kind === 'gamma' || d.kind === 'exponential'
-          ? [{ next: () => (i++ === 0 ? e : seeded.next()) }, { next: () => (i++ % 3 === 2 ? e : seeded.next()) }]
-          : [fixed(e)];
+        const sources: UniformSource[] =
+          d.kind === 'gamma' || d.kind === 'exponential'
+            ? [{ next: () => (i++ === 0 ? e : seeded.next()) }, { next: () => (i++ % 3 === 2 ? e : seeded.next()) }]
+            : [fixed(e)];
         for (const source of sources) {
           for (let k = 0; k < 20; k++) {
             const x = sample(d, source);
@@ -369,7 +368,10 @@ describe('validateDistribution', () => {
     [{ kind: 'uniform', min: -5, max: 1 }, /uniform min must be/],
     [{ kind: 'empirical', values: [] }, /empirical values must be a non-empty array/],
     [{ kind: 'empirical', values: [1, -2] }, /empirical values\[1\] must be a finite number >= 0/],
-    [{ kind: 'empirical', values: [1, 2], weights: [1] }, /weights must have the same length as values and be >= 0 with a positive sum \(got 1 weights for 2 values\)/],
+    [
+      { kind: 'empirical', values: [1, 2], weights: [1] },
+      /weights must have the same length as values and be >= 0 with a positive sum \(got 1 weights for 2 values\)/,
+    ],
     [{ kind: 'empirical', values: [1, 2], weights: [1, -1] }, /weights must have the same length .*weights\[1\] is -1/],
     [{ kind: 'empirical', values: [1, 2], weights: [0, 0] }, /weights must .* positive sum \(the sum is 0\)/],
     [{ kind: 'empirical', values: [1, 2], weights: [1, NaN] }, /weights\[1\] is NaN/],

@@ -21,7 +21,8 @@ import { ScenarioError } from '../../model/errors.js';
 import { demandTimeline } from '../../workers/producer.js';
 import { autoshift } from '../helpers/cli.js';
 
-const oneDayJobs = (extra: string) => scenarioFrom(`name: drain
+const oneDayJobs = (extra: string) =>
+  scenarioFrom(`name: drain
 horizon: 20d
 ${extra}
 pools:
@@ -38,7 +39,8 @@ demand:
   job: { rate: 4/h }
 `);
 
-const mm1 = (extra: string) => scenarioFrom(`name: M/M/1
+const mm1 = (extra: string) =>
+  scenarioFrom(`name: M/M/1
 ${extra.includes('horizon') ? '' : 'horizon: 10d'}
 ${extra}
 pools:
@@ -56,7 +58,7 @@ demand:
 `);
 
 describe('drain: true', () => {
-  it('leaves no case open, and Little\'s law holds exactly over the run (it does not at a plain horizon)', () => {
+  it("leaves no case open, and Little's law holds exactly over the run (it does not at a plain horizon)", () => {
     const drained = runOnce(oneDayJobs('drain: true')).processes.job;
     expect(drained.openAtEnd).toBe(0);
     expect(drained.completed).toBe(drained.arrived);
@@ -80,13 +82,15 @@ describe('drain: true', () => {
     expect(runOnce(oneDayJobs('drain: true')).processes.job.arrived).toBe(runOnce(oneDayJobs('')).processes.job.arrived);
   });
 
-  it('replications drained to different ends: the document gives each length and their mean, not replication 1\'s', () => {
+  it("replications drained to different ends: the document gives each length and their mean, not replication 1's", () => {
     const scenario = oneDayJobs('drain: true');
     // every task starts on arrival (200 staff) and takes exactly a day: each run ends a day after its last arrival
     const ends: number[] = [];
     const reps = [0, 1, 2].map((r) => {
       let lastArrival = 0;
-      const f = runOnce(scenario, r, undefined, (t) => { lastArrival = Math.max(lastArrival, t.enqueue); });
+      const f = runOnce(scenario, r, undefined, (t) => {
+        lastArrival = Math.max(lastArrival, t.enqueue);
+      });
       ends.push(lastArrival + 86_400);
       return f;
     });
@@ -124,7 +128,7 @@ describe('cases: N', () => {
     expect(runOnce(mm1('cases: 2000')).simulatedSeconds).toBeGreaterThan(10 * 86_400);
   });
 
-  it('Little\'s law holds exactly (no warm-up: the run starts and ends empty)', () => {
+  it("Little's law holds exactly (no warm-up: the run starts and ends empty)", () => {
     const f = runOnce(mm1('cases: 500'));
     const p = f.processes.job;
     const lhs = p.wipMean * f.simulatedSeconds;
@@ -140,7 +144,11 @@ describe('cases: N', () => {
   it('cases: 0 and a fraction are errors naming the field', () => {
     for (const bad of ['cases: 0', 'cases: 2.5']) {
       expect(() => mm1(bad)).toThrow(ScenarioError);
-      try { mm1(bad); } catch (e) { expect((e as ScenarioError).message).toMatch(/cases/); }
+      try {
+        mm1(bad);
+      } catch (e) {
+        expect((e as ScenarioError).message).toMatch(/cases/);
+      }
     }
   });
 });
@@ -183,7 +191,8 @@ disruptions:
 describe('a drain that cannot finish', () => {
   it('stops when nothing moves for the stall time, and reports the cases left open', () => {
     // the only clerk is away from day 1 on: what is waiting then can never be done
-    const f = runOnce(scenarioFrom(`name: stuck
+    const f = runOnce(
+      scenarioFrom(`name: stuck
 horizon: 3d
 drain: true
 pools:
@@ -202,7 +211,8 @@ processes:
         duration: { dist: exponential, mean: 10m }
 demand:
   job: { rate: 4/h }
-`));
+`),
+    );
     expect(f.processes.job.openAtEnd).toBeGreaterThan(0);
     expect(f.simulatedSeconds).toBeLessThanOrEqual(3 * 86_400 + DRAIN_STALL_SECONDS + 86_400);
   });
@@ -224,6 +234,9 @@ describe('run, compare and sweep read the fields', () => {
       ...(json(['sweep', 'scenarios/invoice-office.yaml', '--set', 'pools.clerks.size=3..4']).cells as { result: Doc }[]).map((c) => c.result),
     ];
     expect(docs).toHaveLength(5);
-    for (const d of docs) { expect(arrived(d)).toBe(40); expect(open(d)).toBe(0); }
+    for (const d of docs) {
+      expect(arrived(d)).toBe(40);
+      expect(open(d)).toBe(0);
+    }
   });
 });

@@ -75,7 +75,11 @@ describe('figures over an empty set are null, with the reason', () => {
     expect(cutDoc.processes.long.cycleMeanSeconds).toBeNull();
     expect(cutDoc.cycleTimeQuantiles!.processes.long).toBeNull();
     expect(cutWhy['cycleTimeQuantiles.processes.long']).toMatch(/^no case completed \([\d.]+ arrived after the warm-up\)$/);
-    const nulls = Object.entries(cutDoc.processes).flatMap(([id, p]) => Object.entries(p).filter(([, v]) => v === null).map(([k]) => `processes.${id}.${k}`));
+    const nulls = Object.entries(cutDoc.processes).flatMap(([id, p]) =>
+      Object.entries(p)
+        .filter(([, v]) => v === null)
+        .map(([k]) => `processes.${id}.${k}`),
+    );
     expect(nulls).toContain('processes.long.automationShare');
     for (const p of nulls) expect(cutWhy[p], p).toBeDefined();
   });

@@ -117,7 +117,8 @@ demand:
     const { tasks, figures } = tasksOf(text);
     const byCase = new Map<string, TaskRecord[]>();
     for (const t of tasks) (byCase.get(t.caseId) ?? byCase.set(t.caseId, []).get(t.caseId)!).push(t);
-    let complete = 0, nested = 0;
+    let complete = 0,
+      nested = 0;
     for (const ts of byCase.values()) {
       const c = ts.filter((t) => t.activity === 'c');
       if (!c.length) continue;

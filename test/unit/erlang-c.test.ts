@@ -1,8 +1,21 @@
 import { describe, it, expect } from 'vitest';
 import {
-  offeredLoad, erlangB, erlangC, serviceLevel, averageSpeedOfAnswer, occupancy,
-  agentsForServiceLevel, agentsForAsa, squareRootStaffing, halfinWhittBeta, halfinWhittPWait,
-  normalCdf, meanWait, meanQueueLength, sojournWithin, agentsForSojournWithin,
+  offeredLoad,
+  erlangB,
+  erlangC,
+  serviceLevel,
+  averageSpeedOfAnswer,
+  occupancy,
+  agentsForServiceLevel,
+  agentsForAsa,
+  squareRootStaffing,
+  halfinWhittBeta,
+  halfinWhittPWait,
+  normalCdf,
+  meanWait,
+  meanQueueLength,
+  sojournWithin,
+  agentsForSojournWithin,
 } from '../../allocation/erlang-c.js';
 
 /** Round to three significant digits, as published vectors are quoted. */
@@ -125,7 +138,12 @@ describe('monotonicity', () => {
   });
 
   it('returns the smallest sufficient staffing level', () => {
-    for (const [a, target] of [[3.7, 0.9], [10, 0.8], [120, 0.8], [800, 0.95]] as const) {
+    for (const [a, target] of [
+      [3.7, 0.9],
+      [10, 0.8],
+      [120, 0.8],
+      [800, 0.95],
+    ] as const) {
       const c = agentsForServiceLevel(a, AHT, 20, target);
       expect(serviceLevel(c, a, AHT, 20)).toBeGreaterThanOrEqual(target);
       if (c - 1 > a) expect(serviceLevel(c - 1, a, AHT, 20)).toBeLessThan(target);
@@ -198,8 +216,16 @@ describe('sojournWithin: P(wait + service <= t) of an M/M/c', () => {
   it('agrees with a Monte Carlo of the waiting-time law (Erlang C atom at 0, exponential tail) and the service', () => {
     // a seeded Park–Miller generator: independent of the project's random streams
     let s = 12345;
-    const u = () => { s = (s * 16807) % 2147483647; return s / 2147483647; };
-    for (const [c, a, aht, t] of [[5, 10 / 3, 1200, 3600], [7, 5, 600, 1800], [3, 2, 300, 300], [4, 3, 100, 50]]) {
+    const u = () => {
+      s = (s * 16807) % 2147483647;
+      return s / 2147483647;
+    };
+    for (const [c, a, aht, t] of [
+      [5, 10 / 3, 1200, 3600],
+      [7, 5, 600, 1800],
+      [3, 2, 300, 300],
+      [4, 3, 100, 50],
+    ]) {
       const pWait = erlangC(c, a);
       const nu = (c - a) / aht;
       const n = 200_000;
@@ -213,7 +239,9 @@ describe('sojournWithin: P(wait + service <= t) of an M/M/c', () => {
   });
   it('is 0 when unstable, and handles ν = μ (c − A = 1)', () => {
     expect(sojournWithin(3, 3, 60, 600)).toBe(0);
-    const mu = 1 / 60, t = 120, pWait = erlangC(4, 3);
+    const mu = 1 / 60,
+      t = 120,
+      pWait = erlangC(4, 3);
     expect(sojournWithin(4, 3, 60, t)).toBeCloseTo(1 - ((1 - pWait) * Math.exp(-mu * t) + pWait * (1 + mu * t) * Math.exp(-mu * t)), 12);
   });
   it('agentsForSojournWithin: the smallest c reaching the target', () => {

@@ -4,12 +4,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  AutoshiftError, FencedError, InputError, InvalidEventError, PolicyError, ScenarioError, UsageError,
-  isFencedError, isInputError, isInvalidEventError, isRetriable, isScenarioError, isUserError,
+  AutoshiftError,
+  FencedError,
+  InputError,
+  InvalidEventError,
+  PolicyError,
+  ScenarioError,
+  UsageError,
+  isFencedError,
+  isInputError,
+  isInvalidEventError,
+  isRetriable,
+  isScenarioError,
+  isUserError,
 } from '../../model/errors.js';
 
 describe('errors', () => {
-  it('user errors are the ones a user fixes; none of autoshift\'s own errors is retriable', () => {
+  it("user errors are the ones a user fixes; none of autoshift's own errors is retriable", () => {
     const issue = { file: 'a.yaml', line: 3, path: 'pools.x.size', message: 'expected a number' };
     const users = [new ScenarioError([issue]), new UsageError('--x: expected'), new PolicyError('p'), new InputError('log.csv:2: bad')];
     for (const e of users) {
@@ -37,5 +48,4 @@ describe('errors', () => {
     expect(isFencedError(lost('FencedError'))).toBe(true);
     expect(isFencedError(lost('InvalidEventError'))).toBe(false);
   });
-
 });

@@ -19,7 +19,12 @@ const N = 1_000_000;
 function draws(seed: number, n = N): { xs: Float64Array; uniforms: number } {
   const stream = new KeyedStream(seed, Stream.durations).open(0, 1, 2);
   let uniforms = 0;
-  const counted = { next: () => { uniforms++; return stream.next(); } };
+  const counted = {
+    next: () => {
+      uniforms++;
+      return stream.next();
+    },
+  };
   const xs = new Float64Array(n);
   for (let i = 0; i < n; i++) xs[i] = standardExponential(counted);
   return { xs, uniforms };
@@ -61,9 +66,14 @@ describe('standardExponential (ziggurat)', () => {
   });
 
   it('has mean 1 and variance 1 (four standard errors; the fourth central moment of Exp(1) is 9)', () => {
-    let sum = 0, sq = 0;
-    for (const x of xs) { sum += x; sq += x * x; }
-    const mean = sum / N, variance = sq / N - mean * mean;
+    let sum = 0,
+      sq = 0;
+    for (const x of xs) {
+      sum += x;
+      sq += x * x;
+    }
+    const mean = sum / N,
+      variance = sq / N - mean * mean;
     expect(Math.abs(mean - 1)).toBeLessThan(4 * Math.sqrt(1 / N));
     expect(Math.abs(variance - 1)).toBeLessThan(4 * Math.sqrt((9 - 1) / N));
   });

@@ -5,10 +5,17 @@ import { parseScenarioText } from '../../model/scenario-source.js';
 import { compileScenario } from '../../model/compile-scenario.js';
 import type { ScenarioError } from '../../model/errors.js';
 
-const attrs: AttributeType[] = [{ name: 'amount', type: 'number' }, { name: 'channel', type: 'string' }];
+const attrs: AttributeType[] = [
+  { name: 'amount', type: 'number' },
+  { name: 'channel', type: 'string' },
+];
 const value = (text: string, values: (number | string)[]) => evaluate(parseExpression(text, attrs).expr, values);
 const errorOf = (text: string): ExpressionError => {
-  try { parseExpression(text, attrs); } catch (err) { return err as ExpressionError; }
+  try {
+    parseExpression(text, attrs);
+  } catch (err) {
+    return err as ExpressionError;
+  }
   throw new Error(`no error for ${text}`);
 };
 
@@ -70,7 +77,11 @@ demand: { invoice: { rate: 1/h } }
 `;
 
 function issuesOf(text: string) {
-  try { compileScenario(parseScenarioText(text, 'scenarios/x.yaml')); } catch (err) { return (err as ScenarioError).issues; }
+  try {
+    compileScenario(parseScenarioText(text, 'scenarios/x.yaml'));
+  } catch (err) {
+    return (err as ScenarioError).issues;
+  }
   return [];
 }
 
@@ -83,10 +94,18 @@ describe('attributes and conditions in a scenario', () => {
   });
 
   it('a condition that is not true/false, and a branch with no entry for when none holds, are errors', () => {
-    expect(issuesOf(scenario('            - { to: b, when: "amount * 2" }\n            - { to: end, p: 1 }'))[0].message).toMatch(/expected a condition .*got an expression giving a number/);
-    expect(issuesOf(scenario('            - { to: b, when: "amount > 2" }\n            - { to: end, when: "amount <= 2" }'))[0].message).toMatch(/expected an entry with 'p' too/);
-    expect(issuesOf(scenario('            - { to: b, when: "amount > 2", p: 0.5 }\n            - { to: end, p: 1 }'))[0].message).toMatch(/'when' .* or 'p' .*, not both/);
-    expect(issuesOf(scenario('            - { to: b, when: "amount > 2" }\n            - { to: end, p: 0.5 }'))[0].message).toMatch(/sum to 1 \(over the entries without 'when'\)/);
+    expect(issuesOf(scenario('            - { to: b, when: "amount * 2" }\n            - { to: end, p: 1 }'))[0].message).toMatch(
+      /expected a condition .*got an expression giving a number/,
+    );
+    expect(issuesOf(scenario('            - { to: b, when: "amount > 2" }\n            - { to: end, when: "amount <= 2" }'))[0].message).toMatch(
+      /expected an entry with 'p' too/,
+    );
+    expect(issuesOf(scenario('            - { to: b, when: "amount > 2", p: 0.5 }\n            - { to: end, p: 1 }'))[0].message).toMatch(
+      /'when' .* or 'p' .*, not both/,
+    );
+    expect(issuesOf(scenario('            - { to: b, when: "amount > 2" }\n            - { to: end, p: 0.5 }'))[0].message).toMatch(
+      /sum to 1 \(over the entries without 'when'\)/,
+    );
   });
 
   it('attribute names and string weights are checked', () => {

@@ -12,7 +12,10 @@ import { analyseFeasibility } from '../../model/feasibility.js';
 import { formatPath } from '../../model/errors.js';
 import { ROOT } from '../helpers/cli.js';
 
-const scenario = (pools: string, steps: string, horizon = '10d') => compileScenario(parseScenarioText(`name: f
+const scenario = (pools: string, steps: string, horizon = '10d') =>
+  compileScenario(
+    parseScenarioText(
+      `name: f
 horizon: ${horizon}
 pools:
 ${pools}
@@ -24,7 +27,10 @@ processes:
 ${steps}
 demand:
   invoice: { rate: 6/h }
-`, 'f.yaml'));
+`,
+      'f.yaml',
+    ),
+  );
 
 const POOLS = `  clerks: { kind: human, size: 2, skills: [review, audit] }
   bot: { kind: bot, size: 1, skills: [extract], failureRate: 0.2 }`;
@@ -46,16 +52,25 @@ const found = (s: ReturnType<typeof scenario>) => {
 describe('can a case finish?', () => {
   it('a rework loop with p: 1 is an error, named at the loop', () => {
     const r = found(scenario(POOLS, `${extract()}\n${review('            - { to: review, p: 1 }\n            - { to: end, p: 0 }')}`));
-    expect(r.errors).toEqual([expect.stringMatching(/^processes\.invoice\.steps\.review: no case of process 'invoice' can ever finish: at step 'review', every way on from it leads back to it/)]);
+    expect(r.errors).toEqual([
+      expect.stringMatching(
+        /^processes\.invoice\.steps\.review: no case of process 'invoice' can ever finish: at step 'review', every way on from it leads back to it/,
+      ),
+    ]);
   });
 
   it('a rework loop with p < 1 is fine', () => {
-    expect(found(scenario(POOLS, `${extract()}\n${review('            - { to: review, p: 0.3 }\n            - { to: end, p: 0.7 }')}`))).toEqual({ errors: [], warnings: [] });
+    expect(found(scenario(POOLS, `${extract()}\n${review('            - { to: review, p: 0.3 }\n            - { to: end, p: 0.7 }')}`))).toEqual({
+      errors: [],
+      warnings: [],
+    });
   });
 
   it('a bot step with failureRate 1 and no onBotFailure, only bots able to do it, is an error', () => {
     const r = found(scenario(POOLS.replace('failureRate: 0.2', 'failureRate: 1'), `${extract()}\n${review('            - { to: end, p: 1 }')}`));
-    expect(r.errors).toEqual([expect.stringMatching(/steps\.extract: .*every unit that can do it is a bot with failureRate 1 \(bot\) and the step has no onBotFailure/)]);
+    expect(r.errors).toEqual([
+      expect.stringMatching(/steps\.extract: .*every unit that can do it is a bot with failureRate 1 \(bot\) and the step has no onBotFailure/),
+    ]);
   });
 
   it('the same with people who can also do the step: a warning that every bot try is wasted, not an error', () => {
@@ -66,15 +81,28 @@ describe('can a case finish?', () => {
   });
 
   it('a skill with no unit on duty within the horizon: an error on the main path, a warning on a side branch', () => {
-    const weekend = POOLS.replace('{ kind: human, size: 2, skills: [review, audit] }', '{ kind: human, size: 2, skills: [review, audit], shifts: [{ days: [sat, sun], from: "09:00", to: "17:00" }] }');
-    expect(found(scenario(weekend, `${extract()}\n${review('            - { to: end, p: 1 }')}`, '4d')).errors)
-      .toEqual([expect.stringMatching(/steps\.review: .*no pool with the skill 'review' \(clerks\) has a unit on duty within the horizon/)]);
+    const weekend = POOLS.replace(
+      '{ kind: human, size: 2, skills: [review, audit] }',
+      '{ kind: human, size: 2, skills: [review, audit], shifts: [{ days: [sat, sun], from: "09:00", to: "17:00" }] }',
+    );
+    expect(found(scenario(weekend, `${extract()}\n${review('            - { to: end, p: 1 }')}`, '4d')).errors).toEqual([
+      expect.stringMatching(/steps\.review: .*no pool with the skill 'review' \(clerks\) has a unit on duty within the horizon/),
+    ]);
     // a week-long horizon reaches Saturday: fine
     expect(found(scenario(weekend, `${extract()}\n${review('            - { to: end, p: 1 }')}`, '7d')).errors).toEqual([]);
     const nobody = `${POOLS}\n  auditors: { kind: human, size: 0, skills: [vat] }`;
-    const r = found(scenario(nobody, `${extract()}\n${review('            - { to: vat, p: 0.1 }\n            - { to: end, p: 0.9 }')}\n      vat:\n        skill: vat\n        duration: { dist: exponential, mean: 5m }`));
+    const r = found(
+      scenario(
+        nobody,
+        `${extract()}\n${review('            - { to: vat, p: 0.1 }\n            - { to: end, p: 0.9 }')}\n      vat:\n        skill: vat\n        duration: { dist: exponential, mean: 5m }`,
+      ),
+    );
     expect(r.errors).toEqual([]);
-    expect(r.warnings).toEqual([expect.stringMatching(/^processes\.invoice\.steps\.vat: cases that reach this step can never finish: no pool with the skill 'vat' \(auditors\) has a unit on duty/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /^processes\.invoice\.steps\.vat: cases that reach this step can never finish: no pool with the skill 'vat' \(auditors\) has a unit on duty/,
+      ),
+    ]);
   });
 
   it('a parallel branch that never reaches its join stops the case', () => {
@@ -95,7 +123,9 @@ ${review('            - { to: review, p: 1 }\n            - { to: done, p: 0 }')
   it("onBotFailure to a step bots can also do is a warning; the bundled support desk sends its chatbot's failures to people", () => {
     const pools = POOLS.replace('skills: [extract]', 'skills: [extract, review]');
     const r = found(scenario(pools, `${extract('\n        onBotFailure: review')}\n${review('            - { to: end, p: 1 }')}`));
-    expect(r.warnings).toEqual([expect.stringMatching(/steps\.extract\.onBotFailure: sends a bot's exception to step 'review', whose skill 'review' bots \(bot\) can also do/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/steps\.extract\.onBotFailure: sends a bot's exception to step 'review', whose skill 'review' bots \(bot\) can also do/),
+    ]);
     for (const f of ['invoice-office', 'online-shop', 'support-desk', 'outage-and-surge']) {
       const s = compileScenario(parseScenarioText(readFileSync(join(ROOT, 'scenarios', `${f}.yaml`), 'utf8'), f));
       expect(found(s), f).toEqual({ errors: [], warnings: [] });

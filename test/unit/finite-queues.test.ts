@@ -11,14 +11,15 @@ import { estimate } from '../../simulator/summarize.js';
 function mmck(c: number, K: number, lambda: number, mu: number) {
   const a = lambda / mu;
   const w: number[] = [1];
-  for (let n = 1; n <= K; n++) w.push(w[n - 1] * a / Math.min(n, c));
+  for (let n = 1; n <= K; n++) w.push((w[n - 1] * a) / Math.min(n, c));
   const z = w.reduce((x, y) => x + y, 0);
   const pi = w.map((x) => x / z);
   const lq = pi.reduce((s, p, n) => s + Math.max(0, n - c) * p, 0);
   return { block: pi[K], wait: lq / (lambda * (1 - pi[K])) };
 }
 
-const desk = (c: number, capacity: number, perHour: number, serviceMin: number, onBlocked = '') => scenarioFrom(`
+const desk = (c: number, capacity: number, perHour: number, serviceMin: number, onBlocked = '') =>
+  scenarioFrom(`
 name: M/M/c/K
 seed: 8
 horizon: 100d
@@ -39,7 +40,11 @@ demand: { job: { rate: ${perHour}/h } }
 `);
 
 describe('finite queues against M/M/c/K', () => {
-  for (const [c, capacity, perHour, serviceMin] of [[1, 4, 5, 10], [2, 3, 15, 10], [3, 0, 12, 15]] as const) {
+  for (const [c, capacity, perHour, serviceMin] of [
+    [1, 4, 5, 10],
+    [2, 3, 15, 10],
+    [3, 0, 12, 15],
+  ] as const) {
     it(`c=${c}, K=${c + capacity}, λ=${perHour}/h, 1/μ=${serviceMin}m: blocking probability and mean wait of the admitted`, () => {
       const theory = mmck(c, c + capacity, perHour / 3600, 1 / (serviceMin * 60));
       const reps = runMany(desk(c, capacity, perHour, serviceMin), 8);
@@ -69,7 +74,14 @@ describe('finite queues against M/M/c/K', () => {
 
 describe('the queueing fields: clear errors', () => {
   it('names the field, the line and what is expected', () => {
-    const bad = (yaml: string) => { try { scenarioFrom(yaml, 'bad.yaml'); return ''; } catch (e) { return (e as Error).message; } };
+    const bad = (yaml: string) => {
+      try {
+        scenarioFrom(yaml, 'bad.yaml');
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
     const base = (extra: string, step = '') => `
 name: bad
 horizon: 1d
@@ -85,7 +97,9 @@ demand: { job: { rate: 6/h } }
 `;
     expect(bad(base('queues: { work: { capacity: -1 } }'))).toMatch(/bad\.yaml:4.*queues\.work\.capacity: expected a number >= 0/);
     expect(bad(base('', ', onAbandon: s'))).toMatch(/bad\.yaml:11.*onAbandon: a step without 'patience' is never abandoned/);
-    expect(bad(base('', ', patience: { dist: exponential, mean: 2m }, onBlocked: nowhere'))).toMatch(/bad\.yaml:11.*onBlocked: unknown step 'nowhere' \(expected one of: s\)/);
+    expect(bad(base('', ', patience: { dist: exponential, mean: 2m }, onBlocked: nowhere'))).toMatch(
+      /bad\.yaml:11.*onBlocked: unknown step 'nowhere' \(expected one of: s\)/,
+    );
     expect(bad(base('', ', patience: { dist: constant, value: 0 }'))).toMatch(/patience: expected a patience distribution with a mean above 0/);
   });
 });

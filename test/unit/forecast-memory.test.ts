@@ -7,12 +7,8 @@
  * between, sometimes at the same instant).
  */
 import { describe, it, expect } from 'vitest';
-import {
-  compileForecastOptions, fitExtends, fitSmoothing, forecastArrivals, forecastFrom, smoothPeriod,
-} from '../../allocation/forecast.js';
-import {
-  CHECKED_PERIODS, createArrivalForecasts, forecastOptionsFor, forecastRate, newPeriods,
-} from '../../allocation/forecast-memory.js';
+import { compileForecastOptions, fitExtends, fitSmoothing, forecastArrivals, forecastFrom, smoothPeriod } from '../../allocation/forecast.js';
+import { CHECKED_PERIODS, createArrivalForecasts, forecastOptionsFor, forecastRate, newPeriods } from '../../allocation/forecast-memory.js';
 import type { Snapshot } from '../../allocation/policy.js';
 import { forecastStaffingPolicy } from '../../allocation/forecast-staffing-policy.js';
 import { snapshot } from '../helpers/snapshots.js';
@@ -25,7 +21,10 @@ const CAP = 2 * WEEK; // the runtimes keep two weeks
 /** Deterministic counts with a daily and a weekly shape and some noise. */
 function counts(length: number, seed = 1): number[] {
   let s = seed >>> 0;
-  const rnd = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
+  const rnd = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
   return Array.from({ length }, (_, t) => {
     const day = Math.floor((t % WEEK) / DAY);
     const base = 20 + 15 * Math.sin((2 * Math.PI * (t % DAY)) / DAY);
@@ -38,7 +37,9 @@ const windowAt = (series: readonly number[], periods: number): number[] => serie
 
 function snap(time: number, histories: number[][], trigger = 'periodic'): Snapshot {
   return snapshot({
-    time, epochLength: HOUR, trigger,
+    time,
+    epochLength: HOUR,
+    trigger,
     queues: histories.map((h, q) => ({ skill: `q${q}`, arrivalsHistory: h, arrivalRate: h.length ? h[h.length - 1] / HOUR : 0 })),
     pools: [{ id: 'staff', size: 50, skills: histories.map((_, q) => `q${q}`) }],
   });
@@ -72,7 +73,10 @@ describe('smoothing state, period by period', () => {
       let fitted = 1;
       for (let n = 2; n <= series.length; n++) {
         if (fitExtends(fitted, n, options)) smoothPeriod(state, series[n - 1], options);
-        else { state = fitSmoothing(series.slice(0, n), options); fitted = n; }
+        else {
+          state = fitSmoothing(series.slice(0, n), options);
+          fitted = n;
+        }
         expect(forecastFrom(state, options)).toEqual(forecastArrivals(series.slice(0, n), options));
       }
     }
@@ -127,7 +131,10 @@ describe('arrival forecasts kept between epochs', () => {
   it('equal a refit of the history while it holds every period, then smooth on over every period since the start', () => {
     const forecasts = createArrivalForecasts();
     for (let j = 1; j <= weeks * WEEK; j++) {
-      const s = snap(j * HOUR, series.map((y) => windowAt(y, j)));
+      const s = snap(
+        j * HOUR,
+        series.map((y) => windowAt(y, j)),
+      );
       const rates = forecasts.rates(s);
       series.forEach((y, q) => {
         if (j <= CAP) expect(rates[q]).toBe(forecastRate(s, q));
@@ -142,7 +149,11 @@ describe('arrival forecasts kept between epochs', () => {
       const histories = series.map((y) => windowAt(y, j));
       if (j % 17 === 0) {
         // an edge at the epoch's instant, before the epoch closes its period: the history of the epoch before
-        const edge = snap(j * HOUR, series.map((y) => windowAt(y, j - 1)), 'outage begins');
+        const edge = snap(
+          j * HOUR,
+          series.map((y) => windowAt(y, j - 1)),
+          'outage begins',
+        );
         expect(forecasts.rates(edge)).toEqual(forecasts.rates(edge));
       }
       if (j % 29 === 0) continue; // this epoch is never shown to the policy
@@ -156,9 +167,18 @@ describe('arrival forecasts kept between epochs', () => {
 
   it('starts afresh on a new run, and refits a window it cannot place', () => {
     const forecasts = createArrivalForecasts();
-    for (let j = 1; j <= CAP + 50; j++) forecasts.rates(snap(j * HOUR, series.map((y) => windowAt(y, j))));
+    for (let j = 1; j <= CAP + 50; j++)
+      forecasts.rates(
+        snap(
+          j * HOUR,
+          series.map((y) => windowAt(y, j)),
+        ),
+      );
     // time goes back: a new run
-    const again = snap(3 * HOUR, series.map((y) => windowAt(y, 3)));
+    const again = snap(
+      3 * HOUR,
+      series.map((y) => windowAt(y, 3)),
+    );
     expect(forecasts.rates(again)).toEqual(again.queues.map((q) => forecastRate(again, q.index)));
     // another series under the same clock, and a constant one: refitted
     const other = snap(4 * HOUR, [[9, 1, 9, 1], [4, 4, 4, 4], windowAt(series[2], 4)]);

@@ -27,8 +27,16 @@ function noise(seed: number): () => number {
 describe('compileForecastOptions', () => {
   it('fills the defaults for hourly data', () => {
     expect(compileForecastOptions()).toEqual({
-      periodSeconds: 3600, horizon: 24, alpha: 0.2, gammaDaily: 0.15, gammaWeekly: 0.1,
-      beta: 0, damping: 0.9, dailyPeriods: 24, weeklyPeriods: 168, fallback: 0,
+      periodSeconds: 3600,
+      horizon: 24,
+      alpha: 0.2,
+      gammaDaily: 0.15,
+      gammaWeekly: 0.1,
+      beta: 0,
+      damping: 0.9,
+      dailyPeriods: 24,
+      weeklyPeriods: 168,
+      fallback: 0,
     });
   });
 

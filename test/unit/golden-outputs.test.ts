@@ -26,8 +26,11 @@ const stored: Record<string, { result: string; events: string; decisions: string
 const fresh: typeof stored = {};
 
 const files = [
-  ...readdirSync('scenarios').filter((f) => f.endsWith('.yaml')).map((f) => join('scenarios', f)),
-  'test/fixtures/mmc.yaml', 'test/fixtures/live-small.yaml',
+  ...readdirSync('scenarios')
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join('scenarios', f)),
+  'test/fixtures/mmc.yaml',
+  'test/fixtures/live-small.yaml',
 ];
 // each scenario's own horizon (every disruption happens), but the 400-day M/M/c fixture is cut short to keep the
 // test fast; two replications check the joining of logs and the figures across replications
@@ -45,7 +48,8 @@ describe('outputs are byte-identical to the stored hashes', () => {
       const name = `${file} ${policy ?? '(its own policy)'}`;
       it(name, async () => {
         const scenario = loadScenario(file, overrides(file));
-        const eventLog = join(dir, 'events.csv'), decisionLog = join(dir, 'decisions.jsonl');
+        const eventLog = join(dir, 'events.csv'),
+          decisionLog = join(dir, 'decisions.jsonl');
         const reps = await runReplications({ scenario, policyName: policy, replications: 2, threads: 1, eventLog, decisionLog });
         const doc = summarize(scenario, policy ?? scenario.policy.name, reps, true);
         addResilience(doc, scenario, reps);

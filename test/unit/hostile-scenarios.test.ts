@@ -27,7 +27,12 @@ function errorOf(text: string): ScenarioError {
 describe('hostile scenario files are clean errors', () => {
   it('an alias bomb ("billion laughs")', () => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     const e = errorOf(lines.join('\n'));
     expect(e.message).toMatch(/x\.yaml: its YAML aliases \(\*name\) expand to too much data/);
   });

@@ -12,7 +12,11 @@ import { beginTestSession, endTestSession, noteStarted, startedByTests, type Inf
 function world(alivePids: number[]) {
   const alive = new Set(alivePids);
   const stopped: string[][] = [];
-  const deps: InfraSessionDeps = { runDir: join(mkdtempSync(join(tmpdir(), 'infra-session-')), 'run'), alive: (pid) => alive.has(pid), stop: (s) => stopped.push(s) };
+  const deps: InfraSessionDeps = {
+    runDir: join(mkdtempSync(join(tmpdir(), 'infra-session-')), 'run'),
+    alive: (pid) => alive.has(pid),
+    stop: (s) => stopped.push(s),
+  };
   return { deps, stopped, alive };
 }
 

@@ -26,8 +26,12 @@ describe('Kafka credentials from the environment', () => {
 
   it('names the variable or file of a missing password, a bad mechanism', () => {
     expect(() => serversFromEnv({ KAFKA_SASL_USERNAME: 'intake' })).toThrow(/KAFKA_SASL_PASSWORD_FILE nor KAFKA_SASL_PASSWORD/);
-    expect(() => serversFromEnv({ KAFKA_SASL_USERNAME: 'x', KAFKA_SASL_PASSWORD_FILE: '/nonexistent/pw' })).toThrow(/KAFKA_SASL_PASSWORD_FILE: cannot read \/nonexistent\/pw \(ENOENT\)/);
-    expect(() => serversFromEnv({ KAFKA_SASL_USERNAME: 'x', KAFKA_SASL_PASSWORD: 'p', KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow(/KAFKA_SASL_MECHANISM: expected one of/);
+    expect(() => serversFromEnv({ KAFKA_SASL_USERNAME: 'x', KAFKA_SASL_PASSWORD_FILE: '/nonexistent/pw' })).toThrow(
+      /KAFKA_SASL_PASSWORD_FILE: cannot read \/nonexistent\/pw \(ENOENT\)/,
+    );
+    expect(() => serversFromEnv({ KAFKA_SASL_USERNAME: 'x', KAFKA_SASL_PASSWORD: 'p', KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow(
+      /KAFKA_SASL_MECHANISM: expected one of/,
+    );
   });
 
   it('never shows the password in JSON (pino) or util.inspect', () => {
@@ -71,7 +75,10 @@ describe('the rights of each service (protocol/topic-access.ts)', () => {
     for (const u of Object.keys(SERVICE_USERS).filter((x) => x !== 'live')) {
       for (const e of runAcls('r1', u)) {
         if (e.operation === 8) continue; // DESCRIBE: implied by READ or WRITE in the live user's entries
-        expect(live.some((l) => l.resourceName === e.resourceName && l.operation === e.operation && l.resourceType === e.resourceType), `${u} ${e.resourceName}`).toBe(true);
+        expect(
+          live.some((l) => l.resourceName === e.resourceName && l.operation === e.operation && l.resourceType === e.resourceType),
+          `${u} ${e.resourceName}`,
+        ).toBe(true);
       }
     }
     expect(live.every((e) => e.resourceName.startsWith('autoshift.r1.'))).toBe(true);

@@ -8,7 +8,12 @@ import { kafkaLogRoute } from '../../workers/kafka.js';
 
 function capture() {
   const lines: { level: number; msg: string; downSeconds?: number; failures?: number }[] = [];
-  const stream = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(JSON.parse(chunk.toString('utf8'))); done(); } });
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')));
+      done();
+    },
+  });
   return { lines, logger: pino({ level: 'debug' }, stream) };
 }
 const flush = () => new Promise((r) => setImmediate(r));
@@ -36,13 +41,27 @@ describe('KafkaLink', () => {
     let now = 0;
     const link = new KafkaLink(logger, () => now);
     // a broker shutting down answers some requests between failures: one outage
-    link.trouble('down'); now += 1000; link.ok(); now += 1000; link.trouble('down'); now += 4000; link.ok();
+    link.trouble('down');
+    now += 1000;
+    link.ok();
+    now += 1000;
+    link.trouble('down');
+    now += 4000;
+    link.ok();
     expect(link.down).toBe(true);
-    now += 1000; link.ok();
+    now += 1000;
+    link.ok();
     expect(link.down).toBe(false);
-    link.trouble('down'); now += 6000; link.ok();
+    link.trouble('down');
+    now += 6000;
+    link.ok();
     await flush();
-    expect(lines.filter((l) => l.level >= 40).map((l) => l.msg.split(';')[0])).toEqual(['Kafka unreachable', 'Kafka reachable again', 'Kafka unreachable', 'Kafka reachable again']);
+    expect(lines.filter((l) => l.level >= 40).map((l) => l.msg.split(';')[0])).toEqual([
+      'Kafka unreachable',
+      'Kafka reachable again',
+      'Kafka unreachable',
+      'Kafka reachable again',
+    ]);
   });
 });
 
@@ -53,7 +72,13 @@ describe('kafkajs log lines', () => {
     expect(kafkaLogRoute(logLevel.ERROR, 'Crash: KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED')).toBe('link');
     // the group coordinator still loading at start-up, a transaction still being committed: retried by kafkajs
     expect(kafkaLogRoute(logLevel.ERROR, 'Response GroupCoordinator(key: 10, version: 2)', 'The group coordinator is not available')).toBe('debug');
-    expect(kafkaLogRoute(logLevel.ERROR, 'Response AddPartitionsToTxn(key: 24, version: 1)', 'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing')).toBe('debug');
+    expect(
+      kafkaLogRoute(
+        logLevel.ERROR,
+        'Response AddPartitionsToTxn(key: 24, version: 1)',
+        'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
+      ),
+    ).toBe('debug');
     expect(kafkaLogRoute(logLevel.WARN, 'The group is rebalancing, re-joining')).toBe('debug');
     expect(kafkaLogRoute(logLevel.INFO, 'anything')).toBe('debug');
     // anything else keeps its level

@@ -16,10 +16,19 @@ function standIn() {
   const calls = { connect: 0, run: 0, disconnect: 0 };
   const consumer = {
     events: { FETCH: 'consumer.fetch', CRASH: 'consumer.crash' },
-    on: (event: string, listener: (e: unknown) => void) => { emitter.on(event, listener); return () => emitter.off(event, listener); },
-    connect: async () => { calls.connect++; },
-    run: async () => { calls.run++; },
-    disconnect: async () => { calls.disconnect++; },
+    on: (event: string, listener: (e: unknown) => void) => {
+      emitter.on(event, listener);
+      return () => emitter.off(event, listener);
+    },
+    connect: async () => {
+      calls.connect++;
+    },
+    run: async () => {
+      calls.run++;
+    },
+    disconnect: async () => {
+      calls.disconnect++;
+    },
   };
   const crash = (error: Error, restart: boolean) => emitter.emit('consumer.crash', { payload: { error, restart, groupId: 'g' } });
   return { consumer: consumer as unknown as Consumer, calls, crash };

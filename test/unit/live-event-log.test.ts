@@ -23,8 +23,24 @@ demand:
 function task(caseNo: number, step: number, start: number, end: number, type: 'task.done' | 'task.failed' = 'task.done'): TaskFinishedEvent {
   const caseId = `run1.order.${caseNo}`;
   return {
-    v: 1, type, taskId: `${caseId}/${step}/0`, caseId, process: 'order', processIndex: 0, step, visit: 0, skill: step,
-    grantId: `g-${caseNo}-${step}`, unit: 'people#1', pool: 'people', kind: 'human', enqueue: start - 5, start, end, service: end - start, counted: caseNo > 0,
+    v: 1,
+    type,
+    taskId: `${caseId}/${step}/0`,
+    caseId,
+    process: 'order',
+    processIndex: 0,
+    step,
+    visit: 0,
+    skill: step,
+    grantId: `g-${caseNo}-${step}`,
+    unit: 'people#1',
+    pool: 'people',
+    kind: 'human',
+    enqueue: start - 5,
+    start,
+    end,
+    service: end - start,
+    counted: caseNo > 0,
   };
 }
 

@@ -25,13 +25,34 @@ function events(n: number): AnyEvent[] {
     out.push({ v: 1, type: 'demand', id: caseId, runId: 'r', process: 'ticket', caseNo: i, at: i, seed: 7, clock });
     out.push({ ...ident, type: 'task.requested', at: i, deadline: i + 3600, clock });
     out.push({
-      ...ident, type: 'task.done', grantId: `g-${i}`, unit: 'agents#1', pool: 'agents', kind: 'human',
-      enqueue: i, start: i, end: i + 60, service: 60, counted: true,
+      ...ident,
+      type: 'task.done',
+      grantId: `g-${i}`,
+      unit: 'agents#1',
+      pool: 'agents',
+      kind: 'human',
+      enqueue: i,
+      start: i,
+      end: i + 60,
+      service: 60,
+      counted: true,
     });
     out.push({ v: 1, type: 'case.sla-breached', caseId, process: 'ticket', at: i + 3600 });
     out.push({
-      v: 1, type: 'case.completed', caseId, process: 'ticket', processIndex: 1, caseNo: i, arrival: i, end: i + 60,
-      wait: 0, cost: 1, tasks: 1, botTasks: 0, slaMet: true, counted: true,
+      v: 1,
+      type: 'case.completed',
+      caseId,
+      process: 'ticket',
+      processIndex: 1,
+      caseNo: i,
+      arrival: i,
+      end: i + 60,
+      wait: 0,
+      cost: 1,
+      tasks: 1,
+      botTasks: 0,
+      slaMet: true,
+      counted: true,
     });
   }
   return out;
@@ -67,7 +88,10 @@ describe('LiveTally', () => {
   it('keeps records only when asked', () => {
     const kept = new LiveTally(scenario);
     const counted = new LiveTally(scenario, { retain: false });
-    for (const e of events(10)) { kept.add(e); counted.add(e); }
+    for (const e of events(10)) {
+      kept.add(e);
+      counted.add(e);
+    }
     expect(kept.cases.size).toBe(10);
     expect(kept.figures().processes.ticket.completed).toBe(10);
     expect(counted.cases.size).toBe(0);
@@ -87,22 +111,63 @@ function runEvents(): { at: number; ev: AnyEvent }[] {
     const proc = scenario.processes[p];
     const step = proc.steps.findIndex((x) => x.id === r.activity);
     const pool = scenario.pools.find((x) => x.id === r.pool)!;
-    const ident = { v: 1 as const, taskId: `${r.caseId}/${step}/${i}`, caseId: r.caseId, process: r.process, processIndex: p, step, visit: 0, skill: proc.steps[step].skill };
+    const ident = {
+      v: 1 as const,
+      taskId: `${r.caseId}/${step}/${i}`,
+      caseId: r.caseId,
+      process: r.process,
+      processIndex: p,
+      step,
+      visit: 0,
+      skill: proc.steps[step].skill,
+    };
     out.push({ at: r.enqueue, ev: { ...ident, type: 'task.requested', at: r.enqueue, deadline: r.enqueue + proc.sla, clock } });
     out.push({ at: r.start, ev: { ...ident, type: 'task.started', grantId: `g${i}`, unit: r.resource, pool: r.pool, at: r.start } });
-    out.push({ at: r.end, ev: { ...ident, type: r.outcome === 'done' ? 'task.done' : 'task.failed', grantId: `g${i}`, unit: r.resource, pool: r.pool, kind: pool.kind, enqueue: r.enqueue, start: r.start, end: r.end, service: r.end - r.start, counted: !r.warmup } });
+    out.push({
+      at: r.end,
+      ev: {
+        ...ident,
+        type: r.outcome === 'done' ? 'task.done' : 'task.failed',
+        grantId: `g${i}`,
+        unit: r.resource,
+        pool: r.pool,
+        kind: pool.kind,
+        enqueue: r.enqueue,
+        start: r.start,
+        end: r.end,
+        service: r.end - r.start,
+        counted: !r.warmup,
+      },
+    });
     const c = cases.get(r.caseId) ?? { process: r.process, arrival: r.enqueue, end: r.end, n: 0 };
-    c.arrival = Math.min(c.arrival, r.enqueue); c.end = Math.max(c.end, r.end); c.n++;
+    c.arrival = Math.min(c.arrival, r.enqueue);
+    c.end = Math.max(c.end, r.end);
+    c.n++;
     cases.set(r.caseId, c);
   });
   let caseNo = 0;
   for (const [caseId, c] of cases) {
     const p = procIndex.get(c.process)!;
     out.push({ at: c.arrival, ev: { v: 1, type: 'demand', id: caseId, runId: 'r', process: c.process, caseNo, at: c.arrival, seed: 7, clock } });
-    out.push({ at: c.end, ev: {
-      v: 1, type: 'case.completed', caseId, process: c.process, processIndex: p, caseNo: caseNo++, arrival: c.arrival, end: c.end,
-      wait: 0, cost: 0, tasks: c.n, botTasks: 0, slaMet: c.end - c.arrival <= scenario.processes[p].sla, counted: c.arrival >= scenario.warmup,
-    } });
+    out.push({
+      at: c.end,
+      ev: {
+        v: 1,
+        type: 'case.completed',
+        caseId,
+        process: c.process,
+        processIndex: p,
+        caseNo: caseNo++,
+        arrival: c.arrival,
+        end: c.end,
+        wait: 0,
+        cost: 0,
+        tasks: c.n,
+        botTasks: 0,
+        slaMet: c.end - c.arrival <= scenario.processes[p].sla,
+        counted: c.arrival >= scenario.warmup,
+      },
+    });
   }
   // in time order; at one instant a demand before its tasks, a request before its start, a start before its end
   const rank: Record<string, number> = { demand: 0, 'task.requested': 1, 'task.started': 2, 'task.done': 3, 'task.failed': 3, 'case.completed': 4 };
@@ -118,8 +183,12 @@ describe('LiveTally without records: the time series built item by item', () => 
     let compared = 0;
     for (let t = 600; t <= scenario.horizon; t += 600) {
       for (; next < evs.length && evs[next].at <= t; next++) {
-        kept.add(evs[next].ev); counted.add(evs[next].ev);
-        if (next % 7 === 0) { kept.add(evs[next].ev); counted.add(evs[next].ev); } // a redelivery
+        kept.add(evs[next].ev);
+        counted.add(evs[next].ev);
+        if (next % 7 === 0) {
+          kept.add(evs[next].ev);
+          counted.add(evs[next].ev);
+        } // a redelivery
       }
       expect(counted.timeseries(t), `at ${t} s`).toEqual(kept.timeseries(t));
       compared++;
@@ -135,8 +204,14 @@ describe('LiveTally without records: the time series built item by item', () => 
     const kept = new LiveTally(scenario);
     const counted = new LiveTally(scenario, { retain: false });
     const demand = evs.filter((e) => e.ev.type === 'demand');
-    for (const e of evs.filter((x) => x.ev.type !== 'demand')) { kept.add(e.ev); counted.add(e.ev); }
-    for (const e of demand) { kept.add(e.ev); counted.add(e.ev); }
+    for (const e of evs.filter((x) => x.ev.type !== 'demand')) {
+      kept.add(e.ev);
+      counted.add(e.ev);
+    }
+    for (const e of demand) {
+      kept.add(e.ev);
+      counted.add(e.ev);
+    }
     expect(counted.timeseries()).toEqual(kept.timeseries());
   });
 });

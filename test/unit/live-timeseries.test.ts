@@ -23,14 +23,19 @@ function eventsOf(scenario: Scenario, records: TaskRecord[]): LiveSeriesInput {
     const c = cases.get(r.caseId);
     // a case enters its first step at its arrival, and is done when its last task ends
     if (!c) cases.set(r.caseId, { process: procIndex.get(r.process)!, arrival: r.enqueue, end: r.end });
-    else { c.arrival = Math.min(c.arrival, r.enqueue); c.end = Math.max(c.end, r.end); }
+    else {
+      c.arrival = Math.min(c.arrival, r.enqueue);
+      c.end = Math.max(c.end, r.end);
+    }
   }
   const skillOf = (process: string, step: string) => scenario.processes[procIndex.get(process)!].steps.find((s) => s.id === step)!.skill;
   return {
     waits: records.map((r) => ({ at: r.enqueue, skill: skillOf(r.process, r.activity), start: r.start })),
     work: records.map((r) => ({ pool: scenario.pools.find((p) => p.id === r.pool)!.index, start: r.start, service: r.end - r.start })),
     cases: [...cases.values()].map((c) => ({
-      ...c, counted: c.arrival >= scenario.warmup, slaMet: c.end - c.arrival <= scenario.processes[c.process].sla,
+      ...c,
+      counted: c.arrival >= scenario.warmup,
+      slaMet: c.end - c.arrival <= scenario.processes[c.process].sla,
     })),
     capacity: (p, from, to) => capacityHours(scenario, p, from, to),
   };

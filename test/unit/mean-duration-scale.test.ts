@@ -18,7 +18,7 @@ describe('mean duration scale', () => {
   const scenario = loadScenario(join(ROOT, 'test', 'fixtures', 'live-calendar.yaml'));
   const invoice = scenario.processes.find((p) => p.id === 'invoice')!;
   const review = invoice.steps.find((s) => s.id === 'review')!;
-  const standardError = (6000 / 8000) / Math.sqrt(SCALE_SAMPLE_CASES);
+  const standardError = 6000 / 8000 / Math.sqrt(SCALE_SAMPLE_CASES);
 
   it('averages the scale over the attributes: 0.5 + E[amount] / 8000 = 1', () => {
     const m = meanDurationScale(invoice, review, scenario.seed);
@@ -35,11 +35,14 @@ describe('mean duration scale', () => {
     // live-operations: the back office's check, exponential(mean 8m) × "amount / 3000", amount lognormal(mean 2500, sd 2500)
     const ops = loadScenario(join(ROOT, 'test', 'fixtures', 'live-operations.yaml'));
     const board = new UnitBoard<BoardItem>(ops, {
-      policy: createPolicy(ops), clock: { now: 0 }, host: { startWork: () => undefined, switchOver: () => undefined }, disruptions: 'schedule',
+      policy: createPolicy(ops),
+      clock: { now: 0 },
+      host: { startWork: () => undefined, switchOver: () => undefined },
+      disruptions: 'schedule',
     });
     const q = ops.skills.indexOf('check');
     const expected = 480 * (2500 / 3000);
-    const se = 480 * (2500 / 3000) / Math.sqrt(SCALE_SAMPLE_CASES);
+    const se = (480 * (2500 / 3000)) / Math.sqrt(SCALE_SAMPLE_CASES);
     expect(Math.abs(board.meanService.human[q] - expected)).toBeLessThan(4 * se);
   });
 });

@@ -35,7 +35,7 @@ describe('openAtEnd and openAgeMeanSeconds', () => {
     // Poisson(96): the mean of 10 within 4 standard errors (sqrt(96/10) ≈ 3.1)
     expect(Math.abs(open.mean - 96)).toBeLessThan(4 * Math.sqrt(96 / 10));
     // ages uniform on [0, 86400]: sd 24,940 s per case, ~96 cases per replication, 10 replications
-    expect(Math.abs(age.mean - 43_200)).toBeLessThan(4 * (86_400 / Math.sqrt(12)) / Math.sqrt(960));
+    expect(Math.abs(age.mean - 43_200)).toBeLessThan((4 * (86_400 / Math.sqrt(12))) / Math.sqrt(960));
     for (const p of reps) expect(p.arrived).toBe(p.completed + p.openAtEnd);
   });
 
@@ -47,6 +47,10 @@ describe('openAtEnd and openAgeMeanSeconds', () => {
       processes: { job: { arrived: e(p.arrived), completed: e(p.completed), openAtEnd: e(p.openAtEnd), openAgeMeanSeconds: e(p.openAgeMeanSeconds) } },
       totals: { completed: e(f.totals.completed) },
     });
-    expect(warnings).toEqual([expect.stringMatching(/^processes\.job: \d+ cases \(\d+\.\d% of arrivals\) are still open at the horizon, 1\d(\.\d)?h old on average: cycle-time figures leave them out and are biased down/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^processes\.job: \d+ cases \(\d+\.\d% of arrivals\) are still open at the horizon, 1\d(\.\d)?h old on average: cycle-time figures leave them out and are biased down/,
+      ),
+    ]);
   });
 });

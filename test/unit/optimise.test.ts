@@ -50,9 +50,13 @@ async function optimiseText(text: string, vary: string[], targets: string[], sta
   const axes = parseAxes(vary);
   const ts = targets.map((t) => parseTarget(t, base));
   return optimise({
-    axes, targets: ts, objective: parseObjective('cost', 'minimise', base),
-    start: start ?? staffingStart(base, axes, ts), executor,
-    makeArm: (overrides) => ({ scenario: compile(text, overrides) }), ...extra,
+    axes,
+    targets: ts,
+    objective: parseObjective('cost', 'minimise', base),
+    start: start ?? staffingStart(base, axes, ts),
+    executor,
+    makeArm: (overrides) => ({ scenario: compile(text, overrides) }),
+    ...extra,
   });
 }
 
@@ -85,13 +89,16 @@ describe('optimise on M/M/c: the smallest c that Erlang C says meets P(cycle <= 
     const target = 0.947;
     const a = 10 / 3;
     for (const seed of [1, 2, 3, 4]) {
-      const r = await optimiseText(mmc(10, 20, 60, seed), ['pools.agents.size=1..12'], [`processes.job.slaAttainment>=${target}`], undefined, { maxReplications: 20 });
+      const r = await optimiseText(mmc(10, 20, 60, seed), ['pools.agents.size=1..12'], [`processes.job.slaAttainment>=${target}`], undefined, {
+        maxReplications: 20,
+      });
       if (r.chosen) {
         const c = r.chosen.values['pools.agents.size'] as number;
         expect(sojournWithin(c, a, 1200, 3600)).toBeGreaterThanOrEqual(target);
         expect(r.chosen.targets[0].bound).toBeGreaterThanOrEqual(target);
       }
-      for (const d of r.runnersUp) if (d.status === 'met') expect(sojournWithin(d.values['pools.agents.size'] as number, a, 1200, 3600)).toBeGreaterThanOrEqual(target);
+      for (const d of r.runnersUp)
+        if (d.status === 'met') expect(sojournWithin(d.values['pools.agents.size'] as number, a, 1200, 3600)).toBeGreaterThanOrEqual(target);
     }
   });
 
@@ -133,10 +140,14 @@ describe('optimise on a two-pool line, checked against the full grid', () => {
     const sla = metricByName('processes.job.slaAttainment', { processes: ['job'], steps: [], pools: [] });
     const cost = metricByName('totals.cost', { processes: [], steps: [], pools: [] });
     const grid = await runArms(executor, {
-      arms: cells.map((c) => ({ scenario: compile(tandem, overridesOf(axes, c)) })), replications: 10,
+      arms: cells.map((c) => ({ scenario: compile(tandem, overridesOf(axes, c)) })),
+      replications: 10,
       reduce: (reps) => ({ sla: reps.reduce((s, f) => s + sla.of(f), 0) / reps.length, cost: cost.of(reps[0]) }),
     });
-    const meeting = grid.map((g, i) => ({ ...g, cell: cells[i] })).filter((g) => g.sla >= 0.9).sort((x, y) => x.cost - y.cost);
+    const meeting = grid
+      .map((g, i) => ({ ...g, cell: cells[i] }))
+      .filter((g) => g.sla >= 0.9)
+      .sort((x, y) => x.cost - y.cost);
     const best = meeting[0];
     // clear-cut: the cheapest meeting cell is well above the target, and every cheaper cell well below it
     expect(best.sla).toBeGreaterThan(0.91);
@@ -149,8 +160,10 @@ describe('optimise on a two-pool line, checked against the full grid', () => {
     for (const p of r.pareto) {
       for (const q of r.pareto) {
         if (p === q) continue;
-        const dominates = q.objective.mean <= p.objective.mean && q.figures['processes.job.slaAttainment'].mean >= p.figures['processes.job.slaAttainment'].mean
-          && (q.objective.mean < p.objective.mean || q.figures['processes.job.slaAttainment'].mean > p.figures['processes.job.slaAttainment'].mean);
+        const dominates =
+          q.objective.mean <= p.objective.mean &&
+          q.figures['processes.job.slaAttainment'].mean >= p.figures['processes.job.slaAttainment'].mean &&
+          (q.objective.mean < p.objective.mean || q.figures['processes.job.slaAttainment'].mean > p.figures['processes.job.slaAttainment'].mean);
         expect(dominates).toBe(false);
       }
     }

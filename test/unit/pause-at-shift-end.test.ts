@@ -11,7 +11,8 @@ import { runOnce, scenarioFrom } from '../helpers/scenario.js';
 import type { TaskRecord } from '../../simulator/engine.js';
 import { UnitDuty, dutyPlanOf } from '../../simulator/unit-duty.js';
 
-const DAY = 86_400, H = 3600;
+const DAY = 86_400,
+  H = 3600;
 
 /** One clerk, Monday to Friday 09:00–17:00, a single step of `work`, cases arriving at `arrivals` (seconds). */
 function office(atShiftEnd: string, work: string, arrivals: number[], extra = '', size = 1) {

@@ -61,13 +61,19 @@ describe('policy kit', () => {
   it('fills needs from specialists before cross-trained pools, within pool and queue limits', () => {
     const s = snapshot({
       queues: [{ skill: 'a', max: 5 }, { skill: 'b' }],
-      pools: [{ id: 'generalists', size: 6, skills: ['a', 'b'] }, { id: 'a-only', size: 2, skills: ['a'] }],
+      pools: [
+        { id: 'generalists', size: 6, skills: ['a', 'b'] },
+        { id: 'a-only', size: 2, skills: ['a'] },
+      ],
     });
     const assign = emptyAssign(s);
     const free = [6, 2];
     const need = [8, 2];
     fillNeeds(s, assign, free, need, [s.pools[1], s.pools[0]]);
-    expect(assign).toEqual([[3, 2], [2, 0]]); // a capped at max 5, the specialists first
+    expect(assign).toEqual([
+      [3, 2],
+      [2, 0],
+    ]); // a capped at max 5, the specialists first
     expect(free).toEqual([1, 0]);
   });
 
@@ -83,11 +89,12 @@ describe('policy kit', () => {
 });
 
 describe('reactive (HPA-style)', () => {
-  const base = (waiting: number, assigned: number, time: number) => snapshot({
-    time,
-    queues: [{ skill: 'a', waiting }, { skill: 'b' }],
-    pools: [{ id: 'staff', size: 10, skills: ['a', 'b'], assigned: { a: assigned } }],
-  });
+  const base = (waiting: number, assigned: number, time: number) =>
+    snapshot({
+      time,
+      queues: [{ skill: 'a', waiting }, { skill: 'b' }],
+      pools: [{ id: 'staff', size: 10, skills: ['a', 'b'], assigned: { a: assigned } }],
+    });
 
   it('dedicates ceil(waiting / targetPerUnit) units and scales a growing queue up', () => {
     const policy = make(reactivePolicy, office);
@@ -117,9 +124,15 @@ describe('reactive (HPA-style)', () => {
 
   it('compares with its own last target, so a target the pools cannot reach does not restart the cool-down', () => {
     const policy = make(reactivePolicy, office);
-    const shared = (a: number, b: number, time: number, assigned: Record<string, number>) => snapshot({
-      time, queues: [{ skill: 'a', waiting: a }, { skill: 'b', waiting: b }], pools: [{ id: 'staff', size: 4, skills: ['a', 'b'], assigned }],
-    });
+    const shared = (a: number, b: number, time: number, assigned: Record<string, number>) =>
+      snapshot({
+        time,
+        queues: [
+          { skill: 'a', waiting: a },
+          { skill: 'b', waiting: b },
+        ],
+        pools: [{ id: 'staff', size: 4, skills: ['a', 'b'], assigned }],
+      });
     expect(policy.decide(shared(20, 20, 0, {})).assign).toEqual([[2, 2]]); // targets 4 and 4, two each fit
     const same = policy.decide(shared(20, 20, HOUR, { a: 2, b: 2 }));
     expect(same.assign).toEqual([[2, 2]]);
@@ -139,19 +152,21 @@ describe('reactive (HPA-style)', () => {
 
   it('keeps minPerQueue and the queue minimum, and never more than the available units', () => {
     const policy = make(reactivePolicy, office, { minPerQueue: 1, coolDown: 0 });
-    const d = policy.decide(snapshot({
-      queues: [{ skill: 'a', waiting: 500 }, { skill: 'b' }],
-      pools: [{ id: 'staff', size: 10, available: 6, skills: ['a', 'b'] }],
-    }));
+    const d = policy.decide(
+      snapshot({
+        queues: [{ skill: 'a', waiting: 500 }, { skill: 'b' }],
+        pools: [{ id: 'staff', size: 10, available: 6, skills: ['a', 'b'] }],
+      }),
+    );
     expect(d.assign).toEqual([[5, 1]]);
   });
 
   it('rejects bad parameters, naming them', () => {
-    expect(errorOf(reactivePolicy, office, { targetPerUnit: -1 }).message)
-      .toBe('policy.params.targetPerUnit: expected a number > 0, got -1');
+    expect(errorOf(reactivePolicy, office, { targetPerUnit: -1 }).message).toBe('policy.params.targetPerUnit: expected a number > 0, got -1');
     expect(errorOf(reactivePolicy, office, { tolerance: 'x' }).message).toContain('policy.params.tolerance');
-    expect(errorOf(reactivePolicy, office, { coolDown: 'soon' }).message)
-      .toBe('policy.params.coolDown: expected a duration (seconds, or a string like "2h") >= 0, got "soon"');
+    expect(errorOf(reactivePolicy, office, { coolDown: 'soon' }).message).toBe(
+      'policy.params.coolDown: expected a duration (seconds, or a string like "2h") >= 0, got "soon"',
+    );
     expect(errorOf(reactivePolicy, office, { coolDown: -5 }).message).toContain('>= 0, got -5');
     expect(errorOf(reactivePolicy, office, { minPerQueue: 1.5 }).message).toContain('policy.params.minPerQueue: expected an integer >= 0');
     expect(errorOf(reactivePolicy, office, { targetPerUnits: 3 }).message).toContain('policy.params.targetPerUnits: unknown parameter');
@@ -160,10 +175,14 @@ describe('reactive (HPA-style)', () => {
 });
 
 describe('sla-slack', () => {
-  const desk = (a: { waiting: number; minSlack: number; breached?: number }, b: { waiting: number; minSlack: number; breached?: number }) => snapshot({
-    queues: [{ skill: 'a', meanServiceHuman: 600, ...a }, { skill: 'b', meanServiceHuman: 600, ...b }],
-    pools: [{ id: 'staff', size: 8, skills: ['a', 'b'] }],
-  });
+  const desk = (a: { waiting: number; minSlack: number; breached?: number }, b: { waiting: number; minSlack: number; breached?: number }) =>
+    snapshot({
+      queues: [
+        { skill: 'a', meanServiceHuman: 600, ...a },
+        { skill: 'b', meanServiceHuman: 600, ...b },
+      ],
+      pools: [{ id: 'staff', size: 8, skills: ['a', 'b'] }],
+    });
 
   it('dispatches earliest deadline first', () => {
     expect(make(slaSlackPolicy, office).dispatch).toBe('edf');
@@ -201,14 +220,26 @@ describe('sla-slack', () => {
 
 describe('cmu', () => {
   it("dispatches by priority (the engine's cμ keys) and keeps every unit flexible by default", () => {
-    const s = snapshot({ queues: [{ skill: 'a', waiting: 10 }, { skill: 'b', waiting: 1 }], pools: [{ id: 'staff', size: 6, skills: ['a', 'b'] }] });
+    const s = snapshot({
+      queues: [
+        { skill: 'a', waiting: 10 },
+        { skill: 'b', waiting: 1 },
+      ],
+      pools: [{ id: 'staff', size: 6, skills: ['a', 'b'] }],
+    });
     const policy = make(cmuPolicy, s);
     expect(policy.dispatch).toBe('priority');
     expect(policy.decide(s).assign).toEqual([[0, 0]]);
   });
 
   it('optionally dedicates units by cost-weighted backlog', () => {
-    const s = snapshot({ queues: [{ skill: 'a', waiting: 10 }, { skill: 'b', waiting: 2 }], pools: [{ id: 'staff', size: 6, skills: ['a', 'b'] }] });
+    const s = snapshot({
+      queues: [
+        { skill: 'a', waiting: 10 },
+        { skill: 'b', waiting: 2 },
+      ],
+      pools: [{ id: 'staff', size: 6, skills: ['a', 'b'] }],
+    });
     const d = make(cmuPolicy, s, { dedicate: 1, costOfDelay: { b: 20 } }).decide(s); // weights 10 and 40
     expect(d.assign).toEqual([[1, 5]]);
   });
@@ -228,8 +259,12 @@ describe('forecast-staffing (Erlang C)', () => {
   /** Textbook service level with powers and factorials: 1 − C(c, A)·exp(−(c − A)·t / AHT). */
   function textbookServiceLevel(c: number, a: number, aht: number, t: number): number {
     if (c <= a) return 0;
-    let term = 1, sum = 0;
-    for (let k = 0; k < c; k++) { sum += term; term *= a / (k + 1); }
+    let term = 1,
+      sum = 0;
+    for (let k = 0; k < c; k++) {
+      sum += term;
+      term *= a / (k + 1);
+    }
     const top = term * (c / (c - a));
     return 1 - (top / (sum + top)) * Math.exp((-(c - a) * t) / aht);
   }
@@ -269,13 +304,14 @@ describe('forecast-staffing (Erlang C)', () => {
   });
 
   it('fills with bots first, then people for what the bots cannot carry', () => {
-    const spec = (botsAvailable: number) => snapshot({
-      queues: [{ skill: 'extract', arrivalsHistory: history, meanServiceHuman: 1200, meanServiceBot: 60 }],
-      pools: [
-        { id: 'staff', size: 20, skills: ['extract'] },
-        { id: 'bot', kind: 'bot', size: 4, available: botsAvailable, skills: ['extract'], failureRate: 0.1 },
-      ],
-    });
+    const spec = (botsAvailable: number) =>
+      snapshot({
+        queues: [{ skill: 'extract', arrivalsHistory: history, meanServiceHuman: 1200, meanServiceBot: 60 }],
+        pools: [
+          { id: 'staff', size: 20, skills: ['extract'] },
+          { id: 'bot', kind: 'bot', size: 4, available: botsAvailable, skills: ['extract'], failureRate: 0.1 },
+        ],
+      });
     const up = spec(4);
     const botsNeeded = agentsForServiceLevel((10 / HOUR) * 60, 60, HOUR, 0.8);
     const d = make(forecastStaffingPolicy, up).decide(up);
@@ -301,26 +337,26 @@ describe('forecast-staffing (Erlang C)', () => {
   });
 
   it('rejects bad parameters, naming them', () => {
-    expect(errorOf(forecastStaffingPolicy, office, { serviceLevel: 1 }).message)
-      .toBe('policy.params.serviceLevel: expected a number > 0 and < 1, got 1');
+    expect(errorOf(forecastStaffingPolicy, office, { serviceLevel: 1 }).message).toBe('policy.params.serviceLevel: expected a number > 0 and < 1, got 1');
     expect(errorOf(forecastStaffingPolicy, office, { answerWithin: 'later' }).message).toContain('policy.params.answerWithin');
     expect(errorOf(forecastStaffingPolicy, office, { clearBacklog: 'yes' }).message).toBe('policy.params.clearBacklog: expected true or false, got "yes"');
   });
 });
 
 describe('bot-first', () => {
-  const invoices = (botAvailable: number, disruptions: string[] = []) => snapshot({
-    queues: [
-      { skill: 'extraction', waiting: 30, arrivalRate: 14 / HOUR, meanServiceHuman: 360, meanServiceBot: 40 },
-      { skill: 'key-in', waiting: 2, arrivalRate: 1 / HOUR, meanServiceHuman: 540 },
-      { skill: 'review', waiting: 4, arrivalRate: 14 / HOUR, meanServiceHuman: 300 },
-    ],
-    pools: [
-      { id: 'ocr', kind: 'bot', size: 2, available: botAvailable, skills: ['extraction'] },
-      { id: 'clerks', size: 6, skills: ['extraction', 'key-in', 'review'] },
-    ],
-    activeDisruptions: disruptions,
-  });
+  const invoices = (botAvailable: number, disruptions: string[] = []) =>
+    snapshot({
+      queues: [
+        { skill: 'extraction', waiting: 30, arrivalRate: 14 / HOUR, meanServiceHuman: 360, meanServiceBot: 40 },
+        { skill: 'key-in', waiting: 2, arrivalRate: 1 / HOUR, meanServiceHuman: 540 },
+        { skill: 'review', waiting: 4, arrivalRate: 14 / HOUR, meanServiceHuman: 300 },
+      ],
+      pools: [
+        { id: 'ocr', kind: 'bot', size: 2, available: botAvailable, skills: ['extraction'] },
+        { id: 'clerks', size: 6, skills: ['extraction', 'key-in', 'review'] },
+      ],
+      activeDisruptions: disruptions,
+    });
 
   it('keeps bots flexible and dedicates people to the exceptions while the bots keep up', () => {
     const s = invoices(2);
@@ -355,12 +391,21 @@ describe('bot-first', () => {
 describe('longest-queue-first (the example user policy module)', () => {
   it('dedicates each human pool in proportion to waiting work, bots flexible', () => {
     const s = snapshot({
-      queues: [{ skill: 'a', waiting: 30, meanServiceHuman: 600 }, { skill: 'b', waiting: 10, meanServiceHuman: 600 }],
-      pools: [{ id: 'staff', size: 8, skills: ['a', 'b'] }, { id: 'bot', kind: 'bot', size: 3, skills: ['a'] }],
+      queues: [
+        { skill: 'a', waiting: 30, meanServiceHuman: 600 },
+        { skill: 'b', waiting: 10, meanServiceHuman: 600 },
+      ],
+      pools: [
+        { id: 'staff', size: 8, skills: ['a', 'b'] },
+        { id: 'bot', kind: 'bot', size: 3, skills: ['a'] },
+      ],
     });
     const policy = (longestQueueFirst as PolicyFactory)({}, contextOf(s));
     const d = policy.decide(s);
-    expect(d.assign).toEqual([[6, 2], [0, 0]]);
+    expect(d.assign).toEqual([
+      [6, 2],
+      [0, 0],
+    ]);
     expect(d.reason).toBe('longest queue: a (30 waiting)');
     expect(enforceConstraints(d.assign, s)).toEqual(d.assign);
   });
@@ -389,11 +434,16 @@ describe('every built-in policy', () => {
   });
 
   it('keeps a queue minimum when it has units to do so', () => {
-    const s = snapshot({ queues: [{ skill: 'a', waiting: 50 }, { skill: 'b', min: 1 }], pools: [{ id: 'staff', size: 4, skills: ['a', 'b'] }] });
+    const s = snapshot({
+      queues: [
+        { skill: 'a', waiting: 50 },
+        { skill: 'b', min: 1 },
+      ],
+      pools: [{ id: 'staff', size: 4, skills: ['a', 'b'] }],
+    });
     for (const [name, factory] of Object.entries(builtinPolicies)) {
       if (name === 'static') continue;
       expect(queueUnits(s, make(factory, s).decide(s).assign, 'b'), name).toBeGreaterThanOrEqual(1);
     }
   });
-
 });

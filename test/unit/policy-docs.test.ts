@@ -39,7 +39,7 @@ function accepted(name: keyof typeof builtinPolicies): string[] {
   return [];
 }
 
-describe('docs/policies.md lists each built-in policy\'s parameters', () => {
+describe("docs/policies.md lists each built-in policy's parameters", () => {
   for (const name of Object.keys(builtinPolicies) as (keyof typeof builtinPolicies)[]) {
     it(name, () => {
       const known = accepted(name);

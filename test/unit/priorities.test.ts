@@ -8,7 +8,8 @@ import { describe, it, expect } from 'vitest';
 import { scenarioFrom, runMany } from '../helpers/scenario.js';
 import { estimate } from '../../simulator/summarize.js';
 
-const twoClasses = (preemptive: boolean, perHour: number, serviceMin: number, days = 200) => scenarioFrom(`
+const twoClasses = (preemptive: boolean, perHour: number, serviceMin: number, days = 200) =>
+  scenarioFrom(`
 name: two classes
 seed: 21
 horizon: ${days}d
@@ -30,7 +31,10 @@ demand: { urgent: { rate: ${perHour}/h }, normal: { rate: ${perHour}/h } }
 `);
 
 // equal rates and exponential services of mean 1/μ: ρ1 = ρ2 = λ/μ
-const lambda = 2 / 3600, mean = 600, rho1 = lambda * mean, rho = 2 * rho1;
+const lambda = 2 / 3600,
+  mean = 600,
+  rho1 = lambda * mean,
+  rho = 2 * rho1;
 /** the mean residual work an arrival finds in service: Σ λ_i E[S_i²] / 2 (E[S²] = 2/μ² for exponential) */
 const residual = 2 * lambda * mean * mean;
 
@@ -39,7 +43,8 @@ describe('non-preemptive priority M/M/1 against Cobham (1954)', () => {
     const reps = runMany(twoClasses(false, 2, 10), 10);
     const high = estimate(reps.map((r) => r.processes.urgent.waitMeanSeconds));
     const low = estimate(reps.map((r) => r.processes.normal.waitMeanSeconds));
-    const w1 = residual / (1 - rho1), w2 = residual / ((1 - rho1) * (1 - rho));
+    const w1 = residual / (1 - rho1),
+      w2 = residual / ((1 - rho1) * (1 - rho));
     expect(Math.abs(high.mean - w1)).toBeLessThan(high.ci95 * 1.35);
     expect(Math.abs(low.mean - w2)).toBeLessThan(low.ci95 * 1.35);
     expect(low.ci95 / w2).toBeLessThan(0.1);
@@ -72,6 +77,6 @@ describe('preemptive-resume priority M/M/1', () => {
   it('without preemption the high class waits longer than its own M/M/1 (the test above can fail)', () => {
     const reps = runMany(twoClasses(false, 2, 10, 100), 6);
     const high = estimate(reps.map((r) => r.processes.urgent.waitMeanSeconds));
-    expect(high.mean - high.ci95).toBeGreaterThan(rho1 / (1 / mean - lambda) * 1.5);
+    expect(high.mean - high.ci95).toBeGreaterThan((rho1 / (1 / mean - lambda)) * 1.5);
   });
 });

@@ -9,7 +9,14 @@ import type { Next, Step } from '../../model/scenario.js';
 
 const constant = { kind: 'constant', value: 1 } as const;
 const step = (index: number, next: Next, onBotFailure = -1): Step => ({
-  id: `s${index}`, index, key: `p/s${index}`, skill: 0, humanDuration: constant, botDuration: constant, onBotFailure, next,
+  id: `s${index}`,
+  index,
+  key: `p/s${index}`,
+  skill: 0,
+  humanDuration: constant,
+  botDuration: constant,
+  onBotFailure,
+  next,
 });
 const to = (s: number): Next => ({ kind: 'step', step: s });
 const end: Next = { kind: 'end' };
@@ -22,7 +29,12 @@ describe('process graph', () => {
     expect(mayRevisit(line, noBot)).toBe(false);
     // a bot may fail step 1: retried in place (onBotFailure -1) is a revisit; sent forward to step 2 it is not
     expect(mayRevisit(line, (s) => s.index === 1)).toBe(true);
-    expect(mayRevisit(line.map((s) => (s.index === 1 ? { ...s, onBotFailure: 2 } : s)), (s) => s.index === 1)).toBe(false);
+    expect(
+      mayRevisit(
+        line.map((s) => (s.index === 1 ? { ...s, onBotFailure: 2 } : s)),
+        (s) => s.index === 1,
+      ),
+    ).toBe(false);
     expect(mayRevisit([step(0, to(1)), step(1, to(0))], noBot)).toBe(true);
     expect(mayRevisit([step(0, { kind: 'branch', to: [1, 0], cumulative: [0.9, 1] }), step(1, end)], noBot)).toBe(true);
     // every step has a failure edge when every step can fail: a finite graph then always has a cycle
@@ -44,7 +56,12 @@ describe('process graph', () => {
 
   it('a failed bot task goes to its onBotFailure step, or is tried again; no branch is drawn then', () => {
     const drawn: number[] = [];
-    const draws = { branch: (_: unknown, s: number) => { drawn.push(s); return 0.5; } };
+    const draws = {
+      branch: (_: unknown, s: number) => {
+        drawn.push(s);
+        return 0.5;
+      },
+    };
     const branching: Next = { kind: 'branch', to: [1, 2], cumulative: [0.5, 1] };
     expect(nextStep(step(0, branching, 4), true, null, {}, 0, draws)).toBe(4);
     expect(nextStep(step(0, branching), true, null, {}, 0, draws)).toBe(0);

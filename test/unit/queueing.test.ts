@@ -7,7 +7,8 @@ import { scenarioFrom, runMany } from '../helpers/scenario.js';
 import { estimate } from '../../simulator/summarize.js';
 import { erlangC, meanWait, offeredLoad } from '../../allocation/erlang-c.js';
 
-const mmc = (c: number, ratePerHour: number, serviceMinutes: number, days = 120) => scenarioFrom(`
+const mmc = (c: number, ratePerHour: number, serviceMinutes: number, days = 120) =>
+  scenarioFrom(`
 name: M/M/${c}
 seed: 3
 horizon: ${days}d
@@ -20,8 +21,12 @@ demand: { job: { rate: ${ratePerHour}/h } }
 `);
 
 describe('M/M/c against Erlang C', () => {
-  for (const [c, rate, service] of [[1, 4, 12], [4, 10, 20], [10, 50, 10]] as const) {
-    it(`M/M/${c} at load ${(rate * service / 60 / c).toFixed(2)}: mean wait and P(wait) match theory`, () => {
+  for (const [c, rate, service] of [
+    [1, 4, 12],
+    [4, 10, 20],
+    [10, 50, 10],
+  ] as const) {
+    it(`M/M/${c} at load ${((rate * service) / 60 / c).toFixed(2)}: mean wait and P(wait) match theory`, () => {
       const reps = runMany(mmc(c, rate, service), 10);
       const wq = estimate(reps.map((r) => r.processes.job.waitMeanSeconds));
       const lambda = rate / 3600;
@@ -74,7 +79,9 @@ demand: { job: { rate: 5/h } }
 `);
     const reps = runMany(s, 10);
     const cycle = estimate(reps.map((r) => r.processes.job.cycleMeanSeconds));
-    const lambda = 5 / 3600, mu1 = 1 / 360, mu2 = 1 / 480;
+    const lambda = 5 / 3600,
+      mu1 = 1 / 360,
+      mu2 = 1 / 480;
     const theory = 1 / (mu1 - lambda) + 1 / (mu2 - lambda);
     expect(Math.abs(cycle.mean - theory)).toBeLessThan(cycle.ci95 * 1.35);
     expect(cycle.ci95 / theory).toBeLessThan(0.1);

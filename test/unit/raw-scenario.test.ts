@@ -18,7 +18,7 @@ function names(node: Node): string[] {
 const root = scenarioSchema as unknown as Node;
 const at = (...keys: string[]) => keys.reduce<Node>((n, k) => ((n as Record<string, unknown>)[k] ?? (n.properties ?? {})[k]) as Node, root);
 
-describe('the raw scenario type has the schema\'s fields', () => {
+describe("the raw scenario type has the schema's fields", () => {
   const cases: [keyof typeof RAW_FIELDS, Node][] = [
     ['scenario', root],
     ['pool', at('pools', 'additionalProperties')],

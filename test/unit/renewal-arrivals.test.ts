@@ -11,7 +11,8 @@ import { estimate } from '../../simulator/summarize.js';
 import { createArrivalStream } from '../../simulator/demand.js';
 import { HOUR } from '../../model/units.js';
 
-const queue = (demand: string, serviceMinutes: number, days = 120) => scenarioFrom(`
+const queue = (demand: string, serviceMinutes: number, days = 120) =>
+  scenarioFrom(`
 name: GI/M/1
 seed: 29
 horizon: ${days}d
@@ -25,10 +26,12 @@ demand: { job: ${demand} }
 
 /** The root in (0, 1) of σ = A*(μ(1−σ)), by bisection on σ − A*(μ(1−σ)) (negative below the root, positive above). */
 function gim1Root(lst: (s: number) => number, mu: number): number {
-  let lo = 1e-12, hi = 1 - 1e-12;
+  let lo = 1e-12,
+    hi = 1 - 1e-12;
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;
-    if (mid - lst(mu * (1 - mid)) < 0) lo = mid; else hi = mid;
+    if (mid - lst(mu * (1 - mid)) < 0) lo = mid;
+    else hi = mid;
   }
   return (lo + hi) / 2;
 }
@@ -66,8 +69,10 @@ describe('GI/M/1: renewal arrivals against the root formula', () => {
 
 describe('M^X/M/1: batch Poisson arrivals', () => {
   it('batches of 1, 2 or 3 cases (equally likely): mean wait matches the M^X/M/1 formula', () => {
-    const batchesPerHour = 3, serviceMinutes = 7;
-    const ex = 2, ex2 = (1 + 4 + 9) / 3;
+    const batchesPerHour = 3,
+      serviceMinutes = 7;
+    const ex = 2,
+      ex2 = (1 + 4 + 9) / 3;
     const lambda = (batchesPerHour / 3600) * ex; // cases per second
     const mu = 1 / (serviceMinutes * 60);
     const rho = lambda / mu;
@@ -98,7 +103,10 @@ describe('renewal arrivals under a profile', () => {
 
   it('is seeded: the same seed gives the same arrivals, another seed others', () => {
     const s = queue('{ interarrival: { dist: gamma, mean: 10m, sd: 5m }, batch: { dist: empirical, values: [1, 4] } }', 5, 10);
-    const draw = (seed: number) => { const a = createArrivalStream(s.demand[0], s, seed); return Array.from({ length: 50 }, () => a.next()); };
+    const draw = (seed: number) => {
+      const a = createArrivalStream(s.demand[0], s, seed);
+      return Array.from({ length: 50 }, () => a.next());
+    };
     expect(draw(4)).toEqual(draw(4));
     expect(draw(4)).not.toEqual(draw(5));
   });

@@ -27,7 +27,7 @@ async function gauges(registry: Registry, disruption: string): Promise<Record<st
 }
 
 describe('live resilience gauges', () => {
-  it('at the end of a run, equal the result document\'s resilience block', async () => {
+  it("at the end of a run, equal the result document's resilience block", async () => {
     const registry = new Registry();
     setResilienceGauges(createMetrics(registry), scenario, figures.timeseries);
     const block = resilienceOf(scenario, [figures]);

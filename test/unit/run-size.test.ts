@@ -11,7 +11,10 @@ import { compileScenario } from '../../model/compile-scenario.js';
 import { estimateRunSize, expectedVisits } from '../../simulator/run-size.js';
 import { autoshift, CLI, ROOT } from '../helpers/cli.js';
 
-const scenario = (rate: string, servers: number, loop: number) => compileScenario(parseScenarioText(`name: size
+const scenario = (rate: string, servers: number, loop: number) =>
+  compileScenario(
+    parseScenarioText(
+      `name: size
 horizon: 100d
 sampleEvery: 1h
 pools:
@@ -30,7 +33,10 @@ processes:
             - { to: end, p: ${1 - loop} }
 demand:
   job: { rate: ${rate} }
-`, 'size.yaml'));
+`,
+      'size.yaml',
+    ),
+  );
 
 describe('estimateRunSize', () => {
   it('arrivals λT, tasks λT/(1−p) for a rework loop taken with probability p', () => {
@@ -43,7 +49,7 @@ describe('estimateRunSize', () => {
     expect(size.backlogAtEnd).toBe(0); // load 6/h × 10m / 0.75 = 1.33 of 4 servers
   });
 
-  it('cases: N: N arrivals after the warm-up (and the warm-up\'s λ·warmup), whatever the horizon', () => {
+  it("cases: N: N arrivals after the warm-up (and the warm-up's λ·warmup), whatever the horizon", () => {
     const s = { ...scenario('6/h', 4, 0), warmup: 86_400, drain: true, cases: 50_000 };
     const size = estimateRunSize(s, { replications: 1, threads: 1, eventLog: false });
     expect(size.cases).toBeCloseTo(50_000 + 6 * 24, 3);
@@ -92,7 +98,19 @@ describe('the CLI refuses a run that cannot fit, and --force lets it through', (
   });
 
   it('with a small heap: refused without --force, run with it', () => {
-    const args = ['--max-old-space-size=48', CLI, 'run', 'scenarios/invoice-office.yaml', '--set', 'sampleEvery=5m', '--replications', '8', '--threads', '2', '--json'];
+    const args = [
+      '--max-old-space-size=48',
+      CLI,
+      'run',
+      'scenarios/invoice-office.yaml',
+      '--set',
+      'sampleEvery=5m',
+      '--replications',
+      '8',
+      '--threads',
+      '2',
+      '--json',
+    ];
     const refused = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     expect(refused.status, refused.stderr).toBe(2);
     expect(refused.stderr).toMatch(/this run would need about/);

@@ -12,7 +12,14 @@ const servers: Servers = { brokers: ['127.0.0.1:1'], temporalAddress: '127.0.0.1
 
 function capture() {
   const lines: { level: number; msg: string }[] = [];
-  const logger = pino({ level: 'debug' }, { write: (s: string) => { lines.push(JSON.parse(s) as { level: number; msg: string }); } });
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write: (s: string) => {
+        lines.push(JSON.parse(s) as { level: number; msg: string });
+      },
+    },
+  );
   return { logger, lines };
 }
 
@@ -36,9 +43,13 @@ describe('untilServersAnswer', () => {
   it('gives up after its wait with the user-facing error naming both servers', async () => {
     const { logger } = capture();
     const t0 = Date.now();
-    const err = await untilServersAnswer(servers, logger, 300, async () => { throw new Error('Temporal 127.0.0.1:2: connection refused'); }).catch((e: unknown) => e);
+    const err = await untilServersAnswer(servers, logger, 300, async () => {
+      throw new Error('Temporal 127.0.0.1:2: connection refused');
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
-    expect((err as Error).message).toMatch(/^cannot reach the servers \(Kafka 127\.0\.0\.1:1, Temporal 127\.0\.0\.1:2\): Temporal 127\.0\.0\.1:2: connection refused; start them with --infra/);
+    expect((err as Error).message).toMatch(
+      /^cannot reach the servers \(Kafka 127\.0\.0\.1:1, Temporal 127\.0\.0\.1:2\): Temporal 127\.0\.0\.1:2: connection refused; start them with --infra/,
+    );
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 

@@ -4,7 +4,11 @@ import { attributeError, attributeToOverrides, describeCell, parseSweepGrid } fr
 import { ScenarioError } from '../../model/errors.js';
 
 const message = (f: () => unknown): string => {
-  try { f(); } catch (err) { return (err as Error).message; }
+  try {
+    f();
+  } catch (err) {
+    return (err as Error).message;
+  }
   throw new Error('expected an error');
 };
 
@@ -24,7 +28,11 @@ describe('axes and fixed overrides', () => {
 
   it('reads x,y,z as a list of YAML scalars', () => {
     const g = parseSweepGrid(['policy=static,reactive', 'horizon=10d, 20d', 'pools.bot.failureRate=0.05,0.1']);
-    expect(g.axes.map((a) => a.values)).toEqual([['static', 'reactive'], ['10d', '20d'], [0.05, 0.1]]);
+    expect(g.axes.map((a) => a.values)).toEqual([
+      ['static', 'reactive'],
+      ['10d', '20d'],
+      [0.05, 0.1],
+    ]);
     expect(g.axes[1].raw).toEqual(['10d', '20d']);
   });
 
@@ -45,8 +53,12 @@ describe('cell order', () => {
   it('is the cartesian product, first axis slowest, last fastest', () => {
     const g = parseSweepGrid(['a=1..2', 'b=x,y,z']);
     expect(g.cells.map((c) => c.values)).toEqual([
-      { a: 1, b: 'x' }, { a: 1, b: 'y' }, { a: 1, b: 'z' },
-      { a: 2, b: 'x' }, { a: 2, b: 'y' }, { a: 2, b: 'z' },
+      { a: 1, b: 'x' },
+      { a: 1, b: 'y' },
+      { a: 1, b: 'z' },
+      { a: 2, b: 'x' },
+      { a: 2, b: 'y' },
+      { a: 2, b: 'z' },
     ]);
     expect(g.cells.map((c) => c.index)).toEqual([0, 1, 2, 3, 4, 5]);
   });
@@ -75,7 +87,12 @@ describe('errors name the --set and what is expected', () => {
   });
 
   it('are ScenarioErrors (the CLI exits 2 without a stack)', () => {
-    try { parseSweepGrid(['x=5..2']); } catch (err) { expect((err as Error).name).toBe('ScenarioError'); return; }
+    try {
+      parseSweepGrid(['x=5..2']);
+    } catch (err) {
+      expect((err as Error).name).toBe('ScenarioError');
+      return;
+    }
     throw new Error('expected an error');
   });
 
@@ -99,12 +116,16 @@ describe('errors name the --set and what is expected', () => {
   });
 
   it('a grid too large to run', () => {
-    expect(message(() => parseSweepGrid(['a=1..100', 'b=1..100', 'c=1..2']))).toMatch(/the grid has 20000 cells \(a: 100 × b: 100 × c: 2\): expected at most 10000/);
+    expect(message(() => parseSweepGrid(['a=1..100', 'b=1..100', 'c=1..2']))).toMatch(
+      /the grid has 20000 cells \(a: 100 × b: 100 × c: 2\): expected at most 10000/,
+    );
     expect(parseSweepGrid(['a=1..100', 'b=1..100'], { maxCells: 10_000 }).cells).toHaveLength(10_000);
   });
 
   it('an axis too long to list is refused before it is listed (1..10^12 used to fill the heap)', () => {
-    expect(message(() => parseSweepGrid(['a=1..1000000000000'], { maxCells: Number.MAX_SAFE_INTEGER }))).toMatch(/--set a=1\.\.1000000000000.*expected at most 100,000 values on an axis \(this range has 1,000,000,000,000\)/);
+    expect(message(() => parseSweepGrid(['a=1..1000000000000'], { maxCells: Number.MAX_SAFE_INTEGER }))).toMatch(
+      /--set a=1\.\.1000000000000.*expected at most 100,000 values on an axis \(this range has 1,000,000,000,000\)/,
+    );
     expect(parseSweepGrid(['a=1..1000000000000:10000000'], { maxCells: Number.MAX_SAFE_INTEGER }).axes[0].raw).toHaveLength(100_000);
   });
 });

@@ -8,7 +8,9 @@ import { scenarioFrom } from '../helpers/scenario.js';
 import type { Policy } from '../../allocation/policy.js';
 import { UnitBoard, UnitState, type BoardItem } from '../../simulator/unit-board.js';
 
-interface Item extends BoardItem { id: string }
+interface Item extends BoardItem {
+  id: string;
+}
 
 const text = `
 name: board
@@ -30,7 +32,13 @@ demand:
 `;
 
 /** A board with a hand clock; `assign` is what the policy answers next. */
-function rig(assign: number[][] = [[0, 0], [0, 0]], strict = false) {
+function rig(
+  assign: number[][] = [
+    [0, 0],
+    [0, 0],
+  ],
+  strict = false,
+) {
   const scenario = scenarioFrom(text);
   const answer = { assign, strict };
   const policy: Policy = { name: 'hand', dispatch: 'fifo', decide: () => ({ assign: answer.assign, reason: 'test', strict: answer.strict }) };
@@ -38,7 +46,9 @@ function rig(assign: number[][] = [[0, 0], [0, 0]], strict = false) {
   const started: [string, number][] = [];
   const switching: [number, number][] = [];
   const board = new UnitBoard<Item>(scenario, {
-    policy, clock, disruptions: 'schedule',
+    policy,
+    clock,
+    disruptions: 'schedule',
     host: { startWork: (item, u) => started.push([item.id, u]), switchOver: (u, until) => switching.push([u, until]) },
   });
   const item = (id: string): Item => ({ key: 0, seq: 0, id, enqueued: clock.now, deadline: clock.now + 3600 });
@@ -64,17 +74,29 @@ describe('UnitBoard', () => {
   });
 
   it('sets the queue order: FIFO key is the enqueue time, ties broken by arrival', () => {
-    const { board, item, clock } = rig([[0, 2], [0, 0]], true);
+    const { board, item, clock } = rig(
+      [
+        [0, 2],
+        [0, 0],
+      ],
+      true,
+    );
     clock.now = 3600; // people switch to b
     for (const id of ['x', 'y', 'z']) board.offer(item(id), 0, 0, 0);
     const waiting: Item[] = [];
     board.queues[0].forEach((t) => waiting.push(t));
-    expect(waiting.map((t) => [t.id, t.key, t.seq])).toEqual([['y', 3600, 1], ['z', 3600, 2]]);
+    expect(waiting.map((t) => [t.id, t.key, t.seq])).toEqual([
+      ['y', 3600, 1],
+      ['z', 3600, 2],
+    ]);
   });
 
   it('moves people between queues with the switch-over, and strict units serve only their queue', () => {
     const { board, clock, switching, started, item, answer } = rig();
-    answer.assign = [[0, 1], [0, 0]];
+    answer.assign = [
+      [0, 1],
+      [0, 0],
+    ];
     answer.strict = true;
     clock.now = 3600;
     board.decide('periodic', true);
@@ -93,7 +115,17 @@ describe('UnitBoard', () => {
 
   it('takes units off duty for an outage, busy ones after their task', () => {
     const scenario = scenarioFrom(`${text}disruptions:\n  - { kind: outage, pool: people, units: 2, start: 2h, duration: 1h }\n`);
-    const policy: Policy = { name: 'hand', dispatch: 'fifo', decide: () => ({ assign: [[0, 0], [0, 0]], reason: 'test' }) };
+    const policy: Policy = {
+      name: 'hand',
+      dispatch: 'fifo',
+      decide: () => ({
+        assign: [
+          [0, 0],
+          [0, 0],
+        ],
+        reason: 'test',
+      }),
+    };
     const clock = { now: 0 };
     const board = new UnitBoard<Item>(scenario, { policy, clock, disruptions: 'edges', host: { startWork: () => {}, switchOver: () => {} } });
     for (const p of scenario.pools) board.shift(p.index);
@@ -118,7 +150,8 @@ describe('UnitBoard', () => {
     const { snapshot } = board.decide('periodic', true);
     const history = snapshot.queues[0].arrivalsHistory as number[];
     expect(history).toEqual([1]);
-    history.push(5); history[0] = 99; // a careless policy
+    history.push(5);
+    history[0] = 99; // a careless policy
     clock.now = 7200;
     const next = board.decide('periodic', true).snapshot.queues[0].arrivalsHistory;
     expect(next).toEqual([1, 0]);

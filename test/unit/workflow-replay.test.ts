@@ -14,7 +14,11 @@ import { ROOT } from '../helpers/cli.js';
 import { caseWorkflowBundle, installTemporalRuntime } from '../../workers/temporal-worker.js';
 
 const dir = join(ROOT, 'test', 'fixtures', 'histories');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+const files = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 
 describe.skipIf(files.length === 0)('stored case workflow histories', () => {
   it('replay against the current workflow code', async () => {
