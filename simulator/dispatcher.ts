@@ -21,7 +21,8 @@
  *
  * The caller drains `takeGrants()` and `takeWorkEnds()` after each call, records them on
  * Kafka and only then signals the workflows. `restore()` rebuilds the state
- * from the replayed log (requests, grants, finished tasks).
+ * from the replayed log (requests, grants and work ends, finished tasks),
+ * the ends of the preemptible work a killed incarnation was timing included.
  *
  * test/unit/dispatcher.test.ts checks that with zero latency it gives exactly
  * the engine's figures under every built-in policy. What differs from the
@@ -262,7 +263,8 @@ export class Dispatcher {
         taskId: task.req.taskId,
         caseId: task.req.caseId,
         unit: this.board.unitName[u],
-        at: this.now,
+        // its work's own end (the moment now, but for a restarted incarnation's end that fell before its first moment)
+        at: this.doneAt[u],
       },
       workflowId: task.req.caseId,
     });
@@ -335,45 +337,105 @@ export class Dispatcher {
   /**
    * Rebuilds the state from the replayed log before `start`: tasks requested
    * and never granted wait (in request order), units with a grant and no
-   * finished task are busy with it. Returns the grants still open, which the
-   * caller signals again (a workflow ignores a grant it already has).
+   * finished task are busy with it. `log` is the grants topic in its order:
+   * grants and the work ends of preemptible grants. A task's last grant
+   * decides: its work released, the unit is free; its work interrupted, the
+   * task waits again with the work it has left; a preemptible grant with no
+   * work end is timed again, to end at its grant time + its work (the request's
+   * `work` × the grant's slowdown, or what the last interruption left), as the
+   * old incarnation timed it. Returns what the caller signals again, since the
+   * old incarnation may have died between recording and signalling: the open
+   * grants and the work ends of tasks not finished (a workflow ignores a grant
+   * it already has, and a work end of a grant it is not working on).
    */
-  restore(requests: TaskRequestedEvent[], grants: GrantEvent[], finished: Set<string>, now: number): GrantEvent[] {
+  restore(
+    requests: TaskRequestedEvent[],
+    log: (GrantEvent | WorkEndEvent)[],
+    finished: Set<string>,
+    now: number,
+  ): { grants: GrantEvent[]; workEnds: WorkEndEvent[] } {
     this.now = Math.max(0, now);
     const board = this.board;
-    const granted = new Map(grants.map((g) => [g.taskId, g]));
     const requestOf = new Map(requests.map((r) => [r.taskId, r]));
+    // per task: its last grant, how its work ended (a work end of that grant), the work left by the interruption before it.
+    // Work ends are matched by grant id, not by their place in the log: one flush writes its work ends before its
+    // grants, so an interruption may come before the grant it interrupts when both were decided in one step.
+    const endOf = new Map<string, WorkEndEvent>();
+    for (const e of log) if (e.type !== 'grant') endOf.set(e.grantId, e);
+    const lastGrant = new Map<string, GrantEvent>();
+    const ended = new Map<string, WorkEndEvent>();
+    const left = new Map<string, number>();
+    for (const e of log) {
+      if (e.type !== 'grant') continue;
+      const n = Number(e.grantId.slice(e.grantId.lastIndexOf('-') + 1));
+      if (e.grantId.startsWith(`${this.instance}-`) && n >= this.grantNo) this.grantNo = n + 1;
+      const before = lastGrant.get(e.taskId);
+      const remaining = before && endOf.get(before.grantId)?.remaining;
+      if (remaining !== undefined) left.set(e.taskId, remaining);
+      lastGrant.set(e.taskId, e);
+      const end = endOf.get(e.grantId);
+      if (end) ended.set(e.taskId, end);
+      else ended.delete(e.taskId);
+    }
     const open: GrantEvent[] = [];
-    for (const g of grants) {
-      const n = Number(g.grantId.slice(g.grantId.lastIndexOf('-') + 1));
-      if (g.grantId.startsWith(`${this.instance}-`) && n >= this.grantNo) this.grantNo = n + 1;
-      if (finished.has(g.taskId)) {
-        this.finished.add(g.taskId);
+    const workEnds: WorkEndEvent[] = [];
+    /** interrupted tasks waiting for a new grant: the work they have left */
+    const resumable = new Map<string, WorkEndEvent>();
+    for (const [taskId, g] of lastGrant) {
+      if (finished.has(taskId)) {
+        this.finished.add(taskId);
         continue;
       }
       // a task not served (abandoned, blocked) holds no unit; its case may not have heard yet: signal it again
       if (g.outcome) {
-        this.finished.add(g.taskId);
+        this.finished.add(taskId);
         open.push(g);
         continue;
       }
-      this.open.add(g.taskId);
+      const e = ended.get(taskId);
+      if (e) {
+        // the old incarnation ended this work; its case may not have heard yet: signal it again
+        workEnds.push(e);
+        if (e.type === 'work.released') this.finished.add(taskId);
+        else resumable.set(taskId, e);
+        continue;
+      }
+      this.open.add(taskId);
+      open.push(g);
       const u = this.unitIndex.get(g.unit);
       if (u === undefined) continue;
-      this.unitTask[u] = g.taskId;
-      board.resume(u, requestOf.get(g.taskId)?.skill ?? this.scenario.pools[board.unitPool[u]].skills[0]);
-      open.push(g);
+      this.unitTask[u] = taskId;
+      const req = requestOf.get(taskId);
+      const q = req?.skill ?? this.scenario.pools[board.unitPool[u]].skills[0];
+      if (!g.preemptible || req?.work === undefined) {
+        board.resume(u, q);
+        continue;
+      }
+      // the end of its work was timed by the old incarnation, not by the case: time it again (at once if it is past)
+      const task: QueuedTask = { key: 0, seq: 0, req, enqueued: req.at, deadline: req.deadline, rank: 0, qpos: -1, ticket: -1, remaining: -1 };
+      board.resume(u, q, task, req.processIndex, req.step);
+      const ticket = this.workTimers.issue(u);
+      this.timed[u] = task;
+      this.timedGrant[u] = g.grantId;
+      this.doneTicket[u] = ticket;
+      this.doneAt[u] = g.at + (left.get(taskId) ?? req.work * g.slowdown);
+      this.cal.schedule(this.doneAt[u], WORK_END, ticket);
     }
     for (const req of requests) {
-      if (granted.has(req.taskId) || this.open.has(req.taskId) || finished.has(req.taskId)) continue;
-      this.open.add(req.taskId);
-      const task: QueuedTask = { key: 0, seq: 0, req, enqueued: req.at, deadline: req.deadline, rank: 0, qpos: -1, ticket: -1, remaining: -1 };
+      const taskId = req.taskId;
+      if (this.open.has(taskId) || this.finished.has(taskId) || finished.has(taskId) || (lastGrant.has(taskId) && !resumable.has(taskId))) continue;
+      this.open.add(taskId);
+      const interrupted = resumable.get(taskId);
+      const remaining = interrupted ? (interrupted.remaining ?? 0) : -1;
+      const task: QueuedTask = { key: 0, seq: 0, req, enqueued: req.at, deadline: req.deadline, rank: 0, qpos: -1, ticket: -1, remaining };
       board.requeue(task, req.skill, req.processIndex, req.step);
-      if (req.abandonAt !== undefined) this.armPatience(task);
+      // an interrupted task waits from its interruption, in its old place (as `interrupt` leaves it); its case abandons it no more
+      if (interrupted) task.enqueued = interrupted.at;
+      else if (req.abandonAt !== undefined) this.armPatience(task);
     }
     // a run already under way: this is not its first epoch (the snapshot counts arrivals from now on)
-    if (requests.length > 0 || grants.length > 0) board.epoch = 1;
-    return open;
+    if (requests.length > 0 || log.length > 0) board.epoch = 1;
+    return { grants: open, workEnds };
   }
 
   takeGrants(): IssuedGrant[] {

@@ -424,8 +424,12 @@ export class UnitBoard<T extends BoardItem> {
     return null;
   }
 
-  /** Unit u is busy with an item of queue q since before the board existed (a replayed log); it counts as on duty. */
-  resume(u: number, q: number): void {
+  /**
+   * Unit u is busy with an item of queue q since before the board existed (a replayed log); it counts as on duty.
+   * With the item (of its process step), the item gets its place and class as `offer` gives them (`preempt` compares them).
+   */
+  resume(u: number, q: number, item?: T, process = 0, step = 0): void {
+    if (item) this.order(item, process, step);
     this.occupy(u, q);
     this.activeCount[this.unitPool[u]]++;
   }

@@ -5,7 +5,8 @@
  * `allocation/`), and for every grant: (1) records it on the grants topic,
  * (2) only then signals the case workflow. On start it replays the tasks and
  * grants topics from the beginning, rebuilds which units are busy and which
- * tasks wait, and signals the open grants again (a workflow ignores a grant it
+ * tasks wait, times again the work of open preemptible grants, and signals
+ * the open grants and unheard work ends again (a workflow ignores a grant it
  * already has). So a restarted allocator never grants a unit twice and leaves
  * no case waiting. One instance is active at a time (docs/live.md: standby).
  *
@@ -138,7 +139,8 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const inflight = new Set<Promise<void>>();
   // replay state
   const requests: TaskRequestedEvent[] = [];
-  const grants: GrantEvent[] = [];
+  /** the grants topic in its order: grants, and the work ends of preemptible grants */
+  const grants: (GrantEvent | WorkEndEvent)[] = [];
   const finished = new Set<string>();
   /** replayed task ends, applied at their simulated end (one may lie after the moment the replay decides) */
   const replayedEnds: TaskFinishedEvent[] = [];
@@ -263,12 +265,24 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     const now = sim();
     const { due, ahead } = cutReplay(requests, replayedEnds.splice(0), finished, now);
     const open = dispatcher.restore(due, grants, finished, now);
-    log.info({ requests: requests.length, grants: grants.length, finished: finished.size, ahead: ahead.length, open: open.length, instance }, 'replay done');
+    log.info(
+      {
+        requests: requests.length,
+        grants: grants.length,
+        finished: finished.size,
+        ahead: ahead.length,
+        open: open.grants.length,
+        workEnds: open.workEnds.length,
+        instance,
+      },
+      'replay done',
+    );
     // the replayed log served its purpose: the dispatcher holds what is still open
     requests.length = 0;
     grants.length = 0;
     finished.clear();
-    for (const g of open) signal(g);
+    for (const g of open.grants) signal(g);
+    for (const e of open.workEnds) signalWorkEnd(e);
     dispatcher.start(now);
     for (const [index, active] of disruptionState) if (active) dispatcher.disruption(index, true, now);
     await flush();
@@ -317,7 +331,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     if (!clock && 'clock' in ev && ev.clock) clock = ev.clock;
     if (replayed && !live) {
       if (ev.type === EventType.taskRequested) requests.push(ev);
-      else if (ev.type === EventType.grant) grants.push(ev);
+      else if (ev.type === EventType.grant || ev.type === EventType.workReleased || ev.type === EventType.workInterrupted) grants.push(ev);
       else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) replayedEnds.push(ev);
       else if (ev.type === EventType.taskAbandoned || ev.type === EventType.taskBlocked) finished.add(ev.taskId);
       else if (ev.type === EventType.disruptionBegins || ev.type === EventType.disruptionEnds)

@@ -17,7 +17,7 @@ import { CaseDraws } from '../../simulator/case-draws.js';
 import { CASE_ENDS, SPLIT, arrive, nextStep, splitFrame, unservedNext, type Frame } from '../../model/process-graph.js';
 import { Dispatcher, cutReplay, type IssuedGrant } from '../../simulator/dispatcher.js';
 import { demandTimeline } from '../../workers/producer.js';
-import type { DemandEvent, GrantEvent, TaskFinishedEvent, TaskRequestedEvent } from '../../protocol/topics.js';
+import type { DemandEvent, GrantEvent, TaskFinishedEvent, TaskRequestedEvent, WorkEndEvent } from '../../protocol/topics.js';
 import { caseInputOf } from '../../protocol/case-input.js';
 import { taskEnd } from '../../simulator/unit-duty.js';
 import { loadScenario } from '../../cli/load-scenario.js';
@@ -45,9 +45,19 @@ interface Pending {
   failed?: boolean;
 }
 
-/** Zero-latency live runtime: the dispatcher plus case walks, in simulated time. */
-function zeroLatency(scenario: Scenario, policy: Policy) {
-  const d = new Dispatcher(scenario, policy, 'z');
+/**
+ * Zero-latency live runtime: the dispatcher plus case walks, in simulated time. At each of `restarts`
+ * (simulated times) the dispatcher is dropped, as a killed allocator, and a new one restores from the log
+ * it wrote (requests, grants and work ends, the tasks finished) and goes on.
+ */
+function zeroLatency(scenario: Scenario, policy: Policy, restarts: number[] = []) {
+  let d = new Dispatcher(scenario, policy, 'z');
+  const requestLog: TaskRequestedEvent[] = [];
+  const grantLog: (GrantEvent | WorkEndEvent)[] = [];
+  const done = new Set<string>();
+  let restored = 0;
+  /** preemptible grants open at the restarts: work the new incarnation had to time again */
+  let timedAtRestart = 0;
   const seed = replicationSeed(scenario.seed, 0);
   const draws = new CaseDraws(seed);
   const clock = { startWallMs: 0, speed: 1 };
@@ -94,6 +104,7 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
       // a person's work, for the dispatcher to time a preemptible grant (as the case workflow sends it)
       ...(preemption ? { work: draws.duration(kase, proc.steps[step], visit, false) } : {}),
     };
+    requestLog.push(req);
     d.request(req, now);
     drain();
   };
@@ -110,6 +121,7 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
     const { kase, step, visit } = p;
     const s = scenario.processes[kase.process].steps[step];
     if (g.grant.outcome) {
+      done.add(g.grant.taskId);
       // not served: the case goes on at once, as the engine's does (the walk of model/process-graph.ts)
       kase.wait += g.grant.at - p.enqueue;
       if (g.grant.outcome === 'abandoned' && kase.arrival >= scenario.warmup) abandonedTasks[kase.process]++;
@@ -141,6 +153,7 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
   const moveOn = (taskId: string) => {
     const p = pending.get(taskId)!;
     pending.delete(taskId);
+    done.add(taskId);
     const { kase, step, visit } = p;
     const s = scenario.processes[kase.process].steps[step];
     const to = nextStep(s, p.failed!, p.frame, kase, visit, draws);
@@ -156,6 +169,8 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
       const grants = d.takeGrants();
       const ends = d.takeWorkEnds();
       if (grants.length === 0 && ends.length === 0) return;
+      // the log, as the allocator writes it (a step's work ends, then its grants)
+      grantLog.push(...ends.map((e) => e.workEnd), ...grants.map((g) => g.grant));
       // interruptions first: the task preempted waits again with the work it has left (its re-grant may be among these grants)
       for (const e of ends) {
         if (e.workEnd.type !== 'work.interrupted') continue;
@@ -190,6 +205,15 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
     events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     const external = events.length ? events[0][0] : Infinity;
     const internal = d.nextDue();
+    if (restarts.length > 0 && Math.min(external, internal) > restarts[0]) {
+      // everything up to the restart is decided: a new incarnation takes over from the log
+      now = restarts.shift()!;
+      d = new Dispatcher(scenario, createPolicy(scenario), `z${++restored}`);
+      timedAtRestart += d.restore(requestLog, grantLog, new Set(done), now).grants.filter((g) => g.preemptible).length;
+      d.start(now);
+      drain();
+      continue;
+    }
     if (Math.min(external, internal) > scenario.horizon) break;
     if (internal <= external) {
       // the dispatcher's own event (epoch, shift edge, switch-over) first, as the engine's calendar orders them
@@ -205,6 +229,8 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
   return {
     interrupted,
+    restored,
+    timedAtRestart,
     ...Object.fromEntries(
       scenario.processes.map((p, i) => [
         p.id,
@@ -217,7 +243,11 @@ function zeroLatency(scenario: Scenario, policy: Policy) {
         },
       ]),
     ),
-  } as Record<string, { completed: number; cycle: number; wait: number; unserved: number; abandoned: number }> & { interrupted: number };
+  } as Record<string, { completed: number; cycle: number; wait: number; unserved: number; abandoned: number }> & {
+    interrupted: number;
+    restored: number;
+    timedAtRestart: number;
+  };
 }
 
 describe('Dispatcher', () => {
@@ -287,6 +317,24 @@ describe('Dispatcher', () => {
     expect(live.interrupted).toBeGreaterThan(50);
   });
 
+  it('a restarted dispatcher times again the preemptible work the killed one was timing: sim exactly, despite restarts (contact-centre, 3 weeks)', () => {
+    const scenario = loadScenario(join(ROOT, 'scenarios', 'contact-centre.yaml'), ['horizon=21d', 'warmup=0']);
+    const sim = simulateReplication({ scenario, policy: createPolicy(scenario), replication: 0 });
+    // a restart every 2 days at an odd moment (mid-task): tasks in hand, interrupted tasks waiting, work ends to come
+    const restarts = Array.from({ length: 10 }, (_, i) => (i + 1) * 2 * 86_400 + 3_600 * 10.3);
+    const live = zeroLatency(scenario, createPolicy(scenario), restarts);
+    expect(live.restored).toBe(10);
+    expect(live.timedAtRestart).toBeGreaterThan(10);
+    for (const p of scenario.processes) {
+      const s = sim.processes[p.id];
+      expect(live[p.id].completed, `${p.id} completed`).toBe(s.completed);
+      expect(live[p.id].cycle, `${p.id} cycle`).toBeCloseTo(s.cycleMeanSeconds, 6);
+      expect(live[p.id].wait, `${p.id} wait`).toBeCloseTo(s.waitMeanSeconds, 6);
+      expect(live[p.id].abandoned, `${p.id} abandoned`).toBe(s.abandoned);
+    }
+    expect(live.interrupted).toBeGreaterThan(50);
+  });
+
   it('with zero latency, reproduces sim exactly with all six operations features (a pausing pool beside preemption)', () => {
     const scenario = loadScenario(join(ROOT, 'test', 'fixtures', 'live-operations.yaml'));
     const sim = simulateReplication({ scenario, policy: createPolicy(scenario), replication: 0 });
@@ -330,7 +378,7 @@ describe('Dispatcher', () => {
     const finished = new Set([grants[0].taskId]);
     // the new incarnation replays and goes on
     const second = new Dispatcher(scenario, createPolicy(scenario), 'a2');
-    const open = second.restore(requests, grants, finished, 20);
+    const open = second.restore(requests, grants, finished, 20).grants;
     second.start(20);
     expect(open.length).toBe(8);
     const regranted = second.takeGrants().map((g) => g.grant);
