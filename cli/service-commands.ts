@@ -57,6 +57,10 @@ ${common}`,
 
 Starts one case workflow per demand event (consumer group autoshift.<ID>.intake).
 Options:
+  --max-open-cases N  back-pressure: at most N cases started by this intake in flight; past it new
+                      arrivals wait in Kafka (their start lag grows and is reported) instead of
+                      slowing every case (default: no cap). The intake then follows the run's case
+                      events to see completions (docs/live.md, "Past the ceiling")
 ${common}`,
   producer: `Usage: autoshift producer <scenario.yaml> --run-id ID --speed N [options]
 
@@ -77,6 +81,8 @@ async function runService(name: ServiceName, argv: string[]): Promise<number> {
     speed: { value: true },
     'start-ms': { value: true },
     'wait-for-servers': { value: true },
+    // intake only (autoshift live has the same flag)
+    ...(name === 'intake' ? { 'max-open-cases': { value: true } } : {}),
     help: {},
   });
   if (flags.help) {
@@ -95,6 +101,7 @@ async function runService(name: ServiceName, argv: string[]): Promise<number> {
   const runId = runIdOf(flags['run-id'], false);
   const speed = speedOf(flags.speed, 3600);
   const metricsPort = flags['metrics-port'] !== undefined ? intFlag(flags, 'metrics-port', 0) : null;
+  const maxOpenCases = flags['max-open-cases'] !== undefined ? intFlag(flags, 'max-open-cases', 0, 1) : undefined;
   const logger = rootLogger('info').child({ service: name, runId });
   const startMs = flags['start-ms'] !== undefined ? Number(flags['start-ms']) : undefined;
   if (startMs !== undefined && !Number.isFinite(startMs))
@@ -118,7 +125,11 @@ async function runService(name: ServiceName, argv: string[]): Promise<number> {
       runId,
       speed,
       logger,
-      services: name === 'allocator' ? ['allocator', 'collector'] : [name],
+      // intake with a cap follows the completions too (the same back-pressure as `autoshift live`); the
+      // allocator service exports the outcome metrics, so this collector only feeds the cap
+      services: name === 'allocator' || (name === 'intake' && maxOpenCases) ? [name, 'collector'] : [name],
+      maxOpenCases,
+      outcomeMetrics: name !== 'intake',
       metricsPort,
       lease: name === 'allocator',
       // a service runs as long as the run: its outcome metrics must not keep every record

@@ -93,6 +93,11 @@ export class LiveTally {
     return { ...this.count };
   }
 
+  /** Whether a case-completed event (a completion, or a case ended otherwise) was seen for the case; without records, among the most recent ones. */
+  closed(caseId: string): boolean {
+    return this.recent ? this.recent.cases.has(caseId) : this.cases.has(caseId);
+  }
+
   /** Records the event; false if it is one already recorded (a redelivery or a retried publish). */
   add(ev: AnyEvent): boolean {
     this.events++;

@@ -68,7 +68,7 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
   const dlq = new ReliableProducer(kafka, log);
   await dlq.connect();
   const stats = { started: 0, duplicates: 0, deadLettered: 0 };
-  const gate = options.admission ? new AdmissionGate(options.admission, () => stats.started) : null;
+  const gate = options.admission ? new AdmissionGate(options.admission) : null;
   let lastHoldLog = 0;
   /** Waits (heartbeating) until a case may start; returns how many may start now (at most `want`). */
   const admit = (want: number, heartbeat: () => Promise<void>, going: () => boolean): Promise<number> | number => {
@@ -108,6 +108,7 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
       stats.started++;
+      gate?.started(input.caseId);
       if (startMs.length < TIMINGS_KEPT) startMs.push(Date.now() - t0);
       metrics?.casesStarted.inc({ process: input.process.id });
       metrics?.workflowStart.observe((Date.now() - t0) / 1000);
@@ -115,6 +116,8 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError || (err as Error).name === 'WorkflowExecutionAlreadyStartedError') {
         stats.duplicates++;
+        // started by an earlier delivery (or an intake before a restart): open until the collector sees it close
+        gate?.started(input.caseId);
         metrics?.duplicateDeliveries.inc();
         return;
       }
@@ -132,11 +135,17 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeService
     eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       const msgs = batch.messages;
       for (let i = 0; i < msgs.length && isRunning() && !isStale();) {
-        const chunk = msgs.slice(i, i + (await admit(concurrency, heartbeat, () => isRunning() && !isStale())));
+        const room = await admit(Math.min(concurrency, msgs.length - i), heartbeat, () => isRunning() && !isStale());
+        const chunk = msgs.slice(i, i + room);
         i += chunk.length;
-        if (!isRunning() || isStale()) break;
-        // a failed start throws: the batch is delivered again from the last commit, and starts again (duplicates are fine)
-        await Promise.all(chunk.map((m) => handle(m, batch.partition)));
+        try {
+          if (!isRunning() || isStale()) break;
+          // a failed start throws: the batch is delivered again from the last commit, and starts again (duplicates are fine)
+          await Promise.all(chunk.map((m) => handle(m, batch.partition)));
+        } finally {
+          // the cases started are counted one by one now (AdmissionGate.started): the room held for them goes back
+          gate?.release(room);
+        }
         const last = chunk[chunk.length - 1].offset;
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
         resolveOffset(last);

@@ -72,10 +72,16 @@ export interface LiveRunOptions {
   /** allocator instance id (grant id prefix) */
   instance?: string;
   /**
-   * back-pressure: at most this many cases in flight (started, not completed); further arrivals wait in
-   * Kafka. Needs intake and the collector in this process (the collector sees the completions). @default none
+   * back-pressure: at most this many cases in flight (started by this intake, not yet completed); further
+   * arrivals wait in Kafka. Needs intake and the collector in this process (the collector sees the
+   * completions; `autoshift intake --max-open-cases` runs one beside its intake). @default none
    */
   maxOpenCases?: number;
+  /**
+   * the collector counts the outcome metrics and feeds the resilience gauges; false where another process
+   * exports them (the collector of `autoshift intake --max-open-cases` only feeds the cap) @default true
+   */
+  outcomeMetrics?: boolean;
   /** run the allocator under the lease (one active, others standby; grants fenced by transaction) @default false */
   lease?: boolean;
 }
@@ -164,7 +170,8 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   const clock: Clock = options.clock ?? { startWallMs: Date.now() + (options.startDelayMs ?? 1500), speed: options.speed };
   // the allocator, intake and the collector of a service without the producer learn the clock from the first event
   const known = learn ? undefined : clock;
-  let completedCases = (): number => 0;
+  const outcomeMetrics = options.outcomeMetrics ?? true;
+  let closedCase = (_caseId: string): boolean => false;
   const intake = services.has('intake')
     ? await startIntake({
         scenario,
@@ -178,16 +185,16 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
         maxHistory: options.maxHistory,
         clock: known,
         // the collector (started next) counts completions; until it runs, nothing has completed
-        admission: options.maxOpenCases && services.has('collector') ? { maxOpen: options.maxOpenCases, completed: () => completedCases() } : undefined,
+        admission: options.maxOpenCases && services.has('collector') ? { maxOpen: options.maxOpenCases, closed: (id) => closedCase(id) } : undefined,
       })
     : undefined;
   if (intake) stops.intake = () => intake.stop();
   const collector = services.has('collector')
-    ? await startCollector({ scenario, kafka, runId, logger, metrics, retain: options.retainOutcomes, clock: known })
+    ? await startCollector({ scenario, kafka, runId, logger, metrics: outcomeMetrics ? metrics : undefined, retain: options.retainOutcomes, clock: known })
     : undefined;
   if (collector) {
     stops.collector = () => collector.stop();
-    completedCases = () => collector.tally.cases.size;
+    closedCase = (id) => collector.tally.closed(id);
   }
 
   const allocatorOptions = { scenario, policy, kafka, client, runId, logger, metrics, clock: known, instance: options.instance };
@@ -224,9 +231,10 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   }
   const wallStart = Date.now();
   // a service that learns the clock (the allocator service) updates its gauges once the collector has learned it
-  const stopFeed = collector
-    ? startResilienceFeed({ scenario, tally: collector.tally, metrics, clock: () => (learn ? collector.clock() : clock) })
-    : () => undefined;
+  const stopFeed =
+    collector && outcomeMetrics
+      ? startResilienceFeed({ scenario, tally: collector.tally, metrics, clock: () => (learn ? collector.clock() : clock) })
+      : () => undefined;
 
   return {
     clock,

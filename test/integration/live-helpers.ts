@@ -168,7 +168,8 @@ async function topicOffsets(kafka: Kafka, topic: string, budgetMs: number): Prom
   }
 }
 
-type RawMessage = { value: string; partition: number; offset: string };
+/** a message as read; `timestamp`: its Kafka timestamp (Unix ms, the producer's clock when it was sent) */
+type RawMessage = { value: string; partition: number; offset: string; timestamp: number };
 
 /**
  * One attempt at reading a topic up to `ends` with a fresh consumer group. Rejects when the consumer
@@ -210,7 +211,12 @@ async function readOnce(kafka: Kafka, topic: string, ends: Map<number, bigint>, 
         eachBatch: async ({ batch }) => {
           for (const message of batch.messages) {
             if (BigInt(message.offset) < ends.get(batch.partition)!)
-              raw.push({ value: message.value?.toString('utf8') ?? '', partition: batch.partition, offset: message.offset });
+              raw.push({
+                value: message.value?.toString('utf8') ?? '',
+                partition: batch.partition,
+                offset: message.offset,
+                timestamp: Number(message.timestamp),
+              });
           }
           reached(batch.partition, batch.lastOffset());
         },
