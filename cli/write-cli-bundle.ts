@@ -6,11 +6,11 @@
  * - `main.js`, the command's entry (tsc's `dist/cli/main.js` is the input and
  *   is overwritten, so the bin, `./autoshift` and every script keep their
  *   path; with tsc's output alone the command works as before, unbundled);
- * - `autoshift-core.js`, one file with everything `validate`, `run`,
- *   `compare` and `sweep` load (the model, the validator, `yaml`, the
- *   simulator, the executors); the rarer commands and what those commands
- *   load only when asked (a report, the Temporal executor, log writers) are
- *   chunks of their own, loaded lazily (`autoshift-*.js`);
+ * - `autoshift-core.js`, one file with everything `validate` and `run` load
+ *   (the model, the validator, `yaml`, the simulator, the executors); each
+ *   other command's own modules, and what a command loads only when asked (a
+ *   report, the Temporal executor, log writers), are chunks of their own on
+ *   top of it, loaded lazily (`autoshift-*.js`);
  * - `autoshift-replication-thread.js`, the thread pool's worker, on the same
  *   core.
  *
@@ -37,8 +37,8 @@ export const BUNDLE_BANNER = '// autoshift command, bundled by cli/write-cli-bun
 /** Files of dist/ that stay outside the bundle, loaded as tsc wrote them (see above). */
 const UNBUNDLED = /\/dist\/(cli\/(live-command|service-commands|kafka-acls-command|experiment-worker-command)|model\/errors|allocation\/policy)\.js$/;
 
-/** The commands whose modules all go into the core chunk (with everything they import statically). */
-const CORE = /\/dist\/cli\/(run|validate|compare|sweep)-command\.js$/;
+/** The commands whose modules all go into the core chunk (with everything they import statically); `compare`'s and `sweep`'s own modules are chunks on top of it. */
+const CORE = /\/dist\/cli\/(run|validate)-command\.js$/;
 
 /** The modules that stay outside: imported by their path from dist/cli/. */
 function unbundled(outDir: string): Plugin {

@@ -11,7 +11,8 @@
  * try { figures = await pool.run(arms, requests, bar.update); } finally { await pool.close(); }
  * ```
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { ReplicationFigures } from '../../simulator/figures.js';
 import type { ArmSpec, Executor, ReplicationRequest } from '../executor.js';
@@ -36,6 +37,12 @@ export interface PoolJob {
 }
 
 const post = (worker: Worker, m: ToThread) => worker.postMessage(m);
+
+// node:worker_threads is loaded when the first thread starts: a run of one replication on this
+// thread never needs it, and loading it costs a few ms of every start of the command (issue 16)
+const require = createRequire(import.meta.url);
+let WorkerClass: typeof Worker | undefined;
+const workerClass = () => (WorkerClass ??= (require('node:worker_threads') as typeof import('node:worker_threads')).Worker);
 
 /** Arms a thread keeps compiled; older ones are forgotten (and sent again if needed). */
 const KEPT_SETUPS = 32;
@@ -146,7 +153,7 @@ export class ThreadPool implements Executor {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(new URL('./replication-thread.js', import.meta.url));
+    const worker = new (workerClass())(new URL('./replication-thread.js', import.meta.url));
     const slot: Slot = { worker, known: [], busy: null };
     worker.unref();
     worker.on('message', (m: FromThread) => {
