@@ -155,6 +155,12 @@ export interface TaskFinishedEvent extends TaskIdentity {
    * next grant); `enqueue` is then when its last wait began. Absent: it waited `start - enqueue`.
    */
   waited?: number;
+  /**
+   * a task that was preempted: its work before each interruption, on the pool that did it (simulated
+   * seconds); its last stretch is `start` to `end`. The figures put each stretch's work where it was done,
+   * as `sim` does. Absent: one stretch (and in events of workflows from before it existed).
+   */
+  stretches?: WorkStretch[];
   /** true when this task counts in the figures (its case arrived after the warm-up) */
   counted: boolean;
   /**
@@ -165,6 +171,13 @@ export interface TaskFinishedEvent extends TaskIdentity {
   failure?: BotFailureReason;
   /** the case's attributes, name → value (a process with attributes only; the same draws as `sim`) */
   attributes?: Record<string, number | string>;
+}
+
+/** Work a preempted task did before an interruption: on a unit of `pool`, from `start` to `end`. */
+export interface WorkStretch {
+  pool: string;
+  start: number;
+  end: number;
 }
 
 export type BotFailureReason = 'bot-failure' | 'bot-unavailable';

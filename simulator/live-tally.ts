@@ -7,7 +7,9 @@
  * (simulator/figures.ts `figuresOf`): cases that arrived after the warm-up;
  * completed = done by the horizon; wait = time between a task's request and
  * its grant, summed per case; service = the drawn duration; pool busy hours =
- * service of tasks started after the warm-up; available and rostered hours
+ * service of tasks started after the warm-up, a preempted task's work put on
+ * the pool and in the interval of each stretch that did it (`workStretches`),
+ * as the engine's busy units count it; available and rostered hours
  * from the scenario's calendars, absences and disruptions (as the engine
  * counts them), so utilisation and cost mean the same in both runtimes.
  *
@@ -30,6 +32,18 @@ import { capacityHours } from './capacity.js';
 import { replicationSeed } from './random.js';
 import { queueingFeatures } from '../model/compile-queueing.js';
 import { noQueueingMeasures } from './queueing-figures.js';
+
+/**
+ * A finished task's work, stretch by stretch, on the pool that did it: a preempted task's stretches
+ * before each interruption (`stretches`), then its last one from `start` (the rest of its service); any
+ * other task, its service from `start`.
+ */
+export function workStretches(t: Pick<TaskFinishedEvent, 'pool' | 'start' | 'service' | 'stretches'>): { pool: string; start: number; service: number }[] {
+  if (!t.stretches || t.stretches.length === 0) return [{ pool: t.pool, start: t.start, service: t.service }];
+  const before = t.stretches.map((s) => ({ pool: s.pool, start: s.start, service: s.end - s.start }));
+  const done = before.reduce((n, s) => n + s.service, 0);
+  return [...before, { pool: t.pool, start: t.start, service: t.service - done }];
+}
 
 /** Ids remembered per kind when a tally keeps no records: far more than Kafka redelivers after a rebalance. */
 const RECENT = 200_000;
@@ -210,8 +224,10 @@ export class LiveTally {
       case EventType.taskDone:
       case EventType.taskFailed: {
         start(ev.taskId, ev.start);
-        const pool = this.poolIndex.get(ev.pool);
-        if (pool !== undefined) r.series.addWork(pool, ev.start, ev.service);
+        for (const w of workStretches(ev)) {
+          const pool = this.poolIndex.get(w.pool);
+          if (pool !== undefined) r.series.addWork(pool, w.start, w.service);
+        }
         this.latest = Math.max(this.latest, ev.end);
         break;
       }
@@ -242,7 +258,7 @@ export class LiveTally {
       return r.series.series(Math.min(until, s.horizon), (p, from, to) => capacityHours(s, p, from, to), { waits: r.waits.values(), cases: r.cases.values() });
     }
     const poolIndex = this.poolIndex;
-    const tasks = [...this.tasks.values()].filter((t) => poolIndex.has(t.pool));
+    const work = [...this.tasks.values()].flatMap(workStretches).filter((w) => poolIndex.has(w.pool));
     const cases = this.arrivedBy.flatMap((m, process) =>
       [...m].map(([id, arrival]) => {
         const c = this.cases.get(id);
@@ -260,7 +276,7 @@ export class LiveTally {
       s,
       {
         waits: this.requested.values(),
-        work: tasks.map((t) => ({ pool: poolIndex.get(t.pool)!, start: t.start, service: t.service })),
+        work: work.map((w) => ({ pool: poolIndex.get(w.pool)!, start: w.start, service: w.service })),
         cases,
         capacity: (p, from, to) => capacityHours(s, p, from, to),
       },
@@ -343,8 +359,10 @@ export class LiveTally {
           q.servedWaitSum += waited;
         }
       }
-      const pool = this.poolIndex.get(t.pool);
-      if (pool !== undefined && t.start >= warm) busy[pool] += t.service;
+      for (const w of workStretches(t)) {
+        const pool = this.poolIndex.get(w.pool);
+        if (pool !== undefined && w.start >= warm) busy[pool] += w.service;
+      }
     }
     if (queueing) this.unservedMeasures(processes, until);
     return figuresOf(s, {

@@ -50,6 +50,7 @@ import type {
   TaskStartedEvent,
   TaskUnservedEvent,
   WorkEndEvent,
+  WorkStretch,
 } from '../protocol/topics.js';
 import { simNow, wallMsUntil } from '../protocol/clock.js';
 import type { CaseInput, CaseResult, CaseResume } from '../protocol/case-input.js';
@@ -219,6 +220,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     let waited = 0;
     let served = 0;
     let left: number | undefined;
+    /** the work before each interruption, where it was done (the figures put it there) */
+    const stretches: WorkStretch[] = [];
     for (;;) {
       await condition(() => st.waiting[taskId] !== null);
       const g = st.waiting[taskId]!;
@@ -266,6 +269,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
         if (e.type === 'work.interrupted') {
           // a higher class took the unit: the task waits again, in its old place, with the work it has left
           served += end - start;
+          stretches.push({ pool: g.pool, start, end });
           left = e.remaining!;
           waitFrom = end;
           const regrant = st.regrants[taskId];
@@ -305,6 +309,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
         service: g.preemptible ? served + (end - start) : served + service,
         counted: input.counted,
         ...(left !== undefined ? { waited } : {}),
+        ...(stretches.length > 0 ? { stretches } : {}),
         ...(failure ? { failure } : {}),
         ...(attributes ? { attributes } : {}),
       };

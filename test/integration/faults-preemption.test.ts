@@ -13,9 +13,12 @@
  * simulated moment (the killed allocator cannot have ended them), it is
  * killed and a new one started. Then:
  *   - every case completes, once, and no workflow is left running;
- *   - every preemptible grant open at the kill got its work end, and those
- *     released end exactly at their grant time + their work (the request's
- *     keyed `work` x the grant's slowdown, or what an interruption left);
+ *   - every preemptible grant open at the kill got its work end, and its
+ *     task's last grant was released exactly at its grant time + its work
+ *     (the request's keyed `work` x the grant's slowdown, or what an
+ *     interruption left);
+ *   - an interrupted task's task.done lists its work before each
+ *     interruption (pool, start, end), which the figures split by;
  *   - no unit is granted twice: a task is granted again only after its work
  *     was interrupted, and a unit's next grant comes after its task's work ended.
  */
@@ -188,22 +191,26 @@ describe('kill -9 of the allocator with preemptible work in hand (real Kafka + T
     const instances = [...new Set(grants.map(instanceOf))];
     expect(instances.length).toBe(2); // both incarnations granted
 
-    // the work in hand at the kill: every grant got its work end and its task finished; a released one ended exactly when timed
-    let released = 0;
+    // the work in hand at the kill: every grant got its work end, and its task's last grant (a resumption, if a call
+    // interrupted it) was released exactly at its timed end (after the moment of the kill: by the new incarnation)
+    const served = grants.filter((g) => !g.outcome);
     for (const g of timedAtKill) {
-      const end = endOf.get(g.grantId);
-      expect(end, `work end of ${g.grantId} (${g.taskId})`).toBeDefined();
+      expect(endOf.get(g.grantId), `work end of ${g.grantId} (${g.taskId})`).toBeDefined();
       expect(done.has(g.taskId), `${g.taskId} done`).toBe(true);
-      if (end!.type === 'work.released') {
-        released++;
-        // (by the new incarnation: this end came after the moment of the kill, which the killed one had not yet decided)
-        expect(end!.at).toBeCloseTo(g.at + workOf(g, grants, endOf), 6);
-      }
+      const last = served.filter((x) => x.taskId === g.taskId).pop()!;
+      expect(last.preemptible).toBe(true);
+      expect(endOf.get(last.grantId)?.type).toBe('work.released');
+      expect(endOf.get(last.grantId)!.at).toBeCloseTo(last.at + workOf(last, grants, endOf), 6);
     }
-    expect(released).toBeGreaterThan(0);
+    // an interrupted task's task.done lists the work before each interruption where it was done (the figures split it so)
+    for (const [taskId, f] of done) {
+      const stretches = served
+        .filter((g) => g.taskId === taskId && endOf.get(g.grantId)?.type === 'work.interrupted')
+        .map((g) => ({ pool: g.pool, start: g.at, end: endOf.get(g.grantId)!.at }));
+      expect(f.stretches ?? [], `${taskId} stretches`).toEqual(stretches);
+    }
 
     // no unit granted twice: a task again only after its work was interrupted; a unit's next grant after its work ended
-    const served = grants.filter((g) => !g.outcome);
     const byTask = new Map<string, GrantEvent[]>();
     for (const g of served) (byTask.get(g.taskId) ?? byTask.set(g.taskId, []).get(g.taskId)!).push(g);
     for (const list of byTask.values())
@@ -220,7 +227,7 @@ describe('kill -9 of the allocator with preemptible work in hand (real Kafka + T
     expect(overlaps).toEqual([]);
     const interrupted = [...endOf.values()].filter((e) => e.type === 'work.interrupted').length;
     console.log(
-      `allocator killed with ${timedAtKill.length} preemptible grants in hand (${released} released by the new one at their timed end); ` +
+      `allocator killed with ${timedAtKill.length} preemptible grants in hand, each ended by the new one at its timed end; ` +
         `${completed.size} cases completed; ${served.length} grants by ${instances.length} incarnations, ${interrupted} interruptions, no overlap`,
     );
   }, 300_000);
