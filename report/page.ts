@@ -39,6 +39,9 @@ footer { margin-top: 2rem; font-size: .8rem; color: #666; border-top: 1px solid 
   h2 { break-after: avoid; page-break-after: avoid; }
   table { break-inside: auto; }
   tr { break-inside: avoid; page-break-inside: avoid; }
+  /* a wide table (a sweep's grid, one column per figure) fits the printable width instead of the page being shrunk to fit it */
+  table { font-size: 8pt; }
+  th, td { padding: .15rem .3rem; }
   p.lead { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 `;

@@ -15,7 +15,7 @@ export interface RenderedReport {
   requests: string[];
   /** per chart (in page order): its title and the share of its box that is not white */
   charts: { title: string; width: number; height: number; inked: number }[];
-  pdf: Record<'A4' | 'Letter', { pages: number; minimum: number; bytes: number }>;
+  pdf: Record<'A4' | 'Letter', { pages: number; minimum: number; bytes: number; width: number; printable: number }>;
   screenshot: Buffer;
 }
 
@@ -76,11 +76,14 @@ export async function renderInBrowser(browser: Browser, file: string): Promise<R
     for (const format of ['A4', 'Letter'] as const) {
       const paper = PAPER[format];
       // the content's height when laid out at the printable width: the fewest pages it can take
-      await page.setViewport({ width: Math.floor((paper.w - 2 * MARGIN.x) * MM), height: 900 });
+      const printable = Math.floor((paper.w - 2 * MARGIN.x) * MM);
+      await page.setViewport({ width: printable, height: 900 });
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      // wider than the printable width (a table that cannot wrap): the browser shrinks the whole page to print it
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
       const minimum = Math.ceil(height / ((paper.h - 2 * MARGIN.y) * MM));
       const bytes = Buffer.from(await page.pdf({ format, printBackground: true, preferCSSPageSize: false }));
-      pdf[format] = { pages: pdfPageCount(bytes), minimum, bytes: bytes.length };
+      pdf[format] = { pages: pdfPageCount(bytes), minimum, bytes: bytes.length, width, printable };
     }
     return { problems, requests, charts, pdf, screenshot };
   } finally {

@@ -36,6 +36,8 @@ function expectRendered(r: RenderedReport, charts: number) {
   }
   for (const format of ['A4', 'Letter'] as const) {
     const p = r.pdf[format];
+    // nothing wider than the paper: the page prints at its own size, not shrunk to fit a wide table
+    expect(p.width, `${format}: content width at the printable width`).toBeLessThanOrEqual(p.printable);
     // at least the pages its printed height needs; at most one more per chart (a chart is never split across pages)
     expect(p.pages, `${format} pages (content needs at least ${p.minimum})`).toBeGreaterThanOrEqual(p.minimum);
     expect(p.pages, `${format} pages (content needs at least ${p.minimum})`).toBeLessThanOrEqual(p.minimum + charts);
