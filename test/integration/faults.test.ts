@@ -12,16 +12,35 @@
  *     standby takes over, the old one is fenced when it wakes (SIGCONT);
  *   - poison messages on the demand topic: they land in the dead-letter topic
  *     and every valid case still completes.
+ * After each, the live result is compared with sim for the same scenario and
+ * seed (`expectAgreesWithSim`): the arrivals per process are asserted equal
+ * after every fault; the completions and mean cycle are asserted within a
+ * tolerance made of the run's measured hand-off where there is no
+ * infrastructure fault (poison), and printed after the others (asserted with
+ * AUTOSHIFT_FAULT_FIDELITY=1: a known gap, docs/live.md "Faults and fidelity").
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { createPolicy } from '../../allocation/registry.js';
 import { simulateReplication } from '../../simulator/simulate.js';
+import { summarize, type ResultDocument } from '../../simulator/summarize.js';
+import { DEFAULT_SETTLE_MS } from '../../workers/allocator.js';
+import { simNow, wallAt } from '../../protocol/clock.js';
 import type { Scenario } from '../../model/scenario.js';
+import type { TaskRecord } from '../../simulator/engine.js';
 import { startLiveRun, type LiveRun, type ServiceName } from '../../workers/live-run.js';
 import { demandTimeline } from '../../workers/producer.js';
 import { installTemporalRuntime } from '../../workers/temporal-worker.js';
-import { topicNames, type CaseCompletedEvent, type DeadLetterEvent, type DemandEvent, type GrantEvent, type TaskFinishedEvent } from '../../protocol/topics.js';
+import {
+  parseEvent,
+  topicNames,
+  type AnyEvent,
+  type CaseCompletedEvent,
+  type DeadLetterEvent,
+  type DemandEvent,
+  type GrantEvent,
+  type TaskFinishedEvent,
+} from '../../protocol/topics.js';
 import { stateQuery } from '../../protocol/signals.js';
 import {
   exclusiveLiveTests,
@@ -42,12 +61,17 @@ import {
 } from './live-helpers.js';
 
 const SPEED = 180;
+/** assert live's figures against sim's after every fault too (docs/live.md, "Faults and fidelity": fails today) */
+const STRICT_FIDELITY = process.env.AUTOSHIFT_FAULT_FIDELITY === '1';
 const HORIZON = '1h';
 const logger = testLogger();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let scenario: Scenario;
 let expectedIds: string[];
+/** sim's result for the scenario and seed, and the simulated end of each of its cases (`<process>.<caseNo>` → end) */
+let sim: ResultDocument;
+let simCaseEnds: Map<string, number>;
 const running: { run: LiveRun; runId: string }[] = [];
 const children: ChildProcess[] = [];
 
@@ -219,6 +243,121 @@ async function expectNoDoubleGrant(run: LiveRun, runId: string): Promise<{ grant
   return { grants: grants.length, instances: new Set(grants.map((g) => g.grantId.slice(0, g.grantId.lastIndexOf('-')))).size };
 }
 
+/**
+ * The live result agrees with sim for the same scenario and seed, across the fault. Logical time stamps
+ * every task exactly, so a fault shows only where a decision was late: the allocator decides each
+ * simulated moment its settle time after it, and an event that reached the servers later than that (a
+ * task that finished while no worker ran, a grant while no allocator ran, anything during a broker
+ * outage) is applied late by the excess, which can delay the cases behind it. The excess is read from
+ * the run's own topics, whichever process wrote them: each grant, request and finish, its Kafka timestamp
+ * (wall ms when written) behind the wall instant of its simulated stamp, minus the settle time.
+ *
+ * Two checks, with the tolerance of test/integration/live-runtime.test.ts (3% of sim's mean cycle plus,
+ * per task of a case, the largest excess in simulated seconds):
+ *   - before the fault (`faultWallMs`, as the last simulated moment decided before it): the cases sim
+ *     completes before it (by more than their slack), in live, with the excess of the events stamped
+ *     before it. The fault cannot excuse these.
+ *   - the whole run: the same arrivals per process; completions by the horizon differ by at most the
+ *     cases sim completes within the slack of it; the mean cycle within the tolerance of the whole run's
+ *     excess, which the fault's outage dominates (it is printed, with the deviation, as the measure of
+ *     what the fault cost).
+ *
+ * Known gap (issue 15, "Done when"; measured 3 Dec 2026, docs/live.md "Faults and fidelity"): with no
+ * fault (the poison test, every service in this process) live agrees with sim case by case; after a
+ * kill -9 of the worker or the allocator, a standby takeover or a broker restart it does not: the
+ * mean cycle is 85% to 300% above sim's: the outage (no worker, no allocator, no broker for seconds of wall time,
+ * each worth 180 simulated seconds) leaves units idle and cases waiting, which logical time cannot undo,
+ * and the tolerance made of the largest excess does not always cover it. Where the allocator runs as
+ * its own process (`autoshift allocator`, under the lease) live already departs from sim before any
+ * fault. So the arrivals are asserted after every fault, the figures without a fault;
+ * after a fault they are printed, and asserted only with AUTOSHIFT_FAULT_FIDELITY=1 (fails today).
+ */
+async function expectAgreesWithSim(
+  run: LiveRun,
+  runId: string,
+  fault: string,
+  faultWallMs = Infinity,
+  strict = !Number.isFinite(faultWallMs) || STRICT_FIDELITY,
+): Promise<void> {
+  const t = topicNames(runId);
+  // the last simulated moment the allocator decided before the fault (it decides a moment its settle time after it)
+  const faultAt = simNow(run.clock, faultWallMs - DEFAULT_SETTLE_MS);
+  const stamped: { ts: number; at: number }[] = [];
+  for (const topic of [t.grants, t.tasks]) {
+    for (const r of (await readTopic(run.kafka, topic)).raw) {
+      let ev: AnyEvent;
+      try {
+        ev = parseEvent(r.value);
+      } catch {
+        continue;
+      }
+      if (ev.type === 'grant' || ev.type === 'task.requested') stamped.push({ ts: r.timestamp, at: ev.at });
+      else if (ev.type === 'task.done' || ev.type === 'task.failed') stamped.push({ ts: r.timestamp, at: ev.end });
+    }
+  }
+  /** the largest excess, in simulated s, of the events stamped before `until`; and the quantiles of their lag in wall ms */
+  const excessOf = (until: number) => {
+    const lags = stamped
+      .filter((e) => e.at < until)
+      .map((e) => e.ts - wallAt(run.clock, e.at))
+      .sort((a, b) => a - b);
+    const q = (p: number) => (lags.length ? lags[Math.floor(p * (lags.length - 1))] : 0);
+    return {
+      excess: (Math.max(0, q(1) - DEFAULT_SETTLE_MS) * SPEED) / 1000,
+      text: `${lags.length} events, lag p50 ${q(0.5).toFixed(0)} ms p99 ${q(0.99).toFixed(0)} ms max ${q(1).toFixed(0)} ms`,
+    };
+  };
+  const all = excessOf(Infinity),
+    before = excessOf(faultAt);
+  const policy = createPolicy(scenario);
+  const live = run.collector!.tally.document(policy.name, undefined, {}, true);
+  const lines = [
+    `${fault} (at simulated ${Number.isFinite(faultAt) ? faultAt.toFixed(0) + ' s' : 'never'}): grants/requests/finishes ${all.text}; settle ${DEFAULT_SETTLE_MS} ms; late excess ${all.excess.toFixed(0)} simulated s (before the fault: ${before.text}, excess ${before.excess.toFixed(0)} s)`,
+  ];
+  const completed = new Map<string, CaseCompletedEvent>();
+  for (const c of (await readTopic<CaseCompletedEvent>(run.kafka, t.cases)).events)
+    if (c.type === 'case.completed' && !completed.has(c.caseId)) completed.set(c.caseId, c);
+  const failures: string[] = [];
+  const within = (what: string, diff: number, tolerance: number) => {
+    if (!(Math.abs(diff) <= tolerance)) failures.push(`${what}: off by ${diff.toFixed(1)}, tolerance ${tolerance.toFixed(1)}`);
+  };
+  for (const p of scenario.processes) {
+    const l = live.processes[p.id],
+      s = sim.processes[p.id];
+    expect(l.arrived.mean, `${fault}: ${p.id} arrived`).toBe(s.arrived.mean);
+    const mine = [...completed.values()].filter((c) => c.process === p.id);
+    const tasksPerCase = mine.reduce((a, c) => a + c.tasks, 0) / mine.length;
+    // before the fault: sim's cases of this process that ended before it by more than the slack measured before
+    // it (a case that live ends later than sim by that much would cross the fault and be delayed by it)
+    const early = [...simCaseEnds].filter(([id, end]) => id.startsWith(`${p.id}.`) && end < faultAt - tasksPerCase * before.excess);
+    const pairs = early.map(([id, end]) => ({ sim: end, live: completed.get(`${runId}.${id}`) }));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const simCycle = mean(pairs.map((x) => x.sim - x.live!.arrival)),
+      liveCycle = mean(pairs.map((x) => x.live!.end - x.live!.arrival));
+    const same = pairs.filter((x) => Math.abs(x.live!.end - x.sim) < 1e-6).length;
+    const beforeTolerance = 0.03 * simCycle + tasksPerCase * before.excess;
+    within(`${p.id} mean cycle of the ${pairs.length} cases sim completes before the fault`, liveCycle - simCycle, beforeTolerance);
+    // the whole run
+    const slack = tasksPerCase * all.excess;
+    const nearEnd = [...simCaseEnds.values()].filter((e) => e > scenario.horizon - slack && e <= scenario.horizon).length;
+    // a fault that outlasts the horizon can leave no case of a process completed by it: no mean to compare
+    const lc = l.cycleMeanSeconds?.mean ?? NaN,
+      sc = s.cycleMeanSeconds!.mean;
+    const tolerance = 0.03 * sc + slack;
+    lines.push(
+      `  ${p.id}, before the fault: ${pairs.length} cases, ${same} ending at the same moment as in sim; mean cycle live ${liveCycle.toFixed(0)} s sim ${simCycle.toFixed(0)} s (tolerance ±${beforeTolerance.toFixed(0)} s)`,
+      `  ${p.id}, whole run: arrived ${l.arrived.mean} (sim ${s.arrived.mean}), completed ${l.completed.mean} (sim ${s.completed.mean}, may differ by ${nearEnd}); mean cycle live ${lc.toFixed(0)} s sim ${sc.toFixed(0)} s (${(100 * (lc / sc - 1)).toFixed(1)}%, tolerance ±${tolerance.toFixed(0)} s = 3% + ${tasksPerCase.toFixed(1)} tasks × ${all.excess.toFixed(0)} s)`,
+    );
+    within(`${p.id} completed by the horizon`, l.completed.mean - s.completed.mean, nearEnd);
+    if (l.cycleMeanSeconds) within(`${p.id} mean cycle`, lc - sc, tolerance);
+    else if (slack < scenario.horizon) failures.push(`${p.id}: no case completed by the horizon, though the slack ${slack.toFixed(0)} s is shorter than it`);
+  }
+  console.log(lines.join('\n'));
+  if (failures.length) console.log(`${fault}: live disagrees with sim beyond the tolerance:\n  ${failures.join('\n  ')}`);
+  // the arrivals are asserted after every fault (above); the figures only where they are known to hold (see the doc comment)
+  if (strict) expect(failures, `${fault}: live against sim\n${lines.join('\n')}`).toEqual([]);
+}
+
 describe('live runtime faults (real Kafka + Temporal)', () => {
   let release: (() => void) | undefined;
   beforeAll(async () => {
@@ -226,8 +365,15 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     infraUp();
     installTemporalRuntime(logger);
     scenario = smallScenario([`horizon=${HORIZON}`]);
-    const sim = simulateReplication({ scenario, policy: createPolicy(scenario), replication: 0 });
-    const arrived = Object.values(sim.processes).reduce((n, p) => n + p.arrived, 0);
+    const policy = createPolicy(scenario);
+    simCaseEnds = new Map();
+    const onTask = (r: TaskRecord) => {
+      // sim's case id is <process>-<caseNo>, live's <runId>.<process>.<caseNo>
+      if (r.caseDone) simCaseEnds.set(r.caseId.replace(/-(\d+)$/, '.$1'), r.end);
+    };
+    const figures = simulateReplication({ scenario, policy, replication: 0, onTask });
+    sim = summarize(scenario, policy.name, [figures]);
+    const arrived = Object.values(figures.processes).reduce((n, p) => n + p.arrived, 0);
     expectedIds = expectedDemand('x');
     expect(expectedIds.length).toBe(arrived);
   }, 900_000);
@@ -247,12 +393,14 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     await servicesRunning({ worker });
     const run = await start(runId, ['intake', 'allocator', 'collector', 'producer']);
     await waitFor(() => run.collector!.tally.tasks.size >= 20, 60_000, 'some tasks done');
+    const faultWall = Date.now();
     await kill9(worker);
     const killedAt = run.collector!.tally.cases.size;
     await sleep(2000);
     child('worker', runId);
     await run.produced;
     await expectAllCompleted(run, runId);
+    await expectAgreesWithSim(run, runId, 'kill -9 of the worker', faultWall);
     console.log(`worker killed after ${killedAt} of ${expectedIds.length} cases; all ${expectedIds.length} completed once`);
   }, 240_000);
 
@@ -265,9 +413,11 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     const run = await start(runId, ['collector', 'producer']);
     await waitFor(() => run.collector!.tally.demand.size >= 15, 60_000, 'some demand published');
     const before = run.collector!.tally.demand.size;
+    const faultWall = Date.now();
     const { scriptMs, recoveryMs } = await restartBroker(run.kafka, topicNames(runId).demand);
     await run.produced;
     await expectAllCompleted(run, runId, kafkaBudgetMs(120_000));
+    await expectAgreesWithSim(run, runId, 'broker restart', faultWall);
     console.log(
       `broker restarted after ${before} demand events (script ${(scriptMs / 1000).toFixed(1)} s, a new consumer group served after ${(recoveryMs / 1000).toFixed(1)} s); all ${expectedIds.length} arrived and completed`,
     );
@@ -313,6 +463,7 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     await servicesRunning({ allocator });
     const run = await start(runId, ['worker', 'intake', 'collector', 'producer']);
     await waitFor(() => run.collector!.tally.tasks.size >= 30, 60_000, 'some tasks done');
+    const faultWall = Date.now();
     await kill9(allocator);
     await sleep(1500);
     child('allocator', runId);
@@ -320,6 +471,7 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     await expectAllCompleted(run, runId);
     const { grants, instances } = await expectNoDoubleGrant(run, runId);
     expect(instances).toBe(2); // both allocator incarnations granted
+    await expectAgreesWithSim(run, runId, 'kill -9 of the allocator', faultWall);
     console.log(`allocator killed and restarted: ${grants} grants by ${instances} incarnations, no overlap`);
   }, 240_000);
 
@@ -335,8 +487,8 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     const run = await start(runId, ['worker', 'intake', 'collector', 'producer']);
     await waitFor(() => run.collector!.tally.tasks.size >= 30 && (isActive(a) || isActive(b)), 60_000, 'an active allocator and some tasks done');
     const [active, standby] = isActive(a) ? [a, b] : [b, a];
-    active.kill('SIGSTOP');
     const paused = Date.now();
+    active.kill('SIGSTOP');
     await waitFor(() => isActive(standby), 60_000, 'the standby to take over');
     const takeover = (Date.now() - paused) / 1000;
     const woke = active.output.text.length;
@@ -346,6 +498,7 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     await expectAllCompleted(run, runId);
     const { grants, instances } = await expectNoDoubleGrant(run, runId);
     expect(instances).toBe(2);
+    await expectAgreesWithSim(run, runId, 'standby takeover', paused);
     console.log(
       `standby took over ${takeover.toFixed(1)} s after the active was paused; the old one stood down (${/fenced/.test(active.output.text.slice(woke)) ? 'fenced' : 'lost the lease'}); ${grants} grants, no overlap`,
     );
@@ -396,6 +549,7 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     // the collector counts the run's arrivals only: no dead letter is an arrival
     expect([...run.collector!.tally.demand.keys()].sort()).toEqual([...expectedIds].sort());
     expect(run.collector!.tally.counts().arrived).toBe(expectedIds.length);
+    await expectAgreesWithSim(run, runId, 'poison and forged messages');
     console.log(`dead letters: ${dead.map((d) => d.reason).join(' | ')}`);
   }, 240_000);
 });
