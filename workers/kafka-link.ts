@@ -7,6 +7,11 @@
  * restart reads as two lines per service instead of hundreds of retries.
  * The link is back at the first success that comes some seconds after the
  * last failure (a broker shutting down still answers between failures).
+ * A relapse within a minute of a recovery (a restarted broker answers before its
+ * group coordinator has taken the consumer groups back: "This is not the correct
+ * coordinator for this group") is the same restart's tail: it and its recovery
+ * are told at info level, so a restart still reads as one warning and one
+ * recovery line at warn.
  *
  * ```ts
  * const link = new KafkaLink(logger);
@@ -54,6 +59,8 @@ export class KafkaLink {
   private downSince: number | null = null;
   private lastFailure = 0;
   private failures = 0;
+  private recoveredAt = -Infinity;
+  private relapse = false;
 
   /**
    * @param quietMs the link is back when a success comes this long after the last failure: a broker
@@ -63,6 +70,7 @@ export class KafkaLink {
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
     private readonly quietMs = 5000,
+    private readonly relapseMs = 60_000,
   ) {}
 
   /** True between the first failure and the next success. */
@@ -79,7 +87,10 @@ export class KafkaLink {
     if (this.downSince === null) {
       this.downSince = this.now();
       this.failures = 1;
-      this.logger.warn({ err: detail, where }, 'Kafka unreachable; retrying (further errors at debug level until it is back)');
+      this.relapse = this.now() - this.recoveredAt <= this.relapseMs;
+      if (this.relapse)
+        this.logger.info({ err: detail, where }, 'Kafka unreachable again shortly after recovering (the same outage; further errors at debug level)');
+      else this.logger.warn({ err: detail, where }, 'Kafka unreachable; retrying (further errors at debug level until it is back)');
     } else {
       this.logger.debug({ err: detail, where }, 'Kafka still unreachable');
     }
@@ -90,7 +101,10 @@ export class KafkaLink {
     if (this.downSince === null || this.now() - this.lastFailure < this.quietMs) return;
     const seconds = (this.now() - this.downSince) / 1000;
     this.downSince = null;
+    this.recoveredAt = this.now();
     lastDownMs = Math.max(lastDownMs, this.now());
-    this.logger.warn({ downSeconds: Math.round(seconds * 10) / 10, failures: this.failures }, 'Kafka reachable again');
+    const told = { downSeconds: Math.round(seconds * 10) / 10, failures: this.failures };
+    if (this.relapse) this.logger.info(told, 'Kafka reachable again after the relapse');
+    else this.logger.warn(told, 'Kafka reachable again');
   }
 }

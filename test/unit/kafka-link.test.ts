@@ -52,6 +52,8 @@ describe('KafkaLink', () => {
     now += 1000;
     link.ok();
     expect(link.down).toBe(false);
+    // a minute later, a new outage: told again
+    now += 61_000;
     link.trouble('down');
     now += 6000;
     link.ok();
@@ -61,6 +63,27 @@ describe('KafkaLink', () => {
       'Kafka reachable again',
       'Kafka unreachable',
       'Kafka reachable again',
+    ]);
+  });
+
+  it('tells a relapse soon after a recovery (a group coordinator still taking its groups back) at info, as part of the same outage', async () => {
+    const { lines, logger } = capture();
+    let now = 0;
+    const link = new KafkaLink(logger, () => now);
+    link.trouble(new Error('connect ECONNREFUSED 127.0.0.1:9092'));
+    now += 20_000;
+    link.ok();
+    now += 13_000;
+    link.trouble(new Error('KafkaJSNonRetriableError: This is not the correct coordinator for this group'));
+    expect(link.down).toBe(true);
+    now += 30_000;
+    link.ok();
+    expect(link.down).toBe(false);
+    await flush();
+    expect(lines.filter((l) => l.level >= 40).map((l) => l.msg.split(';')[0])).toEqual(['Kafka unreachable', 'Kafka reachable again']);
+    expect(lines.filter((l) => l.level === 30).map((l) => l.msg.split(' (')[0])).toEqual([
+      'Kafka unreachable again shortly after recovering',
+      'Kafka reachable again after the relapse',
     ]);
   });
 });
