@@ -3,16 +3,24 @@
  * the cache is written, used, survives being corrupt or unwritable, can be
  * turned off, and never changes what a command prints.
  */
-import { describe, it, expect } from 'vitest';
+import { afterAll, describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeCacheOptions } from '../../cli/code-cache.js';
 import { CLI, ROOT } from '../helpers/cli.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'autoshift-code-cache-'));
+const made: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'autoshift-code-cache-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A small CommonJS-shaped file in the core's form: requires a facade module and Node's, imports dynamically. */
 function coreFile(dir: string): URL {
