@@ -14,8 +14,8 @@
  * validator, the engine), not only the top level.
  *
  * Where: `$XDG_CACHE_HOME/autoshift/code/` (default `~/.cache/autoshift/code/`),
- * one file per build, command (`run`, `validate`, …), Node version and V8
- * options; `AUTOSHIFT_CODE_CACHE=0` turns it off (nothing read or written).
+ * one file per build, command (`run`, `validate`, …), Node version, V8
+ * options and the core file's time and size; `AUTOSHIFT_CODE_CACHE=0` turns it off (nothing read or written).
  * Safe to delete at any time. Any failure to read or write it (no home, a
  * read-only disk, a cache V8 rejects) leaves the command as it is, compiled
  * from source: the cache changes how fast the code starts, never what it
@@ -80,6 +80,8 @@ export function codeCacheOptions(buildId: string): CodeCacheOptions {
 }
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
+/** Cache files kept at most (about 1 MB each): builds, commands and Node options add up on a developer's machine. */
+export const MAX_CACHE_FILES = 32;
 
 /** Writes `data` to `file` whole or not at all (another process may be writing the same file). */
 function writeAtomically(file: string, data: Buffer): void {
@@ -94,14 +96,27 @@ function writeAtomically(file: string, data: Buffer): void {
   }
 }
 
-/** Removes cache files not written for a week (earlier builds): only when a cache is written. */
+/**
+ * When a cache is written: removes the files not written for a week (earlier
+ * builds), then the oldest beyond `MAX_CACHE_FILES`. A cache in use may go
+ * too (reading does not touch it); its command writes it again on its next run.
+ */
 function prune(dir: string, keep: string): void {
   const now = Date.now();
-  for (const f of readdirSync(dir)) {
-    const path = join(dir, f);
-    if (path === keep || !/\.v8cache$|\.tmp$/.test(f)) continue;
-    if (now - statSync(path).mtimeMs > WEEK_MS) rmSync(path, { force: true });
-  }
+  const files = readdirSync(dir)
+    .filter((f) => /\.v8cache$|\.tmp$/.test(f))
+    .map((f) => {
+      try {
+        return { path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs };
+      } catch {
+        return { path: keep, mtime: 0 }; // gone meanwhile (another process pruning)
+      }
+    })
+    .filter((f) => f.path !== keep)
+    .sort((a, b) => b.mtime - a.mtime);
+  files.forEach((f, i) => {
+    if (now - f.mtime > WEEK_MS || i >= MAX_CACHE_FILES - 1) rmSync(f.path, { force: true });
+  });
 }
 
 /**
@@ -119,7 +134,10 @@ export function loadCore(
   // the build writes the core in ASCII: read as one-byte text it needs no UTF-8 decoding (any other file is decoded)
   const bytes = readFileSync(filename);
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const file = options.dir === null ? null : join(options.dir, `${options.key}.v8cache`);
+  // V8 checks a cache against the source's length only: the file's time and size in the name keep a cache made for a
+  // file edited in place (same length, other code) from being used for it
+  const stamp = statSync(filename);
+  const file = options.dir === null ? null : join(options.dir, `${options.key}-${fnv(`${stamp.mtimeMs} ${stamp.size}`)}.v8cache`);
   let cachedData: Buffer | undefined;
   if (file !== null) {
     try {
@@ -144,11 +162,15 @@ export function loadCore(
     if (file === null) return false;
     try {
       writeAtomically(file, script.createCachedData());
-      prune(dirname(file), file);
-      return true;
     } catch {
       return false; // a read-only or missing home: the next run compiles from source again
     }
+    try {
+      prune(dirname(file), file);
+    } catch {
+      // the cache is written; tidying up is for the next writer
+    }
+    return true;
   };
   if (file !== null && options.write && cache !== 'accepted') {
     process.once('exit', (code) => {

@@ -5,11 +5,11 @@
  */
 import { afterAll, describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CodeCacheOptions } from '../../cli/code-cache.js';
+import { MAX_CACHE_FILES, type CodeCacheOptions } from '../../cli/code-cache.js';
 import { CLI, ROOT } from '../helpers/cli.js';
 
 const made: string[] = [];
@@ -65,7 +65,7 @@ describe('code cache: the loader', () => {
     const options: CodeCacheOptions = { dir: join(dir, 'cache'), key: 'k1', write: false };
     const first = load(url, options);
     expect(first).toMatchObject({ cache: 'none', saved: true });
-    expect(readdirSync(join(dir, 'cache'))).toEqual(['k1.v8cache']);
+    expect(readdirSync(join(dir, 'cache'))).toEqual([expect.stringMatching(/^k1-[0-9a-f]{8}\.v8cache$/)]);
     const second = load(url, options);
     expect(second).toMatchObject({ cache: 'accepted' });
     for (const core of [first, second]) expect(core).toMatchObject({ a: 49, b: `facade:${join('x', 'y')}`, c: 42 });
@@ -76,9 +76,46 @@ describe('code cache: the loader', () => {
     const url = coreFile(dir);
     const options: CodeCacheOptions = { dir: join(dir, 'cache'), key: 'k1', write: false };
     expect(load(url, options)).toMatchObject({ saved: true });
-    writeFileSync(join(dir, 'cache', 'k1.v8cache'), Buffer.alloc(4096, 7));
+    const [file] = readdirSync(join(dir, 'cache'));
+    writeFileSync(join(dir, 'cache', file), Buffer.alloc(4096, 7));
     expect(load(url, options)).toMatchObject({ cache: 'rejected', a: 49, saved: true });
     expect(load(url, options)).toMatchObject({ cache: 'accepted', a: 49 });
+  });
+
+  it('a core edited in place to the same length is compiled from its new source, not run from the old cache', () => {
+    const dir = tmp();
+    const url = coreFile(dir);
+    const options: CodeCacheOptions = { dir: join(dir, 'cache'), key: 'k1', write: false };
+    expect(load(url, options)).toMatchObject({ saved: true, a: 49 });
+    expect(load(url, options)).toMatchObject({ cache: 'accepted', a: 49 });
+    const file = join(dir, 'core.cjs');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('square(7)', 'square(8)'));
+    utimesSync(file, new Date(2026, 0, 1), new Date(2026, 0, 1));
+    expect(load(url, options)).toMatchObject({ cache: 'none', a: 64 });
+  });
+
+  it('writing a cache removes the week-old files and keeps at most MAX_CACHE_FILES, the newest', () => {
+    const dir = tmp();
+    const url = coreFile(dir);
+    const cache = join(dir, 'cache');
+    mkdirSync(cache);
+    const day = 24 * 3600 * 1000;
+    for (let i = 0; i < 40; i++) {
+      const f = join(cache, `old-build-${String(i).padStart(2, '0')}.v8cache`);
+      writeFileSync(f, 'x');
+      const t = new Date(Date.now() - (i < 5 ? 8 * day : i * 60_000)); // five a week old, the rest minutes old
+      utimesSync(f, t, t);
+    }
+    writeFileSync(join(cache, 'notes.txt'), 'not ours');
+    expect(load(url, { dir: cache, key: 'k1', write: false })).toMatchObject({ saved: true });
+    const left = readdirSync(cache);
+    expect(left.filter((f) => f.endsWith('.v8cache'))).toHaveLength(MAX_CACHE_FILES);
+    expect(left).toContain('notes.txt');
+    expect(left.some((f) => f.startsWith('k1-'))).toBe(true);
+    // the week-old and the oldest of the others went; the newest stayed
+    expect(left).not.toContain('old-build-00.v8cache');
+    expect(left).toContain('old-build-05.v8cache');
+    expect(left).not.toContain('old-build-39.v8cache');
   });
 
   it('a cache folder that cannot be made is no error: nothing is written', () => {
@@ -115,7 +152,7 @@ describe('code cache: the command', () => {
     expect(first.code, first.stderr).toBe(0);
     const files = readdirSync(join(cache, 'autoshift', 'code'));
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^[0-9a-f]{16}-run-[0-9a-f]{8}\.v8cache$/);
+    expect(files[0]).toMatch(/^[0-9a-f]{16}-run-[0-9a-f]{8}-[0-9a-f]{8}\.v8cache$/);
     const second = run(['run', ...small], env);
     const off = run(['run', ...small], { XDG_CACHE_HOME: tmp(), AUTOSHIFT_CODE_CACHE: '0' });
     for (const r of [second, off]) {
