@@ -129,6 +129,13 @@ export interface TaskRequestedEvent extends TaskIdentity {
    * workflows from before preemption was live: such a task is never granted as preemptible.
    */
   work?: number;
+  /**
+   * the case's drawn work for each kind of unit (simulated seconds, before a slowdown): the allocator
+   * knows from it when a grant's task ends at the earliest, and decides no later moment before that end
+   * is in (the decision barrier, simulator/decision-barrier.ts). Absent in requests of workflows from
+   * before it: the allocator then does not wait for the task's end.
+   */
+  drawn?: Record<PoolKind, number>;
 }
 
 export interface TaskStartedEvent extends TaskIdentity {

@@ -42,6 +42,8 @@ import {
 import { simNow, wallAt, type Clock } from '../protocol/clock.js';
 import { grantSignal, workEndSignal } from '../protocol/signals.js';
 import { isFencedError } from '../model/errors.js';
+import { DecisionBarrier, disruptionKey, type ScheduledEvent } from '../simulator/decision-barrier.js';
+import { demandTimeline } from './producer.js';
 
 export interface AllocatorOptions {
   scenario: Scenario;
@@ -72,6 +74,16 @@ export interface AllocatorOptions {
    */
   transactionalId?: string;
   onFenced?: (err: Error) => void;
+  /**
+   * Hold the decisions for the first request of every arrival the seeded demand promises (the decision
+   * barrier, simulator/decision-barrier.ts) @default true. Off when an intake caps the cases in flight
+   * (`--max-open-cases`): a held arrival would hold every decision after it.
+   */
+  expectArrivals?: boolean;
+  /** the producer's horizon (default: the scenario's, as the producer's) */
+  horizon?: number;
+  /** wall ms past its simulated moment after which an expected event no longer holds the decisions @default 300000 */
+  barrierTimeoutMs?: number;
 }
 
 export interface AllocatorService {
@@ -86,6 +98,8 @@ export interface AllocatorService {
   readonly fenced: boolean;
   /** wall ms it waits before deciding a simulated moment (AllocatorOptions.settleMs) */
   readonly settleMs: number;
+  /** the simulated moment decided last (every moment before it is decided) */
+  readonly decided: number;
   /** hand-offs (wall ms from an event's simulated moment to its arrival here) of the last minute: p50, p99, max, count */
   lagSummary(): LagSummary;
   stop(): Promise<void>;
@@ -93,6 +107,22 @@ export interface AllocatorService {
 
 /** AllocatorOptions.settleMs: above the hand-offs measured here under load (p99 0.3–1.5 s with eight engineers on two cores). */
 export const DEFAULT_SETTLE_MS = 2000;
+/** AllocatorOptions.barrierTimeoutMs: above a broker restart's outage and its consumer groups' rejoin under load (1–2 min measured). */
+export const DEFAULT_BARRIER_TIMEOUT_MS = 300_000;
+
+/**
+ * The events the seeded run promises, for the decision barrier: each arrival's first request (when its
+ * process begins with a task, and `arrivals`) and each disruption edge, in the producer's order.
+ */
+function* scheduleOf(scenario: Scenario, runId: string, clock: Clock, horizon: number | undefined, arrivals: boolean): Generator<ScheduledEvent> {
+  for (const e of demandTimeline(scenario, runId, clock, horizon)) {
+    if (e.disruption) yield { at: e.at, disruption: disruptionKey(e.disruption.index, e.disruption.type === EventType.disruptionBegins) };
+    else if (e.demand && arrivals) {
+      const proc = scenario.processes.find((p) => p.id === e.demand!.process)!;
+      if (!proc.steps[proc.start].gateway) yield { at: e.at, caseId: e.demand.id };
+    }
+  }
+}
 
 type Stage = 'request' | 'finish' | 'disruption';
 
@@ -144,7 +174,9 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const finished = new Set<string>();
   /** replayed task ends, applied at their simulated end (one may lie after the moment the replay decides) */
   const replayedEnds: TaskFinishedEvent[] = [];
-  const disruptionState = new Map<number, boolean>();
+  const replayedDisruptions: AnyEvent[] = [];
+  let barrier: DecisionBarrier | undefined;
+  let decided = 0;
   const buffered: AnyEvent[] = [];
 
   let chain: Promise<void> = Promise.resolve();
@@ -177,6 +209,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       } catch (err) {
         // stopping: the next incarnation signals the open grants again (replay); not found: the case was closed (terminated)
         const quiet = stopped || (err as Error).name === 'WorkflowNotFoundError';
+        if ((err as Error).name === 'WorkflowNotFoundError') barrier?.endIn(g.taskId);
         log[quiet ? 'debug' : 'warn']({ err: (err as Error).message, taskId: g.taskId }, 'grant not delivered');
         return;
       }
@@ -206,7 +239,8 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
 
   /** Records the dispatcher's new grants and work ends (preemption) on Kafka, then signals them. */
   const flush = async () => {
-    const issued: IssuedGrant[] = dispatcher.takeGrants();
+    takeIssued();
+    const issued: IssuedGrant[] = issuedGrants.splice(0);
     const ends = dispatcher.takeWorkEnds();
     if (issued.length === 0 && ends.length === 0) return;
     const t0 = wallNow();
@@ -233,6 +267,13 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       if (!i.grant.outcome) metrics?.grants.inc({ pool: i.grant.pool });
       signal(i.grant, i.request.at, i.immediate);
     }
+  };
+
+  /** A grant's task ends at its grant time + its drawn work × the slowdown at the earliest: the barrier waits for that end. */
+  const expectEnd = (g: GrantEvent, req: TaskRequestedEvent | undefined) => {
+    // a preemptible grant's end is the allocator's own (a work end); an unserved task has none
+    if (!barrier || g.outcome || g.preemptible || !req?.drawn) return;
+    barrier.expectEnd(g.taskId, g.at + req.drawn[g.kind] * g.slowdown);
   };
 
   /** Applies one event at its simulated time (or at the board's, if that moment was already decided: a late event). */
@@ -262,9 +303,29 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   };
 
   const goLive = async () => {
-    const now = sim();
-    const { due, ahead } = cutReplay(requests, replayedEnds.splice(0), finished, now);
+    // the decisions resume where the log's last one was taken (0 on a fresh run), and go on in simulated order
+    let now = 0;
+    for (const g of grants) now = Math.max(now, g.at);
+    const requestOf = new Map(requests.map((r) => [r.taskId, r]));
+    barrier = new DecisionBarrier(
+      { graceMs: Math.min(250, settleMs / 4), timeoutMs: options.barrierTimeoutMs ?? DEFAULT_BARRIER_TIMEOUT_MS },
+      scheduleOf(scenario, runId, clock!, options.horizon, options.expectArrivals ?? true),
+    );
+    const cut = cutReplay(requests, replayedEnds.splice(0), finished, now);
+    const due = cut.due;
+    const ahead: AnyEvent[] = cut.ahead;
+    for (const r of due) barrier.requestIn(r.caseId, r.at);
+    const disruptionState = new Map<number, boolean>();
+    for (const ev of replayedDisruptions.splice(0)) {
+      if (ev.type !== EventType.disruptionBegins && ev.type !== EventType.disruptionEnds) continue;
+      if (ev.at > now) ahead.push(ev);
+      else {
+        disruptionState.set(ev.index, ev.type === EventType.disruptionBegins);
+        barrier.disruptionIn(ev.index, ev.type === EventType.disruptionBegins, ev.at);
+      }
+    }
     const open = dispatcher.restore(due, grants, finished, now);
+    for (const g of open.grants) expectEnd(g, requestOf.get(g.taskId));
     log.info(
       {
         requests: requests.length,
@@ -284,6 +345,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     for (const g of open.grants) signal(g);
     for (const e of open.workEnds) signalWorkEnd(e);
     dispatcher.start(now);
+    decided = now;
     for (const [index, active] of disruptionState) if (active) dispatcher.disruption(index, true, now);
     await flush();
     live = true;
@@ -297,6 +359,12 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     const at = stage === 'finish' ? (ev as TaskFinishedEvent).end : (ev as { at: number }).at;
     const handoffMs = wallNow() - wallAt(clock, at);
     lag.add(handoffMs, wallNow());
+    if (barrier) {
+      if (ev.type === EventType.taskRequested) barrier.requestIn(ev.caseId, at);
+      else if (stage === 'finish') barrier.endIn((ev as TaskFinishedEvent).taskId);
+      else barrier.disruptionIn((ev as { index: number }).index, ev.type === EventType.disruptionBegins, at);
+      barrier.arrived(at, wallNow(), wallAt(clock, at) + settleMs);
+    }
     metrics?.handoff.observe({ stage }, Math.max(0, handoffMs) / 1000);
     // (the finish of a preemptible task comes after the allocator released its work: it is no news, so never late)
     if (at < dispatcher.now && !(stage === 'finish' && dispatcher.hasFinished((ev as TaskFinishedEvent).taskId))) metrics?.lateEvents.inc({ stage });
@@ -305,12 +373,46 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     pending.splice(i, 0, { at, seq: seq++, ev });
   };
 
-  /** Decides every simulated moment up to `until`: the events due, in order, between the board's own timed events. */
-  const decideUntil = (until: number) => {
-    let n = 0;
-    while (n < pending.length && pending[n].at <= until) n++;
-    for (const { at, ev } of pending.splice(0, n)) apply(ev, at);
-    dispatcher.advanceTo(until);
+  /** grants the dispatcher issued, waiting to be recorded and signalled (flush) */
+  const issuedGrants: IssuedGrant[] = [];
+  /** Takes the dispatcher's new grants: each one's task end is a new event the barrier waits for. */
+  const takeIssued = () => {
+    for (const i of dispatcher.takeGrants()) {
+      issuedGrants.push(i);
+      expectEnd(i.grant, i.request);
+    }
+  };
+
+  /**
+   * Decides the simulated moments due now, one at a time and in order: those `settleMs` ago, and no moment
+   * at or past an event the barrier still waits for. A grant makes its task's end such an event, so the
+   * bound is taken again after each moment (conservative synchronisation, simulator/decision-barrier.ts).
+   * At one moment the board's own timed events come first, as they would before an event of that moment.
+   */
+  const decideDue = () => {
+    const due = sim();
+    const wallOf = (t: number) => wallAt(clock!, t);
+    for (;;) {
+      takeIssued();
+      const held = barrier ? barrier.bound(wallNow(), wallOf) : { at: Infinity, inclusive: false };
+      const limit = Math.min(held.at, due);
+      const inclusive = held.at > due || held.inclusive;
+      const next = Math.min(pending.length ? pending[0].at : Infinity, dispatcher.nextDue());
+      if (next > limit || (next === limit && !inclusive)) {
+        // nothing more to decide before the limit: the board stands there
+        if (limit > decided) decided = limit;
+        break;
+      }
+      let n = 0;
+      while (n < pending.length && pending[n].at <= next) n++;
+      for (const { at, ev } of pending.splice(0, n)) apply(ev, at);
+      dispatcher.advanceTo(next);
+      if (next > decided) decided = next;
+    }
+    for (const o of barrier?.takeOverdue() ?? []) {
+      metrics?.lateEvents.inc({ stage: o.what.startsWith('the end') ? 'finish' : o.what.startsWith('disruption') ? 'disruption' : 'request' });
+      log.warn({ at: o.at, instance }, `${o.what} did not come in time; deciding without it`);
+    }
   };
 
   let markReady!: () => void;
@@ -334,8 +436,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       else if (ev.type === EventType.grant || ev.type === EventType.workReleased || ev.type === EventType.workInterrupted) grants.push(ev);
       else if (ev.type === EventType.taskDone || ev.type === EventType.taskFailed) replayedEnds.push(ev);
       else if (ev.type === EventType.taskAbandoned || ev.type === EventType.taskBlocked) finished.add(ev.taskId);
-      else if (ev.type === EventType.disruptionBegins || ev.type === EventType.disruptionEnds)
-        disruptionState.set(ev.index, ev.type === EventType.disruptionBegins);
+      else if (ev.type === EventType.disruptionBegins || ev.type === EventType.disruptionEnds) replayedDisruptions.push(ev);
       return;
     }
     if (ev.type === EventType.grant) return; // our own log, read back
@@ -371,7 +472,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       return;
     }
     void serial(async () => {
-      decideUntil(sim());
+      decideDue();
       await flush();
       if (metrics) {
         metrics.lag.set(lag.max(wallNow()) / 1000);
@@ -397,6 +498,9 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       return fenced;
     },
     settleMs,
+    get decided() {
+      return decided;
+    },
     lagSummary: () => lag.summary(wallNow()),
     immediateLatenciesMs: latencies,
     async stop() {

@@ -197,7 +197,19 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     closedCase = (id) => collector.tally.closed(id);
   }
 
-  const allocatorOptions = { scenario, policy, kafka, client, runId, logger, metrics, clock: known, instance: options.instance };
+  const allocatorOptions = {
+    scenario,
+    policy,
+    kafka,
+    client,
+    runId,
+    logger,
+    metrics,
+    clock: known,
+    instance: options.instance,
+    // a capped intake holds arrivals back: the decisions cannot wait for them
+    expectArrivals: !options.maxOpenCases,
+  };
   const lease = services.has('allocator') && options.lease ? await startAllocatorLease(allocatorOptions) : undefined;
   if (lease) stops.allocator = () => lease.stop();
   const allocator = services.has('allocator') && !options.lease ? await startAllocator(allocatorOptions) : undefined;
@@ -214,7 +226,10 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     // hand-off measured in this run (endWaitMs); the wait is measured again until it has passed
     const check = () => {
       const wait = wallAt(clock, scenario.horizon) + endWaitMs() - Date.now();
-      if (wait <= 0) resolve();
+      // an allocator held back by a fault (its decision barrier) decides the horizon later: the run waits for it
+      const active = allocator ?? lease?.service;
+      if (wait <= 0 && (!active || active.decided >= scenario.horizon)) resolve();
+      else if (wait <= 0) horizonTimer = setTimeout(check, 250);
       else horizonTimer = setTimeout(check, Math.min(wait, 1000));
     };
     check();

@@ -212,6 +212,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       ...(Number.isFinite(patience) ? { abandonAt: enqueue + patience } : {}),
       // a person's work, by which the allocator times a grant that a preemption may interrupt (GrantEvent.preemptible)
       ...(input.preemption ? { work: draws.duration(kase, step, visit, false) } : {}),
+      // the allocator's decision barrier: when a grant's task ends at the earliest, whichever kind of unit does it
+      drawn: { human: draws.duration(kase, step, visit, false), bot: draws.duration(kase, step, visit, true) },
     };
     await acts.publishTaskEvent(request);
     /** when the current wait began: the request, or the interruption of a preempted task */
