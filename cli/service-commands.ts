@@ -52,6 +52,9 @@ each disruption (docs/dashboards.md). Start it on two machines for a hot standby
 holds the lease and grants, the other takes over within seconds if it dies
 (and fences it if it was only paused; docs/live.md).
 Options:
+  --capped-intake     the intake caps the cases in flight (autoshift intake --max-open-cases): do not
+                      hold decisions for the first request of each seeded arrival, which the intake
+                      may hold back (docs/live.md, "Time: logical, with a measured lag")
 ${common}`,
   intake: `Usage: autoshift intake <scenario.yaml> --run-id ID [options]
 
@@ -83,6 +86,7 @@ async function runService(name: ServiceName, argv: string[]): Promise<number> {
     'wait-for-servers': { value: true },
     // intake only (autoshift live has the same flag)
     ...(name === 'intake' ? { 'max-open-cases': { value: true } } : {}),
+    ...(name === 'allocator' ? { 'capped-intake': {} } : {}),
     help: {},
   });
   if (flags.help) {
@@ -129,6 +133,7 @@ async function runService(name: ServiceName, argv: string[]): Promise<number> {
       // allocator service exports the outcome metrics, so this collector only feeds the cap
       services: name === 'allocator' || (name === 'intake' && maxOpenCases) ? [name, 'collector'] : [name],
       maxOpenCases,
+      expectArrivals: !flags['capped-intake'],
       outcomeMetrics: name !== 'intake',
       metricsPort,
       lease: name === 'allocator',

@@ -84,6 +84,12 @@ export interface LiveRunOptions {
   outcomeMetrics?: boolean;
   /** run the allocator under the lease (one active, others standby; grants fenced by transaction) @default false */
   lease?: boolean;
+  /**
+   * the allocator holds its decisions for the first request of every seeded arrival (its decision barrier);
+   * false where an intake caps the cases in flight, since a held arrival would hold every later decision
+   * @default !maxOpenCases
+   */
+  expectArrivals?: boolean;
 }
 
 export interface LiveRun {
@@ -208,7 +214,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
     clock: known,
     instance: options.instance,
     // a capped intake holds arrivals back: the decisions cannot wait for them
-    expectArrivals: !options.maxOpenCases,
+    expectArrivals: options.expectArrivals ?? !options.maxOpenCases,
   };
   const lease = services.has('allocator') && options.lease ? await startAllocatorLease(allocatorOptions) : undefined;
   if (lease) stops.allocator = () => lease.stop();
