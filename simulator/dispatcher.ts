@@ -353,7 +353,7 @@ export class Dispatcher {
     log: (GrantEvent | WorkEndEvent)[],
     finished: Set<string>,
     now: number,
-  ): { grants: GrantEvent[]; workEnds: WorkEndEvent[] } {
+  ): { grants: GrantEvent[]; workEnds: WorkEndEvent[]; signals: (GrantEvent | WorkEndEvent)[] } {
     this.now = Math.max(0, now);
     const board = this.board;
     const requestOf = new Map(requests.map((r) => [r.taskId, r]));
@@ -435,7 +435,18 @@ export class Dispatcher {
     }
     // a run already under way: this is not its first epoch (the snapshot counts arrivals from now on)
     if (requests.length > 0 || log.length > 0) board.epoch = 1;
-    return { grants: open, workEnds };
+    // what to signal again, per task in the log's order: every grant of a task not finished, each followed by how its
+    // work ended. The old incarnation may have died after recording a grant and its interruption but before
+    // signalling them; a case ignores a grant it has worked under, so a re-sent one changes nothing
+    const signals: (GrantEvent | WorkEndEvent)[] = [];
+    for (const e of log) {
+      if (e.type !== 'grant' || e.outcome || finished.has(e.taskId)) continue;
+      signals.push(e);
+      const end = endOf.get(e.grantId);
+      if (end) signals.push(end);
+    }
+    for (const g of open) if (g.outcome) signals.push(g);
+    return { grants: open, workEnds, signals };
   }
 
   takeGrants(): IssuedGrant[] {

@@ -9,6 +9,9 @@
  * the open grants and unheard work ends again (a workflow ignores a grant it
  * already has). So a restarted allocator never grants a unit twice and leaves
  * no case waiting. One instance is active at a time (docs/live.md: standby).
+ * It decides each simulated moment in order, `settleMs` after it, and never
+ * before the events it expects of that moment are in (the decision barrier,
+ * simulator/decision-barrier.ts): a fault delays decisions, not simulated time.
  *
  * ```ts
  * const alloc = await startAllocator({ scenario, policy, kafka, client, runId, logger });
@@ -22,7 +25,7 @@ import type { Logger } from 'pino';
 import type { Scenario } from '../model/scenario.js';
 import type { Policy } from '../allocation/policy.js';
 import type { Metrics } from '../metrics/registry.js';
-import { Dispatcher, cutReplay, type IssuedGrant } from '../simulator/dispatcher.js';
+import { Dispatcher, cutReplay, type IssuedGrant, type IssuedWorkEnd } from '../simulator/dispatcher.js';
 import { LagWindow, type LagSummary } from './lag-window.js';
 import { retrying } from './retry.js';
 import { TIMINGS_KEPT } from './timings.js';
@@ -197,9 +200,26 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   let seq = 0;
   const lag = new LagWindow();
 
+  /**
+   * The signals to one case, in the order they were decided: a grant re-sent on a restart, the interruption
+   * of its work and the next grant of the same task must reach the workflow in that order (concurrent
+   * signals may overtake each other, and a case that got the later grant first would lose a stretch of work).
+   */
+  const lastSignal = new Map<string, Promise<void>>();
+  const inOrder = (caseId: string, send: () => Promise<void>): Promise<void> => {
+    const p = (lastSignal.get(caseId) ?? Promise.resolve()).then(send);
+    lastSignal.set(caseId, p);
+    void p
+      .finally(() => {
+        if (lastSignal.get(caseId) === p) lastSignal.delete(caseId);
+      })
+      .catch(() => undefined);
+    return p;
+  };
+
   const signal = (g: GrantEvent, requestAt?: number, immediate = false) => {
     const t0 = wallNow();
-    const p = (async () => {
+    const p = inOrder(g.caseId, async () => {
       try {
         await retrying(() => client.workflow.getHandle(g.caseId).signal(grantSignal, g), {
           giveUp: (err) => (err as Error).name === 'WorkflowNotFoundError' || stopped,
@@ -221,18 +241,20 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
         if (immediate && latencies.length < TIMINGS_KEPT) latencies.push(ms);
         metrics?.grantLatency.observe(Math.max(0, ms) / 1000);
       }
-    })();
+    });
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
   };
 
   /** Ends a preemptible grant's work in its case (as `signal`, without the latency figures). */
   const signalWorkEnd = (e: WorkEndEvent) => {
-    const p = retrying(() => client.workflow.getHandle(e.caseId).signal(workEndSignal, e), {
-      giveUp: (err) => (err as Error).name === 'WorkflowNotFoundError' || stopped,
-      onRetry: (err, attempt) =>
-        log[attempt === 1 ? 'warn' : 'debug']({ err: (err as Error).message, taskId: e.taskId, attempt }, 'work-end signal failed; retrying'),
-    }).catch((err) => log[stopped ? 'debug' : 'warn']({ err: (err as Error).message, taskId: e.taskId }, 'work end not delivered'));
+    const p = inOrder(e.caseId, () =>
+      retrying(() => client.workflow.getHandle(e.caseId).signal(workEndSignal, e), {
+        giveUp: (err) => (err as Error).name === 'WorkflowNotFoundError' || stopped,
+        onRetry: (err, attempt) =>
+          log[attempt === 1 ? 'warn' : 'debug']({ err: (err as Error).message, taskId: e.taskId, attempt }, 'work-end signal failed; retrying'),
+      }).catch((err) => log[stopped ? 'debug' : 'warn']({ err: (err as Error).message, taskId: e.taskId }, 'work end not delivered')),
+    );
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
   };
@@ -241,7 +263,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const flush = async () => {
     takeIssued();
     const issued: IssuedGrant[] = issuedGrants.splice(0);
-    const ends = dispatcher.takeWorkEnds();
+    const ends = issuedWorkEnds.splice(0);
     if (issued.length === 0 && ends.length === 0) return;
     const t0 = wallNow();
     const messages = [...ends.map((e) => e.workEnd), ...issued.map((i) => i.grant)].map((ev) => ({ key: ev.unit, value: encodeEvent(ev) }));
@@ -342,8 +364,12 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     requests.length = 0;
     grants.length = 0;
     finished.clear();
-    for (const g of open.grants) signal(g);
-    for (const e of open.workEnds) signalWorkEnd(e);
+    // in the log's order per case (inOrder): a grant the old incarnation recorded but never signalled, then its work end
+    for (const x of open.signals) {
+      if (x.type === EventType.grant) signal(x);
+      else signalWorkEnd(x);
+    }
+    for (const e of open.workEnds) if (e.type === EventType.workReleased) barrier.expectEnd(e.taskId, e.at);
     dispatcher.start(now);
     decided = now;
     for (const [index, active] of disruptionState) if (active) dispatcher.disruption(index, true, now);
@@ -373,13 +399,21 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     pending.splice(i, 0, { at, seq: seq++, ev });
   };
 
-  /** grants the dispatcher issued, waiting to be recorded and signalled (flush) */
+  /** grants and work ends the dispatcher issued, waiting to be recorded and signalled (flush) */
   const issuedGrants: IssuedGrant[] = [];
-  /** Takes the dispatcher's new grants: each one's task end is a new event the barrier waits for. */
+  const issuedWorkEnds: IssuedWorkEnd[] = [];
+  /**
+   * Takes the dispatcher's new grants and work ends: each grant's task end is a new event the barrier waits for,
+   * and so is the `task.done` of a preemptible task whose work the allocator released (its case then goes on at that moment).
+   */
   const takeIssued = () => {
     for (const i of dispatcher.takeGrants()) {
       issuedGrants.push(i);
       expectEnd(i.grant, i.request);
+    }
+    for (const e of dispatcher.takeWorkEnds()) {
+      issuedWorkEnds.push(e);
+      if (e.workEnd.type === EventType.workReleased) barrier?.expectEnd(e.workEnd.taskId, e.workEnd.at);
     }
   };
 

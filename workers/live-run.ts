@@ -287,6 +287,9 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
         );
         const lag = allocator.lagSummary();
         if (lag.count) parts.push(`lag p99 ${fmtMs(lag.p99Ms)}/${fmtMs(allocator.settleMs)}`);
+        // the decision barrier waits for an event of an earlier moment (a fault, a loaded machine): say how far behind
+        const behind = simNow(clock, Date.now() - allocator.settleMs) - allocator.decided;
+        if (behind > clock.speed && allocator.decided < scenario.horizon) parts.push(`decisions held at t=${fmtHours(allocator.decided)}`);
       }
       parts.push(`wall ${((Date.now() - wallStart) / 1000).toFixed(0)}s`);
       return parts.join('  ');

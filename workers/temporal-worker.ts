@@ -60,10 +60,12 @@ export function installTemporalRuntime(logger: Logger): void {
       // collector counts it (autoshift_bot_escalations_total); a bot it cannot reach it logs itself
       // an event that could not be published (Kafka down) is retried by Temporal and told once by the Kafka link
       // a workflow task is slow while its event publications wait for Kafka: that outage is told by the link
+      // otherwise a workflow task that outlived its timeout is a busy machine's sign (the server retries it):
+      // a warning, never an error
+      const slowed = KAFKA_SLOWED.some((m) => entry.message.includes(m));
       const quiet =
-        (entry.message === 'Activity failed' && QUIET_ACTIVITY_FAILURES.has(String(entry.meta?.activityType))) ||
-        (KAFKA_SLOWED.some((m) => entry.message.includes(m)) && kafkaDownWithin(60_000));
-      const level = quiet ? 'debug' : levels[entry.level];
+        (entry.message === 'Activity failed' && QUIET_ACTIVITY_FAILURES.has(String(entry.meta?.activityType))) || (slowed && kafkaDownWithin(60_000));
+      const level = quiet ? 'debug' : slowed && entry.level === 'ERROR' ? 'warn' : levels[entry.level];
       log[level]({ ...(entry.meta ?? {}) }, entry.message);
     }),
     telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },

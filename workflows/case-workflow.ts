@@ -120,8 +120,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     working: {} as Record<string, string>,
     /** grantId → how the allocator ended that preemptible grant's work (kept until the task reads it) */
     workEnds: {} as Record<string, WorkEndEvent>,
-    /** taskId → a new grant of a preempted task that came before the news of its interruption */
-    regrants: {} as Record<string, GrantSignal>,
+    /**
+     * taskId → new grants of a preempted task that came before the news of its interruption, in the order
+     * they came (a restarted allocator catching up may decide a grant, its interruption and the next grant at once)
+     */
+    regrants: {} as Record<string, GrantSignal[]>,
   };
   const now = () => simNow(clock, Date.now());
   const deadline = input.arrival + proc.sla;
@@ -150,11 +153,17 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       .map(Number);
     return taskId.startsWith(`${caseId}/`) && step >= 0 && step < st.visits.length && n >= st.visits[step];
   };
+  /** the grants this case has worked under: one sent again (a restarted allocator re-sends what it cannot know was delivered) is no new grant */
+  const worked = new Set<string>();
   setHandler(grantSignal, (g) => {
-    if (st.waiting[g.taskId] === null) st.waiting[g.taskId] = g;
+    if (worked.has(g.grantId)) log.debug('ignored a grant already worked under', { taskId: g.taskId, grantId: g.grantId });
+    else if (st.waiting[g.taskId] === null) st.waiting[g.taskId] = g;
     else if (!(g.taskId in st.waiting) && ahead(g.taskId)) early[g.taskId] = g;
-    // a preempted task granted again before the interruption's signal came (signals may overtake each other)
-    else if (g.taskId in st.working && st.working[g.taskId] !== g.grantId && !g.outcome) st.regrants[g.taskId] = g;
+    // a preempted task granted again before the interruption's signal came (or before the case took the grant before it)
+    else if (!g.outcome && (g.taskId in st.working || st.waiting[g.taskId]) && (st.working[g.taskId] ?? st.waiting[g.taskId]?.grantId) !== g.grantId) {
+      const queued = (st.regrants[g.taskId] ??= []);
+      if (!queued.some((x) => x.grantId === g.grantId)) queued.push(g);
+    }
     // a grant for a task done or already granted is a re-sent one (allocator restart): ignore it
     else log.debug('ignored grant', { taskId: g.taskId, grantId: g.grantId });
   });
@@ -228,6 +237,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       await condition(() => st.waiting[taskId] !== null);
       const g = st.waiting[taskId]!;
       delete st.waiting[taskId];
+      worked.add(g.grantId);
       if (g.outcome) {
         const at = Math.max(g.at, enqueue);
         const ev: TaskUnservedEvent = {
@@ -274,8 +284,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
           stretches.push({ pool: g.pool, start, end });
           left = e.remaining!;
           waitFrom = end;
-          const regrant = st.regrants[taskId];
-          delete st.regrants[taskId];
+          const regrant = st.regrants[taskId]?.shift();
+          if (!st.regrants[taskId]?.length) delete st.regrants[taskId];
           st.waiting[taskId] = regrant ?? null;
           continue;
         }

@@ -4,6 +4,8 @@
  * first simulated hour (~80 cases) at speed 180 (20 s of demand):
  *   - kill -9 the Temporal worker (a child process) mid-run, start another:
  *     no case lost or duplicated;
+ *   - kill -9 the intake (a child process) mid-run, start another: every
+ *     case started once;
  *   - restart the Kafka broker mid-stream (infra/restart-kafka.sh): no demand
  *     event lost;
  *   - kill -9 the allocator (a child process) and start another: no unit
@@ -424,6 +426,26 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     console.log(`worker killed after ${killedAt} of ${expectedIds.length} cases; all ${expectedIds.length} completed once`);
   }, 900_000);
 
+  it('kill -9 of the intake starts every case once, and the figures still agree with sim', async () => {
+    const runId = newRunId('kill-intake');
+    expectedIds = expectedDemand(runId);
+    const intake = child('intake', runId);
+    await servicesRunning({ intake });
+    const run = await start(runId, ['worker', 'allocator', 'collector', 'producer']);
+    await waitFor(() => run.collector!.tally.tasks.size >= 20, WAIT_MS, 'some tasks done');
+    const faultWall = Date.now();
+    await kill9(intake);
+    const killedAt = run.collector!.tally.cases.size;
+    // arrivals go on while no intake runs: they wait in Kafka, and the allocator's decisions wait for them
+    await sleep(2000);
+    child('intake', runId);
+    await run.produced;
+    // one workflow per demand event (a redelivered start is rejected by its workflow id), each completed
+    await expectAllCompleted(run, runId);
+    await expectAgreesWithSim(run, runId, 'kill -9 of the intake', faultWall);
+    console.log(`intake killed after ${killedAt} of ${expectedIds.length} cases; all ${expectedIds.length} started and completed once`);
+  }, 900_000);
+
   it('a Kafka broker restart mid-stream loses no demand event; each service logs it once and stops at the first signal', async () => {
     const runId = newRunId('kafka-restart');
     expectedIds = expectedDemand(runId);
@@ -454,7 +476,7 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
         `${name}: ${lines.length} lines at warn or above: ${said('Kafka unreachable')} unreachable, ${said('Kafka reachable again')} recovered, other: ${other.map((l) => l.msg).join(' | ') || 'none'}`,
       );
       expect(
-        lines.filter((l) => l.level >= 50),
+        lines.filter((l) => l.level >= 50).map((l) => l.msg),
         `${name} logged errors`,
       ).toEqual([]);
       // consumers fetch all the time and see the outage; a worker between two publications may not
@@ -490,7 +512,9 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     await run.produced;
     await expectAllCompleted(run, runId);
     const { grants, instances } = await expectNoDoubleGrant(run, runId);
-    expect(instances).toBe(2); // both allocator incarnations granted
+    // both allocator incarnations granted; on a starved machine a lease may also move once more (a missed
+    // heartbeat), which is safe: no overlap is asserted above, the figures against sim below
+    expect(instances).toBeGreaterThanOrEqual(2);
     await expectAgreesWithSim(run, runId, 'kill -9 of the allocator', faultWall);
     console.log(`allocator killed and restarted: ${grants} grants by ${instances} incarnations, no overlap`);
   }, 900_000);
@@ -517,10 +541,10 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     await run.produced;
     await expectAllCompleted(run, runId);
     const { grants, instances } = await expectNoDoubleGrant(run, runId);
-    expect(instances).toBe(2);
+    expect(instances).toBeGreaterThanOrEqual(2); // (as above: a starved machine may move the lease once more)
     await expectAgreesWithSim(run, runId, 'standby takeover', paused);
     console.log(
-      `standby took over ${takeover.toFixed(1)} s after the active was paused; the old one stood down (${/fenced/.test(active.output.text.slice(woke)) ? 'fenced' : 'lost the lease'}); ${grants} grants, no overlap`,
+      `standby took over ${takeover.toFixed(1)} s after the active was paused; the old one stood down (${/fenced/.test(active.output.text.slice(woke)) ? 'fenced' : 'lost the lease'}); ${grants} grants by ${instances} incarnations, no overlap`,
     );
   }, 900_000);
 
