@@ -112,10 +112,10 @@ export class DecisionBarrier {
   }
 
   /**
-   * The bound of the decisions at wall `nowWall`: every moment before it may be decided, and it itself
-   * too when `inclusive`. `wallAt` maps a simulated moment to its wall instant (for the timeouts).
+   * The bound of the decisions at wall `nowWall`: every moment before it may be decided, not it itself
+   * (an event of that moment is still to come). `wallAt` maps a simulated moment to its wall instant (for the timeouts).
    */
-  bound(nowWall: number, wallAt: (t: number) => number): { at: number; inclusive: boolean } {
+  bound(nowWall: number, wallAt: (t: number) => number): number {
     for (let i = this.holds.length - 1; i >= 0; i--) if (this.holds[i].untilWall <= nowWall) this.holds.splice(i, 1);
     const late = nowWall - this.options.timeoutMs;
     while (this.next && wallAt(this.next.at) < late) {
@@ -125,7 +125,7 @@ export class DecisionBarrier {
     if (this.endsMinStale || (this.endsMin < Infinity && wallAt(this.endsMin) < late)) this.recomputeEnds(late, wallAt);
     let at = Math.min(this.endsMin, this.next ? this.next.at : Infinity);
     for (const h of this.holds) if (h.at < at) at = h.at;
-    return { at, inclusive: false };
+    return at;
   }
 
   /** What stopped holding the decisions since the last call (an expected event that never came in time). */

@@ -428,9 +428,10 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     const wallOf = (t: number) => wallAt(clock!, t);
     for (;;) {
       takeIssued();
-      const held = barrier ? barrier.bound(wallNow(), wallOf) : { at: Infinity, inclusive: false };
-      const limit = Math.min(held.at, due);
-      const inclusive = held.at > due || held.inclusive;
+      // every moment before the barrier's bound may be decided, not the bound itself
+      const held = barrier ? barrier.bound(wallNow(), wallOf) : Infinity;
+      const limit = Math.min(held, due);
+      const inclusive = held > due;
       const next = Math.min(pending.length ? pending[0].at : Infinity, dispatcher.nextDue());
       if (next > limit || (next === limit && !inclusive)) {
         // nothing more to decide before the limit: the board stands there

@@ -212,6 +212,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     st.waiting[taskId] = granted ?? null;
     // a step with a patience: the allocator withdraws the task at enqueue + the case's patience draw (as the engine does)
     const patience = step.patience ? draws.patience(kase, step, visit) : Infinity;
+    const humanWork = draws.duration(kase, step, visit, false);
     const request: TaskRequestedEvent = {
       ...ident,
       type: 'task.requested',
@@ -220,9 +221,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       clock,
       ...(Number.isFinite(patience) ? { abandonAt: enqueue + patience } : {}),
       // a person's work, by which the allocator times a grant that a preemption may interrupt (GrantEvent.preemptible)
-      ...(input.preemption ? { work: draws.duration(kase, step, visit, false) } : {}),
+      ...(input.preemption ? { work: humanWork } : {}),
       // the allocator's decision barrier: when a grant's task ends at the earliest, whichever kind of unit does it
-      drawn: { human: draws.duration(kase, step, visit, false), bot: draws.duration(kase, step, visit, true) },
+      drawn: { human: humanWork, bot: draws.duration(kase, step, visit, true) },
     };
     await acts.publishTaskEvent(request);
     /** when the current wait began: the request, or the interruption of a preempted task */
