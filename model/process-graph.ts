@@ -195,3 +195,59 @@ export function unservedNext(step: Step, how: 'abandoned' | 'blocked', frame: Fr
   if (route !== undefined && route >= 0) return route;
   return frame ? frame.join : CASE_ENDS;
 }
+
+/**
+ * The task steps a case asks for at once after a task of `after` in `frame`,
+ * when the walk goes on to `to` (`nextStep` or `unservedNext`): the walk looked
+ * ahead through gateways (no time passes), parallel splits (every branch) and
+ * joins (a path that is not the last one back stops there), to the first task
+ * of each path. A step appears once per path that enters it. `visits[s]`: the
+ * case's visits of step s so far (a gateway's branch draw is keyed by its
+ * visit, as in the walk); `frame` is not changed. The live allocator's decision
+ * barrier waits for these requests (simulator/decision-barrier.ts), so a task's
+ * report names them (`TaskFinishedEvent.next`).
+ */
+export function tasksEntered<K extends CaseAttributes>(
+  steps: readonly Step[],
+  after: Step,
+  to: number,
+  frame: Frame | null,
+  kase: K,
+  visits: readonly number[],
+  mayRevisit: boolean,
+  draws: BranchDraws<K>,
+): number[] {
+  const out: number[] = [];
+  /** gateway visits made by the look-ahead, and the paths still out per join as it counts them */
+  const passed = new Map<number, number>();
+  const pathsOut = new Map<Frame, number>();
+  // (a compiled graph has no cycle of gateways alone; the bound keeps a hand-made one from looping)
+  let budget = 64 * steps.length + 64;
+  const go = (from: Step, target: number, f: Frame | null): void => {
+    if (target === CASE_ENDS) return;
+    if (target === SPLIT && from.next.kind === 'parallel') {
+      const child = splitFrame(from.next, f);
+      for (const b of from.next.branches) enter(b, child);
+    } else if (target >= 0) enter(target, f);
+  };
+  const enter = (s: number, f: Frame | null): void => {
+    if (--budget < 0) return;
+    if (f && s === f.join) {
+      const remaining = (pathsOut.get(f) ?? f.remaining) - 1;
+      pathsOut.set(f, remaining);
+      if (remaining > 0) return;
+      f = f.parent;
+    }
+    const step = steps[s];
+    if (!step) return;
+    if (!step.gateway) {
+      out.push(s);
+      return;
+    }
+    const n = (visits[s] ?? 0) + (passed.get(s) ?? 0);
+    passed.set(s, (passed.get(s) ?? 0) + 1);
+    go(step, nextStep(step, false, f, kase, mayRevisit ? n : 0, draws), f);
+  };
+  go(after, to, frame);
+  return out;
+}

@@ -124,6 +124,12 @@ export interface TaskRequestedEvent extends TaskIdentity {
   /** simulated time the case abandons the task if no unit has been granted by then (the step's patience); absent: never */
   abandonAt?: number;
   /**
+   * the case's number among its process's arrivals (0, 1, …): the cases of a batch arrive at one moment, and
+   * the allocator takes their first requests in this order, as `sim` does. Absent in requests of workflows
+   * from before it existed.
+   */
+  caseNo?: number;
+  /**
    * the case's drawn work for a person (simulated seconds, before a slowdown): the allocator times the
    * end of a grant that a preemption may interrupt (`GrantEvent.preemptible`). Absent in requests of
    * workflows from before preemption was live: such a task is never granted as preemptible.
@@ -178,6 +184,13 @@ export interface TaskFinishedEvent extends TaskIdentity {
   failure?: BotFailureReason;
   /** the case's attributes, name → value (a process with attributes only; the same draws as `sim`) */
   attributes?: Record<string, number | string>;
+  /**
+   * The tasks the case asks for at once after this one, at its `end` (their ids; empty: none, the path
+   * ends or waits at a join). The allocator's decision barrier holds that moment until their requests are
+   * in, so a worker that dies between this report and them delays decisions, not the requests. Absent in
+   * events of workflows from before it existed.
+   */
+  next?: string[];
 }
 
 /** Work a preempted task did before an interruption: on a unit of `pool`, from `start` to `end`. */
@@ -196,6 +209,8 @@ export interface TaskUnservedEvent extends TaskIdentity {
   enqueue: number;
   at: number;
   counted: boolean;
+  /** as in `TaskFinishedEvent.next`: the tasks the case asks for at once after this one (its route on) */
+  next?: string[];
 }
 
 export type TaskEvent = TaskRequestedEvent | TaskStartedEvent | TaskFinishedEvent | TaskUnservedEvent;

@@ -14,10 +14,17 @@
  *   for it at its arrival. Until that first request is in, no moment at or
  *   after the arrival is decided.
  * - **A disruption edge**, from the scenario: until its event is in.
- * - **What follows an event that came late.** A case's next requests follow
- *   its task's end at the same simulated moment, a few milliseconds later. The
- *   allocator's settle time covers that when the end comes on time; when it
- *   comes late, its moment is held `graceMs` of wall time after it arrived.
+ * - **The requests that follow a task's end.** A case asks for its next tasks
+ *   at the simulated moment its task ended (or was abandoned or blocked), a few
+ *   milliseconds after it reported that end. The report names them
+ *   (`TaskFinishedEvent.next`, from the walk's own look-ahead,
+ *   model/process-graph.ts `tasksEntered`): until each request is in, no moment
+ *   at or after that end is decided. So a worker that dies between the two
+ *   delays the decisions, not the request.
+ * - **What follows an event that came late**, that no report names (an event
+ *   of a workflow from before the reports named their requests): when a late
+ *   event leaves less than `graceMs` of wall time before its moment is
+ *   decided, its moment is held `graceMs` after it arrived.
  *
  * So a fault (a worker killed, a broker restarted, an allocator replaced) holds
  * the simulated clock of the decisions instead of losing time: the events come
@@ -45,11 +52,17 @@ export interface Overdue {
 /** The key of a disruption edge in `ScheduledEvent.disruption` and `DecisionBarrier.disruptionIn`. */
 export const disruptionKey = (index: number, begins: boolean): string => `${index}.${begins ? 'begins' : 'ends'}`;
 
+const endKey = (taskId: string) => `end ${taskId}`;
+const requestKey = (taskId: string) => `request ${taskId}`;
+
 export class DecisionBarrier {
-  /** granted tasks whose end is not in yet: taskId → earliest simulated end */
-  private readonly ends = new Map<string, number>();
-  private endsMin = Infinity;
-  private endsMinStale = false;
+  /**
+   * events not in yet, key → earliest simulated moment: a granted task's end (`end <taskId>`), and a
+   * request a task's report named (`request <taskId>`)
+   */
+  private readonly awaited = new Map<string, number>();
+  private awaitedMin = Infinity;
+  private awaitedMinStale = false;
   /** requests and disruption edges that came in before the schedule's cursor reached their moment: key → moment */
   private readonly seen = new Map<string, number>();
   private next: ScheduledEvent | undefined;
@@ -65,24 +78,56 @@ export class DecisionBarrier {
     this.pull();
   }
 
-  /** A grant: its task's end is due at `end` (simulated seconds) at the earliest. */
+  /**
+   * A grant: its task's end is due at `end` (simulated seconds) at the earliest (an unserved task's
+   * report: at its grant's moment).
+   */
   expectEnd(taskId: string, end: number): void {
-    this.ends.set(taskId, end);
-    if (end < this.endsMin) this.endsMin = end;
+    this.await(endKey(taskId), end);
   }
 
-  /** The task's end is in (or will never come: its case is gone). */
+  /** The task's end will never come: its case is gone. */
   endIn(taskId: string): void {
-    const end = this.ends.get(taskId);
-    if (end === undefined) return;
-    this.ends.delete(taskId);
-    if (end <= this.endsMin) this.endsMinStale = true;
+    this.settle(endKey(taskId));
   }
 
-  /** A case's request of simulated moment `at` is in: the first one of a case satisfies its arrival. */
-  requestIn(caseId: string, at: number): void {
-    if (this.next && 'caseId' in this.next && this.next.caseId === caseId) this.pull();
-    else this.note(caseId, at);
+  /**
+   * A task's report is in: its end, at simulated moment `at`, and the tasks its case asks for at once after
+   * it (`next`), whose requests are then awaited at that moment. A report not awaited (a duplicate, or one
+   * whose wait timed out) names nothing awaited: its requests may be in already. Returns whether it was awaited.
+   */
+  reportIn(taskId: string, at: number, next: readonly string[] | undefined): boolean {
+    if (!this.settle(endKey(taskId))) return false;
+    for (const id of next ?? []) this.await(requestKey(id), at);
+    return true;
+  }
+
+  /**
+   * A case's request of simulated moment `at` is in: the first one of a case satisfies its arrival. Returns
+   * whether it was awaited (an arrival's, or one a report named): nothing unnamed follows it at its moment.
+   */
+  requestIn(caseId: string, taskId: string, at: number): boolean {
+    const named = this.settle(requestKey(taskId));
+    if (this.next && 'caseId' in this.next && this.next.caseId === caseId) {
+      this.pull();
+      return true;
+    }
+    this.note(caseId, at);
+    return named;
+  }
+
+  private await(key: string, at: number): void {
+    this.awaited.set(key, at);
+    if (at < this.awaitedMin) this.awaitedMin = at;
+  }
+
+  /** Whether `key` was awaited (and no longer is). */
+  private settle(key: string): boolean {
+    const at = this.awaited.get(key);
+    if (at === undefined) return false;
+    this.awaited.delete(key);
+    if (at <= this.awaitedMin) this.awaitedMinStale = true;
+    return true;
   }
 
   disruptionIn(index: number, begins: boolean, at: number): void {
@@ -104,7 +149,8 @@ export class DecisionBarrier {
 
   /**
    * An event of simulated moment `at` arrived at wall `arrivedWall`, while that moment is decided at
-   * `decidedWall` by the settle time: when that leaves less than the grace for what follows it, its moment is held.
+   * `decidedWall` by the settle time: when that leaves less than the grace for what follows it, its moment is
+   * held. (For an event whose followers are named or none, the caller need not call it.)
    */
   arrived(at: number, arrivedWall: number, decidedWall: number): void {
     const untilWall = arrivedWall + this.options.graceMs;
@@ -122,8 +168,8 @@ export class DecisionBarrier {
       this.overdue.push({ what: 'caseId' in this.next ? `the first request of ${this.next.caseId}` : `disruption ${this.next.disruption}`, at: this.next.at });
       this.pull();
     }
-    if (this.endsMinStale || (this.endsMin < Infinity && wallAt(this.endsMin) < late)) this.recomputeEnds(late, wallAt);
-    let at = Math.min(this.endsMin, this.next ? this.next.at : Infinity);
+    if (this.awaitedMinStale || (this.awaitedMin < Infinity && wallAt(this.awaitedMin) < late)) this.recomputeAwaited(late, wallAt);
+    let at = Math.min(this.awaitedMin, this.next ? this.next.at : Infinity);
     for (const h of this.holds) if (h.at < at) at = h.at;
     return at;
   }
@@ -133,21 +179,22 @@ export class DecisionBarrier {
     return this.overdue.splice(0);
   }
 
-  /** tasks whose end is awaited */
-  get awaitedEnds(): number {
-    return this.ends.size;
+  /** task ends and requests awaited */
+  get awaitedEvents(): number {
+    return this.awaited.size;
   }
 
-  private recomputeEnds(late: number, wallAt: (t: number) => number): void {
+  private recomputeAwaited(late: number, wallAt: (t: number) => number): void {
     let min = Infinity;
-    for (const [taskId, end] of this.ends) {
-      if (wallAt(end) < late) {
-        this.ends.delete(taskId);
-        this.overdue.push({ what: `the end of task ${taskId}`, at: end });
-      } else if (end < min) min = end;
+    for (const [key, at] of this.awaited) {
+      if (wallAt(at) < late) {
+        this.awaited.delete(key);
+        const space = key.indexOf(' ');
+        this.overdue.push({ what: `the ${key.slice(0, space)} of task ${key.slice(space + 1)}`, at });
+      } else if (at < min) min = at;
     }
-    this.endsMin = min;
-    this.endsMinStale = false;
+    this.awaitedMin = min;
+    this.awaitedMinStale = false;
   }
 
   /** Moves the cursor to the next scheduled event not in yet. */

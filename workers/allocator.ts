@@ -46,6 +46,7 @@ import { simNow, wallAt, type Clock } from '../protocol/clock.js';
 import { grantSignal, workEndSignal } from '../protocol/signals.js';
 import { isFencedError } from '../model/errors.js';
 import { DecisionBarrier, disruptionKey, type ScheduledEvent } from '../simulator/decision-barrier.js';
+import { PendingEvents, type Cause } from '../simulator/pending-events.js';
 import { demandTimeline } from './producer.js';
 
 export interface AllocatorOptions {
@@ -195,9 +196,10 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
   /** the simulated moment the allocator decides now: the clock's, `settleMs` ago */
   const sim = () => (clock ? simNow(clock, wallNow() - settleMs) : 0);
-  /** events received, waiting for their simulated moment to be decided, in (time, arrival) order */
-  const pending: { at: number; seq: number; ev: AnyEvent }[] = [];
-  let seq = 0;
+  /** events received, waiting for their simulated moment to be decided, in the order sim takes them (simulator/pending-events.ts) */
+  const pending = new PendingEvents(scenario);
+  /** the requests a report named, not in yet: request task id → its report and place (PendingEvents) */
+  const causes = new Map<string, Cause>();
   const lag = new LagWindow();
 
   /**
@@ -291,11 +293,23 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     }
   };
 
-  /** A grant's task ends at its grant time + its drawn work × the slowdown at the earliest: the barrier waits for that end. */
+  /**
+   * A grant's task ends at its grant time + its drawn work × the slowdown at the earliest: the barrier waits for
+   * that end, and for the requests its report names. An unserved task's report comes at its grant's moment; it is
+   * awaited when the case may go on from there (the step routes that outcome, or the case has parallel paths).
+   */
   const expectEnd = (g: GrantEvent, req: TaskRequestedEvent | undefined) => {
-    // a preemptible grant's end is the allocator's own (a work end); an unserved task has none
-    if (!barrier || g.outcome || g.preemptible || !req?.drawn) return;
-    barrier.expectEnd(g.taskId, g.at + req.drawn[g.kind] * g.slowdown);
+    // (a preemptible grant's end is the allocator's own: a work end, awaited when it is issued)
+    if (!barrier || g.preemptible || !req?.drawn) return;
+    if (!g.outcome) barrier.expectEnd(g.taskId, g.at + req.drawn[g.kind] * g.slowdown);
+    else if (goesOn(req, g.outcome)) barrier.expectEnd(g.taskId, g.at);
+  };
+  const goesOn = (req: TaskRequestedEvent, outcome: 'abandoned' | 'blocked') => {
+    const proc = scenario.processes[req.processIndex];
+    const step = proc?.steps[req.step];
+    if (!step) return false;
+    const route = outcome === 'abandoned' ? step.onAbandon : step.onBlocked;
+    return (route !== undefined && route >= 0) || proc.steps.some((x) => x.next.kind === 'parallel');
   };
 
   /** Applies one event at its simulated time (or at the board's, if that moment was already decided: a late event). */
@@ -336,7 +350,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     const cut = cutReplay(requests, replayedEnds.splice(0), finished, now);
     const due = cut.due;
     const ahead: AnyEvent[] = cut.ahead;
-    for (const r of due) barrier.requestIn(r.caseId, r.at);
+    for (const r of due) barrier.requestIn(r.caseId, r.taskId, r.at);
     const disruptionState = new Map<number, boolean>();
     for (const ev of replayedDisruptions.splice(0)) {
       if (ev.type !== EventType.disruptionBegins && ev.type !== EventType.disruptionEnds) continue;
@@ -380,23 +394,40 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
 
   /** A live event: its hand-off is measured, and it waits in simulated-time order for its moment. */
   const receive = (ev: AnyEvent) => {
+    // an unserved task's report changes no unit; the barrier may await it and the requests it names
+    if (ev.type === EventType.taskAbandoned || ev.type === EventType.taskBlocked) {
+      if (barrier?.reportIn(ev.taskId, ev.at, ev.next)) named(ev.taskId, ev.next);
+      return;
+    }
     const stage = stageOf(ev);
     if (!stage || !clock) return;
     const at = stage === 'finish' ? (ev as TaskFinishedEvent).end : (ev as { at: number }).at;
     const handoffMs = wallNow() - wallAt(clock, at);
     lag.add(handoffMs, wallNow());
     if (barrier) {
-      if (ev.type === EventType.taskRequested) barrier.requestIn(ev.caseId, at);
-      else if (stage === 'finish') barrier.endIn((ev as TaskFinishedEvent).taskId);
-      else barrier.disruptionIn((ev as { index: number }).index, ev.type === EventType.disruptionBegins, at);
-      barrier.arrived(at, wallNow(), wallAt(clock, at) + settleMs);
+      // a late event holds its moment a grace longer for what may follow it unnamed (the requests a report names
+      // are awaited; nothing follows an awaited request or a disruption edge at its moment)
+      let unnamed = false;
+      if (ev.type === EventType.taskRequested) unnamed = !barrier.requestIn(ev.caseId, ev.taskId, at);
+      else if (stage === 'finish') {
+        const f = ev as TaskFinishedEvent;
+        if (barrier.reportIn(f.taskId, at, f.next)) named(f.taskId, f.next);
+        unnamed = f.next === undefined;
+      } else barrier.disruptionIn((ev as { index: number }).index, ev.type === EventType.disruptionBegins, at);
+      if (unnamed) barrier.arrived(at, wallNow(), wallAt(clock, at) + settleMs);
     }
     metrics?.handoff.observe({ stage }, Math.max(0, handoffMs) / 1000);
     // (the finish of a preemptible task comes after the allocator released its work: it is no news, so never late)
     if (at < dispatcher.now && !(stage === 'finish' && dispatcher.hasFinished((ev as TaskFinishedEvent).taskId))) metrics?.lateEvents.inc({ stage });
-    let i = pending.length;
-    while (i > 0 && pending[i - 1].at > at) i--;
-    pending.splice(i, 0, { at, seq: seq++, ev });
+    const requested = ev.type === EventType.taskRequested ? ev.taskId : undefined;
+    const cause = requested === undefined ? undefined : causes.get(requested);
+    if (cause) causes.delete(requested!);
+    pending.add({ at, ev, cause });
+  };
+
+  /** The requests a report named: each goes right after its report when it comes (PendingEvents). */
+  const named = (taskId: string, next: readonly string[] | undefined) => {
+    next?.forEach((id, rank) => causes.set(id, { taskId, rank }));
   };
 
   /** grants and work ends the dispatcher issued, waiting to be recorded and signalled (flush) */
@@ -432,16 +463,17 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       const held = barrier ? barrier.bound(wallNow(), wallOf) : Infinity;
       const limit = Math.min(held, due);
       const inclusive = held > due;
-      const next = Math.min(pending.length ? pending[0].at : Infinity, dispatcher.nextDue());
+      const next = Math.min(pending.nextAt(), dispatcher.nextDue());
       if (next > limit || (next === limit && !inclusive)) {
         // nothing more to decide before the limit: the board stands there
         if (limit > decided) decided = limit;
         break;
       }
-      let n = 0;
-      while (n < pending.length && pending[n].at <= next) n++;
-      for (const { at, ev } of pending.splice(0, n)) apply(ev, at);
-      dispatcher.advanceTo(next);
+      // one event at a time: what it causes at its moment (an outcome whose case goes on) is awaited before the next one
+      if (pending.nextAt() === next) {
+        const { at, ev } = pending.shift()!;
+        apply(ev, at);
+      } else dispatcher.advanceTo(next);
       if (next > decided) decided = next;
     }
     for (const o of barrier?.takeOverdue() ?? []) {

@@ -36,7 +36,17 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Process } from '../model/scenario.js';
-import { CASE_ENDS, SPLIT, arrive, mayRevisit as graphMayRevisit, nextStep, splitFrame, unservedNext, type Frame } from '../model/process-graph.js';
+import {
+  CASE_ENDS,
+  SPLIT,
+  arrive,
+  mayRevisit as graphMayRevisit,
+  nextStep,
+  splitFrame,
+  tasksEntered,
+  unservedNext,
+  type Frame,
+} from '../model/process-graph.js';
 import { CaseDraws, type CaseKey } from '../simulator/case-draws.js';
 import { attributeRecord } from '../simulator/case-attributes.js';
 import { taskEnd } from '../simulator/unit-duty.js';
@@ -200,7 +210,18 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     return { failed: false, end: t, waited: 0 };
   }
 
-  async function work(stepIndex: number, t: number): Promise<{ failed: boolean; end: number; waited: number; unserved?: 'abandoned' | 'blocked' }> {
+  /** How a task ended, for the walk's route: a bot failed it, or the allocator did not serve it. */
+  type Outcome = { failed: boolean; unserved?: 'abandoned' | 'blocked' };
+
+  /**
+   * `follows(outcome)`: the tasks the case will ask for at once after this one (their ids), which its report
+   * names for the allocator's decision barrier (TaskFinishedEvent.next).
+   */
+  async function work(
+    stepIndex: number,
+    t: number,
+    follows: (outcome: Outcome) => string[],
+  ): Promise<{ failed: boolean; end: number; waited: number; unserved?: 'abandoned' | 'blocked' }> {
     const step = proc.steps[stepIndex];
     const n = st.visits[stepIndex]++;
     const visit = mayRevisit ? n : 0;
@@ -219,6 +240,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       at: enqueue,
       deadline,
       clock,
+      caseNo,
       ...(Number.isFinite(patience) ? { abandonAt: enqueue + patience } : {}),
       // a person's work, by which the allocator times a grant that a preemption may interrupt (GrantEvent.preemptible)
       ...(input.preemption ? { work: humanWork } : {}),
@@ -248,6 +270,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
           enqueue,
           at,
           counted: input.counted,
+          next: follows({ failed: false, unserved: g.outcome }),
         };
         await acts.publishTaskEvent(ev);
         st.wait += at - enqueue;
@@ -325,6 +348,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
         ...(stretches.length > 0 ? { stretches } : {}),
         ...(failure ? { failure } : {}),
         ...(attributes ? { attributes } : {}),
+        next: follows({ failed }),
       };
       await acts.publishTaskEvent(finished);
       return { failed, end, waited };
@@ -373,15 +397,25 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       }
       const step = proc.steps[s];
       const visit = mayRevisit ? st.visits[s] : 0;
-      const task = step.gateway ? passGateway(s, t) : await work(s, t);
+      const inFrame = frame;
+      const route = (o: Outcome) => (o.unserved ? unservedNext(step, o.unserved, inFrame) : nextStep(step, o.failed, inFrame, kase, visit, draws));
+      // the ids the walk will give the tasks it enters next (a step's n-th entry is `<case>/<step>/<n>`)
+      const follows = (o: Outcome) => {
+        const seen = new Map<number, number>();
+        return tasksEntered(proc.steps, step, route(o), inFrame, kase, st.visits, mayRevisit, draws).map((x) => {
+          const k = seen.get(x) ?? 0;
+          seen.set(x, k + 1);
+          return `${caseId}/${x}/${st.visits[x] + k}`;
+        });
+      };
+      const task = step.gateway ? passGateway(s, t) : await work(s, t, follows);
       t = task.end;
       pathWait += task.waited;
-      let to: number;
+      const to = route(task);
       if (task.unserved) {
-        to = unservedNext(step, task.unserved, frame);
         const routed = to >= 0 && to === (task.unserved === 'abandoned' ? step.onAbandon : step.onBlocked);
         if (!routed && st.outcome !== 'lost') st.outcome = task.unserved === 'abandoned' ? 'abandoned' : 'lost';
-      } else to = nextStep(step, task.failed, frame, kase, visit, draws);
+      }
       if (to === CASE_ENDS) {
         st.end = t;
         st.criticalWait = pathWait;

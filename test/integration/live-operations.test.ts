@@ -165,11 +165,12 @@ describe('live runtime: abandonment, preemptive priorities, a full queue, renewa
     /*
      * What can differ: an event that reaches the allocator after its simulated moment was decided
      * (a hand-off above the settle time) is applied late, at the allocator's now, up to
-     * (max hand-off − settle) × speed simulated seconds after its moment. Some events are late by
-     * design: the next request of a case whose task the allocator ended (an abandoned call's call-back,
-     * a blocked e-mail's overflow, the step after an e-mail whose work the allocator timed) is asked
-     * for only once the case has heard of that end by signal. With no late event the runs agree exactly
-     * (test/unit/dispatcher.test.ts drives the same dispatcher with zero latency). Each late event can
+     * (max hand-off − settle) × speed simulated seconds after its moment. The decision barrier makes that
+     * rare: it holds a moment until the events due then are in, among them the next request of a case whose
+     * task the allocator ended (an abandoned call's call-back, a blocked e-mail's overflow, the step after an
+     * e-mail whose work the allocator timed), which the case's report names; and within a moment the events
+     * go in sim's order (a batch's e-mails by arrival, a request right after its cause). With no late event
+     * the runs agree exactly (test/unit/dispatcher.test.ts drives the same dispatcher with zero latency). Each late event can
      * change the one decision it takes part in (which task a unit takes next, whether a caller waits past
      * the patience, whether the inbox is full, whether a call interrupts an e-mail): so counts may differ
      * by one per late event. A mean wait may move by the lateness plus one step's work per late event (a

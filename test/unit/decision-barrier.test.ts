@@ -16,13 +16,13 @@ describe('DecisionBarrier', () => {
     b.expectEnd('b', 30);
     b.expectEnd('c', 70);
     expect(b.bound(0, wallAt)).toBe(30);
-    b.endIn('b');
+    b.reportIn('b', 30, undefined);
     expect(b.bound(0, wallAt)).toBe(50);
     b.endIn('c');
     expect(b.bound(0, wallAt)).toBe(50);
     b.endIn('a');
     expect(b.bound(0, wallAt)).toBe(Infinity);
-    expect(b.awaitedEnds).toBe(0);
+    expect(b.awaitedEvents).toBe(0);
   });
 
   it('holds each seeded arrival until its first request is in, in schedule order', () => {
@@ -35,13 +35,43 @@ describe('DecisionBarrier', () => {
     const b = new DecisionBarrier(options, schedule[Symbol.iterator]());
     expect(b.bound(0, wallAt)).toBe(10);
     // a request that comes in before the cursor reaches its arrival counts when it gets there
-    b.requestIn('r.p.2', 40);
-    b.requestIn('r.p.0', 10);
+    b.requestIn('r.p.2', 'r.p.2/0/0', 40);
+    b.requestIn('r.p.0', 'r.p.0/0/0', 10);
     expect(b.bound(0, wallAt)).toBe(20);
-    b.requestIn('r.p.1', 20);
+    b.requestIn('r.p.1', 'r.p.1/0/0', 20);
     expect(b.bound(0, wallAt)).toBe(25);
     b.disruptionIn(0, true, 25);
     expect(b.bound(0, wallAt)).toBe(Infinity);
+  });
+
+  it('holds the moment of a task end until the requests its report names are in, once per report', () => {
+    const b = new DecisionBarrier(options);
+    b.expectEnd('c/0/0', 30);
+    b.expectEnd('d/0/0', 80);
+    expect(b.bound(0, wallAt)).toBe(30);
+    // the end is in, and the case will ask for two tasks at 30 (a parallel split)
+    b.reportIn('c/0/0', 30, ['c/1/0', 'c/2/0']);
+    expect(b.bound(0, wallAt)).toBe(30);
+    // a duplicate of the report (at-least-once) awaits nothing again
+    expect(b.requestIn('c', 'c/1/0', 30)).toBe(true);
+    b.reportIn('c/0/0', 30, ['c/1/0', 'c/2/0']);
+    expect(b.bound(0, wallAt)).toBe(30);
+    expect(b.requestIn('c', 'c/2/0', 30)).toBe(true);
+    expect(b.bound(0, wallAt)).toBe(80);
+    // a request no report named and no arrival schedules: the caller holds its moment a grace if it came late
+    expect(b.requestIn('c', 'c/3/0', 40)).toBe(false);
+    // a report with no requests to follow (its path ends) releases its moment at once
+    b.reportIn('d/0/0', 80, []);
+    expect(b.bound(0, wallAt)).toBe(Infinity);
+  });
+
+  it('stops waiting for a named request that never comes, and says which', () => {
+    const b = new DecisionBarrier(options);
+    b.expectEnd('c/0/0', 30);
+    b.reportIn('c/0/0', 30, ['c/1/0']);
+    expect(b.bound(89_999, wallAt)).toBe(30);
+    expect(b.bound(90_001, wallAt)).toBe(Infinity);
+    expect(b.takeOverdue()).toEqual([{ what: 'the request of task c/1/0', at: 30 }]);
   });
 
   it('holds the moment of an event that came late for the grace, so what follows it at that moment is taken with it', () => {
@@ -72,8 +102,8 @@ describe('DecisionBarrier', () => {
     const many: ScheduledEvent[] = Array.from({ length: 3000 }, (_, i) => ({ at: 1000 + i, caseId: `r.p.${i}` }));
     const b = new DecisionBarrier(options, many[Symbol.iterator]());
     // later requests of cases that arrived before the cursor: never a first request of a scheduled arrival
-    for (let i = 0; i < 5000; i++) b.requestIn(`old.${i}`, 500);
-    for (let i = 0; i < 3000; i++) b.requestIn(`r.p.${i}`, 1000 + i);
+    for (let i = 0; i < 5000; i++) b.requestIn(`old.${i}`, `old.${i}/1/0`, 500);
+    for (let i = 0; i < 3000; i++) b.requestIn(`r.p.${i}`, `r.p.${i}/0/0`, 1000 + i);
     expect(b.bound(0, wallAt)).toBe(Infinity);
   });
 });

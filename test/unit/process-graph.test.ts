@@ -4,8 +4,9 @@
  * cumulative probabilities, and the join's bookkeeping of parallel paths.
  */
 import { describe, expect, it } from 'vitest';
-import { CASE_ENDS, SPLIT, arrive, branchTarget, mayRevisit, nextStep, pathReaches, splitFrame, successors } from '../../model/process-graph.js';
+import { CASE_ENDS, SPLIT, arrive, branchTarget, mayRevisit, nextStep, pathReaches, splitFrame, successors, tasksEntered } from '../../model/process-graph.js';
 import type { Next, Step } from '../../model/scenario.js';
+import type { Frame } from '../../model/process-graph.js';
 
 const constant = { kind: 'constant', value: 1 } as const;
 const step = (index: number, next: Next, onBotFailure = -1): Step => ({
@@ -96,5 +97,36 @@ describe('process graph', () => {
     expect(pathReaches(steps, 1, 5)).toBe(true);
     expect(pathReaches(steps, 2, 5)).toBe(true);
     expect(pathReaches(steps, 6, 5)).toBe(false);
+  });
+
+  it('looks ahead to the tasks a case asks for at once: through gateways, into every branch of a split, and past a join only as its last path', () => {
+    const gw = (index: number, next: Next): Step => ({ ...step(index, next), gateway: true, skill: -1 });
+    const steps = [
+      step(0, to(1)),
+      gw(1, { kind: 'branch', to: [2, 3], cumulative: [0.5, 1] }),
+      step(2, { kind: 'parallel', branches: [3, 4, 6], join: 5 }),
+      step(3, end),
+      gw(4, to(3)),
+      step(5, end),
+      gw(6, to(5)),
+    ];
+    const visits = steps.map(() => 0);
+    const ahead = (after: number, to: number, frame: Frame | null, x: number) => tasksEntered(steps, steps[after], to, frame, {}, visits, true, fixed(x));
+    // a task to a gateway: the branch draw picks the task behind it
+    expect(ahead(0, 1, null, 0.2)).toEqual([2]);
+    expect(ahead(0, 1, null, 0.7)).toEqual([3]);
+    // a split: step 3, step 3 again through gateway 4, and branch 6, a gateway straight to the join, asks for nothing
+    expect(ahead(2, SPLIT, null, 0.5)).toEqual([3, 3]);
+    // the path ends: the case ends, or the path stops at its join while others are out, or goes on past it as the last
+    expect(ahead(3, CASE_ENDS, null, 0.5)).toEqual([]);
+    const frame = { join: 5, remaining: 2, parent: null };
+    expect(ahead(3, 5, frame, 0.5)).toEqual([]);
+    expect(ahead(3, 5, { ...frame, remaining: 1 }, 0.5)).toEqual([5]);
+    // the walk's own frame is left as it was
+    expect(frame.remaining).toBe(2);
+    // a gateway's draw is keyed by its visit, counted from the case's visits so far
+    const keyed = { branch: (_: unknown, s: number, visit: number) => (s === 1 && visit === 3 ? 0.9 : 0.1) };
+    expect(tasksEntered(steps, steps[0], 1, null, {}, [1, 3, 0, 0, 0, 0, 0], true, keyed)).toEqual([3]);
+    expect(tasksEntered(steps, steps[0], 1, null, {}, [1, 3, 0, 0, 0, 0, 0], false, keyed)).toEqual([2]);
   });
 });
