@@ -13,7 +13,9 @@
  *   - two allocators (active + standby), the active paused (SIGSTOP): the
  *     standby takes over, the old one is fenced when it wakes (SIGCONT);
  *   - poison messages on the demand topic: they land in the dead-letter topic
- *     and every valid case still completes.
+ *     and every valid case still completes;
+ *   - kill -9 the worker again in the M/M/14 call centre
+ *     (bench/scenarios/call-centre.yaml, its first hour: ~140 calls that queue).
  * After each, the live result is compared with sim for the same scenario and
  * seed (`expectAgreesWithSim`): the arrivals per process equal, the
  * completions and mean cycle within 3% plus what the run's own topics show
@@ -32,6 +34,9 @@ import type { TaskRecord } from '../../simulator/engine.js';
 import { startLiveRun, type LiveRun, type ServiceName } from '../../workers/live-run.js';
 import { demandTimeline } from '../../workers/producer.js';
 import { installTemporalRuntime } from '../../workers/temporal-worker.js';
+import { loadScenario } from '../../cli/load-scenario.js';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/cli.js';
 import {
   parseEvent,
   topicNames,
@@ -55,7 +60,6 @@ import {
   newRunId,
   readTopic,
   restartBroker,
-  smallScenario,
   spawnCli,
   testLogger,
   waitFor,
@@ -74,6 +78,8 @@ const HORIZON = '1h';
 const logger = testLogger();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** the scenario file the services run (the small scenario, or the call centre in its own test), and the scenario */
+let fixture = FIXTURE;
 let scenario: Scenario;
 let expectedIds: string[];
 /** sim's result for the scenario and seed, and the simulated end of each of its cases (`<process>.<caseNo>` → end) */
@@ -108,7 +114,7 @@ type Child = ChildProcess & { output: { text: string } };
 
 function child(service: 'worker' | 'allocator' | 'intake', runId: string): Child {
   // at info level: the service says when it is running (only lines at warn or above are asserted on)
-  const c = spawnCli([service, FIXTURE, '--run-id', runId, '--set', `horizon=${HORIZON}`], `${service}-${runId}`, { LOG_LEVEL: 'info' });
+  const c = spawnCli([service, fixture, '--run-id', runId, '--set', `horizon=${HORIZON}`], `${service}-${runId}`, { LOG_LEVEL: 'info' });
   children.push(c);
   return c;
 }
@@ -382,11 +388,10 @@ async function expectAgreesWithSim(run: LiveRun, runId: string, fault: string, f
 
 describe('live runtime faults (real Kafka + Temporal)', () => {
   let release: (() => void) | undefined;
-  beforeAll(async () => {
-    release = await exclusiveLiveTests();
-    infraUp();
-    installTemporalRuntime(logger);
-    scenario = smallScenario([`horizon=${HORIZON}`]);
+  /** The scenario of the tests from here on, cut to HORIZON, and sim's answer for it. */
+  function prepare(file: string): void {
+    fixture = file;
+    scenario = loadScenario(file, [`horizon=${HORIZON}`]);
     const policy = createPolicy(scenario);
     simCaseEnds = new Map();
     const onTask = (r: TaskRecord) => {
@@ -398,6 +403,13 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     const arrived = Object.values(figures.processes).reduce((n, p) => n + p.arrived, 0);
     expectedIds = expectedDemand('x');
     expect(expectedIds.length).toBe(arrived);
+  }
+
+  beforeAll(async () => {
+    release = await exclusiveLiveTests();
+    infraUp();
+    installTemporalRuntime(logger);
+    prepare(FIXTURE);
   }, 900_000);
 
   afterAll(() => release?.());
@@ -588,5 +600,11 @@ describe('live runtime faults (real Kafka + Temporal)', () => {
     expect(run.collector!.tally.counts().arrived).toBe(expectedIds.length);
     await expectAgreesWithSim(run, runId, 'poison and forged messages');
     console.log(`dead letters: ${dead.map((d) => d.reason).join(' | ')}`);
+  }, 900_000);
+
+  // last: it switches the scenario of this file's tests to the call centre (an M/M/14 at load 0.86, so calls queue)
+  it('kill -9 of the Temporal worker in the M/M/14 call centre: the figures still agree with sim', async () => {
+    prepare(join(ROOT, 'bench', 'scenarios', 'call-centre.yaml'));
+    await killAndRestart('worker');
   }, 900_000);
 });
