@@ -45,6 +45,28 @@ import { grantSignal } from '../protocol/signals.js';
 import type { BareActivities, BareCaseInput } from './bare-case-workflow.js';
 
 const args = process.argv.slice(2);
+const USAGE = `usage: node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20] [--speed 60] [--only bare|autoshift] [--max-open N] [--all] [--json]
+  --rates      offered loads, cases per wall second, each run on both sides back to back
+  --seconds    wall seconds of demand per load
+  --speed      simulated seconds per wall second
+  --only       one side only
+  --max-open N autoshift with back-pressure: at most N cases in flight
+  --all        every load, also past the first at which both sides fell behind
+  --json       the figures as JSON
+servers: KAFKA_BROKERS, TEMPORAL_ADDRESS (default: local infra; bash infra/up.sh kafka temporal)`;
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const KNOWN = new Set(['--rates', '--seconds', '--speed', '--only', '--max-open', '--all', '--json']);
+const VALUED = new Set(['--rates', '--seconds', '--speed', '--only', '--max-open']);
+for (let i = 0; i < args.length; i++) {
+  if (!KNOWN.has(args[i])) {
+    console.error(`bench/live: unknown argument '${args[i]}'\n${USAGE}`);
+    process.exit(2);
+  }
+  if (VALUED.has(args[i])) i++;
+}
 const flag = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
