@@ -20,7 +20,7 @@
  * fails on a threshold; run the two sides back to back on a machine whose
  * load does not change much in between.
  *
- *   node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20] [--speed 60] [--only bare|autoshift] [--max-open N] [--all] [--json]
+ *   node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20] [--speed 60] [--only bare|autoshift] [--max-open N] [--all] [--warmup 5] [--json]
  *
  * --max-open N: autoshift with back-pressure, at most N cases in flight (LiveRunOptions.maxOpenCases);
  * --all: every offered load, also past the first at which both sides fell behind (what happens past the ceiling).
@@ -45,21 +45,23 @@ import { grantSignal } from '../protocol/signals.js';
 import type { BareActivities, BareCaseInput } from './bare-case-workflow.js';
 
 const args = process.argv.slice(2);
-const USAGE = `usage: node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20] [--speed 60] [--only bare|autoshift] [--max-open N] [--all] [--json]
+const USAGE = `usage: node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20] [--speed 60] [--only bare|autoshift] [--max-open N] [--all] [--warmup 5] [--json]
   --rates      offered loads, cases per wall second, each run on both sides back to back
   --seconds    wall seconds of demand per load
   --speed      simulated seconds per wall second
   --only       one side only
   --max-open N autoshift with back-pressure: at most N cases in flight
   --all        every load, also past the first at which both sides fell behind
+  --warmup S   first a run of S seconds at the lowest load on each side, not counted (servers just
+               started are slower: the broker JVM compiles its hot code); 0: none
   --json       the figures as JSON
 servers: KAFKA_BROKERS, TEMPORAL_ADDRESS (default: local infra; bash infra/up.sh kafka temporal)`;
 if (args.includes('--help') || args.includes('-h')) {
   console.log(USAGE);
   process.exit(0);
 }
-const KNOWN = new Set(['--rates', '--seconds', '--speed', '--only', '--max-open', '--all', '--json']);
-const VALUED = new Set(['--rates', '--seconds', '--speed', '--only', '--max-open']);
+const KNOWN = new Set(['--rates', '--seconds', '--speed', '--only', '--max-open', '--all', '--warmup', '--json']);
+const VALUED = new Set(['--rates', '--seconds', '--speed', '--only', '--max-open', '--warmup']);
 for (let i = 0; i < args.length; i++) {
   if (!KNOWN.has(args[i])) {
     console.error(`bench/live: unknown argument '${args[i]}'\n${USAGE}`);
@@ -73,6 +75,7 @@ const flag = (name: string, fallback: string) => {
 };
 const rates = flag('rates', '5,10,15,20').split(',').map(Number);
 const seconds = Number(flag('seconds', '20'));
+const warmupSeconds = Number(flag('warmup', '5'));
 const speed = Number(flag('speed', '60'));
 const only = flag('only', '');
 const json = args.includes('--json');
@@ -86,13 +89,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const TASK_MS = (60 / speed) * 1000;
 
 /** One process, a bot step then a person's step, 60 simulated seconds each: 1 s of wall time each at speed 60. */
-function benchScenario(casesPerWallSecond: number) {
+function benchScenario(casesPerWallSecond: number, windowSeconds = seconds) {
   const perMinute = (casesPerWallSecond / speed) * 60;
   const units = Math.ceil(casesPerWallSecond * 3 + 20);
   const text = `
 name: live-bench
 seed: 11
-horizon: ${seconds * speed}s
+horizon: ${windowSeconds * speed}s
 policy: static
 rebalanceEvery: 10m
 pools:
@@ -184,8 +187,8 @@ async function untilDrained(done: () => boolean): Promise<void> {
   while (Date.now() < deadline && !done()) await sleep(100);
 }
 
-async function bareStep(rate: number): Promise<BareStep> {
-  const scenario = benchScenario(rate);
+async function bareStep(rate: number, windowSeconds = seconds): Promise<BareStep> {
+  const scenario = benchScenario(rate, windowSeconds);
   const runId = `bare-${rate}-${Date.now().toString(36)}`;
   const taskQueue = `autoshift-${runId}`;
   const connection = await Connection.connect({ address: temporalAddress });
@@ -286,8 +289,8 @@ async function meanMs(h: { get(): Promise<{ values: { metricName?: string; value
   return (sum / count) * 1000;
 }
 
-async function autoshiftStep(rate: number): Promise<AutoshiftStep> {
-  const scenario = benchScenario(rate);
+async function autoshiftStep(rate: number, windowSeconds = seconds): Promise<AutoshiftStep> {
+  const scenario = benchScenario(rate, windowSeconds);
   const runId = `bench-${rate}-${Date.now().toString(36)}`;
   const run = await startLiveRun({
     scenario,
@@ -341,6 +344,14 @@ const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '-');
 const cpuText = (c: Cpu) => `CPU cores node ${c.node.toFixed(2)} temporal ${c.temporal.toFixed(2)} kafka ${c.kafka.toFixed(2)}`;
 
 installTemporalRuntime(logger);
+if (warmupSeconds > 0) {
+  // servers just started run the first minute slower (measured: autoshift 8.4/s at 15/s offered right after
+  // infra/up.sh, 12.4 and 11.9/s in the next two runs): warm them up on each side, and count nothing of it
+  const lowest = Math.min(...rates);
+  if (only !== 'autoshift') await bareStep(lowest, warmupSeconds);
+  if (only !== 'bare') await autoshiftStep(lowest, warmupSeconds);
+  if (!json) process.stdout.write(`warm-up: ${warmupSeconds} s at ${lowest}/s on each side, not counted\n`);
+}
 const bare: BareStep[] = [];
 const auto: AutoshiftStep[] = [];
 for (const rate of rates) {
