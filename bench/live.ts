@@ -20,7 +20,7 @@
  * fails on a threshold; run the two sides back to back on a machine whose
  * load does not change much in between.
  *
- *   node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20] [--speed 60] [--only bare|autoshift] [--max-open N] [--all] [--warmup 5] [--json]
+ *   node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20] [--speed 60] [--only bare|autoshift] [--max-open N] [--all] [--warmup 5] [--worker-process] [--json]
  *
  * --max-open N: autoshift with back-pressure, at most N cases in flight (LiveRunOptions.maxOpenCases);
  * --all: every offered load, also past the first at which both sides fell behind (what happens past the ceiling).
@@ -28,7 +28,10 @@
  * Servers: KAFKA_BROKERS, TEMPORAL_ADDRESS (default: local infra, started by
  * `bash infra/up.sh kafka temporal` first).
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Client, Connection } from '@temporalio/client';
@@ -36,7 +39,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { parseScenarioText } from '../model/scenario-source.js';
 import { compileScenario } from '../model/compile-scenario.js';
 import { createPolicy, policyNames } from '../allocation/registry.js';
-import { startLiveRun } from '../workers/live-run.js';
+import { startLiveRun, type ServiceName } from '../workers/live-run.js';
 import { createCaseWorker, installTemporalRuntime } from '../workers/temporal-worker.js';
 import { createBotActivities } from '../workers/bot-activities.js';
 import { demandTimeline } from '../workers/producer.js';
@@ -45,7 +48,7 @@ import { grantSignal } from '../protocol/signals.js';
 import type { BareActivities, BareCaseInput } from './bare-case-workflow.js';
 
 const args = process.argv.slice(2);
-const USAGE = `usage: node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20] [--speed 60] [--only bare|autoshift] [--max-open N] [--all] [--warmup 5] [--json]
+const USAGE = `usage: node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20] [--speed 60] [--only bare|autoshift] [--max-open N] [--all] [--warmup 5] [--worker-process] [--json]
   --rates      offered loads, cases per wall second, each run on both sides back to back
   --seconds    wall seconds of demand per load
   --speed      simulated seconds per wall second
@@ -54,13 +57,14 @@ const USAGE = `usage: node dist/bench/live.js [--rates 5,10,15,20] [--seconds 20
   --all        every load, also past the first at which both sides fell behind
   --warmup S   first a run of S seconds at the lowest load on each side, not counted (servers just
                started are slower: the broker JVM compiles its hot code); 0: none
+  --worker-process  autoshift's Temporal worker in a process of its own (\`autoshift worker\`), as deployed
   --json       the figures as JSON
 servers: KAFKA_BROKERS, TEMPORAL_ADDRESS (default: local infra; bash infra/up.sh kafka temporal)`;
 if (args.includes('--help') || args.includes('-h')) {
   console.log(USAGE);
   process.exit(0);
 }
-const KNOWN = new Set(['--rates', '--seconds', '--speed', '--only', '--max-open', '--all', '--warmup', '--json']);
+const KNOWN = new Set(['--rates', '--seconds', '--speed', '--only', '--max-open', '--all', '--warmup', '--worker-process', '--json']);
 const VALUED = new Set(['--rates', '--seconds', '--speed', '--only', '--max-open', '--warmup']);
 for (let i = 0; i < args.length; i++) {
   if (!KNOWN.has(args[i])) {
@@ -76,6 +80,7 @@ const flag = (name: string, fallback: string) => {
 const rates = flag('rates', '5,10,15,20').split(',').map(Number);
 const seconds = Number(flag('seconds', '20'));
 const warmupSeconds = Number(flag('warmup', '5'));
+const separateWorker = args.includes('--worker-process');
 const speed = Number(flag('speed', '60'));
 const only = flag('only', '');
 const json = args.includes('--json');
@@ -90,6 +95,10 @@ const TASK_MS = (60 / speed) * 1000;
 
 /** One process, a bot step then a person's step, 60 simulated seconds each: 1 s of wall time each at speed 60. */
 function benchScenario(casesPerWallSecond: number, windowSeconds = seconds) {
+  return compileScenario(parseScenarioText(benchScenarioText(casesPerWallSecond, windowSeconds), 'live-bench.yaml'), { knownPolicies: policyNames() });
+}
+
+function benchScenarioText(casesPerWallSecond: number, windowSeconds: number): string {
   const perMinute = (casesPerWallSecond / speed) * 60;
   const units = Math.ceil(casesPerWallSecond * 3 + 20);
   const text = `
@@ -111,7 +120,7 @@ processes:
 demand:
   order: { rate: ${perMinute}/m }
 `;
-  return compileScenario(parseScenarioText(text, 'live-bench.yaml'), { knownPolicies: policyNames() });
+  return text;
 }
 
 /** CPU seconds (user + system) of a pid so far, or NaN. */
@@ -138,21 +147,44 @@ const q = (xs: number[], p: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Cpu = { node: number; temporal: number; kafka: number };
+type Cpu = { node: number; temporal: number; kafka: number; worker?: number };
 
 /** CPU cores each process used from now until `done()` is called, over `wallSeconds`. */
-function cpuMeter() {
+function cpuMeter(workerPid?: number) {
   const pids = { temporal: infraPid('temporal'), kafka: infraPid('kafka') };
   const node0 = process.cpuUsage();
-  const t0 = { temporal: cpuSeconds(pids.temporal), kafka: cpuSeconds(pids.kafka) };
+  const t0 = { temporal: cpuSeconds(pids.temporal), kafka: cpuSeconds(pids.kafka), worker: cpuSeconds(workerPid ?? null) };
   return (wallSeconds: number): Cpu => {
     const n = process.cpuUsage(node0);
     return {
       node: (n.user + n.system) / 1e6 / wallSeconds,
       temporal: (cpuSeconds(pids.temporal) - t0.temporal) / wallSeconds,
       kafka: (cpuSeconds(pids.kafka) - t0.kafka) / wallSeconds,
+      ...(workerPid ? { worker: (cpuSeconds(workerPid) - t0.worker) / wallSeconds } : {}),
     };
   };
+}
+
+/**
+ * `autoshift worker` in a process of its own (--worker-process), as a deployment runs it: the scenario
+ * written to a file, the process started and waited for until it says it runs. Returns it, to stop after.
+ */
+async function workerProcess(scenarioText: string, runId: string): Promise<ChildProcess> {
+  const file = join(mkdtempSync(join(tmpdir(), 'autoshift-bench-')), 'live-bench.yaml');
+  writeFileSync(file, scenarioText);
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'worker', file, '--run-id', runId], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, KAFKA_BROKERS: brokers.join(','), TEMPORAL_ADDRESS: temporalAddress, LOG_LEVEL: 'info' },
+  });
+  let text = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      text += d.toString('utf8');
+      if (text.includes('"msg":"worker running"')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`autoshift worker exited (${code}) before it ran:\n${text.slice(-2000)}`)));
+  });
+  return child;
 }
 
 interface Common {
@@ -292,7 +324,9 @@ async function meanMs(h: { get(): Promise<{ values: { metricName?: string; value
 async function autoshiftStep(rate: number, windowSeconds = seconds): Promise<AutoshiftStep> {
   const scenario = benchScenario(rate, windowSeconds);
   const runId = `bench-${rate}-${Date.now().toString(36)}`;
+  const worker = separateWorker ? await workerProcess(benchScenarioText(rate, windowSeconds), runId) : undefined;
   const run = await startLiveRun({
+    ...(worker ? { services: ['intake', 'allocator', 'collector', 'producer'] as ServiceName[] } : {}),
     scenario,
     policy: createPolicy(scenario),
     brokers,
@@ -304,7 +338,7 @@ async function autoshiftStep(rate: number, windowSeconds = seconds): Promise<Aut
     reportStarted: false,
     maxOpenCases,
   });
-  const meter = cpuMeter();
+  const meter = cpuMeter(worker?.pid);
   const t0 = run.clock.startWallMs;
   await run.produced;
   const tally = run.collector!.tally;
@@ -321,6 +355,11 @@ async function autoshiftStep(rate: number, windowSeconds = seconds): Promise<Aut
     grantRecordMeanMs = await meanMs(run.metrics.grantRecord);
   const heldMs = run.intake!.heldMs;
   await run.stop({ terminate: 'benchmark step ended' });
+  if (worker) {
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.kill('SIGTERM');
+    await exited;
+  }
   return {
     offeredPerSecond: rate,
     arrived,
@@ -341,7 +380,8 @@ async function autoshiftStep(rate: number, windowSeconds = seconds): Promise<Aut
 }
 
 const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '-');
-const cpuText = (c: Cpu) => `CPU cores node ${c.node.toFixed(2)} temporal ${c.temporal.toFixed(2)} kafka ${c.kafka.toFixed(2)}`;
+const cpuText = (c: Cpu) =>
+  `CPU cores node ${c.node.toFixed(2)}${c.worker !== undefined ? ` worker ${c.worker.toFixed(2)}` : ''} temporal ${c.temporal.toFixed(2)} kafka ${c.kafka.toFixed(2)}`;
 
 installTemporalRuntime(logger);
 if (warmupSeconds > 0) {
