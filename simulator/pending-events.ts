@@ -28,11 +28,14 @@ export interface Cause {
 export interface PendingEvent {
   at: number;
   ev: AnyEvent;
+  /** set by `add`, from what `named` recorded */
   cause?: Cause;
 }
 
 export class PendingEvents {
   private readonly list: PendingEvent[] = [];
+  /** the requests a report named, not in yet: request task id → its report and place */
+  private readonly causes = new Map<string, Cause>();
 
   constructor(private readonly scenario: Scenario) {}
 
@@ -50,8 +53,20 @@ export class PendingEvents {
     return this.list.shift();
   }
 
+  /** A report (task id `taskId`) named the requests `next` its case makes at once after it: each goes right after it. */
+  named(taskId: string, next: readonly string[] | undefined): void {
+    next?.forEach((id, rank) => this.causes.set(id, { taskId, rank }));
+  }
+
   add(e: PendingEvent): void {
     const list = this.list;
+    if (e.ev.type === EventType.taskRequested) {
+      const cause = this.causes.get(e.ev.taskId);
+      if (cause) {
+        this.causes.delete(e.ev.taskId);
+        e.cause = cause;
+      }
+    }
     if (e.cause) {
       const cause = e.cause;
       const c = list.findIndex(

@@ -46,7 +46,7 @@ import { simNow, wallAt, type Clock } from '../protocol/clock.js';
 import { grantSignal, workEndSignal } from '../protocol/signals.js';
 import { isFencedError } from '../model/errors.js';
 import { DecisionBarrier, disruptionKey, type ScheduledEvent } from '../simulator/decision-barrier.js';
-import { PendingEvents, type Cause } from '../simulator/pending-events.js';
+import { PendingEvents } from '../simulator/pending-events.js';
 import { demandTimeline } from './producer.js';
 
 export interface AllocatorOptions {
@@ -198,8 +198,6 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const sim = () => (clock ? simNow(clock, wallNow() - settleMs) : 0);
   /** events received, waiting for their simulated moment to be decided, in the order sim takes them (simulator/pending-events.ts) */
   const pending = new PendingEvents(scenario);
-  /** the requests a report named, not in yet: request task id → its report and place (PendingEvents) */
-  const causes = new Map<string, Cause>();
   const lag = new LagWindow();
 
   /**
@@ -304,12 +302,13 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     if (!g.outcome) barrier.expectEnd(g.taskId, g.at + req.drawn[g.kind] * g.slowdown);
     else if (goesOn(req, g.outcome)) barrier.expectEnd(g.taskId, g.at);
   };
+  /** the processes with a parallel split (a path that ends unserved may still carry its case on, past the join) */
+  const splits = scenario.processes.map((p) => p.steps.some((x) => x.next.kind === 'parallel'));
   const goesOn = (req: TaskRequestedEvent, outcome: 'abandoned' | 'blocked') => {
-    const proc = scenario.processes[req.processIndex];
-    const step = proc?.steps[req.step];
+    const step = scenario.processes[req.processIndex]?.steps[req.step];
     if (!step) return false;
     const route = outcome === 'abandoned' ? step.onAbandon : step.onBlocked;
-    return (route !== undefined && route >= 0) || proc.steps.some((x) => x.next.kind === 'parallel');
+    return (route !== undefined && route >= 0) || splits[req.processIndex];
   };
 
   /** Applies one event at its simulated time (or at the board's, if that moment was already decided: a late event). */
@@ -396,7 +395,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
   const receive = (ev: AnyEvent) => {
     // an unserved task's report changes no unit; the barrier may await it and the requests it names
     if (ev.type === EventType.taskAbandoned || ev.type === EventType.taskBlocked) {
-      if (barrier?.reportIn(ev.taskId, ev.at, ev.next)) named(ev.taskId, ev.next);
+      if (barrier?.reportIn(ev.taskId, ev.at, ev.next)) pending.named(ev.taskId, ev.next);
       return;
     }
     const stage = stageOf(ev);
@@ -411,7 +410,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
       if (ev.type === EventType.taskRequested) unnamed = !barrier.requestIn(ev.caseId, ev.taskId, at);
       else if (stage === 'finish') {
         const f = ev as TaskFinishedEvent;
-        if (barrier.reportIn(f.taskId, at, f.next)) named(f.taskId, f.next);
+        if (barrier.reportIn(f.taskId, at, f.next)) pending.named(f.taskId, f.next);
         unnamed = f.next === undefined;
       } else barrier.disruptionIn((ev as { index: number }).index, ev.type === EventType.disruptionBegins, at);
       if (unnamed) barrier.arrived(at, wallNow(), wallAt(clock, at) + settleMs);
@@ -419,15 +418,7 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     metrics?.handoff.observe({ stage }, Math.max(0, handoffMs) / 1000);
     // (the finish of a preemptible task comes after the allocator released its work: it is no news, so never late)
     if (at < dispatcher.now && !(stage === 'finish' && dispatcher.hasFinished((ev as TaskFinishedEvent).taskId))) metrics?.lateEvents.inc({ stage });
-    const requested = ev.type === EventType.taskRequested ? ev.taskId : undefined;
-    const cause = requested === undefined ? undefined : causes.get(requested);
-    if (cause) causes.delete(requested!);
-    pending.add({ at, ev, cause });
-  };
-
-  /** The requests a report named: each goes right after its report when it comes (PendingEvents). */
-  const named = (taskId: string, next: readonly string[] | undefined) => {
-    next?.forEach((id, rank) => causes.set(id, { taskId, rank }));
+    pending.add({ at, ev });
   };
 
   /** grants and work ends the dispatcher issued, waiting to be recorded and signalled (flush) */

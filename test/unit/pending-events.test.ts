@@ -45,9 +45,10 @@ describe('PendingEvents', () => {
   it('puts a named request right after its report, in the order the report named them', () => {
     const p = new PendingEvents(scenario);
     p.add({ at: 7, ev: done('a/0/0') });
+    p.named('a/0/0', ['r.email.1/1/0', 'r.email.1/2/0']);
     p.add({ at: 7, ev: done('b/0/0') });
-    p.add({ at: 7, ev: request(1, 2), cause: { taskId: 'a/0/0', rank: 1 } });
-    p.add({ at: 7, ev: request(1, 1), cause: { taskId: 'a/0/0', rank: 0 } });
+    p.add({ at: 7, ev: request(1, 2) });
+    p.add({ at: 7, ev: request(1, 1) });
     expect(drain(p)).toEqual(['7 a/0/0', '7 r.email.1/1/0', '7 r.email.1/2/0', '7 b/0/0']);
   });
 
@@ -57,7 +58,8 @@ describe('PendingEvents', () => {
     p.add({ at: 7, ev: request(14) });
     p.add({ at: 9, ev: done('y/0/0') });
     // case 13 was blocked at 7 (the allocator's own outcome): its overflow request goes before case 14's request
-    p.add({ at: 7, ev: request(13, 2), cause: { taskId: 'r.email.13/0/0', rank: 0 } });
+    p.named('r.email.13/0/0', ['r.email.13/2/0']);
+    p.add({ at: 7, ev: request(13, 2) });
     expect(drain(p)).toEqual(['3 x/0/0', '7 r.email.13/2/0', '7 r.email.14/0/0', '9 y/0/0']);
   });
 });
