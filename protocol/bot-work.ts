@@ -14,6 +14,11 @@ export interface BotWorkInput {
   unit: string;
   /** wall milliseconds the work lasts (simulated seconds / speed) */
   ms: number;
+  /**
+   * the wall instant (epoch ms) the work is due to end: the simulated end's. A simulated bot works until then,
+   * so the activity's dispatch does not lengthen it (absent, from cases started before it was sent: `ms` from its start)
+   */
+  untilWallMs?: number;
   /** the case's failure draw for this task (the same keyed stream as `sim`): the bot will fail it */
   fail: boolean;
 }

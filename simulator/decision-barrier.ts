@@ -12,7 +12,10 @@
  * - **An arrival.** The seeded demand says when each case arrives (the same
  *   generator as the producer's); a case whose process begins with a task asks
  *   for it at its arrival. Until that first request is in, no moment at or
- *   after the arrival is decided.
+ *   after the arrival is decided. A case whose process begins with a gateway
+ *   may ask for nothing (its route may end the case): its arrival holds the
+ *   decisions until its request is in or `mayNotComeMs` of wall time after
+ *   its moment, whichever is first.
  * - **A disruption edge**, from the scenario: until its event is in.
  * - **The requests that follow a task's end.** A case asks for its next tasks
  *   at the simulated moment its task ended (or was abandoned or blocked), a few
@@ -33,14 +36,19 @@
  * `timeoutMs` of wall time after its simulated moment; the caller reports it.
  */
 
-/** An event the seeded run promises: an arrival (its case's first request) or a disruption edge. */
-export type ScheduledEvent = { at: number; caseId: string } | { at: number; disruption: string };
+/**
+ * An event the seeded run promises: an arrival (its case's first request; `mayNotCome`: a process that begins
+ * with a gateway, whose route may end the case without a request) or a disruption edge.
+ */
+export type ScheduledEvent = { at: number; caseId: string; mayNotCome?: boolean } | { at: number; disruption: string };
 
 export interface BarrierOptions {
   /** wall ms a late event's moment is held after it arrived, for what follows it at the same moment */
   graceMs: number;
   /** wall ms past its simulated moment after which an expected event no longer holds the decisions */
   timeoutMs: number;
+  /** wall ms past its simulated moment that an arrival whose request may not come holds the decisions */
+  mayNotComeMs: number;
 }
 
 /** What the barrier stopped waiting for (timed out), for the caller to report. */
@@ -164,6 +172,8 @@ export class DecisionBarrier {
   bound(nowWall: number, wallAt: (t: number) => number): number {
     for (let i = this.holds.length - 1; i >= 0; i--) if (this.holds[i].untilWall <= nowWall) this.holds.splice(i, 1);
     const late = nowWall - this.options.timeoutMs;
+    // an arrival that may ask for nothing holds only its while: if its request comes later, it is a late event
+    while (this.next && 'mayNotCome' in this.next && this.next.mayNotCome && wallAt(this.next.at) + this.options.mayNotComeMs <= nowWall) this.pull();
     while (this.next && wallAt(this.next.at) < late) {
       this.overdue.push({ what: 'caseId' in this.next ? `the first request of ${this.next.caseId}` : `disruption ${this.next.disruption}`, at: this.next.at });
       this.pull();

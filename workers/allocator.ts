@@ -64,9 +64,11 @@ export interface AllocatorOptions {
   /** wall ms between two advances of the allocator's own timed events (default 20) */
   tickMs?: number;
   /**
-   * Wall ms the allocator lets pass before it decides a simulated moment, so that every event of that
-   * moment (a request, a task's end) has reached it and is taken in simulated-time order @default 2000 (DEFAULT_SETTLE_MS).
-   * An event that comes later than this is applied late (`autoshift_late_events_total`).
+   * Wall ms the allocator lets pass before it decides a simulated moment, for the events of that moment it
+   * cannot expect. @default 0 when it expects every arrival (`expectArrivals`): the decision barrier then
+   * waits for every event of a moment, however late; otherwise 2000 (DEFAULT_SETTLE_MS), so that the
+   * arrivals of a capped intake have reached it. An event that was not expected and comes later than this is
+   * applied late (`autoshift_late_events_total`).
    */
   settleMs?: number;
   /** wall time source (default Date.now); tests inject one */
@@ -109,21 +111,27 @@ export interface AllocatorService {
   stop(): Promise<void>;
 }
 
-/** AllocatorOptions.settleMs: above the hand-offs measured here under load (p99 0.3–1.5 s with eight engineers on two cores). */
+/**
+ * AllocatorOptions.settleMs when arrivals are not expected (a capped intake), and how long an arrival that may
+ * ask for nothing (a process that begins with a gateway) holds the decisions: above the hand-offs measured
+ * here under load (p99 0.3–1.5 s with eight engineers on two cores).
+ */
 export const DEFAULT_SETTLE_MS = 2000;
+/** the wall ms a late event no report names holds its moment, for what may follow it unnamed */
+const GRACE_MS = 250;
 /** AllocatorOptions.barrierTimeoutMs: above a broker restart's outage and its consumer groups' rejoin under load (1–2 min measured). */
 export const DEFAULT_BARRIER_TIMEOUT_MS = 300_000;
 
 /**
  * The events the seeded run promises, for the decision barrier: each arrival's first request (when its
- * process begins with a task, and `arrivals`) and each disruption edge, in the producer's order.
+ * (every arrival, with `arrivals`; one whose process begins with a gateway may ask for nothing) and each disruption edge, in the producer's order.
  */
 function* scheduleOf(scenario: Scenario, runId: string, clock: Clock, horizon: number | undefined, arrivals: boolean): Generator<ScheduledEvent> {
   for (const e of demandTimeline(scenario, runId, clock, horizon)) {
     if (e.disruption) yield { at: e.at, disruption: disruptionKey(e.disruption.index, e.disruption.type === EventType.disruptionBegins) };
     else if (e.demand && arrivals) {
       const proc = scenario.processes.find((p) => p.id === e.demand!.process)!;
-      if (!proc.steps[proc.start].gateway) yield { at: e.at, caseId: e.demand.id };
+      yield proc.steps[proc.start].gateway ? { at: e.at, caseId: e.demand.id, mayNotCome: true } : { at: e.at, caseId: e.demand.id };
     }
   }
 }
@@ -193,7 +201,8 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     });
     return next;
   };
-  const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+  const expectArrivals = options.expectArrivals ?? true;
+  const settleMs = options.settleMs ?? (expectArrivals ? 0 : DEFAULT_SETTLE_MS);
   /** the simulated moment the allocator decides now: the clock's, `settleMs` ago */
   const sim = () => (clock ? simNow(clock, wallNow() - settleMs) : 0);
   /** events received, waiting for their simulated moment to be decided, in the order sim takes them (simulator/pending-events.ts) */
@@ -343,8 +352,8 @@ export async function startAllocator(options: AllocatorOptions): Promise<Allocat
     for (const g of grants) now = Math.max(now, g.at);
     const requestOf = new Map(requests.map((r) => [r.taskId, r]));
     barrier = new DecisionBarrier(
-      { graceMs: Math.min(250, settleMs / 4), timeoutMs: options.barrierTimeoutMs ?? DEFAULT_BARRIER_TIMEOUT_MS },
-      scheduleOf(scenario, runId, clock!, options.horizon, options.expectArrivals ?? true),
+      { graceMs: GRACE_MS, timeoutMs: options.barrierTimeoutMs ?? DEFAULT_BARRIER_TIMEOUT_MS, mayNotComeMs: DEFAULT_SETTLE_MS },
+      scheduleOf(scenario, runId, clock!, options.horizon, expectArrivals),
     );
     const cut = cutReplay(requests, replayedEnds.splice(0), finished, now);
     const due = cut.due;

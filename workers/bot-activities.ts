@@ -5,7 +5,9 @@
  * task to a person.
  *
  * In the simulated deployment the activity *is* the bot: it works for the
- * drawn duration (scaled by the clock's speed, heartbeating) and fails when
+ * drawn duration (scaled by the clock's speed, heartbeating), until the wall
+ * instant of the task's simulated end however late it was dispatched
+ * (`untilWallMs`), and fails when
  * the case's keyed failure draw says so, with a non-retryable `BotFailure`,
  * which is exactly what `sim` does with the same draw. A real deployment
  * replaces `botWork` with the call to its RPA robot or API; the workflow does
@@ -33,7 +35,8 @@ export function createBotActivities({ logger, heartbeatEveryMs = 1000 }: BotActi
   return {
     async botWork(input) {
       const ctx = Context.current();
-      let left = input.ms;
+      // until the simulated end's wall instant when the case says it (a retried attempt too), else the drawn time
+      let left = input.untilWallMs !== undefined ? Math.min(input.ms, input.untilWallMs - Date.now()) : input.ms;
       // heartbeat while working: a bot whose worker died is noticed within the heartbeat timeout
       while (left > 0) {
         const step = Math.min(left, heartbeatEveryMs);

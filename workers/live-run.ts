@@ -228,7 +228,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   let horizonTimer: NodeJS.Timeout | undefined;
   const horizonReached = new Promise<void>((resolve) => {
     // the run ends once the events of its last simulated moments are in: the allocator decides the horizon's
-    // moment its settle time after it, and what that decision and the last tasks publish arrives within the
+    // moment its settle time after it (once its events are in), and what that decision and the last tasks publish arrives within the
     // hand-off measured in this run (endWaitMs); the wait is measured again until it has passed
     const check = () => {
       const wait = wallAt(clock, scenario.horizon) + endWaitMs() - Date.now();
@@ -242,13 +242,14 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   });
   /**
    * Wall ms past the horizon's wall instant that the run waits: the allocator's settle time plus the largest
-   * hand-off of the last minute (an event's arrival behind its simulated moment, workers/lag-window.ts).
-   * A process without the allocator measures no hand-off: it waits the default settle time twice.
+   * hand-off of the last minute (an event's arrival behind its simulated moment, workers/lag-window.ts), or
+   * the default settle time before one was measured. A process without the allocator measures no hand-off:
+   * it waits the default settle time twice.
    */
   function endWaitMs(): number {
     if (!allocator) return 2 * DEFAULT_SETTLE_MS;
     const lag = allocator.lagSummary();
-    return allocator.settleMs + (lag.count ? Math.max(0, lag.maxMs) : allocator.settleMs);
+    return allocator.settleMs + (lag.count ? Math.max(0, lag.maxMs) : DEFAULT_SETTLE_MS);
   }
   const wallStart = Date.now();
   // a service that learns the clock (the allocator service) updates its gauges once the collector has learned it
@@ -286,7 +287,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
           `grants ${allocator.granted}`,
         );
         const lag = allocator.lagSummary();
-        if (lag.count) parts.push(`lag p99 ${fmtMs(lag.p99Ms)}/${fmtMs(allocator.settleMs)}`);
+        if (lag.count) parts.push(`lag p99 ${fmtMs(lag.p99Ms)}${allocator.settleMs ? `/${fmtMs(allocator.settleMs)}` : ''}`);
         // the decision barrier waits for an event of an earlier moment (a fault, a loaded machine): say how far behind
         const behind = simNow(clock, Date.now() - allocator.settleMs) - allocator.decided;
         if (behind > clock.speed && allocator.decided < scenario.horizon) parts.push(`decisions held at t=${fmtHours(allocator.decided)}`);

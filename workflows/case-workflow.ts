@@ -319,7 +319,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
         end = taskEnd(pool.duty, g.unit, start, service);
         const ms = Math.max(0, wallMsUntil(clock, end, Date.now()));
         if (isBot && patched(BOT_ACTIVITY_PATCH)) {
-          failure = await botWork({ taskId, pool: g.pool, unit: g.unit, ms: Math.round(ms), fail: drawnFailure });
+          failure = await botWork({ taskId, pool: g.pool, unit: g.unit, ms: Math.round(ms), untilWallMs: Date.now() + Math.round(ms), fail: drawnFailure });
         } else {
           // people's work (and bot work in cases started before the patch): a durable timer
           if (ms >= 1) await sleep(ms);

@@ -362,6 +362,19 @@ export function spawnCli(args: string[], logName: string, env: NodeJS.ProcessEnv
  * `extra` says otherwise), returned once every demand event's case completed.
  * A run that does not finish in time is stopped before the error is thrown.
  */
+/**
+ * How late the allocator took events in this run, in simulated seconds: the largest hand-off of the last
+ * minute past the settle time when it counted a late event (`autoshift_late_events_total`: one it did not
+ * expect, or whose wait timed out), else 0 (the decision barrier took every event at its moment).
+ */
+export async function lateExcessSeconds(run: LiveRun, speed: number): Promise<{ lateEvents: number; excessSeconds: number; text: string }> {
+  const lag = run.allocator!.lagSummary();
+  const lateEvents = (await run.metrics.lateEvents.get()).values.reduce((n, v) => n + v.value, 0);
+  const excessSeconds = lateEvents ? (Math.max(0, lag.maxMs - run.allocator!.settleMs) * speed) / 1000 : 0;
+  const text = `hand-off to the allocator: p50 ${lag.p50Ms.toFixed(0)} ms, p99 ${lag.p99Ms.toFixed(0)} ms, max ${lag.maxMs.toFixed(0)} ms of ${lag.count} events; settle ${run.allocator!.settleMs} ms; ${lateEvents} late events, up to ${excessSeconds.toFixed(1)} simulated s`;
+  return { lateEvents, excessSeconds, text };
+}
+
 export async function runToCompletion(
   name: string,
   scenario: Scenario,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DecisionBarrier, disruptionKey, type ScheduledEvent } from '../../simulator/decision-barrier.js';
 
 const wallAt = (t: number) => t * 1000; // speed 1: simulated second t happens at wall ms t·1000
-const options = { graceMs: 250, timeoutMs: 60_000 };
+const options = { graceMs: 250, timeoutMs: 60_000, mayNotComeMs: 2000 };
 
 describe('DecisionBarrier', () => {
   it('holds nothing when nothing is expected', () => {
@@ -23,6 +23,26 @@ describe('DecisionBarrier', () => {
     b.endIn('a');
     expect(b.bound(0, wallAt)).toBe(Infinity);
     expect(b.awaitedEvents).toBe(0);
+  });
+
+  it('holds an arrival that may ask for nothing (a gateway first) until its request is in or its while has passed', () => {
+    const schedule: ScheduledEvent[] = [
+      { at: 10, caseId: 'r.p.0', mayNotCome: true },
+      { at: 20, caseId: 'r.p.1', mayNotCome: true },
+      { at: 30, caseId: 'r.p.2' },
+    ];
+    const b = new DecisionBarrier(options, schedule[Symbol.iterator]());
+    // its request is in: the next arrival holds
+    expect(b.bound(10_000, wallAt)).toBe(10);
+    expect(b.requestIn('r.p.0', 'r.p.0/0/0', 10)).toBe(true);
+    expect(b.bound(10_000, wallAt)).toBe(20);
+    // no request: it holds up to 2 s of wall time past its moment, then the next one holds
+    expect(b.bound(21_999, wallAt)).toBe(20);
+    expect(b.bound(22_000, wallAt)).toBe(30);
+    // an arrival that may not come is no overdue event; one that must come and does not, after the timeout, is
+    expect(b.takeOverdue()).toEqual([]);
+    expect(b.bound(30_000 + 60_001, wallAt)).toBe(Infinity);
+    expect(b.takeOverdue()).toEqual([{ what: 'the first request of r.p.2', at: 30 }]);
   });
 
   it('holds each seeded arrival until its first request is in, in schedule order', () => {
