@@ -43,6 +43,8 @@ const QUIET = [
   'The group is rebalancing, re-joining',
   'Restarting the consumer in',
   'The coordinator is not aware of this member, re-joining the group',
+  // an idempotent producer's sequence lost in a broker restart: ReliableProducer replaces the producer and says so
+  'The broker received an out of order sequence number',
 ];
 
 const links = new WeakMap<Kafka, KafkaLink>();
@@ -186,35 +188,78 @@ async function untilDone<T>(attempt: () => Promise<T>, how: { halt: AbortSignal;
 /**
  * An idempotent producer whose `send` retries until it succeeds or `stop()`:
  * a broker restart delays events but loses none. Keys keep order per key.
+ *
+ * A broker restart can leave an idempotent producer's sequence numbers out of
+ * step with the broker's (a request the broker wrote before it went down, that
+ * the producer counts as failed): every later send then fails with
+ * OUT_OF_ORDER_SEQUENCE_NUMBER, and kafkajs never recovers. So on that error
+ * (or UNKNOWN_PRODUCER_ID) a new producer, with a new producer id, takes the
+ * old one's place (`renewAfter`); the retried send may repeat an event, which
+ * every consumer drops by id (at least once, never lost).
  */
 export class ReliableProducer {
-  readonly producer: Producer;
+  private current: Producer;
   readonly link?: KafkaLink;
   private readonly halted = new AbortController();
   private connected: Promise<void> | null = null;
+  /** producers replaced after their sequence was lost */
+  renewed = 0;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly logger: Logger,
   ) {
-    this.producer = kafka.producer(producerConfig({ idempotent: true, maxInFlightRequests: 1 }));
+    this.current = this.create();
     this.link = linkOf(kafka);
   }
 
+  private create(): Producer {
+    return this.kafka.producer(producerConfig({ idempotent: true, maxInFlightRequests: 1 }));
+  }
+
+  get producer(): Producer {
+    return this.current;
+  }
+
   connect(): Promise<void> {
-    this.connected ??= this.producer.connect();
+    this.connected ??= this.current.connect();
     return this.connected;
   }
 
+  /**
+   * After `err` from `failed` (the producer a send used): when the error says its sequence is lost, a new
+   * producer replaces it (once, however many sends saw the error) and the next attempt connects it.
+   */
+  async renewAfter(err: unknown, failed: Producer): Promise<void> {
+    if (!isSequenceLost(err) || failed !== this.current) return;
+    this.current = this.create();
+    this.connected = null;
+    this.renewed++;
+    // part of recovering from the broker restart that the link already warned of: info, not another warning
+    this.logger.info({ renewed: this.renewed }, 'Kafka producer lost its sequence in a broker restart; a new producer takes its place');
+    await failed.disconnect().catch(() => undefined);
+  }
+
   async send(topic: string, messages: Message[]): Promise<void> {
-    await this.connect();
-    await untilDone(() => this.producer.send({ topic, messages, acks: -1 }), {
-      halt: this.halted.signal,
-      logger: this.logger,
-      link: this.link,
-      what: 'send',
-      topic,
-    });
+    await untilDone(
+      async () => {
+        await this.connect();
+        const used = this.current;
+        try {
+          await used.send({ topic, messages, acks: -1 });
+        } catch (err) {
+          await this.renewAfter(err, used);
+          throw err;
+        }
+      },
+      {
+        halt: this.halted.signal,
+        logger: this.logger,
+        link: this.link,
+        what: 'send',
+        topic,
+      },
+    );
   }
 
   /** Stops retrying: a send waiting to try again fails now, one in progress at its next error. */
@@ -224,8 +269,17 @@ export class ReliableProducer {
 
   async stop(): Promise<void> {
     this.halt();
-    if (this.connected) await this.producer.disconnect().catch(() => undefined);
+    if (this.connected) await this.current.disconnect().catch(() => undefined);
   }
+}
+
+/** An idempotent producer's error after which it never sends again (kafkajs keeps its stale sequence). */
+export function isSequenceLost(err: unknown): boolean {
+  for (let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.type === 'OUT_OF_ORDER_SEQUENCE_NUMBER' || e.type === 'UNKNOWN_PRODUCER_ID') return true;
+    e = (e.cause ?? e.originalError) as typeof e;
+  }
+  return false;
 }
 
 function isFenced(err: unknown): boolean {
@@ -322,17 +376,20 @@ export class BatchingSender {
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
-      await this.producer.connect();
       while (this.pending.length) {
+        await this.producer.connect();
         const batch = this.pending.splice(0, this.maxBatch);
         const byTopic = new Map<string, Message[]>();
         for (const p of batch) (byTopic.get(p.topic) ?? byTopic.set(p.topic, []).get(p.topic)!).push(p.message);
+        const used = this.producer.producer;
         try {
-          await this.producer.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          await used.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
           this.producer.link?.ok();
           for (const p of batch) p.resolve();
         } catch (err) {
           this.producer.link?.trouble(err, 'event publish');
+          // a producer whose sequence is lost would fail every later batch: the next one goes through a new one
+          await this.producer.renewAfter(err, used);
           for (const p of batch) p.reject(err);
         }
       }
