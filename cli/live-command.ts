@@ -65,12 +65,14 @@ Options:
                       estimate says the run cannot fit in memory (docs/scenario.md, "How big a run is")
 
 Speed: every stamp of a live run is simulated time, so server latency does not
-lengthen tasks; but a task that lasts less wall time than one hand-off through
-the servers (p99 of the last run here, 500 ms until one was measured) ends late
-on the wall clock and frees its unit late. The command names the largest
-faithful speed for the scenario's short tasks, warns above it, and refuses
-above ten times it unless --force. The progress line shows the hand-off p99
-against the allocator's settle time (docs/live.md: Time).
+lengthen tasks, and the allocator decides each simulated moment once its events
+are in, so the answer is sim's. But a task that lasts less wall time than one
+hand-off through the servers (p99 of the last run here, 500 ms until one was
+measured) ends before its report can arrive, every later decision waits for it,
+and the run falls further behind the wall clock with each task. The command
+names the largest faithful speed (one that keeps up) for the scenario's short
+tasks, warns above it, and refuses above ten times it unless --force. The
+progress line shows the hand-off p99 (docs/live.md: Time).
 
 Ctrl-C stops the producer, stops the services within seconds, terminates the case workflows still
 running and prints what was measured (exit code 130); a second Ctrl-C exits at once.
@@ -141,13 +143,13 @@ export async function liveCommand(argv: string[]): Promise<number> {
     `${((advice.shortTaskSeconds / speed) * 1000).toFixed(0)} ms of wall time, against a hand-off of ${advice.handoff.ms.toFixed(0)} ms (${advice.handoff.source})`;
   if (speed > advice.hardLimit && !flags.force) {
     throw new UsageError(
-      `--speed ${speed}: the run would not agree with sim: ${why}. At most --speed ${Math.floor(advice.faithfulSpeed)} is faithful; ` +
+      `--speed ${speed}: the run could not keep up with the wall clock: ${why}. At most --speed ${Math.floor(advice.faithfulSpeed)} is faithful; ` +
         `above ${Math.floor(advice.hardLimit)} autoshift live refuses unless --force (or shorten the run: --horizon)`,
     );
   }
   if (speed > advice.faithfulSpeed && !flags.quiet) {
     process.stderr.write(
-      `warning: --speed ${speed} is above the faithful speed ${Math.floor(advice.faithfulSpeed)}: ${why}; units of short tasks are freed late\n`,
+      `warning: --speed ${speed} is above the faithful speed ${Math.floor(advice.faithfulSpeed)}: ${why}; the run will fall behind the wall clock (its figures are still sim's)\n`,
     );
   }
   const eventLog = flags['event-log'] as string | undefined;

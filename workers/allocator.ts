@@ -123,8 +123,9 @@ const GRACE_MS = 250;
 export const DEFAULT_BARRIER_TIMEOUT_MS = 300_000;
 
 /**
- * The events the seeded run promises, for the decision barrier: each arrival's first request (when its
- * (every arrival, with `arrivals`; one whose process begins with a gateway may ask for nothing) and each disruption edge, in the producer's order.
+ * The events the seeded run promises, for the decision barrier: each arrival's first request (with
+ * `arrivals`; one whose process begins with a gateway may ask for nothing) and each disruption edge, in the
+ * producer's order.
  */
 function* scheduleOf(scenario: Scenario, runId: string, clock: Clock, horizon: number | undefined, arrivals: boolean): Generator<ScheduledEvent> {
   for (const e of demandTimeline(scenario, runId, clock, horizon)) {

@@ -1,11 +1,14 @@
 /**
- * How fast a live run may go and stay faithful to `sim`. In the live runtime
- * every stamp is simulated (logical time), so hand-off latency never lengthens
- * a task; but a task that lasts less wall time than one round trip through the
- * servers (grant signal, workflow task, event publication, the allocator
- * reading it: the hand-off) ends on the wall clock after the allocator has
- * decided its end, and its unit is freed late. So the run is faithful while
- * the scenario's short tasks last longer than the hand-off:
+ * How fast a live run may go and keep up with the wall clock. In the live
+ * runtime every stamp is simulated (logical time), so hand-off latency never
+ * lengthens a task, and the allocator decides a simulated moment only once its
+ * events are in (the decision barrier), so the answer is sim's; but a task that
+ * lasts less wall time than one round trip through the servers (grant signal,
+ * workflow task, event publication, the allocator reading it: the hand-off)
+ * ends before its report can reach the allocator, every later decision waits
+ * for it, and the run falls further behind with each task. So the run is
+ * faithful (keeps up) while the scenario's short tasks last longer than the
+ * hand-off:
  *
  *   faithful speed = short task (simulated s) / hand-off (wall s)
  *
