@@ -148,8 +148,25 @@ export async function keepConsuming(consumer: Consumer, kafka: Kafka, log: Logge
   await consumer.run(config);
 }
 
-/** Creates the run's topics that do not exist yet (idempotent). */
+/**
+ * Creates the run's topics that do not exist yet (idempotent). A broker that has just started may not yet
+ * know of topics it just created when asked for their leaders (UNKNOWN_TOPIC_OR_PARTITION, measured right
+ * after `infra/up.sh`): that is taken as "not yet", and the whole step is tried again for up to 30 s.
+ */
 export async function ensureTopics(kafka: Kafka, runId: string, only?: TopicId[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await createMissingTopics(kafka, runId, only);
+    } catch (err) {
+      const type = (err as { type?: string }).type;
+      if ((type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+async function createMissingTopics(kafka: Kafka, runId: string, only?: TopicId[]): Promise<void> {
   const admin: Admin = kafka.admin();
   await admin.connect();
   try {
@@ -171,7 +188,6 @@ export async function ensureTopics(kafka: Kafka, runId: string, only?: TopicId[]
   }
 }
 
-/** Retries a Kafka write (workers/retry.ts) until it succeeds; gives up only when halted, fenced, or refused by the broker (credentials, ACLs). */
 async function untilDone<T>(attempt: () => Promise<T>, how: { halt: AbortSignal; logger: Logger; link?: KafkaLink; what: string; topic: string }): Promise<T> {
   const result = await retrying(attempt, {
     giveUp: (err) => err instanceof FencedError || kafkaRefusal(err) !== null,
