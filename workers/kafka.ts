@@ -155,15 +155,8 @@ export async function keepConsuming(consumer: Consumer, kafka: Kafka, log: Logge
  */
 export async function ensureTopics(kafka: Kafka, runId: string, only?: TopicId[]): Promise<void> {
   const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      return await createMissingTopics(kafka, runId, only);
-    } catch (err) {
-      const type = (err as { type?: string }).type;
-      if ((type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  const notYet = (err: unknown) => ['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE'].includes((err as { type?: string }).type ?? '');
+  await retrying(() => createMissingTopics(kafka, runId, only), { giveUp: (err) => !notYet(err) || Date.now() > deadline, onRetry: () => undefined });
 }
 
 async function createMissingTopics(kafka: Kafka, runId: string, only?: TopicId[]): Promise<void> {
@@ -188,6 +181,7 @@ async function createMissingTopics(kafka: Kafka, runId: string, only?: TopicId[]
   }
 }
 
+/** Retries a Kafka write (workers/retry.ts) until it succeeds; gives up only when halted, fenced, or refused by the broker (credentials, ACLs). */
 async function untilDone<T>(attempt: () => Promise<T>, how: { halt: AbortSignal; logger: Logger; link?: KafkaLink; what: string; topic: string }): Promise<T> {
   const result = await retrying(attempt, {
     giveUp: (err) => err instanceof FencedError || kafkaRefusal(err) !== null,
